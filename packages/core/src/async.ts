@@ -1,0 +1,49 @@
+/** Abort, delay and retry utilities. */
+import type { Logger } from "./logger.ts";
+
+/** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+export interface RetryOptions {
+  /** What is being waited for, for the log line. */
+  what: string;
+  /** First delay; doubled after each failure up to `maxDelayMs`. Default 200 ms. */
+  initialDelayMs?: number;
+  /** Default 5000 ms. */
+  maxDelayMs?: number;
+  /** Give up after this long (ms); default forever. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/** Calls `fn` until it resolves, with exponential backoff, logging each wait. */
+export async function retryWithBackoff<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  let wait = opts.initialDelayMs ?? 200;
+  const max = opts.maxDelayMs ?? 5000;
+  const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      if (Date.now() + wait > deadline) throw err;
+      opts.logger?.warn({ what: opts.what, attempt, retryInMs: wait, err: String(err) }, "waiting for dependency");
+      await delay(wait, opts.signal);
+      wait = Math.min(wait * 2, max);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/** Byte helpers shared by every package: hex, base58, base64url, comparison, concatenation. */
+import { base58, base64url, base64urlnopad, hex } from "@scure/base";
+
+export function toHex(b: Uint8Array): string {
+  return hex.encode(b);
+}
+
+/** Parses hex with or without a `0x` prefix. Throws on odd length or bad digits. */
+export function fromHex(s: string): Uint8Array {
+  const h = s.startsWith("0x") || s.startsWith("0X") ? s.slice(2) : s;
+  return hex.decode(h.toLowerCase());
+}
+
+export function toBase58(b: Uint8Array): string {
+  return base58.encode(b);
+}
+
+export function fromBase58(s: string): Uint8Array {
+  return base58.decode(s);
+}
+
+/** URL-safe base64 with `=` padding (the Koinos JSON form). */
+export function toBase64url(b: Uint8Array): string {
+  return base64url.encode(b);
+}
+
+/** Accepts URL-safe base64 with or without padding; rejects `+` and `/`. */
+export function fromBase64url(s: string): Uint8Array {
+  if (s.length % 4 === 0) return base64url.decode(s);
+  return base64urlnopad.decode(s);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Lexicographic comparison, shorter first on a common prefix. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+export function utf8(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}

@@ -1,0 +1,10 @@
+/**
+ * @cairn/core — the leaf package every other one depends on: the `CairnError` base class and its
+ * codes, byte/encoding helpers, the `Logger` interface (pino underneath), the Prometheus registry
+ * factory, and abort/retry utilities. It depends on nothing else in the workspace.
+ */
+export * from "./errors.ts";
+export * from "./bytes.ts";
+export * from "./logger.ts";
+export * from "./metrics.ts";
+export * from "./async.ts";

@@ -1,0 +1,2 @@
+// placeholder replaced by the proto work
+console.log("generate: not yet");
