@@ -1,0 +1,62 @@
+/**
+ * Ids and merkle roots of transactions and blocks. Ids hash the canonical protobuf bytes of the
+ * header (ascending field order, defaults omitted — what ts-proto's encode writes for our
+ * proto3 messages, and what Koinos's C++ writes).
+ */
+import { concatBytes } from "@cairn/core";
+import { protocol } from "@cairn/proto";
+import { sha256, sha256Multihash, toMultihash } from "./hash.ts";
+import { merkleRoot } from "./merkle.ts";
+
+type TransactionHeader = protocol.TransactionHeader;
+type BlockHeader = protocol.BlockHeader;
+type Operation = protocol.Operation;
+type Transaction = protocol.Transaction;
+
+/** Canonical bytes of a transaction header. */
+export function transactionHeaderBytes(header: TransactionHeader): Uint8Array {
+  return protocol.TransactionHeader.encode(header).finish();
+}
+
+/** Canonical bytes of a block header. */
+export function blockHeaderBytes(header: BlockHeader): Uint8Array {
+  return protocol.BlockHeader.encode(header).finish();
+}
+
+/** Transaction id: sha256 multihash of the header's canonical bytes. */
+export function transactionId(header: TransactionHeader): Uint8Array {
+  return sha256Multihash(transactionHeaderBytes(header));
+}
+
+/** Block id: sha256 multihash of the header's canonical bytes. */
+export function blockId(header: BlockHeader): Uint8Array {
+  return sha256Multihash(blockHeaderBytes(header));
+}
+
+/** The 32-byte digest a transaction's signatures sign (the id without its multihash prefix). */
+export function transactionDigest(header: TransactionHeader): Uint8Array {
+  return sha256(transactionHeaderBytes(header));
+}
+
+/** The 32-byte digest a block signature signs. */
+export function blockDigest(header: BlockHeader): Uint8Array {
+  return sha256(blockHeaderBytes(header));
+}
+
+/** Operation merkle root (multihash): leaves are sha256 of each operation's bytes, in order. */
+export function operationMerkleRoot(operations: readonly Operation[]): Uint8Array {
+  return toMultihash(merkleRoot(operations.map((op) => sha256(protocol.Operation.encode(op).finish()))));
+}
+
+/**
+ * Transaction merkle root (multihash) of a block: two leaves per transaction, sha256(header
+ * bytes) and sha256(all its signatures concatenated), in order.
+ */
+export function transactionMerkleRoot(transactions: readonly Transaction[]): Uint8Array {
+  const leaves: Uint8Array[] = [];
+  for (const tx of transactions) {
+    leaves.push(sha256(transactionHeaderBytes(tx.header ?? protocol.TransactionHeader.create())));
+    leaves.push(sha256(concatBytes(...tx.signatures)));
+  }
+  return toMultihash(merkleRoot(leaves));
+}

@@ -1,0 +1,15 @@
+/**
+ * @cairn/protocol — the Koinos rules every service shares, as pure functions tested against the
+ * koilib-produced vectors: hashing and multihash, merkle roots, transaction and block ids,
+ * signatures (sign, recover), addresses and WIF keys, nonce values, chain id and metadata keys,
+ * Koinos numeric tables, and the Koinos JSON codec driven by the `bytes_encoding` field option.
+ */
+export * from "./hash.ts";
+export * from "./merkle.ts";
+export * from "./keys.ts";
+export * from "./signature.ts";
+export * from "./nonce.ts";
+export * from "./ids.ts";
+export * from "./sign.ts";
+export * from "./chain-id.ts";
+export * from "./constants.ts";

@@ -1,0 +1,21 @@
+/** Transaction nonces: a serialized `value_type{uint64_value}` = 0x28 ‖ varint(n). */
+import { CairnError, ErrorStatus } from "@cairn/core";
+import { protocol } from "@cairn/proto";
+
+/** Nonce bytes of `n` (0 → 28 00). */
+export function encodeNonce(n: bigint): Uint8Array {
+  return protocol.ValueType.encode(protocol.ValueType.fromPartial({ uint64_value: n })).finish();
+}
+
+/** The uint64 in nonce bytes; empty bytes mean 0. Throws when the bytes are not a uint64 value. */
+export function decodeNonce(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) return 0n;
+  let v: ReturnType<typeof protocol.ValueType.decode>;
+  try {
+    v = protocol.ValueType.decode(bytes);
+  } catch {
+    throw new CairnError("protocol.invalid_nonce", "nonce is not a serialized value_type", { status: ErrorStatus.InvalidArgument, chainCode: -201 });
+  }
+  if (v.uint64_value === undefined) throw new CairnError("protocol.invalid_nonce", "nonce value_type does not hold a uint64_value", { status: ErrorStatus.InvalidArgument, chainCode: -201 });
+  return v.uint64_value;
+}
