@@ -1,0 +1,153 @@
+/**
+ * The in-memory twin of a gRPC hop: a client with the same shape as `createGrpcClient`'s that
+ * calls the implementation directly, but still encodes the request and response with the
+ * definition's serializers and maps errors through the same code as the server and the network
+ * client. Used by the one-process node and by tests, so encoding and error bugs show up there too.
+ */
+import { silentLogger, type Logger } from "@cairn/core";
+import { Metadata, status as GrpcStatus } from "@grpc/grpc-js";
+import { DEFAULT_DEADLINE_MS } from "./defaults.ts";
+import { checkClientKeys, prepareService, type AnyServiceDefinition, type PreparedMethod } from "./definition.ts";
+import { CallFailure, dispatchServerStream, dispatchUnary } from "./dispatch.ts";
+import { grpcStatusToError, type CallInfo, type ReceivedGrpcError } from "./error-mapping.ts";
+import type { AnyHandler, CallContext, CallOptions, ServiceClient, ServiceImplementation } from "./types.ts";
+
+/** Options of `createInProcessClient`. */
+export interface InProcessClientOptions {
+  /** Deadline of each call in ms unless the call sets its own; `Infinity` means none. Default `DEFAULT_DEADLINE_MS` (5000), as the network client. */
+  deadlineMs?: number;
+}
+
+/** What the in-process client uses. */
+export interface InProcessClientDeps {
+  /** Where handler failures are logged, as the server would log them; default silent. */
+  logger?: Logger;
+}
+
+const ADDRESS = "in-process";
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One call's abort signal: aborted by the caller's signal or by the deadline, with the error the caller gets. */
+function callScope(m: PreparedMethod, callOptions: CallOptions, defaultDeadlineMs: number) {
+  const deadlineMs = callOptions.deadlineMs ?? defaultDeadlineMs;
+  const info: CallInfo = { method: m.name, address: ADDRESS };
+  if (Number.isFinite(deadlineMs)) info.deadlineMs = deadlineMs;
+  const fail = (e: ReceivedGrpcError) => grpcStatusToError(e, info);
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(callOptions.signal?.reason);
+  callOptions.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const timer = Number.isFinite(deadlineMs)
+    ? setTimeout(() => controller.abort(fail({ code: GrpcStatus.DEADLINE_EXCEEDED, details: "Deadline exceeded" })), deadlineMs)
+    : undefined;
+  const context: CallContext = {
+    method: m.name,
+    deadline: Number.isFinite(deadlineMs) ? new Date(Date.now() + deadlineMs) : undefined,
+    metadata: new Metadata(),
+    signal: controller.signal,
+    peer: ADDRESS,
+  };
+  /** Rejects with the abort reason as soon as the call is aborted. */
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  const end = () => {
+    clearTimeout(timer);
+    callOptions.signal?.removeEventListener("abort", onCallerAbort);
+  };
+  const encodeRequest = (request: unknown): Buffer => {
+    try {
+      return m.serializeRequest(request);
+    } catch (err) {
+      throw fail({ code: GrpcStatus.INTERNAL, details: `Request message serialization failure: ${message(err)}` });
+    }
+  };
+  const decodeResponse = (bytes: Buffer): unknown => {
+    try {
+      return m.deserializeResponse(bytes);
+    } catch (err) {
+      throw fail({ code: GrpcStatus.INTERNAL, details: `Response message parsing error: ${message(err)}` });
+    }
+  };
+  return { context, aborted, fail, end, encodeRequest, decodeResponse };
+}
+
+/**
+ * A `ServiceClient` over `implementation` with no network in between. Requests and responses
+ * are round-tripped through the definition's serializers; failures reject with the same
+ * `CairnError`s a network call would produce; deadlines and abort signals behave the same.
+ */
+export function createInProcessClient<TDef extends AnyServiceDefinition>(
+  definition: TDef,
+  implementation: ServiceImplementation<TDef>,
+  options: InProcessClientOptions = {},
+  deps: InProcessClientDeps = {},
+): ServiceClient<TDef> {
+  const service = prepareService(definition);
+  checkClientKeys(service.methods);
+  const defaultDeadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const logger = deps.logger ?? silentLogger();
+  const impl = implementation as Record<string, unknown>;
+
+  /** The bound handler, or `undefined` when missing (the call then fails UNIMPLEMENTED, as over grpc-js). */
+  function handlerOf(m: PreparedMethod): AnyHandler | undefined {
+    const fn = impl[m.key];
+    return typeof fn === "function" ? (fn as AnyHandler).bind(impl) : undefined;
+  }
+  const unimplemented = (m: PreparedMethod) => ({ code: GrpcStatus.UNIMPLEMENTED, details: `The server does not implement the method ${m.path}` });
+
+  function unary(m: PreparedMethod) {
+    const handler = handlerOf(m);
+    return async (request: unknown, callOptions: CallOptions = {}): Promise<unknown> => {
+      callOptions.signal?.throwIfAborted();
+      const scope = callScope(m, callOptions, defaultDeadlineMs);
+      try {
+        const bytes = scope.encodeRequest(request);
+        if (!handler) throw scope.fail(unimplemented(m));
+        const outcome = await Promise.race([dispatchUnary(m, handler, bytes, scope.context, logger), scope.aborted]);
+        if (!outcome.ok) throw scope.fail(outcome.status);
+        return scope.decodeResponse(outcome.response);
+      } finally {
+        scope.end();
+      }
+    };
+  }
+
+  function serverStream(m: PreparedMethod) {
+    const handler = handlerOf(m);
+    return async function* (request: unknown, callOptions: CallOptions = {}): AsyncGenerator<unknown, void, undefined> {
+      callOptions.signal?.throwIfAborted();
+      const scope = callScope(m, callOptions, defaultDeadlineMs);
+      let responses: AsyncGenerator<Buffer, void, undefined> | undefined;
+      try {
+        const bytes = scope.encodeRequest(request);
+        if (!handler) throw scope.fail(unimplemented(m));
+        responses = dispatchServerStream(m, handler, bytes, scope.context, logger);
+        for (;;) {
+          const next = await Promise.race([responses.next(), scope.aborted]);
+          if (next.done) return;
+          yield scope.decodeResponse(next.value);
+        }
+      } catch (err) {
+        throw err instanceof CallFailure ? scope.fail(err.status) : err;
+      } finally {
+        scope.end();
+        void responses?.return(undefined).catch(() => {});
+      }
+    };
+  }
+
+  const result: Record<string, unknown> = {
+    address: ADDRESS,
+    waitForReady: async () => {},
+    close: () => {},
+  };
+  for (const m of service.methods) {
+    if (m.requestStream) continue;
+    result[m.key] = m.responseStream ? serverStream(m) : unary(m);
+  }
+  return result as ServiceClient<TDef>;
+}

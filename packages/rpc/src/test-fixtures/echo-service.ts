@@ -1,0 +1,117 @@
+/**
+ * Test fixture: `cairn.test.v1.EchoService` (echo.proto beside this file) as a hand-written
+ * grpc-js definition in the shape ts-proto emits (`as const`, typed serializers) but with a JSON
+ * codec, an implementation whose behaviour tests can steer, a recording logger and the
+ * FileDescriptorSet of echo.proto for reflection.
+ */
+import { CairnError, ErrorStatus, delay, type Logger } from "@cairn/core";
+import { loadSync } from "@grpc/proto-loader";
+import { descriptorSetFromPackageDefinition } from "../reflection.ts";
+import type { CallContext, ServiceImplementation } from "../types.ts";
+
+export interface EchoRequest {
+  message: string;
+  /** `Slow`: how long to take. */
+  delayMs?: number;
+  /** `Count`: how many responses. */
+  count?: number;
+  /** `Count`: fail after this many responses. */
+  failAt?: number;
+  /** Not JSON-encodable: makes request encoding fail. */
+  unencodable?: bigint;
+}
+
+export interface EchoResponse {
+  message: string;
+  index?: number;
+}
+
+const encode = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), "utf8");
+const decode = <T>(bytes: Buffer): T => JSON.parse(bytes.toString("utf8")) as T;
+
+function unary(name: string) {
+  return {
+    path: `/cairn.test.v1.EchoService/${name}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: EchoRequest): Buffer => encode(value),
+    requestDeserialize: (value: Buffer): EchoRequest => decode<EchoRequest>(value),
+    responseSerialize: (value: EchoResponse): Buffer => encode(value),
+    responseDeserialize: (value: Buffer): EchoResponse => decode<EchoResponse>(value),
+  } as const;
+}
+
+/** The grpc-js-shaped definition (what ts-proto's `EchoServiceService` would be). */
+export const EchoServiceService = {
+  echo: unary("Echo"),
+  fail: unary("Fail"),
+  boom: unary("Boom"),
+  slow: unary("Slow"),
+  missing: unary("Missing"),
+  count: { ...unary("Count"), responseStream: true },
+} as const;
+
+/** What tests steer and observe. */
+export interface EchoState {
+  /** Thrown by `fail`. */
+  failWith: unknown;
+  /** Contexts seen by `slow`, in call order. */
+  slowContexts: CallContext[];
+  /** Calls of `slow` that ran to the end. */
+  slowCompleted: number;
+}
+
+/** The implementation (`missing` deliberately absent) and its state. */
+export function createEchoImplementation(): { implementation: ServiceImplementation<typeof EchoServiceService>; state: EchoState } {
+  const state: EchoState = {
+    failWith: new CairnError("test.failed", "failed", { status: ErrorStatus.FailedPrecondition }),
+    slowContexts: [],
+    slowCompleted: 0,
+  };
+  const implementation = {
+    async echo(req: EchoRequest) {
+      return { message: req.message };
+    },
+    async fail(): Promise<EchoResponse> {
+      throw state.failWith;
+    },
+    async boom(): Promise<EchoResponse> {
+      throw new Error("secret internals: db password is hunter2");
+    },
+    async slow(req: EchoRequest, ctx: CallContext) {
+      state.slowContexts.push(ctx);
+      await delay(req.delayMs ?? 0);
+      state.slowCompleted++;
+      return { message: `slept ${req.delayMs ?? 0}` };
+    },
+    async *count(req: EchoRequest) {
+      for (let i = 0; i < (req.count ?? 0); i++) {
+        if (req.failAt === i) throw new CairnError("test.count_failed", `failed at ${i}`, { status: ErrorStatus.Aborted, data: { at: i } });
+        yield { message: req.message, index: i };
+      }
+    },
+  } satisfies Omit<ServiceImplementation<typeof EchoServiceService>, "missing">;
+  return { implementation: implementation as unknown as ServiceImplementation<typeof EchoServiceService>, state };
+}
+
+/** echo.proto's FileDescriptorSet, as `buf build` would produce for reflection. */
+export function echoDescriptorSet(): Uint8Array {
+  return descriptorSetFromPackageDefinition(loadSync("echo.proto", { includeDirs: [import.meta.dir] }));
+}
+
+/** A logger that keeps every entry, to assert on what was logged. */
+export function recordingLogger(): Logger & { entries: { level: string; obj: object; msg?: string }[] } {
+  const entries: { level: string; obj: object; msg?: string }[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj, msg });
+  const logger = {
+    entries,
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+    child: () => logger,
+  };
+  return logger;
+}
