@@ -13,3 +13,4 @@ export * from "./ids.ts";
 export * from "./sign.ts";
 export * from "./chain-id.ts";
 export * from "./constants.ts";
+export * from "./json/index.ts";

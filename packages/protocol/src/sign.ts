@@ -1,6 +1,6 @@
 /** Building and signing transactions and blocks (clients, the block producer, tests). */
 import { protocol } from "@cairn/proto";
-import { blockDigest, blockId, operationMerkleRoot, transactionDigest, transactionId } from "./ids.ts";
+import { blockDigest, blockId, operationMerkleRoot, transactionDigest, transactionId, transactionMerkleRoot } from "./ids.ts";
 import { addressFromPrivateKey } from "./keys.ts";
 import { encodeNonce } from "./nonce.ts";
 import { recoverAddress, signDigest } from "./signature.ts";
@@ -56,4 +56,26 @@ export function transactionSigners(tx: protocol.Transaction): Uint8Array[] {
 /** Address that signed a block. */
 export function blockSigner(block: protocol.Block): Uint8Array {
   return recoverAddress(blockDigest(block.header ?? protocol.BlockHeader.create()), block.signature);
+}
+
+export interface BlockDraft {
+  previous: Uint8Array;
+  height: bigint;
+  /** ms since epoch. */
+  timestamp: bigint;
+  previousStateMerkleRoot: Uint8Array;
+  transactions: protocol.Transaction[];
+}
+
+/** Builds a block on a parent (header, transaction merkle root, signer) and signs it. */
+export function buildBlock(draft: BlockDraft, privateKey: Uint8Array): protocol.Block {
+  const header = protocol.BlockHeader.fromPartial({
+    previous: draft.previous,
+    height: draft.height,
+    timestamp: draft.timestamp,
+    previous_state_merkle_root: draft.previousStateMerkleRoot,
+    transaction_merkle_root: transactionMerkleRoot(draft.transactions),
+    signer: addressFromPrivateKey(privateKey),
+  });
+  return signBlock(protocol.Block.fromPartial({ header, transactions: draft.transactions }), privateKey);
 }
