@@ -1,0 +1,102 @@
+import { describe, expect, test } from "bun:test";
+import { toHex } from "@cairn/core";
+import { token } from "@cairn/proto";
+import { KoinEntryPoint, ZERO_ID, decodeNonce, transactionId } from "@cairn/protocol";
+import { DEV_BALANCE, KOIN_ID, createTestChain } from "./testing/harness.ts";
+
+describe("genesis", () => {
+  test("same seed → same chain id; another seed → another", async () => {
+    const a = await createTestChain({ seed: "s1" });
+    const b = await createTestChain({ seed: "s1" });
+    const c = await createTestChain({ seed: "s2" });
+    expect(toHex(a.chain.rules.chainId)).toBe(toHex(b.chain.rules.chainId));
+    expect(toHex(a.chain.rules.chainId)).not.toBe(toHex(c.chain.rules.chainId));
+    expect(a.chain.rules.chainId.length).toBe(34);
+  });
+  test("head before block 1 is the zero id at height 0", async () => {
+    const t = await createTestChain();
+    expect(toHex(t.chain.head.id)).toBe(toHex(ZERO_ID));
+    expect(t.chain.head.height).toBe(0n);
+    expect(t.chain.lib.height).toBe(0n);
+  });
+  test("dev accounts are funded and KOIN answers its read-only entry points", async () => {
+    const t = await createTestChain();
+    expect(t.balance(0)).toBe(DEV_BALANCE);
+    const read = (ep: number) => t.chain.readContract(KOIN_ID, ep, new Uint8Array()).result;
+    expect(token.StringResult.decode(read(KoinEntryPoint.name)).value).toBe("Koin");
+    expect(token.StringResult.decode(read(KoinEntryPoint.symbol)).value).toBe("KOIN");
+    expect(token.Uint32Result.decode(read(KoinEntryPoint.decimals)).value).toBe(8);
+    expect(token.Uint64Result.decode(read(KoinEntryPoint.total_supply)).value).toBe(DEV_BALANCE * 4n);
+    expect(t.chain.accountRc(t.dev.accounts[0]!.address)).toBe(DEV_BALANCE);
+  });
+});
+
+describe("transactions and blocks", () => {
+  test("a transfer in a block moves KOIN, sets the nonce, emits the event", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 1000n, 1n);
+    const receipt = await t.produce([tx]);
+    expect(receipt.transaction_receipts).toHaveLength(1);
+    const r = receipt.transaction_receipts[0]!;
+    expect(r.reverted).toBe(false);
+    expect(r.events[0]!.name).toBe("token.transfer_event");
+    expect(r.events[0]!.impacted.map(toHex)).toEqual([toHex(t.dev.accounts[1]!.address), toHex(t.dev.accounts[0]!.address)]);
+    expect(r.rc_used).toBeGreaterThan(0n);
+    expect(r.network_bandwidth_used).toBeGreaterThan(0n);
+    expect(t.balance(0)).toBe(DEV_BALANCE - 1000n);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 1000n);
+    expect(decodeNonce(t.chain.accountNonce(t.dev.accounts[0]!.address))).toBe(1n);
+    expect(t.chain.head.height).toBe(1n);
+    // Mana never exceeds the balance.
+    expect(t.chain.accountRc(t.dev.accounts[0]!.address)).toBeLessThanOrEqual(DEV_BALANCE - 1000n);
+  });
+
+  test("submit_transaction dry run changes nothing and publishes nothing", async () => {
+    const t = await createTestChain();
+    const receipt = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), false);
+    expect(receipt.events).toHaveLength(1);
+    expect(t.balance(0)).toBe(DEV_BALANCE);
+    expect(t.events).toHaveLength(0);
+  });
+
+  test("submit_transaction with broadcast publishes transaction.accept", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(tx, true);
+    expect(t.events).toHaveLength(1);
+    expect(t.events[0]!.kind).toBe("tx");
+  });
+
+  test("a second transaction from the same account counts the first as pending", async () => {
+    const t = await createTestChain();
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true);
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n), true);
+    await expect(t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n), true)).rejects.toThrow("invalid transaction nonce");
+  });
+
+  test("block events come out in application order with head and fork heads", async () => {
+    const t = await createTestChain();
+    await t.produce([t.transfer(0, 1, 1n, 1n)]);
+    await t.produce();
+    const blocks = t.events.filter((e) => e.kind === "block");
+    expect(blocks.map((b) => (b.kind === "block" ? b.block.header!.height : 0n))).toEqual([1n, 2n]);
+    const last = blocks[1]!;
+    if (last.kind !== "block") throw new Error();
+    expect(last.head).toBe(true);
+    expect(last.forkHeads.heads.map((h) => h.height)).toEqual([2n]);
+  });
+
+  test("an already applied block is a no-op", async () => {
+    const t = await createTestChain();
+    const b = t.block([t.transfer(0, 1, 1n, 1n)]);
+    expect(await t.chain.submitBlock(b)).toBeDefined();
+    expect(await t.chain.submitBlock(b)).toBeUndefined();
+    expect(t.balance(1)).toBe(DEV_BALANCE + 1n);
+  });
+
+  test("ids are checked: transaction id is the header hash", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 1n, 1n);
+    expect(toHex(tx.id)).toBe(toHex(transactionId(tx.header!)));
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Chain errors carry a Koinos `chain.error_code` (`chainCode`): ≥ 1 is a reversion (the
+ * transaction stays in its block with `reverted`, mana is charged), < 0 is a failure (the
+ * transaction or block is rejected, nothing applied). The gateway writes them as Koinos does:
+ * `message` = the text, `data` = JSON text `{"code":…,"logs":[…]}`.
+ */
+import { CairnError, ErrorStatus } from "@cairn/core";
+import { ChainErrorCode } from "@cairn/protocol";
+
+export type ChainErrorName = keyof typeof ChainErrorCode;
+
+/** A chain rejection or reversion with its Koinos code and the logs gathered so far. */
+export class ChainError extends CairnError {
+  readonly logs: string[];
+
+  constructor(name: ChainErrorName, message: string, logs: string[] = [], extra: Record<string, unknown> = {}) {
+    const chainCode = ChainErrorCode[name];
+    super(`chain.${name}`, message, {
+      status: statusOf(chainCode),
+      chainCode,
+      data: { logs, ...extra },
+    });
+    this.logs = logs;
+  }
+
+  /** True for reversions (code ≥ 1): the transaction is kept with `reverted` set. */
+  get isReversion(): boolean {
+    return (this.chainCode ?? -1) >= 1;
+  }
+}
+
+function statusOf(code: number): ErrorStatus {
+  if (code === ChainErrorCode.internal_error || code === ChainErrorCode.unexpected_state || code === ChainErrorCode.rpc_failure) return ErrorStatus.Internal;
+  if (code === ChainErrorCode.insufficient_rc || code === ChainErrorCode.pending_transaction_limit_exceeded) return ErrorStatus.ResourceExhausted;
+  if (code === ChainErrorCode.authorization_failure || code === ChainErrorCode.insufficient_privileges) return ErrorStatus.PermissionDenied;
+  if (code >= 1) return ErrorStatus.Aborted;
+  return ErrorStatus.FailedPrecondition;
+}
+
+export function isChainError(e: unknown): e is ChainError {
+  return e instanceof ChainError;
+}
+
+/** Throws a ChainError when `cond` is false. */
+export function check(cond: unknown, name: ChainErrorName, message: string): asserts cond {
+  if (!cond) throw new ChainError(name, message);
+}

@@ -1,0 +1,70 @@
+/**
+ * Resource metering of one transaction: disk (bytes of new state), network (transaction bytes)
+ * and compute (ticks, charged per system-call-level action with the costs below). rc used =
+ * Σ usage × price from the chain's resource limit data.
+ */
+import { protocol } from "@cairn/proto";
+import { ChainError } from "./errors.ts";
+
+/** Compute ticks charged per action; close to Koinos's compute bandwidth registry defaults. */
+export const TICKS = {
+  /** Entering a contract call (native or WASM). */
+  call: 2_000,
+  getObject: 1_000,
+  /** Plus per byte of value. */
+  putObject: 1_000,
+  putObjectPerByte: 10,
+  removeObject: 1_000,
+  event: 2_000,
+  eventPerByte: 10,
+  log: 200,
+  checkAuthority: 4_000,
+  /** A signature recovery at transaction start (per signature). */
+  recoverSignature: 12_000,
+  /** A nonce read/write and the payer's rc checks. */
+  transactionOverhead: 5_000,
+} as const;
+
+export interface Usage {
+  disk: bigint;
+  network: bigint;
+  compute: bigint;
+}
+
+/** Counts a transaction's usage and stops it when it exceeds what its rc limit can pay. */
+export class Meter {
+  readonly usage: Usage = { disk: 0n, network: 0n, compute: 0n };
+
+  constructor(
+    private readonly prices: protocol.ResourceLimitData,
+    /** The rc this transaction may spend; undefined = unmetered (read-only calls). */
+    private readonly rcLimit: bigint | undefined,
+    /** Compute cap (e.g. read_contract's), ticks. */
+    private readonly computeCap: bigint | undefined = undefined,
+  ) {}
+
+  rcUsed(): bigint {
+    return this.usage.disk * this.prices.disk_storage_cost + this.usage.network * this.prices.network_bandwidth_cost + this.usage.compute * this.prices.compute_bandwidth_cost;
+  }
+
+  compute(ticks: number): void {
+    this.usage.compute += BigInt(ticks);
+    if (this.computeCap !== undefined && this.usage.compute > this.computeCap) throw new ChainError("compute_bandwidth_limit_exceeded", "compute bandwidth limit exceeded");
+    this.checkRc();
+  }
+
+  disk(bytes: number): void {
+    if (bytes <= 0) return;
+    this.usage.disk += BigInt(bytes);
+    this.checkRc();
+  }
+
+  network(bytes: number): void {
+    this.usage.network += BigInt(bytes);
+    this.checkRc();
+  }
+
+  private checkRc(): void {
+    if (this.rcLimit !== undefined && this.rcUsed() > this.rcLimit) throw new ChainError("insufficient_rc", "transaction exceeded its rc limit");
+  }
+}

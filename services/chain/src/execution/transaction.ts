@@ -1,0 +1,186 @@
+/**
+ * Applying one transaction (protocol §4.9): required fields, payer rc ≥ rc limit, chain id, id,
+ * operation merkle root, payer/payee authority, nonce = current + 1, then the operations in a
+ * child layer. A reversion (code ≥ 1) keeps the nonce and the rc charge and marks the receipt
+ * `reverted`; a failure (code < 0) rejects the transaction and changes nothing.
+ */
+import { bytesEqual, toHex } from "@cairn/core";
+import { protocol } from "@cairn/proto";
+import {
+  KoinEntryPoint,
+  SHA256_CODE,
+  addressToBase58,
+  decodeNonce,
+  encodeNonce,
+  fromMultihash,
+  operationMerkleRoot,
+  transactionId,
+} from "@cairn/protocol";
+import type { ContractRuntime } from "../contracts/runtime.ts";
+import { SPACES } from "../contracts/spaces.ts";
+import type { StateLayer } from "../state/state.ts";
+import { toDeltaEntries } from "../state/state.ts";
+import { type BlockInfo, ExecutionContext } from "./context.ts";
+import { ChainError, isChainError } from "./errors.ts";
+import { Meter, TICKS } from "./metering.ts";
+import { applyOperation } from "./operations.ts";
+import { type ChainRules, resourceLimits } from "./rules.ts";
+
+/** Recovers the signers of a transaction (cached by the caller so it happens once per signature). */
+export type SignerResolver = (tx: protocol.Transaction) => Uint8Array[];
+
+export interface ApplyTransactionInput {
+  tx: protocol.Transaction;
+  /** Layer the transaction's changes are committed into (a block layer or a dry-run layer). */
+  state: StateLayer;
+  block: BlockInfo;
+  rules: ChainRules;
+  runtime: ContractRuntime;
+  signers: SignerResolver;
+  /** First event sequence number (events count across a whole block). */
+  eventSequence: number;
+  /** The payee's current nonce as the mempool sees it (submit with broadcast); default: state. */
+  currentNonce?: bigint;
+}
+
+export interface AppliedTransaction {
+  receipt: protocol.TransactionReceipt;
+  /** The reversion, when the operations reverted. */
+  reversion?: ChainError;
+  /** Logs the contracts wrote before reverting (what a submit error reports). */
+  reversionLogs: string[];
+  /** Next free event sequence number. */
+  eventSequence: number;
+}
+
+const missing = (what: string) => new ChainError("missing_required_arguments", `missing expected field in transaction: ${what}`);
+
+/** Nonce account: the payee when set and different from the payer, else the payer. */
+export function nonceAccount(header: protocol.TransactionHeader): Uint8Array {
+  return header.payee.length > 0 && !bytesEqual(header.payee, header.payer) ? header.payee : header.payer;
+}
+
+export function readNonce(state: { get: StateLayer["get"] }, account: Uint8Array): bigint {
+  const raw = state.get(SPACES.transactionNonce, account);
+  return raw ? decodeNonce(raw) : 0n;
+}
+
+function encodeRcArgs(account: Uint8Array): Uint8Array {
+  return protocol.GetAccountRcArguments.encode({ account }).finish();
+}
+
+/** Checks the fields §4.9 step 1 requires. */
+export function checkRequiredFields(tx: protocol.Transaction): protocol.TransactionHeader {
+  if (tx.id.length === 0) throw missing("id");
+  const h = tx.header;
+  if (!h) throw missing("header");
+  if (h.payer.length === 0) throw missing("header.payer");
+  if (h.rc_limit === 0n) throw missing("header.rc_limit");
+  if (h.operation_merkle_root.length === 0) throw missing("header.operation_merkle_root");
+  if (tx.signatures.length === 0) throw missing("signatures");
+  return h;
+}
+
+export function applyTransaction(input: ApplyTransactionInput): AppliedTransaction {
+  const { tx, block, rules, runtime } = input;
+  const header = checkRequiredFields(tx);
+  const txLayer = input.state.child();
+  const prices = resourceLimits(txLayer);
+
+  // rc: the payer must be able to pay its whole rc limit.
+  const maxPayerRc = accountRc(txLayer, block, rules, runtime, header.payer);
+  if (header.rc_limit > maxPayerRc) throw new ChainError("insufficient_rc", "payer does not have the rc to cover transaction rc limit");
+  if (!bytesEqual(header.chain_id, rules.chainId)) throw new ChainError("malformed_transaction", "chain id mismatch");
+  if (!bytesEqual(transactionId(header), tx.id)) throw new ChainError("malformed_transaction", "transaction contains an invalid transaction id");
+  let opRoot: { code: number };
+  try {
+    opRoot = fromMultihash(header.operation_merkle_root);
+  } catch {
+    throw new ChainError("malformed_transaction", "operation merkle root is not a multihash");
+  }
+  if (opRoot.code !== SHA256_CODE) throw new ChainError("unknown_hash_code", `unknown hash code 0x${opRoot.code.toString(16)} in operation merkle root`);
+  if (!bytesEqual(operationMerkleRoot(tx.operations), header.operation_merkle_root)) throw new ChainError("malformed_transaction", "invalid operation merkle root");
+
+  const signers = input.signers(tx);
+  const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
+  if (!signedBy(header.payer)) throw new ChainError("authorization_failure", `payer ${addressToBase58(header.payer)} has not authorized transaction`);
+  if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
+    throw new ChainError("authorization_failure", `payee ${addressToBase58(header.payee)} has not authorized transaction`);
+  }
+
+  const account = nonceAccount(header);
+  const current = input.currentNonce ?? readNonce(txLayer, account);
+  const nonce = decodeNonce(header.nonce);
+  if (nonce !== current + 1n) {
+    throw new ChainError(
+      "invalid_nonce",
+      `invalid transaction nonce - account: ${addressToBase58(account)}, nonce: 0x${toHex(header.nonce)}, current nonce: 0x${toHex(encodeNonce(current))}`,
+    );
+  }
+
+  const meter = new Meter(prices, header.rc_limit);
+  const ctx = new ExecutionContext({ state: txLayer, block, meter, signers, transaction: tx, readOnly: false, systemAuthority: rules.genesisAddress });
+  ctx.eventSequence = input.eventSequence;
+  txLayer.put(SPACES.transactionNonce, account, header.nonce);
+
+  let reversion: ChainError | undefined;
+  const opsLayer = txLayer.child();
+  const opsCtx = new ExecutionContext({ ...ctx.opts, state: opsLayer });
+  opsCtx.eventSequence = input.eventSequence;
+  try {
+    meter.compute(TICKS.transactionOverhead + TICKS.recoverSignature * tx.signatures.length);
+    meter.network(protocol.Transaction.encode(tx).finish().length);
+    for (const op of tx.operations) applyOperation(opsCtx, runtime, op);
+    opsLayer.commitInto(txLayer);
+  } catch (e) {
+    const err = isChainError(e) ? e : new ChainError("internal_error", `internal error: ${String((e as Error)?.message ?? e)}`);
+    if (!err.isReversion) throw new ChainError(nameOf(err), err.message, [...opsCtx.logs, ...err.logs]);
+    reversion = err;
+  }
+
+  // Charge the rc used (capped at the limit) to the payer's mana.
+  const used = meter.rcUsed();
+  const rcUsed = used > header.rc_limit ? header.rc_limit : used;
+  const consumed = runtime.call(new ExecutionContext({ ...ctx.opts, state: txLayer, meter: new Meter(prices, undefined) }), {
+    contractId: rules.koinId,
+    entryPoint: KoinEntryPoint.consume_account_rc,
+    args: protocol.ConsumeAccountRcArguments.encode({ account: header.payer, value: rcUsed }).finish(),
+    callerPrivilege: protocol.Privilege.kernel_mode,
+  });
+  if (!protocol.ConsumeAccountRcResult.decode(consumed).value) throw new ChainError("insufficient_rc", "payer has insufficient rc to pay for the transaction");
+
+  const logs = reversion ? [...opsCtx.logs, ...reversion.logs, `transaction reverted: ${reversion.message}`] : opsCtx.logs;
+  const receipt = protocol.TransactionReceipt.fromPartial({
+    id: tx.id,
+    payer: header.payer,
+    max_payer_rc: maxPayerRc,
+    rc_limit: header.rc_limit,
+    rc_used: rcUsed,
+    disk_storage_used: meter.usage.disk,
+    network_bandwidth_used: meter.usage.network,
+    compute_bandwidth_used: meter.usage.compute,
+    reverted: reversion !== undefined,
+    events: reversion ? [] : opsCtx.events,
+    logs,
+    state_delta_entries: toDeltaEntries(txLayer.sortedChanges()),
+  });
+  txLayer.commitInto(input.state);
+  return { receipt, reversion, reversionLogs: reversion ? [...opsCtx.logs, ...reversion.logs] : [], eventSequence: reversion ? input.eventSequence : opsCtx.eventSequence };
+}
+
+/** Mana (rc) of an account now, via KOIN's get_account_rc in kernel mode. */
+export function accountRc(state: StateLayer, block: BlockInfo, rules: ChainRules, runtime: ContractRuntime, account: Uint8Array): bigint {
+  const ctx = new ExecutionContext({ state, block, meter: new Meter(resourceLimits(state), undefined), signers: [], readOnly: true, systemAuthority: rules.genesisAddress });
+  const out = runtime.call(ctx, {
+    contractId: rules.koinId,
+    entryPoint: KoinEntryPoint.get_account_rc,
+    args: encodeRcArgs(account),
+    callerPrivilege: protocol.Privilege.kernel_mode,
+  });
+  return protocol.GetAccountRcResult.decode(out).value;
+}
+
+function nameOf(err: ChainError): ConstructorParameters<typeof ChainError>[0] {
+  return err.code.slice("chain.".length) as ConstructorParameters<typeof ChainError>[0];
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The gRPC face of the chain: `cairn.chain.v1.ChainService` and
+ * `cairn.contract_meta_store.v1.ContractMetaStoreService` (protocol §3.1, §3.6). Thin: every
+ * method validates its request shape and delegates to the Chain controller.
+ */
+import { chain as chainPb, contract_meta_store } from "@cairn/proto";
+import type { ServiceImplementation } from "@cairn/rpc";
+import type { Chain } from "./chain.ts";
+import { ChainError } from "./execution/errors.ts";
+import { topology } from "./fork-tree.ts";
+import { invokeSystemCall } from "./system-calls.ts";
+
+export type ChainServiceImpl = ServiceImplementation<typeof chainPb.ChainServiceDefinition>;
+export type ContractMetaStoreImpl = ServiceImplementation<typeof contract_meta_store.ContractMetaStoreServiceDefinition>;
+
+const requireField = (ok: boolean, what: string) => {
+  if (!ok) throw new ChainError("missing_required_arguments", `missing expected field: ${what}`);
+};
+
+export function createChainService(chain: Chain): ChainServiceImpl {
+  return {
+    async submitBlock(req) {
+      requireField(req.block !== undefined, "block");
+      const receipt = await chain.submitBlock(req.block!);
+      return { receipt };
+    },
+    async submitTransaction(req) {
+      requireField(req.transaction !== undefined, "transaction");
+      const receipt = await chain.submitTransaction(req.transaction!, req.broadcast);
+      return { receipt };
+    },
+    getHeadInfo() {
+      const { head, lib } = chain.headInfo();
+      return { head_topology: topology(head), last_irreversible_block: lib.height, head_state_merkle_root: head.stateRoot, head_block_time: head.timestamp };
+    },
+    getChainId() {
+      return { chain_id: chain.rules.chainId };
+    },
+    getForkHeads() {
+      const f = chain.forkHeads();
+      return { last_irreversible_block: f.last_irreversible_block, fork_heads: f.heads };
+    },
+    readContract(req) {
+      requireField(req.contract_id.length > 0, "contract_id");
+      return chain.readContract(req.contract_id, req.entry_point, req.args);
+    },
+    getAccountNonce(req) {
+      requireField(req.account.length > 0, "account");
+      return { nonce: chain.accountNonce(req.account) };
+    },
+    getAccountRc(req) {
+      requireField(req.account.length > 0, "account");
+      return { rc: chain.accountRc(req.account) };
+    },
+    getResourceLimits() {
+      return { resource_limit_data: chain.resourceLimits() };
+    },
+    invokeSystemCall(req) {
+      return { value: invokeSystemCall(chain, req.id, req.name, req.args) };
+    },
+    async proposeBlock(req) {
+      requireField(req.block !== undefined, "block");
+      const r = await chain.proposeBlock(req.block!);
+      return { receipt: r.receipt, failed_transaction_indices: r.failed };
+    },
+  };
+}
+
+export function createContractMetaStoreService(chain: Chain): ContractMetaStoreImpl {
+  return {
+    getContractMeta(req) {
+      requireField(req.contract_id.length > 0, "contract_id");
+      const abi = chain.contractAbi(req.contract_id);
+      return { meta: abi === undefined ? undefined : { abi } };
+    },
+  };
+}

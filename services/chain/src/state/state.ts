@@ -1,0 +1,156 @@
+/**
+ * Chain state: key/value objects in object spaces (Koinos's model). The head state lives in
+ * memory (`MemoryState`, loaded from the database at start; the database is the record);
+ * changes are made in copy-on-write `StateLayer`s stacked on a reader, so a transaction, an
+ * operation or a whole block can be committed into its parent or thrown away.
+ */
+import { compareBytes, toHex } from "@cairn/core";
+import { protocol } from "@cairn/proto";
+
+export type ObjectSpace = protocol.ObjectSpace;
+
+/** One stored object. */
+export interface StateEntry {
+  space: ObjectSpace;
+  key: Uint8Array;
+  value: Uint8Array;
+}
+
+/** A change: `value` undefined means deleted. */
+export interface StateChange {
+  space: ObjectSpace;
+  key: Uint8Array;
+  value: Uint8Array | undefined;
+}
+
+/** Map key of an object: space (system flag, zone, id) and key, as text. */
+export function stateKey(space: ObjectSpace, key: Uint8Array): string {
+  return `${space.system ? "s" : "u"}${space.id}:${toHex(space.zone)}:${toHex(key)}`;
+}
+
+/** Anything state can be read from. */
+export interface StateReader {
+  get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined;
+  /** Objects of one space (sorted by key), for get_next/get_prev style reads. */
+  entries(space: ObjectSpace): StateEntry[];
+}
+
+/** The head state: every object in memory. */
+export class MemoryState implements StateReader {
+  private readonly objects = new Map<string, StateEntry>();
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+    return this.objects.get(stateKey(space, key))?.value;
+  }
+
+  entries(space: ObjectSpace): StateEntry[] {
+    const prefix = stateKey(space, new Uint8Array());
+    const out: StateEntry[] = [];
+    for (const [k, e] of this.objects) if (k.startsWith(prefix)) out.push(e);
+    return out.sort((a, b) => compareBytes(a.key, b.key));
+  }
+
+  all(): IterableIterator<StateEntry> {
+    return this.objects.values();
+  }
+
+  /** Applies changes in order (the last change of a key wins). */
+  apply(changes: Iterable<StateChange>): void {
+    for (const c of changes) {
+      const k = stateKey(c.space, c.key);
+      if (c.value === undefined) this.objects.delete(k);
+      else this.objects.set(k, { space: c.space, key: c.key, value: c.value });
+    }
+  }
+
+  clear(): void {
+    this.objects.clear();
+  }
+}
+
+/** A reader that sees `overrides` first (undefined value = deleted) and `base` below. */
+export class OverlayReader implements StateReader {
+  constructor(
+    private readonly base: StateReader,
+    private readonly overrides: Map<string, StateChange>,
+  ) {}
+
+  get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+    const o = this.overrides.get(stateKey(space, key));
+    return o ? o.value : this.base.get(space, key);
+  }
+
+  entries(space: ObjectSpace): StateEntry[] {
+    return mergeEntries(this.base.entries(space), this.overrides, space);
+  }
+}
+
+function mergeEntries(base: StateEntry[], changes: Map<string, StateChange>, space: ObjectSpace): StateEntry[] {
+  const prefix = stateKey(space, new Uint8Array());
+  const byKey = new Map<string, StateEntry>();
+  for (const e of base) byKey.set(stateKey(e.space, e.key), e);
+  for (const [k, c] of changes) {
+    if (!k.startsWith(prefix)) continue;
+    if (c.value === undefined) byKey.delete(k);
+    else byKey.set(k, { space: c.space, key: c.key, value: c.value });
+  }
+  return [...byKey.values()].sort((a, b) => compareBytes(a.key, b.key));
+}
+
+/** A copy-on-write layer: records changes over a parent reader. */
+export class StateLayer implements StateReader {
+  readonly changes = new Map<string, StateChange>();
+
+  constructor(readonly parent: StateReader) {}
+
+  get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+    const c = this.changes.get(stateKey(space, key));
+    return c ? c.value : this.parent.get(space, key);
+  }
+
+  entries(space: ObjectSpace): StateEntry[] {
+    return mergeEntries(this.parent.entries(space), this.changes, space);
+  }
+
+  put(space: ObjectSpace, key: Uint8Array, value: Uint8Array): void {
+    this.changes.set(stateKey(space, key), { space, key, value });
+  }
+
+  remove(space: ObjectSpace, key: Uint8Array): void {
+    this.changes.set(stateKey(space, key), { space, key, value: undefined });
+  }
+
+  /** A child layer over this one. */
+  child(): StateLayer {
+    return new StateLayer(this);
+  }
+
+  /** Moves this layer's changes into `target` (normally its parent layer). */
+  commitInto(target: StateLayer): void {
+    for (const [k, c] of this.changes) target.changes.set(k, c);
+    this.changes.clear();
+  }
+
+  /** Changes sorted by key: the canonical order for deltas and merkle roots. */
+  sortedChanges(): StateChange[] {
+    return [...this.changes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+  }
+}
+
+/** The undo of `changes` against `before`: what each key held before (undefined = absent). */
+export function undoOf(changes: readonly StateChange[], before: StateReader): StateChange[] {
+  return changes.map((c) => ({ space: c.space, key: c.key, value: before.get(c.space, c.key) }));
+}
+
+/** Changes as Koinos state delta entries (value absent = deletion). */
+export function toDeltaEntries(changes: readonly StateChange[]): protocol.StateDeltaEntry[] {
+  return changes.map((c) => protocol.StateDeltaEntry.fromPartial({ object_space: c.space, key: c.key, value: c.value }));
+}
+
+export function fromDeltaEntries(entries: readonly protocol.StateDeltaEntry[]): StateChange[] {
+  return entries.map((e) => ({ space: e.object_space ?? protocol.ObjectSpace.create(), key: e.key, value: e.value }));
+}
