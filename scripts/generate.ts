@@ -8,17 +8,21 @@
  *      generated export, so nothing about individual messages is written by hand.
  */
 import { $ } from "bun";
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = join(import.meta.dir, "..");
-const gen = join(root, "packages/proto/gen");
+const target = join(root, "packages/proto/gen");
 const buf = join(root, "node_modules/.bin/buf");
 
+// Everything is written to a scratch tree first and swapped in at the end, so a process that
+// imports @cairn/proto while this runs (tests, a second install) never sees a half-written tree.
+const scratch = join(root, "packages/proto", `.gen-${process.pid}`);
+const gen = join(scratch, "packages/proto/gen");
 const started = performance.now();
-rmSync(gen, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 mkdirSync(gen, { recursive: true });
-await $`${buf} generate`.cwd(root);
+await $`${buf} generate -o ${scratch}`.cwd(root);
 
 // ts-proto's output for google/protobuf/descriptor.proto (needed for our field option) does not
 // type-check under strict settings; it is build output, so checking is switched off for it alone.
@@ -85,4 +89,14 @@ index += `export { descriptorSetBase64 } from "./descriptor.js";\n`;
 writeFileSync(join(gen, "index.ts"), index);
 
 const count = walk(gen).length;
+const old = `${target}.old-${process.pid}`;
+rmSync(old, { recursive: true, force: true });
+try {
+  renameSync(target, old);
+} catch {
+  // first generation: nothing to move aside
+}
+renameSync(gen, target);
+rmSync(old, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 console.log(`generate: ${count} files in packages/proto/gen (${Math.round(performance.now() - started)} ms)`);

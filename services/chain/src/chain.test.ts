@@ -100,3 +100,30 @@ describe("transactions and blocks", () => {
     expect(toHex(tx.id)).toBe(toHex(transactionId(tx.header!)));
   });
 });
+
+describe("block store hand-off", () => {
+  test("each block goes to the block store before the chain commits it", async () => {
+    const stored: bigint[] = [];
+    let fail = false;
+    const t = await createTestChain({
+      blockStore: {
+        async addBlock(block) {
+          if (fail) throw new Error("block store down");
+          expect(t.chain.head.height).toBe(block.header!.height - 1n); // not committed yet
+          stored.push(block.header!.height);
+        },
+      },
+    });
+    await t.produce([t.transfer(0, 1, 1n, 1n)]);
+    await t.produce();
+    expect(stored).toEqual([1n, 2n]);
+    fail = true;
+    const e = await t.produce([t.transfer(0, 1, 1n, 2n)]).catch((x) => x);
+    expect(e.chainCode).toBe(-1008);
+    expect(t.chain.head.height).toBe(2n);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 1n);
+    fail = false;
+    await t.produce([t.transfer(0, 1, 1n, 2n)]);
+    expect(stored).toEqual([1n, 2n, 3n]);
+  });
+});

@@ -64,8 +64,15 @@ export const defaultChainOptions: ChainOptions = {
   pendingNonceGraceMs: 5_000,
 };
 
+/** The block store, written synchronously before each block commits (as Koinos does). */
+export interface BlockSink {
+  addBlock(block: protocol.Block, receipt: protocol.BlockReceipt): Promise<void>;
+}
+
 export interface ChainDeps {
   store: ChainStore;
+  /** When set, every applied block is added here before the chain commits it. */
+  blockStore?: BlockSink;
   runtime: ContractRuntime;
   genesis: protocol.GenesisData;
   /** KOIN contract address. */
@@ -188,6 +195,14 @@ export class Chain {
       stateChanges = parent.idHex === oldHead.idHex ? applied.changes : [...this.tree.transition(oldHead, parent), ...applied.changes];
       const libHeight = node.height - BigInt(this.opts.irreversibleThreshold);
       if (libHeight > this.tree.lib.height) newLib = this.tree.ancestorAt(node, libHeight);
+    }
+    if (this.deps.blockStore) {
+      try {
+        await this.deps.blockStore.addBlock(block, applied.receipt);
+      } catch (e) {
+        this.tree.remove(node.idHex);
+        throw new ChainError("rpc_failure", `block store did not take block 0x${idHex}: ${(e as Error).message}`);
+      }
     }
     try {
       // Compute the pruning on a copy of the decision, then persist, then change memory.

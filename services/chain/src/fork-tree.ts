@@ -55,6 +55,10 @@ export class ForkTree {
     this.nodes.set(node.idHex, node);
   }
 
+  remove(idHex: string): void {
+    this.nodes.delete(idHex);
+  }
+
   all(): IterableIterator<BlockNode> {
     return this.nodes.values();
   }

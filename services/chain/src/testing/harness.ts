@@ -2,7 +2,7 @@
 import { silentLogger } from "@cairn/core";
 import { broadcast, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, addressFromBase58, buildBlock, buildTransaction } from "@cairn/protocol";
-import { Chain, type ChainEvents, type ChainOptions, type MempoolChecks, defaultChainOptions } from "../chain.ts";
+import { type BlockSink, Chain, type ChainEvents, type ChainOptions, type MempoolChecks, defaultChainOptions } from "../chain.ts";
 import { createKoinContract } from "../contracts/koin.ts";
 import { ContractRuntime } from "../contracts/runtime.ts";
 import { type DevGenesis, devGenesis } from "../genesis.ts";
@@ -22,6 +22,7 @@ export interface TestChainOptions {
   seed?: string;
   chain?: Partial<ChainOptions>;
   mempool?: MempoolChecks;
+  blockStore?: BlockSink;
   now?: () => bigint;
 }
 
@@ -60,7 +61,7 @@ export async function createTestChain(opts: TestChainOptions = {}): Promise<Test
   };
   let clock = 1_700_000_000_000n;
   const now = opts.now ?? (() => (clock += 1000n));
-  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: chainEvents, mempool: opts.mempool, logger: silentLogger(), now });
+  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: chainEvents, mempool: opts.mempool, blockStore: opts.blockStore, logger: silentLogger(), now });
   await chain.start();
   const t: TestChain = {
     chain,

@@ -1,0 +1,98 @@
+/** The producer against a real chain (in-process) and a small in-memory mempool. */
+import { describe, expect, test } from "bun:test";
+import { silentLogger, toHex } from "@cairn/core";
+import { block_producer, chain as chainPb, mempool, protocol } from "@cairn/proto";
+import { createInProcessClient } from "@cairn/rpc";
+import { createChainService } from "../../chain/src/service.ts";
+import { DEV_BALANCE, createTestChain } from "../../chain/src/testing/harness.ts";
+import { BlockProducer, type ProducerMempool } from "./producer.ts";
+import { createBlockProducerService } from "./service.ts";
+
+function fakeMempool(): ProducerMempool & { txs: protocol.Transaction[] } {
+  const m = {
+    txs: [] as protocol.Transaction[],
+    async getPendingTransactions() {
+      return mempool.GetPendingTransactionsResponse.fromPartial({ pending_transactions: m.txs.map((transaction) => ({ transaction, network_bandwidth_used: 300n, compute_bandwidth_used: 40_000n })) });
+    },
+  };
+  return m;
+}
+
+async function setup(mode: "instant" | "interval" | "manual" = "manual") {
+  const t = await createTestChain({ now: () => BigInt(Date.now()) });
+  const chain = createInProcessClient(chainPb.ChainServiceDefinition, createChainService(t.chain));
+  const pool = fakeMempool();
+  const published: { subject: string; data: Uint8Array }[] = [];
+  const producer = new BlockProducer(
+    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000 },
+    { chain, mempool: pool, publisher: { publish: async (subject, data) => published.push({ subject, data }) }, privateKey: t.dev.producerKey, logger: silentLogger() },
+  );
+  return { t, chain, pool, published, producer };
+}
+
+describe("block producer", () => {
+  test("produces block 1 at start on an empty chain", async () => {
+    const { t, producer } = await setup();
+    await producer.start();
+    expect(t.chain.head.height).toBe(1n);
+    await producer.stop();
+  });
+
+  test("includes pending transactions; leaves out and reports one that fails", async () => {
+    const { t, pool, published, producer } = await setup();
+    const good = t.transfer(0, 1, 10n, 1n);
+    const bad = t.transfer(2, 3, DEV_BALANCE + 1n, 1n);
+    const good2 = t.transfer(1, 2, 5n, 1n);
+    pool.txs.push(good, bad, good2);
+    const p = (await producer.produce())!;
+    expect(p.block.transactions.map((x) => toHex(x.id))).toEqual([toHex(good.id), toHex(good2.id)]);
+    expect(p.failed.map(toHex)).toEqual([toHex(bad.id)]);
+    expect(published.map((x) => x.subject)).toEqual(["koinos.transaction.fail"]);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 10n - 5n);
+    // Already included transactions are not included again while the mempool catches up.
+    const next = (await producer.produce())!;
+    expect(next.block.transactions).toHaveLength(0);
+  });
+
+  test("instant mode makes a block when transactions are pending", async () => {
+    const { t, pool, producer } = await setup("instant");
+    await producer.start();
+    pool.txs.push(t.transfer(0, 1, 10n, 1n));
+    producer.notifyPending();
+    for (let i = 0; i < 100 && t.chain.head.height < 2n; i++) await Bun.sleep(5);
+    expect(t.chain.head.height).toBe(2n);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 10n);
+    await producer.stop();
+  });
+
+  test("interval mode makes blocks on a timer; the admin RPC switches modes", async () => {
+    const { t, producer } = await setup("manual");
+    const admin = createInProcessClient(block_producer.BlockProducerServiceDefinition, createBlockProducerService(producer));
+    await producer.start();
+    const h = t.chain.head.height;
+    const set = await admin.setProductionMode({ mode: block_producer.ProductionMode.PRODUCTION_MODE_INTERVAL, interval_ms: 20 });
+    expect(set.mode).toBe(block_producer.ProductionMode.PRODUCTION_MODE_INTERVAL);
+    for (let i = 0; i < 200 && t.chain.head.height < h + 3n; i++) await Bun.sleep(5);
+    expect(t.chain.head.height).toBeGreaterThanOrEqual(h + 3n);
+    await admin.setProductionMode({ mode: block_producer.ProductionMode.PRODUCTION_MODE_MANUAL, interval_ms: 0 });
+    await Bun.sleep(30);
+    const stopped = t.chain.head.height;
+    await Bun.sleep(60);
+    expect(t.chain.head.height).toBe(stopped);
+    const made = await admin.produceBlock({});
+    expect(made.height).toBe(stopped + 1n);
+    expect((await admin.getProductionMode({})).mode).toBe(block_producer.ProductionMode.PRODUCTION_MODE_MANUAL);
+    const bad = await admin.setProductionMode({ mode: block_producer.ProductionMode.PRODUCTION_MODE_UNSPECIFIED, interval_ms: 0 }).catch((e) => e);
+    expect(bad.code).toBe("block_producer.invalid_mode");
+    await producer.stop();
+  });
+
+  test("stays within the block's resource limits", async () => {
+    const { t, pool, producer } = await setup();
+    const limits = t.chain.resourceLimits();
+    const fit = Number(limits.compute_bandwidth_limit / 40_000n);
+    for (let i = 0; i < fit + 5; i++) pool.txs.push(t.transfer(0, 1, 1n, BigInt(i + 1)));
+    const p = (await producer.produce())!;
+    expect(p.block.transactions.length).toBe(fit);
+  });
+});
