@@ -1,0 +1,49 @@
+import { describe, expect, test } from "bun:test";
+import { createMemoryBroker, createMemoryEventBus } from "./memory/bus.ts";
+import { MemoryLog } from "./memory/log.ts";
+import { runEventBusContract } from "./testing/contract-suite.ts";
+
+runEventBusContract("MemoryEventBus", () => {
+  const broker = createMemoryBroker();
+  return {
+    connect: (delivery) => createMemoryEventBus({ broker, ...delivery }),
+    cleanup: async () => {},
+  };
+});
+
+describe("MemoryEventBus specifics", () => {
+  test("the log drops the oldest messages beyond its limits", () => {
+    const log = new MemoryLog({ maxMessages: 3, maxBytes: 10 });
+    for (let i = 0; i < 5; i++) log.append("koinos.block.accept", new Uint8Array(2));
+    expect(log.firstSequence).toBe(3);
+    expect(log.lastSequence).toBe(5);
+    expect(log.get(2)).toBeUndefined();
+    expect(log.get(3)?.sequence).toBe(3);
+    log.append("koinos.block.accept", new Uint8Array(9));
+    expect(log.firstSequence).toBe(6);
+  });
+
+  test("a consumer behind the retained window resumes at the oldest retained message", async () => {
+    const bus = createMemoryEventBus({ maxMessages: 2 });
+    await bus.start();
+    for (const t of ["a", "b", "c"]) await bus.publish("koinos.block.accept", new TextEncoder().encode(t));
+    const seen: string[] = [];
+    await bus.subscribe("koinos.>", (m) => void seen.push(new TextDecoder().decode(m.data)), { deliverFrom: "all" });
+    await Bun.sleep(10);
+    expect(seen).toEqual(["b", "c"]);
+    await bus.close();
+  });
+
+  test("a published buffer is copied", async () => {
+    const bus = createMemoryEventBus();
+    await bus.start();
+    const data = new Uint8Array([1]);
+    const seen: number[] = [];
+    await bus.subscribe("koinos.>", (m) => void seen.push(m.data[0]!));
+    await bus.publish("koinos.block.accept", data);
+    data[0] = 2;
+    await Bun.sleep(5);
+    expect(seen).toEqual([1]);
+    await bus.close();
+  });
+});

@@ -1,0 +1,69 @@
+/** The in-process bus's message log: sequence-numbered, bounded by count and bytes (oldest dropped first). */
+
+/** One stored message. */
+export interface LogEntry {
+  readonly sequence: number;
+  readonly subject: string;
+  readonly data: Uint8Array;
+}
+
+export interface MemoryLogLimits {
+  /** Messages kept; older ones are dropped. Default 100,000. */
+  maxMessages?: number;
+  /**
+   * Payload bytes kept; older messages are dropped. Default 64 MiB: in the one-process node the
+   * log is a short catch-up buffer, not the system of record (block_store is), and the node must
+   * stay within its memory budget.
+   */
+  maxBytes?: number;
+}
+
+export class MemoryLog {
+  private readonly entries: LogEntry[] = [];
+  private head = 0;
+  private bytes = 0;
+  private last = 0;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+
+  constructor(limits: MemoryLogLimits = {}) {
+    this.maxMessages = limits.maxMessages ?? 100_000;
+    this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Sequence of the oldest retained message (`lastSequence + 1` when empty). */
+  get firstSequence(): number {
+    return this.entries[this.head]?.sequence ?? this.last + 1;
+  }
+
+  /** Sequence of the newest message ever appended (0 before the first). */
+  get lastSequence(): number {
+    return this.last;
+  }
+
+  append(subject: string, data: Uint8Array): number {
+    const sequence = ++this.last;
+    this.entries.push({ sequence, subject, data });
+    this.bytes += data.length;
+    this.trim();
+    return sequence;
+  }
+
+  /** The message at `sequence`, or undefined when dropped or not yet written. */
+  get(sequence: number): LogEntry | undefined {
+    const first = this.firstSequence;
+    if (sequence < first || sequence > this.last) return undefined;
+    return this.entries[this.head + (sequence - first)];
+  }
+
+  private trim(): void {
+    while (this.entries.length - this.head > this.maxMessages || (this.bytes > this.maxBytes && this.entries.length - this.head > 1)) {
+      this.bytes -= this.entries[this.head]!.data.length;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * One subscription on the NATS bus: pulls from its JetStream consumer, hands messages to the
+ * handler one at a time, acks after it resolves, naks with backoff when it throws, and terminates
+ * a message after `maxDeliver` deliveries.
+ */
+import { delay, type Logger } from "@cairn/core";
+import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { redeliveryDelay, type ResolvedDeliveryOptions } from "../delivery.ts";
+import type { BusMessage, MessageHandler, Subscription } from "../event-bus.ts";
+import type { SubjectMapper } from "./prefix.ts";
+
+export interface NatsSubscriptionContext {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  stream: string;
+  subjects: SubjectMapper;
+  delivery: ResolvedDeliveryOptions;
+  ackWaitMs: number;
+  logger: Logger;
+}
+
+export interface NatsSubscriptionSpec {
+  consumer: Consumer;
+  /** Server-side consumer name. */
+  name: string;
+  durable: string | undefined;
+  maxAckPending: number;
+  maxDeliver: number;
+  handler: MessageHandler;
+}
+
+/** Wait before pulling again after the pull loop failed (connection lost, consumer missing). */
+const RESTART_DELAY_MS = 1_000;
+
+export class NatsSubscription implements Subscription {
+  readonly durable: string | undefined;
+  private messages: ConsumerMessages | undefined;
+  private readonly stop = new AbortController();
+  private running: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly ctx: NatsSubscriptionContext,
+    private readonly spec: NatsSubscriptionSpec,
+    private readonly onClosed: (s: NatsSubscription) => void,
+  ) {
+    this.durable = spec.durable;
+    this.logger = ctx.logger.child({ consumer: spec.name });
+  }
+
+  /** Starts pulling in the background. */
+  start(): void {
+    this.running = this.run();
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  unsubscribe(): Promise<void> {
+    return this.close();
+  }
+
+  private async shutdown(): Promise<void> {
+    this.stop.abort();
+    await this.messages?.close();
+    await this.running;
+    if (this.spec.durable === undefined) {
+      await this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name).catch((err: unknown) => {
+        this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
+      });
+    }
+    // Acks are fire-and-forget: make sure the server has them before reporting closed.
+    await this.ctx.nc.flush().catch(() => {});
+    this.onClosed(this);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      try {
+        const messages = await this.spec.consumer.consume({ max_messages: Math.min(this.spec.maxAckPending, 256) });
+        this.messages = messages;
+        if (this.stop.signal.aborted) {
+          await messages.close();
+          return;
+        }
+        this.watchStatus(messages).catch(() => {});
+        for await (const m of messages) {
+          // Pulled before close but not handled: give it back at once instead of after ack wait.
+          if (this.stop.signal.aborted) m.nak();
+          else await this.handle(m);
+        }
+      } catch (err) {
+        if (this.stop.signal.aborted) return;
+        this.logger.error({ err: String(err) }, "pull failed; restarting");
+      }
+      await delay(RESTART_DELAY_MS, this.stop.signal).catch(() => {});
+    }
+  }
+
+  private async watchStatus(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (s.type === "next" || s.type === "heartbeat" || s.type === "debug" || s.type === "discard") continue;
+      this.logger.warn({ status: s }, "consumer status");
+    }
+  }
+
+  private async handle(m: JsMsg): Promise<void> {
+    const deliveryCount = m.info.deliveryCount;
+    const message: BusMessage = {
+      subject: this.ctx.subjects.fromWire(m.subject),
+      data: m.data,
+      sequence: m.seq,
+      deliveryCount,
+      redelivered: m.redelivered,
+    };
+    // A long handler must not let the ack wait expire (the server would redeliver elsewhere).
+    const keepAlive = setInterval(() => m.working(), Math.max(100, this.ctx.ackWaitMs / 3));
+    try {
+      await this.spec.handler(message);
+      m.ack();
+    } catch (err) {
+      const log = { subject: message.subject, sequence: message.sequence, deliveryCount, err: String(err) };
+      if (deliveryCount >= this.spec.maxDeliver) {
+        this.logger.error(log, "handler failed; max deliveries reached, message dropped");
+        // No reason argument: servers before 2.10.4 ignore a `+TERM <reason>` ack.
+        m.term();
+      } else {
+        const retryInMs = redeliveryDelay(this.ctx.delivery, deliveryCount);
+        this.logger.warn({ ...log, retryInMs }, "handler failed; redelivering");
+        m.nak(retryInMs);
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * @cairn/bus/testing — for tests only: the shared `EventBus` contract suite, the rule deciding
+ * whether NATS tests run (DESIGN §8), and throwaway-stream fixtures.
+ */
+export * from "./contract-suite.ts";
+export * from "./nats-target.ts";
+export * from "./nats-fixture.ts";
