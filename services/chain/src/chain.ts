@@ -145,12 +145,16 @@ export class Chain {
 
   // ---------------------------------------------------------------------------------- blocks
 
-  /** Applies a block (protocol §3.1 submit_block). Returns no receipt when it was already known. */
-  submitBlock(block: protocol.Block, live = true): Promise<protocol.BlockReceipt | undefined> {
-    return this.mutex.run(() => this.applyBlockLocked(block, live));
+  /**
+   * Applies a block (protocol §3.1 submit_block). Returns no receipt when it was already known.
+   * `replay` (reindex): the block comes from the block store, so it is not handed back to it and
+   * no events are published.
+   */
+  submitBlock(block: protocol.Block, opts: { replay?: boolean } = {}): Promise<protocol.BlockReceipt | undefined> {
+    return this.mutex.run(() => this.applyBlockLocked(block, opts.replay ?? false));
   }
 
-  private async applyBlockLocked(block: protocol.Block, live: boolean): Promise<protocol.BlockReceipt | undefined> {
+  private async applyBlockLocked(block: protocol.Block, replay: boolean): Promise<protocol.BlockReceipt | undefined> {
     const header = checkRequiredBlockFields(block);
     const idHex = toHex(block.id);
     if (this.tree.get(idHex)) return undefined;
@@ -196,7 +200,7 @@ export class Chain {
       const libHeight = node.height - BigInt(this.opts.irreversibleThreshold);
       if (libHeight > this.tree.lib.height) newLib = this.tree.ancestorAt(node, libHeight);
     }
-    if (this.deps.blockStore) {
+    if (this.deps.blockStore && !replay) {
       try {
         await this.deps.blockStore.addBlock(block, applied.receipt);
       } catch (e) {
@@ -227,7 +231,7 @@ export class Chain {
       this.deps.logger.info({ from: oldHead.idHex, to: idHex, height: Number(node.height) }, "fork switch");
     }
     this.forgetIncludedNonces(block);
-    this.deps.events.blockApplied({ block, receipt: applied.receipt, head: becomesHead, live, newLib, forkHeads: this.forkHeads() });
+    if (!replay) this.deps.events.blockApplied({ block, receipt: applied.receipt, head: becomesHead, live: true, newLib, forkHeads: this.forkHeads() });
     return applied.receipt;
   }
 

@@ -1,0 +1,102 @@
+/**
+ * The start-up and shutdown every standalone service binary shares: load and validate its
+ * configuration (a bad value stops the process with a message naming the key), create the logger
+ * and metrics (served on `metricsPort`), open its database with its migrations and the NATS bus
+ * (each waiting with backoff, logging what it waits for), build and start the service, then on
+ * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
+ */
+import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, serveMetrics } from "@cairn/core";
+import { type CommonOptions, ConfigError, ConfigErrorCode, loadConfig } from "@cairn/config";
+import { type DatabaseHandle, openDatabase } from "@cairn/db";
+import { type EventBus, createNatsEventBus } from "@cairn/bus";
+import { routeGrpcLogs } from "@cairn/rpc";
+import type { z } from "zod";
+
+/** A running service as main.ts sees it. */
+export interface ServiceUnit {
+  start(signal: AbortSignal): Promise<{ port?: number | undefined }>;
+  stop(): Promise<void>;
+}
+
+export interface ServiceEnvironment<O> {
+  options: O;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  db: DatabaseHandle | undefined;
+  bus: EventBus;
+  signal: AbortSignal;
+}
+
+export interface RunServiceSpec<S extends z.ZodObject> {
+  /** Binary name for logs, e.g. `cairn-chain`. */
+  binary: string;
+  /** Service folder name: config section, env prefix, data directory. */
+  service: string;
+  schema: S;
+  /** Drizzle migrations of the service (none: no database). */
+  database?: { migrationsFolder: string; schemaName: string };
+  /** Durable consumer / NATS connection name. */
+  busName?: string;
+  build(env: ServiceEnvironment<z.output<S>>): Promise<ServiceUnit> | ServiceUnit;
+}
+
+/** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
+export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
+  let options: z.output<S> & Partial<CommonOptions>;
+  try {
+    options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
+  } catch (e) {
+    if (e instanceof ConfigError || isCairnError(e)) {
+      console.error(`${spec.binary}: ${(e as Error).message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, pretty: options.logPretty });
+  routeGrpcLogs(logger);
+  const abort = new AbortController();
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  let stopping = false;
+  const shutdown = async (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ why }, "shutting down");
+    abort.abort(new Error(why));
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (e) {
+        logger.error({ err: String(e) }, "error while stopping");
+      }
+    }
+    logger.info({}, "stopped");
+    process.exit(code);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+
+  try {
+    const metrics = createMetricsRegistry(spec.service);
+    if (options.metricsPort !== undefined) {
+      const m = serveMetrics(metrics, options.metricsPort);
+      stops.push(() => m.stop());
+      logger.info({ port: m.port }, "metrics listening");
+    }
+    let db: DatabaseHandle | undefined;
+    if (spec.database) {
+      db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, signal: abort.signal });
+      stops.push(() => db!.close());
+    }
+    if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
+    await bus.start(abort.signal);
+    stops.push(() => bus.close());
+    const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });
+    stops.push(() => unit.stop());
+    const { port } = await unit.start(abort.signal);
+    logger.info({ binary: spec.binary, port }, "service ready");
+  } catch (e) {
+    logger.fatal({ err: e instanceof Error ? e.message : String(e) }, "start-up failed");
+    await shutdown("start-up failed", 1);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The chain service as one unit: builds the Chain from options and dependencies, serves
+ * ChainService + ContractMetaStoreService over gRPC (with health and reflection), publishes events
+ * and keeps metrics. main.ts (standalone) and the one-process dev node both compose it.
+ */
+import type { Logger, MetricsRegistry } from "@cairn/core";
+import { chain as chainPb, contract_meta_store, descriptorSetBytes, type protocol } from "@cairn/proto";
+import { addressFromBase58 } from "@cairn/protocol";
+import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import type { CairnDb } from "@cairn/db";
+import { type BlockSink, Chain, type ChainEvents, type MempoolChecks, defaultChainOptions } from "./chain.ts";
+import { createKoinContract } from "./contracts/koin.ts";
+import { ContractRuntime } from "./contracts/runtime.ts";
+import { createChainEvents, type EventPublisher } from "./events.ts";
+import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
+import { createChainMetrics } from "./metrics.ts";
+import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
+import { type BlockStoreReads, reindex } from "./reindex.ts";
+import { createChainService, createContractMetaStoreService } from "./service.ts";
+import { DrizzleChainStore } from "./store/drizzle-store.ts";
+
+export interface ChainNodeDeps {
+  logger: Logger;
+  metrics: MetricsRegistry;
+  bus: EventPublisher;
+  db: CairnDb;
+  /** Mempool checks for submit_transaction (absent: none). */
+  mempool?: MempoolChecks;
+  /** Block store: add_block before each commit, and the source of --reindex. */
+  blockStore?: BlockSink & BlockStoreReads;
+}
+
+export interface ChainNode {
+  chain: Chain;
+  /** The dev genesis (keys and accounts) when no genesis file is configured. */
+  dev: DevGenesis | undefined;
+  /** gRPC implementations (for in-process clients). */
+  services: { chain: ReturnType<typeof createChainService>; contractMetaStore: ReturnType<typeof createContractMetaStoreService> };
+  /** Loads the chain (reindexing if asked) and starts the gRPC server; resolves with its port. */
+  start(signal?: AbortSignal): Promise<{ port: number | undefined }>;
+  stop(): Promise<void>;
+}
+
+export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps): ChainNode {
+  const log = deps.logger.child({ module: "chain" });
+  const koinId = addressFromBase58(opts.koinAddress);
+  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId });
+  const genesis: protocol.GenesisData = opts.genesisFile ? loadGenesisFile(opts.genesisFile) : dev!.genesis;
+  const runtime = new ContractRuntime();
+  runtime.register(koinId, createKoinContract());
+  const metrics = createChainMetrics(deps.metrics);
+  const published = createChainEvents(deps.bus, log);
+  const events: ChainEvents = {
+    blockApplied(e) {
+      metrics.blocksApplied.inc({ head: String(e.head) });
+      if (e.head) metrics.headHeight.set(Number(e.block.header?.height ?? 0n));
+      if (e.newLib) metrics.libHeight.set(Number(e.newLib.height));
+      published.blockApplied(e);
+    },
+    transactionAccepted(e) {
+      published.transactionAccepted(e);
+    },
+  };
+  const chain = new Chain(
+    { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
+    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
+  );
+  const service = createChainService(chain);
+  const instrumented: typeof service = {
+    ...service,
+    async submitBlock(req, ctx) {
+      const end = metrics.blockSeconds.startTimer();
+      try {
+        return await service.submitBlock(req, ctx);
+      } catch (e) {
+        metrics.blocksRejected.inc();
+        throw e;
+      } finally {
+        end();
+      }
+    },
+    async submitTransaction(req, ctx) {
+      try {
+        const r = await service.submitTransaction(req, ctx);
+        metrics.transactions.inc({ outcome: "accepted" });
+        return r;
+      } catch (e) {
+        metrics.transactions.inc({ outcome: "rejected" });
+        throw e;
+      }
+    },
+  };
+  const contractMetaStore = createContractMetaStoreService(chain);
+  let server: GrpcServer | undefined;
+
+  return {
+    chain,
+    dev,
+    services: { chain: instrumented, contractMetaStore },
+    async start(signal) {
+      await chain.start();
+      if (opts.reindex) {
+        if (!deps.blockStore) throw new Error("--reindex needs the block store (blockStoreAddress)");
+        await reindex(chain, deps.blockStore, log, signal);
+      }
+      metrics.headHeight.set(Number(chain.head.height));
+      metrics.libHeight.set(Number(chain.lib.height));
+      server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
+      server.addService(chainPb.ChainServiceDefinition, instrumented);
+      server.addService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore);
+      const port = await server.start();
+      log.info({ port, chain: chain.describe() }, "chain service listening");
+      return { port };
+    },
+    async stop() {
+      await server?.stop({ graceMs: 5000 });
+    },
+  };
+}

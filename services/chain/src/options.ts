@@ -1,0 +1,33 @@
+/** Chain service options (defaults → config file → env → flags, validated by this schema). */
+import { commonOptions } from "@cairn/config";
+import { z } from "zod";
+
+export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50051, metricsPort: 9451 }).extend({
+  /** Blocks between head and LIB. Default 60, as Koinos. */
+  irreversibleThreshold: z.number().int().min(1).default(60),
+  /** Fork choice: `fifo` (longest chain, first seen wins ties) or `block-time` (ties → earlier block). */
+  forkChoice: z.enum(["fifo", "block-time"]).default("fifo"),
+  /** Compute cap for read_contract, ticks. Default 10,000,000. */
+  readComputeLimit: z.number().int().positive().default(10_000_000),
+  /** A Koinos genesis JSON file; when unset a dev genesis is generated from `devSeed`. */
+  genesisFile: z.string().optional(),
+  /** Seed of the dev genesis: producer key sha256("<seed> producer"), accounts sha256("<seed> <i>"). */
+  devSeed: z.string().min(1).default("cairn dev"),
+  /** Number of funded dev accounts. Default 10. */
+  devAccounts: z.number().int().min(0).max(1000).default(10),
+  /** KOIN each dev account holds (whole KOIN, 8 decimals). Default 1,000,000. */
+  devBalance: z.number().int().positive().default(1_000_000),
+  /** Address of the native KOIN contract. Default: mainnet KOIN, so koilib's defaults work. */
+  koinAddress: z.string().default("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL"),
+  /** Mempool gRPC address for the checks of submit_transaction; empty: no mempool checks. */
+  mempoolAddress: z.string().default("127.0.0.1:50053"),
+  /** Block store gRPC address: blocks are added there before they commit, and --reindex reads them back. */
+  blockStoreAddress: z.string().default("127.0.0.1:50052"),
+  /** Rebuild chain state from the block store at start. */
+  reindex: z.boolean().default(false),
+});
+
+export type ChainServiceOptions = z.output<typeof chainOptionsSchema>;
+
+/** 10^8: KOIN satoshis per KOIN. */
+export const KOIN_UNIT = 100_000_000n;
