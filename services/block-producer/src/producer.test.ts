@@ -3,8 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { silentLogger, toHex } from "@cairn/core";
 import { block_producer, chain as chainPb, mempool, protocol } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
-import { createChainService } from "../../chain/src/service.ts";
-import { DEV_BALANCE, createTestChain } from "../../chain/src/testing/harness.ts";
+import { createChainService } from "@cairn/chain";
+import { DEV_BALANCE, createTestChain } from "@cairn/chain/testing";
 import { BlockProducer, type ProducerMempool } from "./producer.ts";
 import { createBlockProducerService } from "./service.ts";
 

@@ -8,3 +8,4 @@ export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./optio
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { blockStoreFromClient, mempoolChecksFromClient } from "./adapters.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
+export { createChainService, createContractMetaStoreService } from "./service.ts";

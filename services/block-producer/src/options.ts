@@ -1,0 +1,22 @@
+/** Block producer options. */
+import { commonOptions } from "@cairn/config";
+import { z } from "zod";
+
+export const blockProducerOptionsSchema = commonOptions({ service: "block-producer", grpcPort: 50055, metricsPort: 9455 }).extend({
+  /** `instant` (a block as soon as transactions are pending), `interval` or `manual`. */
+  mode: z.enum(["instant", "interval", "manual"]).default("instant"),
+  /** Interval mode: ms between blocks. Default 3000. */
+  intervalMs: z.number().int().min(10).default(3000),
+  /** Producer (genesis) key as WIF. When unset: sha256("<devSeed> producer"), the dev genesis key. */
+  producerKey: z.string().optional(),
+  /** Seed of the dev genesis (must match the chain's). */
+  devSeed: z.string().min(1).default("cairn dev"),
+  /** Chain gRPC address. */
+  chainAddress: z.string().default("127.0.0.1:50051"),
+  /** Mempool gRPC address. */
+  mempoolAddress: z.string().default("127.0.0.1:50053"),
+  /** Most transactions per block (the mempool returns at most 2000). */
+  maxTransactionsPerBlock: z.number().int().min(1).max(2000).default(2000),
+});
+
+export type BlockProducerServiceOptions = z.output<typeof blockProducerOptionsSchema>;
