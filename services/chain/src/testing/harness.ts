@@ -90,3 +90,13 @@ export async function createTestChain(opts: TestChainOptions = {}): Promise<Test
   };
   return t;
 }
+
+/**
+ * The deterministic block at `height` on the current head (crash tests): dev account (h-1)%4
+ * sends 1000 + h to the next account; nonces follow from the height; timestamps are fixed.
+ */
+export function deterministicBlock(t: TestChain, height: bigint): protocol.Block {
+  const from = Number((height - 1n) % 4n);
+  const nonce = (height - 1n) / 4n + 1n;
+  return t.block([t.transfer(from, (from + 1) % 4, 1000n + height, nonce)], { timestamp: 1_700_000_000_000n + height * 1000n });
+}
