@@ -1,0 +1,60 @@
+/**
+ * Options every Cairn service has. A service extends the fragment with its own:
+ *
+ * ```ts
+ * const chainOptions = commonOptions({ service: "chain", grpcPort: 50051, metricsPort: 9451 })
+ *   .extend({ irreversibleThreshold: z.number().int().positive().default(60) });
+ * const config = loadConfig({ service: "chain", schema: chainOptions });
+ * ```
+ */
+import { z } from "zod";
+
+/** Log levels, as `@cairn/core`'s `LogLevel`. */
+export const logLevelSchema = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+/** A TCP port; 0 lets the OS pick (tests). */
+export const portSchema = z.number().int().min(0).max(65_535);
+
+/** A database URL `@cairn/db` understands. */
+export const databaseUrlSchema = z
+  .string()
+  .regex(/^(postgres|postgresql):\/\/.+|^pglite:\/\/.+/, "expected postgres://…, postgresql://…, pglite://memory or pglite://<dir>");
+
+/** A NATS server URL (`nats://host:port`, several separated by commas). */
+export const natsUrlSchema = z.string().regex(/^(nats|tls|ws|wss):\/\//, "expected nats://host:port");
+
+/** Per-service defaults of the common options. */
+export interface CommonOptionDefaults {
+  /** Service folder name; the default database is `pglite://./data/<service>`. */
+  service: string;
+  /** Default gRPC port (DESIGN §1: chain 50051, block-store 50052, …). */
+  grpcPort: number;
+  /** Default Prometheus port; distinct per service so they can share one host. */
+  metricsPort: number;
+}
+
+/** The common options fragment with `defaults` filled in. */
+export function commonOptions(defaults: CommonOptionDefaults) {
+  return z.object({
+    /** Minimum log level. Default `info`; `LOG_LEVEL` is honoured. */
+    logLevel: logLevelSchema.default("info"),
+    /** Human-readable logs instead of JSON lines. Default false (JSON for collectors). */
+    logPretty: z.boolean().default(false),
+    /**
+     * The service's database. Default `pglite://./data/<service>`: embedded and persistent, so a
+     * service runs with no server; `DATABASE_URL` points it at Postgres.
+     */
+    databaseUrl: databaseUrlSchema.default(`pglite://./data/${defaults.service}`),
+    /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
+    natsUrl: natsUrlSchema.optional(),
+    /** Address the gRPC server binds. Default `0.0.0.0` (reachable from other containers). */
+    grpcHost: z.string().min(1).default("0.0.0.0"),
+    /** Port the gRPC server binds. */
+    grpcPort: portSchema.default(defaults.grpcPort),
+    /** Port of the Prometheus `/metrics` endpoint; 0 picks a free port. */
+    metricsPort: portSchema.default(defaults.metricsPort),
+  });
+}
+
+/** The type of the common options once loaded. */
+export type CommonOptions = z.output<ReturnType<typeof commonOptions>>;

@@ -1,0 +1,36 @@
+/** Options of `openDatabase`, with their defaults. */
+import type { Logger } from "@cairn/core";
+
+/** How to open a service's database. */
+export interface OpenDatabaseOptions {
+  /** Where connection, wait and migration events are logged (a `module: "db"` child is made). */
+  logger: Logger;
+  /**
+   * Postgres schema holding this service's tables (`chain`, `block_store`, …); created if missing
+   * and put alone on `search_path`, so unqualified table names resolve there and nowhere else.
+   * Default `public`. Must match `[a-z_][a-z0-9_]*`.
+   */
+  schemaName?: string;
+  /**
+   * drizzle-kit migrations folder to apply right after opening (see `runMigrations`). Default:
+   * none, the caller runs migrations itself.
+   */
+  migrationsFolder?: string;
+  /** Aborts the wait for the Postgres server at start. */
+  signal?: AbortSignal;
+  /**
+   * How long to wait for the Postgres server at start, in ms, retrying with backoff. Default
+   * 60 000: long enough for a database container started alongside to accept connections, short
+   * enough that a wrong URL stops the service visibly.
+   */
+  waitTimeoutMs?: number;
+  /** postgres.js pool size. Default 10 (a service mostly runs one block transaction at a time). */
+  maxConnections?: number;
+  /** `application_name` shown in `pg_stat_activity`. Default `cairn-<schemaName>`. */
+  applicationName?: string;
+}
+
+/** Default of `OpenDatabaseOptions.waitTimeoutMs`. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 60_000;
+/** Default of `OpenDatabaseOptions.maxConnections`. */
+export const DEFAULT_MAX_CONNECTIONS = 10;
