@@ -75,7 +75,7 @@ describe(`koilib 9.1.1 against Cairn (${process.env.CAIRN_E2E_URL ? "multi-proce
     const blocks = await provider.getBlocks(1, 2);
     expect(blocks.map((b) => Number(b.block_height))).toEqual([1, 2]);
     const byId = await provider.getBlocksById([mined.blockId!]);
-    expect(Number(byId.block_items[0]!.block_height)).toBe(mined.blockNumber);
+    expect(Number(byId.block_items[0]!.block_height)).toBe(mined.blockNumber!);
     const txs = await provider.getTransactionsById([transaction!.id!]);
     expect(txs.transactions[0]!.containing_blocks).toContain(mined.blockId);
   });
