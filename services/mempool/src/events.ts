@@ -1,0 +1,61 @@
+/**
+ * What the mempool consumes and publishes (protocol §6, DESIGN §4). One durable consumer,
+ * `mempool`, on `koinos.*.*`: every three-token Koinos subject (block accept, transaction accept
+ * and fail, …) in log order, and none of the `koinos.event.<contract>.<name>` parcels, which
+ * have at least four tokens. Order matters: a transaction's accept always precedes the block that
+ * includes it. Publishes `koinos.mempool.accept` after each addition, pipelined, failures logged.
+ */
+import type { Logger } from "@cairn/core";
+import { type EventBus, type MessageHandler, Subjects } from "@cairn/bus";
+import { broadcast } from "@cairn/proto";
+import type { Mempool } from "./mempool.ts";
+
+/** The mempool's durable consumer name. */
+export const MEMPOOL_DURABLE = "mempool";
+/** The subjects it subscribes to: every three-token `koinos.*` subject. */
+export const MEMPOOL_SUBJECTS = "koinos.*.*";
+
+/**
+ * The bus handler: decodes and dispatches. A payload that does not decode is logged and
+ * acknowledged (redelivering it would never help); a failing handler (database, block store)
+ * rejects, so the bus delivers the message again.
+ */
+export function createEventHandler(mempool: Mempool, logger: Logger): MessageHandler {
+  return async (m) => {
+    switch (m.subject) {
+      case Subjects.transactionAccept: {
+        const msg = decode(broadcast.TransactionAccepted, m.data, m.subject, logger);
+        if (msg) await mempool.transactionAccepted(msg);
+        return;
+      }
+      case Subjects.blockAccept: {
+        const msg = decode(broadcast.BlockAccepted, m.data, m.subject, logger);
+        if (msg) await mempool.blockAccepted(msg);
+        return;
+      }
+      case Subjects.transactionFail: {
+        const msg = decode(broadcast.TransactionFailed, m.data, m.subject, logger);
+        if (msg) await mempool.transactionFailed(msg.id);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+function decode<T>(type: { decode(b: Uint8Array): T }, data: Uint8Array, subject: string, logger: Logger): T | undefined {
+  try {
+    return type.decode(data);
+  } catch (err) {
+    logger.error({ subject, bytes: data.length, err: String(err) }, "undecodable event skipped");
+    return undefined;
+  }
+}
+
+/** Publishes `koinos.mempool.accept` without waiting; a failed publish is logged. */
+export function mempoolAcceptPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (accepted: broadcast.MempoolAccepted) => void {
+  return (accepted) => {
+    bus.publish(Subjects.mempoolAccept, broadcast.MempoolAccepted.encode(accepted).finish()).catch((err) => logger.error({ subject: Subjects.mempoolAccept, err: String(err) }, "event publish failed"));
+  };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bun
+/**
+ * cairn-mempool: the mempool service alone. Configuration through `@cairn/config` (section
+ * `mempool`, env `CAIRN_MEMPOOL_*`, flags), NATS bus (durable consumer `mempool`), gRPC clients
+ * to the chain and the block store; SIGTERM/SIGINT stop it cleanly (`@cairn/runtime`).
+ */
+import { block_store, chain } from "@cairn/proto";
+import { createGrpcClient } from "@cairn/rpc";
+import { runService } from "@cairn/runtime";
+import { blockSourceFromClient } from "./block-source.ts";
+import { chainReadsFromClient } from "./chain-reads.ts";
+import { createMempoolNode } from "./node.ts";
+import { mempoolOptionsSchema } from "./options.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
+
+await runService({
+  binary: "cairn-mempool",
+  service: "mempool",
+  schema: mempoolOptionsSchema,
+  database: { migrationsFolder: MIGRATIONS_FOLDER, schemaName: SCHEMA_NAME },
+  build({ options, logger, metrics, db, bus }) {
+    const chainClient = createGrpcClient(chain.ChainServiceDefinition, options.chainAddress, { deadlineMs: 10_000 }, { logger });
+    const blockClient = createGrpcClient(block_store.BlockStoreServiceDefinition, options.blockStoreAddress, { deadlineMs: 30_000 }, { logger });
+    const node = createMempoolNode(options, {
+      logger,
+      metrics,
+      bus,
+      db: db!,
+      chain: chainReadsFromClient(chainClient),
+      blocks: blockSourceFromClient(blockClient),
+    });
+    return {
+      async start() {
+        const { port } = await node.start();
+        return { port: port ?? undefined };
+      },
+      async stop() {
+        await node.stop();
+        chainClient.close();
+        blockClient.close();
+      },
+    };
+  },
+});

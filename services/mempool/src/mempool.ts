@@ -1,0 +1,312 @@
+/**
+ * The mempool controller: the pending set (in memory, the database as the record) and every rule
+ * that changes it — additions from `koinos.transaction.accept` (idempotent, within limits),
+ * removals for included, failed and expired transactions, gap fill and fork re-validation when a
+ * head block does not extend the last one applied, catch-up at start. Every mutation runs under
+ * one mutex, so events, the expiry sweep and catch-up never interleave; reads (`queries`) are
+ * lock-free.
+ */
+import { type Logger, Mutex, bytesEqual, retryWithBackoff, toHex } from "@cairn/core";
+import type { broadcast, protocol } from "@cairn/proto";
+import { ZERO_ID } from "@cairn/protocol";
+import type { BlockSource } from "./block-source.ts";
+import { scanBranch } from "./branch-scan.ts";
+import type { ChainReads } from "./chain-reads.ts";
+import { Inclusions } from "./inclusions.ts";
+import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
+import { type PendingEntry, entryFromAccepted, entryFromRecord, recordOf } from "./pending/entry.ts";
+import { PendingPool } from "./pending/pool.ts";
+import { MempoolQueries } from "./queries.ts";
+import type { BlockPointer, MempoolStore } from "./store/store.ts";
+import { WriteBehind } from "./write-behind.ts";
+
+/** The controller's settings (the service options supply the first four). */
+export interface MempoolConfig {
+  /** A pending transaction older than this is dropped by the sweep, ms. */
+  expirationMs: number;
+  /** Pending transactions in all; a new one beyond it is not kept. */
+  maxPendingTransactions: number;
+  /** Pending transactions per nonce account; a new one beyond it is not kept. */
+  maxPendingPerAccount: number;
+  /** How deep below the last applied head a fork switch can reach (the chain's head − LIB distance). */
+  irreversibleThreshold: number;
+  /** How long additions wait to be committed together, ms. */
+  flushDelayMs: number;
+}
+
+/** Defaults of {@link MempoolConfig}. */
+export const defaultMempoolConfig: MempoolConfig = {
+  expirationMs: 120_000,
+  maxPendingTransactions: 10_000,
+  maxPendingPerAccount: 1_000,
+  irreversibleThreshold: 60,
+  flushDelayMs: 5,
+};
+
+/** What the controller uses. */
+export interface MempoolDeps {
+  store: MempoolStore;
+  chain: ChainReads;
+  blocks: BlockSource;
+  logger: Logger;
+  metrics?: MempoolMetrics;
+  /** Called after each addition (the node publishes it as `koinos.mempool.accept`). */
+  onAccepted?: (accepted: broadcast.MempoolAccepted) => void;
+  /** Clock in ms (tests inject one). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What happened to a `koinos.transaction.accept`. */
+export type AddOutcome = "added" | "duplicate" | RejectionReason;
+
+/** Confirmed nonces asked from the chain at once during a fork re-validation. */
+const NONCE_QUERY_CONCURRENCY = 32;
+
+/** The pending set and its rules. Construct, `load()`, `catchUp()`, then feed events. */
+export class Mempool {
+  readonly pool = new PendingPool();
+  /** The read side (RPCs, the chain's checks). */
+  readonly queries = new MempoolQueries(this.pool);
+  private head: BlockPointer | undefined;
+  private nextSequence = 1n;
+  private readonly mutex = new Mutex();
+  private readonly writer: WriteBehind;
+  private readonly metrics: MempoolMetrics;
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(
+    readonly config: MempoolConfig,
+    private readonly deps: MempoolDeps,
+  ) {
+    this.log = deps.logger;
+    this.metrics = deps.metrics ?? createMempoolMetrics();
+    this.now = deps.now ?? Date.now;
+    this.writer = new WriteBehind(deps.store, { delayMs: config.flushDelayMs, retryMs: 1_000 }, deps.logger);
+  }
+
+  /** The last head block the pending set reflects (undefined before the first catch-up). */
+  get lastApplied(): BlockPointer | undefined {
+    return this.head;
+  }
+
+  /** Loads the pending set and progress from the store. */
+  async load(): Promise<void> {
+    const loaded = await this.deps.store.load();
+    for (const r of loaded.pending) {
+      const e = entryFromRecord(r);
+      if (!this.pool.has(e.idHex) && !this.pool.withNonce(e.nonceAccountHex, e.nonce)) this.pool.add(e);
+      if (r.sequence >= this.nextSequence) this.nextSequence = r.sequence + 1n;
+    }
+    this.head = loaded.progress;
+    this.metrics.pending.set(this.pool.size);
+    this.log.info({ pending: this.pool.size, height: this.head ? Number(this.head.height) : undefined }, "mempool loaded");
+  }
+
+  /**
+   * Drops expired transactions, then brings the pending set up to the chain head (see
+   * `reconcile`), retrying with backoff while chain or block store are unreachable, until
+   * `signal` aborts. Holds the lock throughout, so events wait until it is done.
+   */
+  catchUp(signal?: AbortSignal): Promise<void> {
+    return this.mutex.run(() => {
+      this.expireLocked();
+      return retryWithBackoff(
+        async () => {
+          const head = await this.deps.chain.head();
+          if (this.head && bytesEqual(this.head.id, head.id)) return;
+          await this.reconcile(head, undefined);
+        },
+        { what: "chain head and block store for catch-up", signal, logger: this.log },
+      );
+    });
+  }
+
+  /** Handles `koinos.transaction.accept`. */
+  transactionAccepted(msg: broadcast.TransactionAccepted): Promise<AddOutcome> {
+    return this.mutex.run(() => this.add(msg));
+  }
+
+  /** Handles `koinos.block.accept`. */
+  blockAccepted(msg: broadcast.BlockAccepted): Promise<void> {
+    return this.mutex.run(() => this.applyBlock(msg));
+  }
+
+  /** Handles `koinos.transaction.fail`: drops the transaction and its account's later nonces. */
+  transactionFailed(id: Uint8Array): Promise<boolean> {
+    return this.mutex.run(() => {
+      const e = this.pool.get(toHex(id));
+      if (!e) return false;
+      this.dropWithSuccessors(e, "failed");
+      this.metrics.pending.set(this.pool.size);
+      return true;
+    });
+  }
+
+  /** Drops transactions older than `expirationMs`; resolves with how many left. */
+  sweepExpired(): Promise<number> {
+    return this.mutex.run(() => this.expireLocked());
+  }
+
+  /** Commits buffered changes now. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Waits for running work, commits what is buffered and stops background commits. */
+  async close(): Promise<void> {
+    await this.mutex.run(() => undefined);
+    this.writer.stop();
+    await this.writer.flush();
+  }
+
+  // ---------------------------------------------------------------------------------- mutations
+
+  private add(msg: broadcast.TransactionAccepted): AddOutcome {
+    let e: PendingEntry;
+    try {
+      e = entryFromAccepted(msg, this.nextSequence, this.now());
+    } catch (err) {
+      return this.reject("malformed", { err: String(err) });
+    }
+    if (this.pool.has(e.idHex)) return "duplicate";
+    const ctx = { tx: e.idHex, account: e.nonceAccountHex, nonce: String(e.nonce) };
+    if (this.pool.size >= this.config.maxPendingTransactions) return this.reject("pool_full", ctx);
+    if (this.pool.countOf(e.nonceAccountHex) >= this.config.maxPendingPerAccount) return this.reject("account_limit", ctx);
+    if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) return this.reject("nonce_taken", ctx);
+    this.nextSequence++;
+    this.pool.add(e);
+    this.writer.put(e.idHex, recordOf(e));
+    this.metrics.accepted.inc();
+    this.metrics.pending.set(this.pool.size);
+    this.deps.onAccepted?.({ transaction: e.tx, receipt: msg.receipt, height: msg.height, pending_rc_used: this.pool.reservedRc(e.payerHex) });
+    return "added";
+  }
+
+  private reject(reason: RejectionReason, ctx: Record<string, unknown>): RejectionReason {
+    this.metrics.rejected.inc({ reason });
+    this.log.warn({ ...ctx, reason }, "transaction not kept");
+    return reason;
+  }
+
+  private async applyBlock(msg: broadcast.BlockAccepted): Promise<void> {
+    const block = msg.block;
+    const header = block?.header;
+    if (!block || !header) {
+      this.log.warn({}, "block.accept without block header ignored");
+      return;
+    }
+    // A side-fork block changes nothing yet: if its branch becomes the head, the head block that
+    // does so does not extend the last applied one and the branch is re-read (reconcile).
+    if (!msg.head) return;
+    const target: BlockPointer = { id: block.id, height: header.height };
+    const last = this.head;
+    if (last && bytesEqual(last.id, block.id)) return this.removeBlockTransactions(block);
+    if (last && target.height < last.height) return this.applyOldBlock(block, last);
+    if (!last || (target.height === last.height + 1n && bytesEqual(header.previous, last.id))) {
+      this.removeBlockTransactions(block);
+      await this.commitHead(target);
+      return;
+    }
+    await this.reconcile(target, block);
+  }
+
+  /**
+   * A re-delivered block below the last applied one (after a restart the bus replays what the
+   * catch-up already covered, transaction accepts included): its transactions go again if it is
+   * on our branch, which the block store is asked only when one of them is pending.
+   */
+  private async applyOldBlock(block: protocol.Block, last: BlockPointer): Promise<void> {
+    if (!block.transactions.some((tx) => this.pool.has(toHex(tx.id)))) return;
+    const [onBranch] = await this.deps.blocks.blocksByHeight(last.id, block.header!.height, 1);
+    if (onBranch && bytesEqual(onBranch.id, block.id)) this.removeBlockTransactions(block);
+  }
+
+  private removeBlockTransactions(block: protocol.Block): void {
+    const inc = new Inclusions();
+    inc.addBlock(block);
+    this.removeIncluded(inc);
+    this.metrics.pending.set(this.pool.size);
+  }
+
+  /**
+   * Makes the pending set reflect head `target` (given with its `block` when it came as an
+   * event): reads the branch below it from the block store, from `irreversibleThreshold` blocks
+   * under the last applied height (no fork reaches deeper) up to the target, removes what it
+   * includes, and when the branch no longer contains the last applied block (a fork switch)
+   * re-validates every account's pending nonces against the chain.
+   */
+  private async reconcile(target: BlockPointer, block: protocol.Block | undefined): Promise<void> {
+    const last = this.head ?? { id: ZERO_ID, height: 0n };
+    if (this.pool.size === 0) {
+      await this.commitHead(target);
+      return;
+    }
+    const inc = new Inclusions();
+    if (block) inc.addBlock(block);
+    const low = last.height < target.height ? last.height : target.height;
+    const from = low - BigInt(this.config.irreversibleThreshold) + 1n;
+    const range = { headId: block ? block.header!.previous : target.id, from: from < 1n ? 1n : from, to: block ? target.height - 1n : target.height };
+    const scan = await scanBranch(this.deps.blocks, range, last, inc);
+    const forked = !scan.containsLast || last.height > target.height || (last.height === target.height && !bytesEqual(last.id, target.id));
+    const before = this.pool.size;
+    this.removeIncluded(inc);
+    if (forked) await this.revalidateNonces();
+    await this.commitHead(target);
+    this.log.info({ from: Number(last.height), to: Number(target.height), forked, blocksRead: scan.blocks, removed: before - this.pool.size }, forked ? "fork switch reconciled" : "gap filled");
+  }
+
+  /** Keeps, per nonce account, only the run confirmed + 1, + 2, … of pending nonces. */
+  private async revalidateNonces(): Promise<void> {
+    const accounts = this.pool.nonceAccounts();
+    for (let i = 0; i < accounts.length; i += NONCE_QUERY_CONCURRENCY) {
+      const chunk = accounts.slice(i, i + NONCE_QUERY_CONCURRENCY);
+      const confirmed = await Promise.all(chunk.map((a) => this.deps.chain.accountNonce(this.pool.accountBytes(a)!)));
+      chunk.forEach((account, k) => {
+        let expected = confirmed[k]! + 1n;
+        for (const e of this.pool.ofAccount(account)) {
+          if (e.nonce < expected) this.removeEntry(e, "stale_nonce");
+          else if (e.nonce === expected) expected++;
+          else this.removeEntry(e, "nonce_gap");
+        }
+      });
+    }
+  }
+
+  private removeIncluded(inc: Inclusions): void {
+    for (const id of inc.ids) {
+      const e = this.pool.get(id);
+      if (e) this.removeEntry(e, "included");
+    }
+    for (const [account, nonce] of inc.maxNonce) {
+      for (const e of this.pool.ofAccount(account)) if (e.nonce <= nonce) this.removeEntry(e, "stale_nonce");
+    }
+  }
+
+  private async commitHead(target: BlockPointer): Promise<void> {
+    this.metrics.pending.set(this.pool.size);
+    await this.writer.flush(target);
+    this.head = target;
+  }
+
+  private expireLocked(): number {
+    const cutoff = this.now() - this.config.expirationMs;
+    const before = this.pool.size;
+    const expired = [...this.pool.entries()].filter((e) => e.receivedAt < cutoff);
+    for (const e of expired) if (this.pool.has(e.idHex)) this.dropWithSuccessors(e, "expired");
+    this.metrics.pending.set(this.pool.size);
+    return before - this.pool.size;
+  }
+
+  /** Removes `e` and every later nonce of its account (they can no longer apply). */
+  private dropWithSuccessors(e: PendingEntry, reason: RemovalReason): void {
+    this.removeEntry(e, reason);
+    for (const s of this.pool.ofAccount(e.nonceAccountHex)) if (s.nonce > e.nonce) this.removeEntry(s, "nonce_gap");
+  }
+
+  private removeEntry(e: PendingEntry, reason: RemovalReason): void {
+    if (!this.pool.remove(e.idHex)) return;
+    this.writer.delete(e.idHex, e.id);
+    this.metrics.removed.inc({ reason });
+  }
+}

@@ -1,0 +1,88 @@
+/** The assembled node: restart on the same data directory, catch-up at start, redelivery, the sweep. */
+import { describe, expect, test } from "bun:test";
+import { toHex } from "@cairn/core";
+import { createMemoryEventBus } from "@cairn/bus";
+import { FakeChain, eventually, makeTx } from "./testing/fixtures.ts";
+import { startTestNode } from "./testing/node.ts";
+import { emptySharedDb, reopenSharedDb } from "./testing/shared-db.ts";
+
+describe("mempool node", () => {
+  test("a restart on the same data directory keeps the pending set, then catches up with blocks made while down", async () => {
+    const bus = createMemoryEventBus();
+    const chain = new FakeChain();
+    const [a, b, c] = [makeTx(0, 1n), makeTx(1, 1n), makeTx(2, 1n)];
+
+    const db1 = await emptySharedDb();
+    const first = await startTestNode({ db: db1, bus, chain });
+    for (const tx of [a, b, c]) await first.publishTx(tx);
+    const b1 = chain.extend([a]);
+    await first.publishBlock(b1);
+    await eventually(() => first.node.controller.lastApplied?.height === 1n);
+    await first.node.stop();
+    await first.node.stop(); // idempotent
+
+    // While the mempool is down the chain includes b.
+    chain.extend([]);
+    const b3 = chain.extend([b]);
+    const db2 = await reopenSharedDb(); // the same data directory, as after a process restart
+    const second = await startTestNode({ db: db2, bus, chain });
+    expect(second.node.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
+    expect(second.node.controller.lastApplied).toEqual({ id: b3.id, height: 3n });
+    expect((await second.node.store.load()).progress).toEqual({ id: b3.id, height: 3n });
+
+    // Accepts re-delivered after their blocks were applied re-add the transactions (the mempool
+    // cannot tell them from new ones without asking the chain); the blocks' own re-delivery,
+    // which follows in log order, removes them again.
+    for (const tx of [a, b]) await second.publishTx(tx);
+    await second.publishBlock(b1);
+    await second.publishBlock(b3);
+    await eventually(() => second.published.length === 2);
+    await eventually(() => second.node.controller.pool.size === 1);
+    expect(second.node.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
+    expect(second.node.controller.lastApplied?.height).toBe(3n);
+    await second.node.stop();
+    await bus.close();
+  }, 30_000);
+
+  test("a handler that fails (block store down on a gap) is redelivered and applied once", async () => {
+    const db = await emptySharedDb();
+    const t = await startTestNode({ db });
+    const a = makeTx(3, 1n);
+    await t.publishTx(a);
+    t.chain.extend([a]);
+    const b2 = t.chain.extend([]);
+    t.chain.failures = 2;
+    await t.publishBlock(b2); // parent unknown to the mempool: gap fill fails twice, then succeeds
+    await eventually(() => t.node.controller.lastApplied?.height === 2n);
+    expect(t.node.controller.pool.size).toBe(0);
+    expect(t.chain.calls.blocksByHeight).toBe(3);
+    await t.node.stop();
+    await t.bus.close();
+  }, 30_000);
+
+  test("without a gRPC server; the expiry sweep runs on its own timer", async () => {
+    const db = await emptySharedDb();
+    let clock = 5_000_000;
+    const t = await startTestNode({ db, options: { grpcPort: null, expirationMs: 100 }, now: () => clock });
+    expect(t.port).toBeNull();
+    await t.publishTx(makeTx(4, 1n));
+    await eventually(() => t.node.controller.pool.size === 1);
+    clock += 101;
+    await eventually(() => t.node.controller.pool.size === 0);
+    await t.node.stop();
+    expect((await t.node.store.load()).pending).toEqual([]);
+    await t.bus.close();
+  }, 30_000);
+
+  test("catch-up at start on an empty store records the chain head without reading blocks", async () => {
+    const db = await emptySharedDb();
+    const chain = new FakeChain();
+    chain.extend([]);
+    const head = chain.extend([]);
+    const t = await startTestNode({ db, chain, options: { grpcPort: null } });
+    expect(t.node.controller.lastApplied).toEqual({ id: head.id, height: 2n });
+    expect(chain.calls.blocksByHeight).toBe(0);
+    await t.node.stop();
+    await t.bus.close();
+  }, 30_000);
+});

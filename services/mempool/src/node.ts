@@ -1,0 +1,130 @@
+/**
+ * `createMempoolNode`: the mempool service assembled from its dependencies — store, controller,
+ * bus subscription, gRPC server, expiry sweep — with explicit `start`/`stop`. Used by the
+ * standalone binary (main.ts) and by the one-process dev node; it owns none of its deps (bus,
+ * database and clients are opened and closed by the caller).
+ */
+import { type Logger, type prom } from "@cairn/core";
+import type { EventBus, Subscription } from "@cairn/bus";
+import type { DatabaseHandle } from "@cairn/db";
+import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
+import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import type { BlockSource } from "./block-source.ts";
+import type { ChainReads } from "./chain-reads.ts";
+import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
+import { Mempool } from "./mempool.ts";
+import { createMempoolMetrics } from "./metrics.ts";
+import type { MempoolOptions } from "./options.ts";
+import { type MempoolServiceImpl, createMempoolService } from "./service.ts";
+import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
+import type { MempoolStore } from "./store/store.ts";
+
+/** What the node uses; all opened (and later closed) by the caller. */
+export interface MempoolNodeDeps {
+  logger: Logger;
+  /** Registry for the mempool's and its gRPC server's metrics. */
+  metrics: prom.Registry;
+  /** Started bus; the node subscribes on start and unsubscribes on stop. */
+  bus: EventBus;
+  /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
+  db: DatabaseHandle;
+  chain: ChainReads;
+  blocks: BlockSource;
+  /** Clock in ms for expiry (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The mempool as the chain asks it at submission (protocol §4.9 step 2), in-process. */
+export interface MempoolChecks {
+  /** The payee's highest pending nonce bytes; empty when none is pending. */
+  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
+  /** Whether the payer can cover `rc` on top of the rc its pending transactions reserve. */
+  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): Promise<boolean>;
+}
+
+/** A mempool service instance. */
+export interface MempoolNode {
+  /**
+   * Loads the pending set, catches up with the chain head (retrying while chain or block store
+   * are unreachable), subscribes to the bus, starts the gRPC server and the expiry sweep.
+   * Resolves with the bound gRPC port, or null when `grpcPort` is null.
+   */
+  start(): Promise<{ port: number | null }>;
+  /** Stops the sweep, the subscription and the server, then commits what is buffered. Idempotent. */
+  stop(): Promise<void>;
+  /** The MempoolService implementation (for an in-process client). */
+  mempool: MempoolServiceImpl;
+  /** What the chain calls in-process at submission. */
+  checks: MempoolChecks;
+  /** The durable record. */
+  store: MempoolStore;
+  /** The controller (diagnostics, tests). */
+  controller: Mempool;
+}
+
+/** How often the expiry sweep runs: a tenth of the expiration, within 10 ms … 5 s. */
+export function sweepIntervalMs(expirationMs: number): number {
+  return Math.min(Math.max(Math.floor(expirationMs / 10), 10), 5_000);
+}
+
+/** Assembles a mempool node. No side effects until `start()`. */
+export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps): MempoolNode {
+  const log = deps.logger.child({ module: "mempool" });
+  const store = new DrizzleMempoolStore(deps.db.db);
+  const controller = new Mempool(
+    {
+      expirationMs: options.expirationMs,
+      maxPendingTransactions: options.limits.maxPendingTransactions,
+      maxPendingPerAccount: options.limits.maxPendingPerAccount,
+      irreversibleThreshold: options.irreversibleThreshold,
+      flushDelayMs: 5,
+    },
+    { store, chain: deps.chain, blocks: deps.blocks, logger: log, metrics: createMempoolMetrics(deps.metrics), onAccepted: mempoolAcceptPublisher(deps.bus, log), now: deps.now },
+  );
+  const service = createMempoolService(controller);
+  const abort = new AbortController();
+  let subscription: Subscription | undefined;
+  let server: GrpcServer | undefined;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    mempool: service,
+    store,
+    controller,
+    checks: {
+      pendingNonce: async (payee) => controller.queries.pendingNonce(payee),
+      checkResources: async (payer, maxPayerRc, rc) => controller.queries.checkResources(payer, maxPayerRc, rc),
+    },
+    async start() {
+      await controller.load();
+      // Catch-up takes the controller's lock first; events delivered meanwhile wait behind it.
+      const caughtUp = controller.catchUp(abort.signal);
+      subscription = await deps.bus.subscribe(MEMPOOL_SUBJECTS, createEventHandler(controller, log), { durable: MEMPOOL_DURABLE });
+      await caughtUp;
+      let port: number | null = null;
+      if (options.grpcPort !== null) {
+        server = createGrpcServer({ host: options.grpcHost, port: options.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: deps.logger, metrics: deps.metrics });
+        server.addService(mempoolPb.MempoolServiceDefinition, service);
+        port = await server.start();
+      }
+      sweeper = setInterval(() => {
+        controller.sweepExpired().catch((err) => log.error({ err: String(err) }, "expiry sweep failed"));
+      }, sweepIntervalMs(options.expirationMs));
+      sweeper.unref?.();
+      log.info({ port, pending: controller.pool.size, head: Number(controller.lastApplied?.height ?? 0n) }, "mempool started");
+      return { port };
+    },
+    stop() {
+      stopping ??= (async () => {
+        abort.abort(new Error("mempool stopping"));
+        if (sweeper) clearInterval(sweeper);
+        await subscription?.close();
+        await server?.stop({ graceMs: 1_000 });
+        await controller.close();
+        log.info({ pending: controller.pool.size }, "mempool stopped");
+      })();
+      return stopping;
+    },
+  };
+}

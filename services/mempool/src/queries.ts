@@ -1,0 +1,64 @@
+/**
+ * The read side of the mempool (what the RPCs and the chain's checks ask), answered from the
+ * in-memory pending set without taking the controller's lock.
+ */
+import { toHex } from "@cairn/core";
+import { decodeNonce } from "@cairn/protocol";
+import type { PendingEntry } from "./pending/entry.ts";
+import type { PendingPool } from "./pending/pool.ts";
+
+/** Lookups over a PendingPool with the semantics of protocol §3.3. */
+export class MempoolQueries {
+  constructor(private readonly pool: PendingPool) {}
+
+  /** The first `limit` pending transactions in arrival order. */
+  pending(limit: number): PendingEntry[] {
+    return this.pool.first(limit);
+  }
+
+  /** Pending transactions by id, in request order; unknown ids are skipped. */
+  byIds(ids: readonly Uint8Array[]): PendingEntry[] {
+    const out: PendingEntry[] = [];
+    for (const id of ids) {
+      const e = this.pool.get(toHex(id));
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  /** The nonce bytes of the payee's highest pending transaction; empty when none is pending. */
+  pendingNonce(payee: Uint8Array): Uint8Array {
+    return this.pool.topOf(toHex(payee))?.nonceBytes ?? new Uint8Array();
+  }
+
+  /**
+   * Whether `nonce` is the payee's next one given its pending transactions: highest pending + 1.
+   * With nothing pending the mempool cannot know the confirmed nonce, so it answers true and the
+   * chain decides. Bytes that are not a nonce value are never acceptable.
+   */
+  checkNonce(payee: Uint8Array, nonce: Uint8Array): boolean {
+    let n: bigint;
+    try {
+      n = decodeNonce(nonce);
+    } catch {
+      return false;
+    }
+    const top = this.pool.topOf(toHex(payee));
+    return top === undefined || n === top.nonce + 1n;
+  }
+
+  /** The rc reserved by the payer's pending transactions (sum of their receipts' rc_used). */
+  reservedRc(payer: Uint8Array): bigint {
+    return this.pool.reservedRc(toHex(payer));
+  }
+
+  /** Whether the payer can cover `rc` on top of what its pending transactions reserve. */
+  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): boolean {
+    return this.reservedRc(payer) + rc <= maxPayerRc;
+  }
+
+  /** How many transactions of the payee (nonce account) are pending. */
+  pendingCount(payee: Uint8Array): number {
+    return this.pool.countOf(toHex(payee));
+  }
+}

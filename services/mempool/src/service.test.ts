@@ -1,0 +1,134 @@
+/** Every MempoolService RPC through a real gRPC server, fed through the in-process bus. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { toHex } from "@cairn/core";
+import { mempool, type protocol } from "@cairn/proto";
+import { encodeNonce, toKoinosJson } from "@cairn/protocol";
+import { type ServiceClient, createGrpcClient, createInProcessClient } from "@cairn/rpc";
+import { ACCOUNTS, eventually, makeTx } from "./testing/fixtures.ts";
+import { type TestNode, startTestNode } from "./testing/node.ts";
+import { emptySharedDb } from "./testing/shared-db.ts";
+
+let t: TestNode;
+let client: ServiceClient<typeof mempool.MempoolServiceDefinition>;
+
+beforeAll(async () => {
+  t = await startTestNode({ db: await emptySharedDb() });
+  client = createGrpcClient(mempool.MempoolServiceDefinition, `127.0.0.1:${t.port}`);
+}, 30_000);
+
+afterAll(async () => {
+  client?.close();
+  await t?.node.stop();
+  await t?.bus.close();
+});
+
+const hexIds = (xs: { transaction?: protocol.Transaction; id?: Uint8Array }[]) => xs.map((x) => toHex(x.transaction?.id ?? x.id!));
+
+/** Publishes accepts and waits until all are pending. */
+async function submit(...txs: protocol.Transaction[]): Promise<void> {
+  for (const tx of txs) await t.publishTx(tx, { rcUsed: 100n, disk: 1n, network: 2n, compute: 3n, system: 4n });
+  await eventually(() => txs.every((tx) => t.node.controller.pool.has(toHex(tx.id))));
+}
+
+/** Includes every pending transaction in a head block, so the next test starts empty. */
+async function drain(): Promise<void> {
+  const b = t.chain.extend(t.node.controller.queries.pending(10_000).map((e) => e.tx));
+  await t.publishBlock(b);
+  await eventually(() => t.node.controller.pool.size === 0 && t.node.controller.lastApplied?.height === b.header!.height);
+}
+
+describe("MempoolService over gRPC", () => {
+  test("get_pending_transactions: arrival order, resource fields, limit, 0 = all, over 2,000 refused", async () => {
+    const a = makeTx(0, 1n, { to: 1 });
+    const b = makeTx(1, 1n);
+    const c = makeTx(0, 2n, { to: 2 });
+    await submit(a, b, c);
+    const all = await client.getPendingTransactions({ limit: 0n });
+    expect(hexIds(all.pending_transactions)).toEqual(hexIds([a, b, c]));
+    const first = all.pending_transactions[0]!;
+    expect([first.disk_storage_used, first.network_bandwidth_used, first.compute_bandwidth_used]).toEqual([1n, 2n, 3n]);
+    expect([first.system_disk_storage_used, first.system_network_bandwidth_used, first.system_compute_bandwidth_used]).toEqual([4n, 4n, 4n]);
+    expect(first.transaction?.signatures).toEqual(a.signatures);
+    expect(hexIds((await client.getPendingTransactions({ limit: 2n })).pending_transactions)).toEqual(hexIds([a, b]));
+    expect(hexIds((await client.getPendingTransactions({ limit: 2000n })).pending_transactions)).toHaveLength(3);
+    const err = await client.getPendingTransactions({ limit: 2001n }).catch((e) => e);
+    expect(err.message).toBe("cannot request more than 2000 transactions");
+    expect(err.code).toBe("mempool.too_many_requested");
+    const inProcess = createInProcessClient(mempool.MempoolServiceDefinition, t.node.mempool);
+    expect(hexIds((await inProcess.getPendingTransactions({ limit: 1n })).pending_transactions)).toEqual(hexIds([a]));
+    expect((await inProcess.getPendingTransactions({ limit: 2001n }).catch((e) => e)).code).toBe("mempool.too_many_requested");
+    await drain();
+  });
+
+  test("get_pending_transactions_by_id: request order, unknown ids skipped, over 2,000 refused", async () => {
+    const a = makeTx(2, 1n);
+    const b = makeTx(3, 1n);
+    await submit(a, b);
+    const res = await client.getPendingTransactionsById({ transaction_ids: [b.id, makeTx(4, 9n).id, a.id] });
+    expect(hexIds(res.pending_transactions)).toEqual(hexIds([b, a]));
+    expect((await client.getPendingTransactionsById({ transaction_ids: [] })).pending_transactions).toEqual([]);
+    const err = await client.getPendingTransactionsById({ transaction_ids: Array.from({ length: 2001 }, () => a.id) }).catch((e) => e);
+    expect(err.message).toBe("cannot request more than 2000 transactions");
+    await drain();
+  });
+
+  test("get_pending_nonce, check_account_nonce, get_pending_transaction_count for a payee", async () => {
+    const payee = ACCOUNTS[5]!;
+    expect((await client.getPendingNonce({ payee })).nonce).toEqual(new Uint8Array());
+    expect(toKoinosJson("cairn.mempool.v1.GetPendingNonceResponse", await client.getPendingNonce({ payee }))).toEqual({});
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(12n) })).success).toBe(true);
+    expect((await client.getPendingTransactionCount({ payee })).count).toBe(0n);
+    await submit(makeTx(5, 1n), makeTx(5, 2n), makeTx(6, 3n, { payee: 5 }));
+    const nonce = await client.getPendingNonce({ payee });
+    expect(nonce.nonce).toEqual(encodeNonce(3n));
+    expect(toKoinosJson("cairn.mempool.v1.GetPendingNonceResponse", nonce)).toEqual({ nonce: "KAM=" });
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(4n) })).success).toBe(true);
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(3n) })).success).toBe(false);
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(5n) })).success).toBe(false);
+    expect((await client.getPendingTransactionCount({ payee })).count).toBe(3n);
+    await drain();
+  });
+
+  test("get_reserved_account_rc and check_pending_account_resources", async () => {
+    const payer = ACCOUNTS[7]!;
+    await submit(makeTx(7, 1n), makeTx(7, 2n));
+    expect((await client.getReservedAccountRc({ account: payer })).rc).toBe(200n);
+    expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 800n })).success).toBe(true);
+    expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 801n })).success).toBe(false);
+    expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 5n, block_id: new Uint8Array([1]) })).success).toBe(true);
+    expect(await t.node.checks.checkResources(payer, 1_000n, 800n)).toBe(true);
+    expect(await t.node.checks.checkResources(payer, 1_000n, 801n)).toBe(false);
+    expect(await t.node.checks.pendingNonce(payer)).toEqual(encodeNonce(2n));
+    await drain();
+    expect((await client.getReservedAccountRc({ account: payer })).rc).toBe(0n);
+  });
+});
+
+describe("events", () => {
+  test("each addition is published once as koinos.mempool.accept; re-delivered accepts change nothing", async () => {
+    const a = makeTx(0, 10n);
+    const before = t.published.length;
+    await submit(a);
+    await t.publishTx(a);
+    await t.publishTx(a);
+    await eventually(() => t.published.length > before);
+    await Bun.sleep(20);
+    const mine = t.published.slice(before);
+    expect(hexIds(mine)).toEqual(hexIds([a]));
+    expect(mine[0]!.pending_rc_used).toBe(100n);
+    expect(mine[0]!.receipt?.rc_used).toBe(100n);
+    expect(t.node.controller.pool.size).toBe(1);
+    await drain();
+  });
+
+  test("transaction.fail removes the transaction; a side-fork block leaves it pending", async () => {
+    const a = makeTx(1, 10n);
+    const b = makeTx(2, 10n);
+    await submit(a, b);
+    await t.publishBlock(t.chain.block([b], t.chain.tip), false);
+    await t.publishFail(a.id);
+    await eventually(() => !t.node.controller.pool.has(toHex(a.id)));
+    expect(hexIds((await client.getPendingTransactions({ limit: 0n })).pending_transactions)).toEqual(hexIds([b]));
+    await drain();
+  });
+});
