@@ -1,0 +1,90 @@
+/**
+ * The block store as one unit: the store on the caller's database, the gRPC services
+ * (BlockStoreService + TransactionStoreService, with health and reflection), the
+ * `koinos.block.accept` consumer and the metrics. `main.ts` (standalone) and the one-process dev
+ * node both compose it. Construction has no side effects; `start` subscribes and listens.
+ */
+import type { Logger, prom } from "@cairn/core";
+import type { EventBus, Subscription } from "@cairn/bus";
+import type { DatabaseHandle } from "@cairn/db";
+import { block_store, descriptorSetBytes, transaction_store } from "@cairn/proto";
+import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import { subscribeBlockAccept } from "./events.ts";
+import { createBlockStoreMetrics } from "./metrics.ts";
+import type { BlockStoreOptions } from "./options.ts";
+import { type BlockStoreServiceImpl, type TransactionStoreServiceImpl, createBlockStoreService, createTransactionStoreService } from "./service.ts";
+import { DrizzleBlockStore } from "./store/drizzle-store.ts";
+import type { BlockStore } from "./store/store.ts";
+import { createBlockWriter } from "./writer.ts";
+
+/** What the block store node uses; the caller owns (starts and closes) each of them. */
+export interface BlockStoreNodeDeps {
+  logger: Logger;
+  /** Registry for the block store's and the gRPC server's metrics. */
+  metrics: prom.Registry;
+  /** A started bus; the node subscribes to `koinos.block.accept` on it. */
+  bus: EventBus;
+  /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`. */
+  db: DatabaseHandle;
+}
+
+/** A block store node. */
+export interface BlockStoreNode {
+  /**
+   * Subscribes to `koinos.block.accept` (durable consumer `block_store`) and starts the gRPC
+   * server; resolves with its bound port, or null when `grpcPort` is null (in-process use only).
+   */
+  start(): Promise<{ port: number | null }>;
+  /** Stops the gRPC server (draining calls), then the subscription (finishing the message in hand). */
+  stop(): Promise<void>;
+  /** BlockStoreService implementation (for in-process clients; `addBlock` is the chain's sink). */
+  blockStore: BlockStoreServiceImpl;
+  /** TransactionStoreService implementation. */
+  transactionStore: TransactionStoreServiceImpl;
+  /** The store underneath (tests, rebuild tooling). */
+  store: BlockStore;
+}
+
+/** Builds a block store node; nothing runs until `start`. */
+export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost" | "grpcPort" | "topologyCacheSize">, deps: BlockStoreNodeDeps): BlockStoreNode {
+  const logger = deps.logger.child({ module: "block-store" });
+  const metrics = createBlockStoreMetrics(deps.metrics);
+  const store = new DrizzleBlockStore(deps.db.db, { topologyCacheSize: options.topologyCacheSize });
+  const writer = createBlockWriter({ store, metrics, logger });
+  const blockStore = createBlockStoreService({ store, writer, metrics });
+  const transactionStore = createTransactionStoreService({ store, metrics });
+  let subscription: Subscription | undefined;
+  let server: GrpcServer | undefined;
+
+  return {
+    blockStore,
+    transactionStore,
+    store,
+    async start() {
+      subscription = await subscribeBlockAccept({ bus: deps.bus, store, writer, metrics, logger });
+      if (options.grpcPort === null || options.grpcPort === undefined) {
+        logger.info({}, "block store consuming events (no gRPC server)");
+        return { port: null };
+      }
+      server = createGrpcServer({ host: options.grpcHost, port: options.grpcPort, descriptorSet: descriptorSetBytes() }, { logger, metrics: deps.metrics });
+      server.addService(block_store.BlockStoreServiceDefinition, blockStore);
+      server.addService(transaction_store.TransactionStoreServiceDefinition, transactionStore);
+      try {
+        const port = await server.start();
+        logger.info({ port }, "block store listening");
+        return { port };
+      } catch (err) {
+        server = undefined;
+        await subscription.close();
+        subscription = undefined;
+        throw err;
+      }
+    },
+    async stop() {
+      await server?.stop();
+      server = undefined;
+      await subscription?.close();
+      subscription = undefined;
+    },
+  };
+}

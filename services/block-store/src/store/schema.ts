@@ -1,0 +1,64 @@
+/**
+ * The block store's tables. They live in the Postgres schema the database handle was opened with
+ * (`block_store` in production, a random one in tests): tables are declared without `pgSchema`
+ * and resolve through `search_path`. Everything here is a read model of `koinos.block.accept`
+ * (DESIGN §5): it can be dropped and rebuilt by replaying the blocks.
+ *
+ * Regenerate the migrations after a change with `bunx drizzle-kit generate` (from
+ * services/block-store); never edit the files under drizzle/.
+ */
+import { bigserial, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bytea, int64 } from "@cairn/db";
+
+/**
+ * Every stored block, on any fork, by id. `previous` and `height` are copied out of the header so
+ * ancestors can be walked without decoding blocks, with `skip` for long walks; `seq` is the storing order (ties of
+ * `get_highest_block` go to the first stored block; `containing_blocks` are listed in it).
+ */
+export const blocks = pgTable(
+  "blocks",
+  {
+    id: bytea("id").primaryKey(),
+    height: int64("height").notNull(),
+    previous: bytea("previous").notNull(),
+    /** The whole `protocol.Block`, binary protobuf (transactions included). */
+    block: bytea("block").notNull(),
+    /** The `protocol.BlockReceipt`, binary protobuf; null when the block was stored without one. */
+    receipt: bytea("receipt"),
+    /** Id of the ancestor at `skipHeight(height)` (see skip-list.ts); null when unknown at storing time. */
+    skip: bytea("skip"),
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [index("blocks_height_seq_idx").on(t.height.desc(), t.seq), index("blocks_previous_idx").on(t.previous)],
+);
+
+/** Every transaction seen in a stored block, by id (the first stored copy). */
+export const transactions = pgTable("transactions", {
+  id: bytea("id").primaryKey(),
+  /** The `protocol.Transaction`, binary protobuf. */
+  transaction: bytea("transaction").notNull(),
+});
+
+/** Which blocks (any fork) contain which transaction, and at which index of the block. */
+export const containing = pgTable(
+  "containing",
+  {
+    transactionId: bytea("transaction_id").notNull(),
+    blockId: bytea("block_id").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.transactionId, t.blockId] })],
+);
+
+/**
+ * Consumer progress (DESIGN §3): the last block applied, written in the same database transaction
+ * as the block itself. One row per key; the block store writes `PROGRESS_KEY`.
+ */
+export const progress = pgTable("progress", {
+  key: text("key").primaryKey(),
+  blockId: bytea("block_id").notNull(),
+  height: int64("height").notNull(),
+});
+
+/** The `progress` row the block store maintains. */
+export const PROGRESS_KEY = "last_applied";

@@ -1,0 +1,74 @@
+/**
+ * The block store's storage contract. One implementation (`DrizzleBlockStore`, on Postgres or
+ * PGlite); one contract suite (`src/testing/store-contract.ts`) runs against both drivers.
+ *
+ * Stored blocks are immutable facts keyed by id: `storeBlock` is idempotent (storing a block again
+ * changes nothing), whichever path delivers it (the chain's `AddBlock`, or `koinos.block.accept`).
+ * The store is fork-aware: it keeps every block it is given, whether or not its parent is known.
+ */
+import type { protocol } from "@cairn/proto";
+
+/** A block's place in the tree: id, height and parent id (`protocol.BlockTopology` fields). */
+export interface Topology {
+  id: Uint8Array;
+  height: bigint;
+  previous: Uint8Array;
+}
+
+/** What to load besides the topology. */
+export interface ReadOptions {
+  /** Decode and return the block. */
+  block: boolean;
+  /** Decode and return the receipt (undefined when the block was stored without one). */
+  receipt: boolean;
+}
+
+/** A stored block as read back. */
+export interface BlockRecord extends Topology {
+  /** Present when requested. */
+  block?: protocol.Block;
+  /** Present when requested and stored. */
+  receipt?: protocol.BlockReceipt;
+}
+
+/** A stored transaction and every block (any fork) containing it, in storing order. */
+export interface TransactionRecord {
+  transaction: protocol.Transaction;
+  containingBlocks: Uint8Array[];
+}
+
+/** The last block stored (DESIGN §3 catch-up bookkeeping). */
+export interface Progress {
+  blockId: Uint8Array;
+  height: bigint;
+}
+
+/** Blocks, receipts and transactions by id; ancestor walks; the last block applied. */
+export interface BlockStore {
+  /**
+   * Stores `block` with its receipt, its transactions and their containing-block links, and
+   * records it as the last block applied — all in one database transaction. Resolves `true` when
+   * the block was new, `false` when it was already stored (nothing changes). Throws
+   * `block_store.invalid_block` when the block has no id or header.
+   */
+  storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt): Promise<boolean>;
+  /** Positional: one entry per id, `undefined` for an unknown id. */
+  getBlocksById(ids: readonly Uint8Array[], options: ReadOptions): Promise<(BlockRecord | undefined)[]>;
+  /** The topology of a stored block, or undefined. */
+  getTopology(id: Uint8Array): Promise<Topology | undefined>;
+  /**
+   * The ancestors of `head` (a stored block, itself included) whose heights lie in
+   * `[startHeight, endHeight]`, ascending. The walk follows `previous` links, so the result is
+   * the head's own fork. It stops early at a missing ancestor: the result is then the part above
+   * the gap.
+   */
+  getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]>;
+  /** The highest stored block (ties: the first stored), or undefined when the store is empty. */
+  getHighestBlock(): Promise<Topology | undefined>;
+  /** The known transactions among `ids`, in request order (unknown ids skipped, duplicates kept). */
+  getTransactionsById(ids: readonly Uint8Array[]): Promise<TransactionRecord[]>;
+  /** The last block stored, or undefined when none. */
+  getProgress(): Promise<Progress | undefined>;
+  /** Deletes every block, transaction and progress row (before a rebuild by replay). */
+  reset(): Promise<void>;
+}

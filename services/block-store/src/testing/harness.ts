@@ -1,0 +1,116 @@
+/**
+ * A block store node for tests: PGlite in memory (or `url`), an in-process bus, a real gRPC server
+ * on an ephemeral port, and network clients of both services.
+ */
+import { prom, silentLogger, type Logger } from "@cairn/core";
+import { createMemoryBroker, createMemoryEventBus, type EventBus, type MemoryBroker } from "@cairn/bus";
+import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
+import { block_store, broadcast, type protocol, transaction_store } from "@cairn/proto";
+import { createGrpcClient, type ServiceClient } from "@cairn/rpc";
+import { createBlockStoreNode, type BlockStoreNode } from "../node.ts";
+import { MIGRATIONS_FOLDER } from "../paths.ts";
+import { makeReceipt } from "./fixtures.ts";
+
+/** Everything a service test touches. */
+export interface TestNode {
+  node: BlockStoreNode;
+  /** Bound gRPC port (null when started without a server). */
+  port: number | null;
+  bus: EventBus;
+  broker: MemoryBroker;
+  db: TestDatabase;
+  metrics: prom.Registry;
+  blocks: ServiceClient<typeof block_store.BlockStoreServiceDefinition>;
+  transactions: ServiceClient<typeof transaction_store.TransactionStoreServiceDefinition>;
+  /** Publishes `koinos.block.accept` for `block` (receipt from `makeReceipt`). */
+  publishAccepted(block: protocol.Block, head?: boolean): Promise<void>;
+  /** Stops node, clients and bus; `keepData` leaves the database open (for a restart on it). */
+  dispose(keepData?: boolean): Promise<void>;
+}
+
+/** Options of `startTestNode`. */
+export interface TestNodeOptions {
+  /** Reuse a database (a restart); default a fresh PGlite in memory. */
+  db?: TestDatabase;
+  /** Share a broker (a restart keeps the durable consumer); default a fresh one. */
+  broker?: MemoryBroker;
+  /** Default 0 (ephemeral); null: no server. */
+  grpcPort?: number | null;
+  /** Default silent. */
+  logger?: Logger;
+}
+
+/** Starts a node and its clients. */
+export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+  const db = options.db ?? (await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER }));
+  const broker = options.broker ?? createMemoryBroker();
+  const bus = createMemoryEventBus({ broker });
+  await bus.start();
+  const metrics = new prom.Registry();
+  const node = createBlockStoreNode({ grpcHost: "127.0.0.1", grpcPort: options.grpcPort === undefined ? 0 : options.grpcPort, topologyCacheSize: 1_000 }, { logger: options.logger ?? silentLogger(), metrics, bus, db });
+  const { port } = await node.start();
+  const address = `127.0.0.1:${port ?? 1}`;
+  const blocks = createGrpcClient(block_store.BlockStoreServiceDefinition, address);
+  const transactions = createGrpcClient(transaction_store.TransactionStoreServiceDefinition, address);
+  return {
+    node,
+    port,
+    bus,
+    broker,
+    db,
+    metrics,
+    blocks,
+    transactions,
+    async publishAccepted(block, head = true) {
+      await bus.publish("koinos.block.accept", broadcast.BlockAccepted.encode({ block, receipt: makeReceipt(block), live: true, head }).finish());
+    },
+    async dispose(keepData = false) {
+      blocks.close();
+      transactions.close();
+      await node.stop();
+      await bus.close();
+      if (!keepData) await db.dispose();
+    },
+  };
+}
+
+/** Resolves once `check` returns true (polled every 10 ms); rejects after `timeoutMs`. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await Bun.sleep(10);
+  }
+}
+
+/** The value of a counter (or gauge) with exactly `labels`, 0 when absent. */
+export async function metricValue(registry: prom.Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (metric === undefined) return 0;
+  const { values } = await metric.get();
+  const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
+  return match?.value ?? 0;
+}
+
+/** One line a `RecordingLogger` saw. */
+export interface LogLine {
+  level: string;
+  msg: string | undefined;
+  context: object;
+}
+
+/** A logger that keeps what it is given (children share the record). */
+export function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
+  const at = (level: string) => (context: object, msg?: string) => void lines.push({ level, msg, context });
+  const logger: Logger & { lines: LogLine[] } = {
+    lines,
+    trace: at("trace"),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+    child: () => logger,
+  };
+  return logger;
+}

@@ -1,0 +1,200 @@
+/**
+ * The `BlockStore` contract (DESIGN §8): one suite, run against every database the store can sit
+ * on (PGlite in memory always; Postgres when reachable, and always under `CI=true`). Every test gets
+ * a fresh schema with the migrations applied. Walks are checked twice: through a store whose
+ * cache saw the blocks being stored, and through a cold store (cache disabled) on the same data,
+ * so both the in-memory and the SQL paths are held to the same answers.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { isCairnError, toHex } from "@cairn/core";
+import { openTestDatabase, type TestDatabase, type TestDatabaseTarget } from "@cairn/db/testing";
+import type { protocol } from "@cairn/proto";
+import { MIGRATIONS_FOLDER } from "../paths.ts";
+import { DrizzleBlockStore } from "../store/drizzle-store.ts";
+import type { BlockStore, Topology } from "../store/store.ts";
+import { fixture, heightOf, makeBlock, makeChain, makeReceipt, makeTransaction } from "./fixtures.ts";
+
+/** First PGlite of a process runs initdb (seconds on a busy machine); bun's default is 5 s. */
+const TIMEOUT_MS = 30_000;
+
+const hex = (ids: readonly Uint8Array[]) => ids.map((id) => toHex(id));
+const idsOf = (blocks: readonly { id: Uint8Array }[]) => hex(blocks.map((b) => b.id));
+const topo = (b: protocol.Block): Topology => ({ id: b.id, height: heightOf(b), previous: b.header!.previous });
+
+async function storeAll(store: BlockStore, blocks: readonly protocol.Block[]): Promise<void> {
+  for (const b of blocks) await store.storeBlock(b, makeReceipt(b));
+}
+
+/** Registers the contract suite against one database target. */
+export function runBlockStoreContract(target: TestDatabaseTarget): void {
+  describe(`BlockStore contract: ${target.name}`, () => {
+    let db: TestDatabase | undefined;
+    afterEach(async () => {
+      await db?.dispose();
+      db = undefined;
+    });
+
+    /** A fresh migrated schema and a store on it; `cold()` is a second store with no cache. */
+    async function open(): Promise<{ store: BlockStore; cold: () => BlockStore }> {
+      db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
+      const handle = db;
+      return { store: new DrizzleBlockStore(handle.db), cold: () => new DrizzleBlockStore(handle.db, { topologyCacheSize: 0 }) };
+    }
+
+    test("storing a block is idempotent; progress follows new blocks only", async () => {
+      const { store, cold } = await open();
+      const [b1, b2] = fixture().main;
+      expect(await store.getProgress()).toBeUndefined();
+      expect(await store.storeBlock(b1!, makeReceipt(b1!))).toBe(true);
+      expect(await store.storeBlock(b2!, makeReceipt(b2!))).toBe(true);
+      expect(await store.storeBlock(b1!, makeReceipt(b1!))).toBe(false);
+      expect(await cold().storeBlock(b1!, makeReceipt(b1!))).toBe(false);
+      const progress = await store.getProgress();
+      expect(toHex(progress!.blockId)).toBe(toHex(b2!.id));
+      expect(progress!.height).toBe(2n);
+    }, TIMEOUT_MS);
+
+    test("a block without id or header is rejected", async () => {
+      const { store } = await open();
+      const b1 = fixture().main[0]!;
+      const noHeader = { ...b1, header: undefined };
+      const err = await store.storeBlock(noHeader).catch((e: unknown) => e);
+      expect(isCairnError(err) && err.code).toBe("block_store.invalid_block");
+      const noId = await store.storeBlock({ ...b1, id: new Uint8Array() }).catch((e: unknown) => e);
+      expect(isCairnError(noId) && noId.message).toBe("missing expected field: block.id");
+    }, TIMEOUT_MS);
+
+    test("getBlocksById is positional, with block and receipt only when asked", async () => {
+      const { store, cold } = await open();
+      const { main, fork } = fixture();
+      await storeAll(store, main);
+      await store.storeBlock(fork[0]!);
+      const ids = [main[2]!.id, fork[1]!.id, main[0]!.id, main[2]!.id, fork[0]!.id];
+      for (const s of [store, cold()]) {
+        const bare = await s.getBlocksById(ids, { block: false, receipt: false });
+        expect(bare.map((r) => (r ? toHex(r.id) : undefined))).toEqual([toHex(main[2]!.id), undefined, toHex(main[0]!.id), toHex(main[2]!.id), toHex(fork[0]!.id)]);
+        expect(bare.map((r) => r?.height)).toEqual([3n, undefined, 1n, 3n, 3n]);
+        expect(bare[0]!.block).toBeUndefined();
+        expect(bare[0]!.receipt).toBeUndefined();
+        const full = await s.getBlocksById(ids, { block: true, receipt: true });
+        expect(full[0]!.block).toEqual(main[2]!);
+        expect(full[0]!.receipt).toEqual(makeReceipt(main[2]!));
+        expect(full[4]!.block).toEqual(fork[0]!);
+        expect(full[4]!.receipt).toBeUndefined(); // stored without one
+        const receiptOnly = await s.getBlocksById([main[1]!.id], { block: false, receipt: true });
+        expect(receiptOnly[0]!.block).toBeUndefined();
+        expect(receiptOnly[0]!.receipt?.height).toBe(2n);
+      }
+      expect(await store.getBlocksById([], { block: true, receipt: true })).toEqual([]);
+    }, TIMEOUT_MS);
+
+    test("getAncestors follows the head's own fork, ascending", async () => {
+      const { store, cold } = await open();
+      const { main, fork } = fixture();
+      await storeAll(store, main);
+      await storeAll(store, fork);
+      for (const s of [store, cold()]) {
+        expect(idsOf(await s.getAncestors(topo(main[4]!), 1n, 5n, { block: false, receipt: false }))).toEqual(idsOf(main));
+        expect(idsOf(await s.getAncestors(topo(main[4]!), 2n, 4n, { block: false, receipt: false }))).toEqual(idsOf(main.slice(1, 4)));
+        expect(idsOf(await s.getAncestors(topo(fork[2]!), 1n, 5n, { block: false, receipt: false }))).toEqual(idsOf([main[0]!, main[1]!, fork[0]!, fork[1]!, fork[2]!]));
+        expect(idsOf(await s.getAncestors(topo(fork[3]!), 6n, 6n, { block: false, receipt: false }))).toEqual(idsOf([fork[3]!]));
+        const withBlocks = await s.getAncestors(topo(fork[1]!), 2n, 3n, { block: true, receipt: true });
+        expect(withBlocks.map((r) => r.block)).toEqual([main[1]!, fork[0]!]);
+        expect(withBlocks.map((r) => r.receipt?.height)).toEqual([2n, 3n]);
+        expect(withBlocks.map((r) => r.height)).toEqual([2n, 3n]);
+      }
+    }, TIMEOUT_MS);
+
+    test("blocks stored before their parents are walked once the parents arrive; a gap ends the walk", async () => {
+      const { store, cold } = await open();
+      const { main } = fixture();
+      await storeAll(store, [main[4]!, main[3]!, main[1]!, main[0]!]); // 3 missing
+      for (const s of [store, cold()]) {
+        expect(idsOf(await s.getAncestors(topo(main[4]!), 1n, 5n, { block: false, receipt: false }))).toEqual(idsOf([main[3]!, main[4]!]));
+      }
+      await store.storeBlock(main[2]!);
+      for (const s of [store, cold()]) {
+        expect(idsOf(await s.getAncestors(topo(main[4]!), 1n, 5n, { block: false, receipt: false }))).toEqual(idsOf(main));
+      }
+    }, TIMEOUT_MS);
+
+    test("getTopology and getHighestBlock (ties go to the first stored)", async () => {
+      const { store, cold } = await open();
+      const { main, fork } = fixture();
+      expect(await store.getHighestBlock()).toBeUndefined();
+      await storeAll(store, main);
+      await storeAll(store, fork.slice(0, 3)); // 5′ ties with 5
+      for (const s of [store, cold()]) {
+        const highest = await s.getHighestBlock();
+        expect(toHex(highest!.id)).toBe(toHex(main[4]!.id));
+        expect(highest!.height).toBe(5n);
+        expect(toHex(highest!.previous)).toBe(toHex(main[3]!.id));
+        const t = await s.getTopology(fork[0]!.id);
+        expect(t && { id: toHex(t.id), height: t.height, previous: toHex(t.previous) }).toEqual({ id: toHex(fork[0]!.id), height: 3n, previous: toHex(main[1]!.id) });
+        expect(await s.getTopology(fork[3]!.id)).toBeUndefined();
+      }
+      await store.storeBlock(fork[3]!);
+      expect(toHex((await store.getHighestBlock())!.id)).toBe(toHex(fork[3]!.id));
+    }, TIMEOUT_MS);
+
+    test("getTransactionsById skips unknown ids and lists every containing block in storing order", async () => {
+      const { store, cold } = await open();
+      const { main, fork, shared, mainOnly, forkOnly, unknown } = fixture();
+      await storeAll(store, [...main.slice(0, 2), fork[0]!, main[2]!, main[3]!, fork[1]!]); // 3′ before 3
+      for (const s of [store, cold()]) {
+        const found = await s.getTransactionsById([unknown.id, shared.id, forkOnly.id, mainOnly.id, shared.id, new Uint8Array()]);
+        expect(hex(found.map((r) => r.transaction.id))).toEqual(hex([shared.id, forkOnly.id, mainOnly.id, shared.id]));
+        expect(found[0]!.transaction).toEqual(shared);
+        expect(hex(found[0]!.containingBlocks)).toEqual(hex([fork[0]!.id, main[2]!.id]));
+        expect(hex(found[1]!.containingBlocks)).toEqual(hex([fork[1]!.id]));
+        expect(hex(found[2]!.containingBlocks)).toEqual(hex([main[3]!.id]));
+        expect(await s.getTransactionsById([unknown.id])).toEqual([]);
+      }
+    }, TIMEOUT_MS);
+
+    test("concurrent stores of one block write it once", async () => {
+      const { store, cold } = await open();
+      const b1 = fixture().main[0]!;
+      const results = await Promise.all([store.storeBlock(b1), cold().storeBlock(b1), cold().storeBlock(b1)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.getTransactionsById([b1.transactions[0]!.id]))[0]!.containingBlocks).toHaveLength(1);
+    }, TIMEOUT_MS);
+
+    test("a block with more transactions than one insert batch", async () => {
+      const { store } = await open();
+      const txs = Array.from({ length: 2_100 }, (_, i) => makeTransaction("volume", BigInt(i + 1), false));
+      const big = makeBlock(undefined, txs, 7n);
+      expect(await store.storeBlock(big, makeReceipt(big))).toBe(true);
+      const found = await store.getTransactionsById(txs.map((t) => t.id));
+      expect(found).toHaveLength(2_100);
+      expect(found.every((r) => r.containingBlocks.length === 1)).toBe(true);
+      expect((await store.getBlocksById([big.id], { block: true, receipt: false }))[0]!.block!.transactions).toHaveLength(2_100);
+    }, TIMEOUT_MS);
+
+    test("long chains: skip pointers reach deep ranges on either fork", async () => {
+      const { store, cold } = await open();
+      const main = makeChain(undefined, 300, 11n);
+      const fork = makeChain(main[149], 100, 12n); // heights 151..250
+      await storeAll(store, main);
+      await storeAll(store, fork);
+      for (const s of [store, cold()]) {
+        expect(idsOf(await s.getAncestors(topo(main[299]!), 1n, 10n, { block: false, receipt: false }))).toEqual(idsOf(main.slice(0, 10)));
+        expect(idsOf(await s.getAncestors(topo(main[299]!), 100n, 299n, { block: false, receipt: false }))).toEqual(idsOf(main.slice(99, 299)));
+        expect(idsOf(await s.getAncestors(topo(fork[99]!), 140n, 160n, { block: false, receipt: false }))).toEqual(idsOf([...main.slice(139, 150), ...fork.slice(0, 10)]));
+        expect(idsOf(await s.getAncestors(topo(fork[99]!), 1n, 3n, { block: true, receipt: false }))).toEqual(idsOf(main.slice(0, 3)));
+      }
+    }, TIMEOUT_MS);
+
+    test("reset empties the store", async () => {
+      const { store } = await open();
+      const { main } = fixture();
+      await storeAll(store, main);
+      await store.reset();
+      expect(await store.getHighestBlock()).toBeUndefined();
+      expect(await store.getProgress()).toBeUndefined();
+      expect(await store.getTopology(main[0]!.id)).toBeUndefined();
+      expect(await store.getTransactionsById([main[0]!.transactions[0]!.id])).toEqual([]);
+      expect(await store.storeBlock(main[0]!)).toBe(true);
+    }, TIMEOUT_MS);
+  });
+}
