@@ -1,0 +1,188 @@
+/**
+ * Starting the compose topology as plain processes (used by scripts/cluster.ts and the
+ * multi-process end-to-end tests): every service its own process against Postgres and NATS,
+ * started in dependency order and waited on until healthy; any one can be killed and started again.
+ */
+import { mkdirSync, openSync } from "node:fs";
+import { join, resolve } from "node:path";
+import postgres from "postgres";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import { checkHealth } from "@cairn/rpc";
+
+const root = resolve(import.meta.dir, "../..");
+
+export interface ClusterOptions {
+  databaseUrl: string;
+  natsUrl: string;
+  /** First gateway HTTP port (more gateways take the next ones). */
+  httpPort: number;
+  grpcPortBase: number;
+  metricsPortBase: number;
+  seed: string;
+  mode: "instant" | "interval" | "manual";
+  gateways: number;
+  accountHistories: number;
+  /** A new database of its own and no KOINOS stream history; dropped again on stop. */
+  fresh: boolean;
+  logs: string;
+  logLevel: string;
+  say: (msg: string) => void;
+}
+
+export const defaultClusterOptions: ClusterOptions = {
+  databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  natsUrl: process.env.NATS_URL ?? "nats://127.0.0.1:4222",
+  httpPort: 8080,
+  grpcPortBase: 50051,
+  metricsPortBase: 9451,
+  seed: "cairn dev",
+  mode: "instant",
+  gateways: 1,
+  accountHistories: 1,
+  fresh: false,
+  logs: join(root, "data/cluster-logs"),
+  logLevel: process.env.LOG_LEVEL ?? "info",
+  say: (msg) => console.log(`[cluster] ${msg}`),
+};
+
+export interface ClusterService {
+  name: string;
+  /** gRPC or HTTP address it answers health on. */
+  address: string;
+  pid(): number;
+  /** SIGKILL, no warning. */
+  kill(): Promise<void>;
+  /** Starts it again with the same command and waits until healthy. */
+  restart(): Promise<void>;
+}
+
+export interface Cluster {
+  gatewayUrls: string[];
+  databaseUrl: string;
+  services: Map<string, ClusterService>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(input: Partial<ClusterOptions> = {}): Promise<Cluster> {
+  const o: ClusterOptions = { ...defaultClusterOptions, ...input };
+  mkdirSync(o.logs, { recursive: true });
+  let databaseUrl = o.databaseUrl;
+  let freshDb: string | undefined;
+  if (o.fresh) {
+    const url = new URL(o.databaseUrl);
+    freshDb = `cairn_cluster_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+    const admin = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${freshDb}`);
+    await admin.end();
+    url.pathname = `/${freshDb}`;
+    databaseUrl = url.toString();
+    const nc = await connect({ servers: o.natsUrl });
+    await (await jetstreamManager(nc)).streams.delete("KOINOS").catch(() => false);
+    await nc.close();
+    o.say(`fresh database ${freshDb}, KOINOS stream reset`);
+  }
+
+  const running = new Map<string, { proc: ReturnType<typeof Bun.spawn>; spec: Spec }>();
+  const services = new Map<string, ClusterService>();
+  let stopping = false;
+  interface Spec {
+    name: string;
+    entry: string;
+    args: string[];
+    healthy: () => Promise<boolean>;
+    address: string;
+  }
+  const env = { DATABASE_URL: databaseUrl, NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel };
+  const spawn = (spec: Spec) => {
+    const out = openSync(join(o.logs, `${spec.name}.log`), "a");
+    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args], { cwd: root, env: { ...process.env, ...env }, stdout: out, stderr: out });
+    running.set(spec.name, { proc, spec });
+    void proc.exited.then((code) => {
+      if (!stopping && running.get(spec.name)?.proc === proc) o.say(`${spec.name} exited (${code ?? proc.signalCode}); see ${join(o.logs, `${spec.name}.log`)}`);
+    });
+    o.say(`started ${spec.name} (pid ${proc.pid})`);
+  };
+  const waitHealthy = async (spec: Spec, timeoutMs = 120_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let wait = 100;
+    while (Date.now() < deadline) {
+      if (await spec.healthy().catch(() => false)) {
+        o.say(`${spec.name} healthy`);
+        return;
+      }
+      const r = running.get(spec.name);
+      if (r && r.proc.exitCode !== null) throw new Error(`${spec.name} exited with ${r.proc.exitCode}; see ${join(o.logs, `${spec.name}.log`)}`);
+      await Bun.sleep(wait);
+      wait = Math.min(wait * 2, 1000);
+    }
+    throw new Error(`${spec.name} did not become healthy within ${timeoutMs} ms; see ${join(o.logs, `${spec.name}.log`)}`);
+  };
+  const grpcHealthy = (address: string) => async () => (await checkHealth(address, "", { timeoutMs: 1000 })) === "SERVING";
+  const httpHealthy = (url: string) => async () => (await fetch(url)).status === 200;
+  const add = async (spec: Spec) => {
+    spawn(spec);
+    await waitHealthy(spec);
+    services.set(spec.name, {
+      name: spec.name,
+      address: spec.address,
+      pid: () => running.get(spec.name)!.proc.pid,
+      async kill() {
+        const r = running.get(spec.name)!;
+        r.proc.kill("SIGKILL");
+        await r.proc.exited;
+        o.say(`killed ${spec.name}`);
+      },
+      async restart() {
+        spawn(spec);
+        await waitHealthy(spec);
+      },
+    });
+  };
+
+  const stop = async () => {
+    stopping = true;
+    for (const [name, r] of [...running].reverse()) {
+      r.proc.kill("SIGTERM");
+      const killer = setTimeout(() => r.proc.kill("SIGKILL"), 15_000);
+      await r.proc.exited;
+      clearTimeout(killer);
+      o.say(`stopped ${name}`);
+    }
+    if (freshDb) {
+      const admin = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists ${freshDb} with (force)`).catch(() => undefined);
+      await admin.end();
+    }
+  };
+
+  const addr = (i: number) => `127.0.0.1:${o.grpcPortBase + i}`;
+  const grpc = (i: number) => ["--grpc-host", "127.0.0.1", "--grpc-port", String(o.grpcPortBase + i), "--metrics-port", String(o.metricsPortBase + i)];
+  const gatewayUrls: string[] = [];
+  try {
+    await add({ name: "block-store", entry: "services/block-store/src/main.ts", args: grpc(1), healthy: grpcHealthy(addr(1)), address: addr(1) });
+    await add({ name: "chain", entry: "services/chain/src/main.ts", args: [...grpc(0), "--dev-seed", o.seed, "--block-store-address", addr(1), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(0)), address: addr(0) });
+    await add({ name: "mempool", entry: "services/mempool/src/main.ts", args: [...grpc(2), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(2)), address: addr(2) });
+    for (let i = 0; i < o.accountHistories; i++) {
+      const name = o.accountHistories === 1 ? "account-history" : `account-history-${i + 1}`;
+      const slot = 3 + i * 10;
+      await add({ name, entry: "services/account-history/src/main.ts", args: [...grpc(slot), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(slot)), address: addr(slot) });
+    }
+    await add({ name: "block-producer", entry: "services/block-producer/src/main.ts", args: [...grpc(4), "--dev-seed", o.seed, "--mode", o.mode, "--chain-address", addr(0), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(4)), address: addr(4) });
+    for (let i = 0; i < o.gateways; i++) {
+      const name = o.gateways === 1 ? "gateway" : `gateway-${i + 1}`;
+      const port = o.httpPort + i;
+      const config = join(o.logs, `${name}.json`);
+      const history = addr(3 + (i % o.accountHistories) * 10);
+      await Bun.write(config, JSON.stringify({ gateway: { host: "127.0.0.1", port, services: { chain: addr(0), contractMetaStore: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
+      const url = `http://127.0.0.1:${port}`;
+      await add({ name, entry: "gateway/src/main.ts", args: ["--config", config], healthy: httpHealthy(`${url}/health`), address: url });
+      gatewayUrls.push(url);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  o.say(`ready: JSON-RPC ${gatewayUrls.join(", ")}; logs in ${o.logs}`);
+  return { gatewayUrls, databaseUrl, services, stop };
+}
