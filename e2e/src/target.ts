@@ -15,8 +15,9 @@ export interface E2eTarget {
   node?: DevNode;
 }
 
-export async function startTarget(overrides: Record<string, unknown> = {}): Promise<E2eTarget> {
-  const external = process.env.CAIRN_E2E_URL;
+/** `local: true` always starts a one-process node (suites about that mode). */
+export async function startTarget(overrides: Record<string, unknown> = {}, { local = false } = {}): Promise<E2eTarget> {
+  const external = local ? undefined : process.env.CAIRN_E2E_URL;
   if (external) return { url: external.replace(/\/$/, ""), seed: process.env.CAIRN_E2E_SEED ?? "cairn dev", mode: "multi-process", stop: async () => {} };
   const opts = devOptionsSchema.parse({ memory: true, port: 0, grpcPortBase: 0, logLevel: "warn", ...overrides });
   const logger = process.env.CAIRN_E2E_LOG ? createLogger({ level: "debug", name: "e2e" }) : silentLogger();
