@@ -18,9 +18,21 @@ import { acquireShared, releaseShared } from "./pglite-shared.ts";
 /** Registry key of the in-memory instance (cannot collide with a resolved path). */
 const MEMORY_KEY = "\0memory";
 
+/** Postgres type oid of `bytea`. */
+const BYTEA_OID = 17;
+
+/**
+ * bytea through Buffer's native hex codec: PGlite's own converters go byte by byte in JS, which
+ * made a 300 KB block take ~100 ms to write (about 3.5× slower than this).
+ */
+const byteaCodecs = {
+  parsers: { [BYTEA_OID]: (x: string) => new Uint8Array(Buffer.from(x.slice(2), "hex")) },
+  serializers: { [BYTEA_OID]: (x: Uint8Array) => "\\x" + Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString("hex") },
+};
+
 async function createInstance(dir: string | undefined): Promise<PGlite> {
   if (dir !== undefined) mkdirSync(dir, { recursive: true });
-  const pg = dir === undefined ? new PGlite() : new PGlite(dir);
+  const pg = dir === undefined ? new PGlite(byteaCodecs) : new PGlite(dir, byteaCodecs);
   await pg.waitReady;
   return pg;
 }
