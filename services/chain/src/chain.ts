@@ -93,6 +93,8 @@ export class Chain {
   /** Nonces this chain accepted recently, until the mempool reflects them. */
   private readonly recentNonces = new Map<string, { nonce: bigint; at: number }>();
   private readonly now: () => bigint;
+  /** Signature recoveries done (each (digest, signature) is recovered once, then cached). */
+  signatureRecoveries = 0;
 
   constructor(
     readonly opts: ChainOptions,
@@ -334,6 +336,7 @@ export class Chain {
       let a = this.sigCache.get(key);
       if (!a) {
         a = recoverAddress(digest, sig);
+        this.signatureRecoveries++;
         if (this.sigCache.size >= this.opts.signatureCacheSize) this.sigCache.delete(this.sigCache.keys().next().value!);
         this.sigCache.set(key, a);
       }

@@ -26,7 +26,7 @@ async function runChild(env: Record<string, string>): Promise<{ code: number | n
   const out = await new Response(proc.stdout).text();
   await proc.exited;
   const applied = out.split("\n").filter((l) => l.startsWith("applied ")).length;
-  return { code: proc.exitCode, signal: proc.signalCode, applied };
+  return { code: proc.exitCode, signal: proc.signalCode === null ? null : String(proc.signalCode), applied };
 }
 
 /** The state root and balances after applying blocks 1..height on a fresh in-memory chain. */
