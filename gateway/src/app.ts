@@ -1,0 +1,119 @@
+/**
+ * `createApp(options, deps)`: the whole gateway as a Hono app that never listens — JSON-RPC on any
+ * path, REST under /v1/, the OpenAPI document, /ws, /health and /metrics — over the method table
+ * built once from the descriptors and the clients given. `main.ts` serves it with `Bun.serve`;
+ * tests call `app.request(...)`.
+ */
+import { createMetricsRegistry, type Logger, type MetricsRegistry, silentLogger } from "@cairn/core";
+import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
+import { Hono } from "hono";
+import { createHealthCheck } from "./health/health.ts";
+import type { GatewayEnv } from "./hono-env.ts";
+import { JsonRpcCode, JsonRpcMessage } from "./jsonrpc/errors.ts";
+import { createJsonRpcHandler, errorText } from "./jsonrpc/handler.ts";
+import { createJsonRpcServer, pathOf } from "./jsonrpc/route.ts";
+import { createGatewayMetrics } from "./metrics.ts";
+import { accessLog } from "./middleware/access-log.ts";
+import { isRestPath, jsonRpcResponse, preflightResponse, restJsonResponse } from "./middleware/cors.ts";
+import { bunServerOf, serverOfEnv } from "./middleware/client-ip.ts";
+import { createRateLimiter } from "./middleware/rate-limit.ts";
+import { type GatewayOptions, type GatewayOptionsInput, parseGatewayOptions } from "./options.ts";
+import { createRestCaller } from "./rest/call.ts";
+import { restError, RestErrorCode } from "./rest/errors.ts";
+import { buildOpenApi } from "./rest/openapi.ts";
+import { registerRestRoutes } from "./rest/routes.ts";
+import { registerRpcRoutes } from "./rest/rpc-routes.ts";
+import { createCaller } from "./table/caller.ts";
+import { buildMethodTable, type GatewayClients, type MethodTable } from "./table/method-table.ts";
+import { createReadCache } from "./table/read-cache.ts";
+import { createWsHub, type GatewayBus, type WsHub } from "./ws/hub.ts";
+import { wsRoute } from "./ws/route.ts";
+
+/** What the gateway is built from. */
+export interface GatewayDeps {
+  /**
+   * One client per backend service, keyed by fully qualified service name
+   * (`cairn.chain.v1.ChainService`): `createGrpcClient` or `createInProcessClient` results. Only
+   * services given here are served.
+   */
+  readonly clients: GatewayClients;
+  /** The event bus, for /ws. Absent: WebSocket subscriptions are refused. */
+  readonly bus?: GatewayBus | undefined;
+  /** Default silent. */
+  readonly logger?: Logger | undefined;
+  /** Registry for the gateway's metrics, served at /metrics. Default a fresh one. */
+  readonly metrics?: MetricsRegistry | undefined;
+  /** Default the process-wide Koinos JSON codec. */
+  readonly codec?: JsonCodec | undefined;
+  /** Wall clock in ms (head staleness). Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** The Hono app plus what its owner needs to stop it and inspect it. */
+export type GatewayApp = Hono<GatewayEnv> & {
+  /** The method table the app serves. */
+  readonly table: MethodTable;
+  /** The WebSocket hub (connections, bus subscriptions). */
+  readonly hub: WsHub;
+  /** The options in effect (defaults filled in). */
+  readonly options: GatewayOptions;
+  /** Closes WebSocket connections and bus subscriptions (hub, read cache). Does not close the clients. */
+  close(): Promise<void>;
+};
+
+/** Builds the gateway app. No side effects: nothing listens or subscribes until used. */
+export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): GatewayApp {
+  const options = parseGatewayOptions(input);
+  const logger = (deps.logger ?? silentLogger()).child({ module: "gateway" });
+  const codec = deps.codec ?? defaultJsonCodec();
+  const metrics = createGatewayMetrics(deps.metrics ?? createMetricsRegistry("gateway", false));
+  const table = buildMethodTable(codec, deps.clients, options.jsonRpc);
+  const limiter = options.rateLimit.enabled ? createRateLimiter(options.rateLimit) : undefined;
+  const clientIpHeader = options.rateLimit.clientIpHeader;
+  const cache = options.readCache.enabled && deps.bus !== undefined ? createReadCache(options.readCache, { bus: deps.bus, logger }) : undefined;
+  if (options.readCache.enabled && deps.bus === undefined) logger.warn({}, "readCache.enabled but no bus given: the read cache is off");
+  const caller = createCaller({ timeoutMs: options.jsonRpc.timeoutMs }, { cache });
+  const hub = createWsHub({ ...options.ws, timeoutMs: options.jsonRpc.timeoutMs }, { bus: deps.bus, table, codec, metrics, logger });
+  const rest = createRestCaller({ clientIpHeader }, { table, caller, logger, metrics, limiter });
+  const handle = createJsonRpcHandler(options.jsonRpc, { table, caller, metrics, logger });
+  let openApi: string | undefined;
+
+  const app = new Hono<GatewayEnv>();
+  app.onError((err, c) => {
+    logger.error({ path: c.req.path, err: String(err) }, "unhandled error in route");
+    return isRestPath(c.req.path)
+      ? restError(500, RestErrorCode.Internal, "An internal server error has occurred")
+      : jsonRpcResponse(errorText(null, { code: JsonRpcCode.InternalError, message: JsonRpcMessage.Internal }));
+  });
+  if (options.accessLog) app.use("*", accessLog(logger));
+  app.options("*", (c) => preflightResponse(c.req.path));
+
+  app.get("/health", createHealthCheck(options.health, { table, now: deps.now }));
+  app.get("/metrics", async () => new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType, "Access-Control-Allow-Origin": "*" } }));
+  app.get("/openapi.json", () => restJsonResponse((openApi ??= JSON.stringify(buildOpenApi(table, codec)))));
+  app.get("/ws", wsRoute(hub));
+
+  registerRestRoutes(app, { ...options.rest, maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, codec });
+  registerRpcRoutes(app, { maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, table });
+  app.all("/v1/*", (c) => rest.run(c, "unknown", async () => restError(404, RestErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`)));
+
+  // Everything else is JSON-RPC, as on a Koinos node (any path, any method but OPTIONS).
+  const jsonRpc = createJsonRpcServer({ maxBodyBytes: options.jsonRpc.maxBodyBytes, clientIpHeader }, { handle, metrics, limiter, accessLog: options.accessLog ? logger : undefined });
+  app.all("*", (c) => {
+    c.set("jsonRpc", true);
+    return jsonRpc(c.req.raw, bunServerOf(c));
+  });
+
+  // The hot path skips the router: JSON-RPC requests go straight to their handler (the routes
+  // above still serve them when this app is mounted inside another Hono app).
+  const routed = app.fetch;
+  const fetch = (request: Request, env?: unknown, executionCtx?: Parameters<typeof routed>[2]): Response | Promise<Response> => {
+    if (request.method === "OPTIONS" || isRestPath(pathOf(request.url))) return routed(request, env, executionCtx);
+    return jsonRpc(request, serverOfEnv(env)).catch((err: unknown) => {
+      logger.error({ err: String(err) }, "unhandled error in JSON-RPC");
+      return jsonRpcResponse(errorText(null, { code: JsonRpcCode.InternalError, message: JsonRpcMessage.Internal }));
+    });
+  };
+
+  return Object.assign(app, { fetch, table, hub, options, close: async () => void (await Promise.all([hub.close(), cache?.close()])) });
+}

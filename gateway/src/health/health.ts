@@ -1,0 +1,96 @@
+/**
+ * `/health`: 200 only when every service in the table answers a cheap RPC within the timeout and
+ * the chain head is fresh; otherwise 503. The body reports each check. A service "answers" when
+ * the call resolves or fails with a service-level error (it was reached and replied); timeouts,
+ * unreachable servers and non-Cairn failures fail the check.
+ */
+import { isCairnError } from "@cairn/core";
+import { RpcErrorCode } from "@cairn/rpc";
+import { classifyFailure } from "../table/invoke.ts";
+import type { MethodTable, TableMethod } from "../table/method-table.ts";
+import { restJsonResponse } from "../middleware/cors.ts";
+
+/** Options of the health check (the `health` section). */
+export interface HealthOptions {
+  readonly timeoutMs: number;
+  readonly maxHeadAgeMs: number;
+}
+
+/** One check's report. */
+export interface CheckReport {
+  readonly status: "ok" | "fail";
+  readonly [detail: string]: unknown;
+}
+
+/** The probe of each known service: a read that touches no large data. */
+const PROBES: Readonly<Record<string, string>> = {
+  chain: "get_head_info",
+  block_store: "get_highest_block",
+  transaction_store: "get_transactions_by_id",
+  contract_meta_store: "get_contract_meta",
+  mempool: "get_pending_transaction_count",
+  account_history: "get_account_history",
+  block_producer: "get_production_mode",
+};
+
+function probeOf(methods: readonly TableMethod[]): TableMethod {
+  const service = methods[0]!.service.jsonRpcService;
+  return methods.find((m) => m.info.jsonRpcName === PROBES[service]) ?? methods.find((m) => m.info.jsonRpcName.startsWith("get_")) ?? methods[0]!;
+}
+
+/** `promise`, or a rejection after `ms` (the timer is cleared either way). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Builds the /health handler. `now` gives wall-clock ms (the head time is wall-clock). */
+export function createHealthCheck(options: HealthOptions, deps: { readonly table: MethodTable; readonly now?: () => number }) {
+  const now = deps.now ?? Date.now;
+  const byService = new Map<string, TableMethod[]>();
+  for (const m of deps.table.methods) {
+    const list = byService.get(m.service.jsonRpcService) ?? [];
+    list.push(m);
+    byService.set(m.service.jsonRpcService, list);
+  }
+  const probes = [...byService.values()].map(probeOf);
+
+  async function probe(m: TableMethod): Promise<{ name: string; report: CheckReport; response?: unknown }> {
+    const started = performance.now();
+    const latency = () => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      const response = await within(m.call(m.input.fns.create(), { deadlineMs: options.timeoutMs }), options.timeoutMs);
+      return { name: m.service.jsonRpcService, report: { status: "ok", method: m.name, latency_ms: latency() }, response };
+    } catch (err) {
+      const f = classifyFailure(err);
+      // Reached and replied, even if with an error (or "not implemented"): the service is up.
+      if (f.kind === "service" || (isCairnError(err) && err.code === RpcErrorCode.Unimplemented)) return { name: m.service.jsonRpcService, report: { status: "ok", method: m.name, latency_ms: latency() } };
+      const reason = f.kind === "timeout" ? `no answer within ${options.timeoutMs} ms` : f.kind === "unavailable" ? f.reason : err instanceof Error ? err.message : String(err);
+      return { name: m.service.jsonRpcService, report: { status: "fail", method: m.name, latency_ms: latency(), error: reason } };
+    }
+  }
+
+  function headReport(response: unknown): CheckReport {
+    if (response === undefined) return { status: "fail", error: "chain.get_head_info did not answer" };
+    const r = response as { head_topology?: { height?: bigint }; head_block_time?: bigint };
+    const time = Number(r.head_block_time ?? 0n);
+    const age = now() - time;
+    const details = { height: String(r.head_topology?.height ?? 0n), head_block_time: String(time), age_ms: age, max_age_ms: options.maxHeadAgeMs };
+    if (options.maxHeadAgeMs > 0 && age > options.maxHeadAgeMs) return { status: "fail", ...details, error: "head is stale" };
+    return { status: "ok", ...details };
+  }
+
+  return async (): Promise<Response> => {
+    const results = await Promise.all(probes.map(probe));
+    const checks: Record<string, CheckReport> = {};
+    for (const r of results) checks[r.name] = r.report;
+    const chain = results.find((r) => r.name === "chain");
+    if (chain !== undefined) checks.head = headReport(chain.response);
+    else checks.chain = { status: "fail", error: "no chain service configured" };
+    const healthy = Object.values(checks).every((c) => c.status === "ok");
+    return restJsonResponse(JSON.stringify({ status: healthy ? "ok" : "unavailable", checks }), healthy ? 200 : 503);
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * How the front ends (JSON-RPC, REST) call table methods: with the per-call timeout, sharing
+ * identical concurrent calls of coalesced methods (single-flight), and answering from the
+ * event-fed read cache when it is on.
+ */
+import type { JsonObject } from "@cairn/protocol";
+import { invokeMessage, invokeOnce, type JsonAnswer } from "./invoke.ts";
+import type { TableMethod } from "./method-table.ts";
+import type { ReadCache } from "./read-cache.ts";
+
+/** Calls table methods. */
+export interface Caller {
+  /** Koinos JSON params in (absent → empty request), the answer as JSON and text out. */
+  answer(method: TableMethod, params: unknown): Promise<JsonAnswer>;
+  /** {@link Caller.answer}, the JSON only. */
+  json(method: TableMethod, params: unknown): Promise<JsonObject>;
+  /** A request message in, the response message out (no sharing, no cache). */
+  message<T>(method: TableMethod, request: object): Promise<T>;
+}
+
+/** Builds the caller. */
+export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined } = {}): Caller {
+  const { timeoutMs } = options;
+  const cache = deps.cache;
+  const inFlight = new Map<TableMethod, Map<string, Promise<JsonAnswer>>>();
+
+  const shared = (method: TableMethod, params: unknown, key: string): Promise<JsonAnswer> => {
+    let calls = inFlight.get(method);
+    if (calls === undefined) inFlight.set(method, (calls = new Map()));
+    let call = calls.get(key);
+    if (call === undefined) {
+      const done = calls;
+      call = invokeOnce(method, params, timeoutMs).finally(() => done.delete(key));
+      calls.set(key, call);
+    }
+    return call;
+  };
+
+  const answer = (method: TableMethod, params: unknown): Promise<JsonAnswer> => {
+    const cached = cache !== undefined && cache.applies(method);
+    if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs);
+    const key = params === undefined ? "{}" : JSON.stringify(params);
+    if (!cached) return shared(method, params, key);
+    const hit = cache.lookup(method, key);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const generation = cache.generation();
+    const call = method.coalesce ? shared(method, params, key) : invokeOnce(method, params, timeoutMs);
+    return call.then((a) => {
+      cache.store(method, key, generation, a);
+      return a;
+    });
+  };
+
+  return {
+    answer,
+    json: async (method, params) => (await answer(method, params)).json,
+    message: (method, request) => invokeMessage(method, request, timeoutMs),
+  };
+}

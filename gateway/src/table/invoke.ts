@@ -1,0 +1,101 @@
+/**
+ * Calling one table method with the gateway's per-call timeout: Koinos JSON params in, Koinos JSON
+ * result out (sharing and caching are caller.ts's). Failures are classified once here (see
+ * {@link classifyFailure}); each front end then words them its own way.
+ */
+import { CairnError, isCairnError, type ErrorStatus } from "@cairn/core";
+import { JsonCodecError, type JsonObject } from "@cairn/protocol";
+import { RpcErrorCode } from "@cairn/rpc";
+import type { Outcome } from "../metrics.ts";
+import { withDeadline } from "./deadlines.ts";
+import type { TableMethod } from "./method-table.ts";
+
+/** Raised when the gateway's own timer fires before the service answered. */
+export class GatewayTimeout extends Error {
+  constructor(readonly method: string, readonly timeoutMs: number) {
+    super(`${method} did not answer within ${timeoutMs} ms`);
+    this.name = "GatewayTimeout";
+  }
+}
+
+/** Params that do not decode into the method's request message. */
+export class BadParams extends Error {
+  constructor(readonly error: JsonCodecError | Error) {
+    super(error.message);
+    this.name = "BadParams";
+  }
+}
+
+/** A call's answer as Koinos JSON, and that JSON as text (encoded once, shared by joiners). */
+export interface JsonAnswer {
+  readonly json: JsonObject;
+  readonly text: string;
+}
+
+/** Decodes `params` (absent → empty request), calls the service with the timeout, encodes the answer. */
+export async function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number): Promise<JsonAnswer> {
+  let request: unknown;
+  try {
+    request = params === undefined ? method.input.fns.create() : method.input.fromJson(params);
+  } catch (err) {
+    throw new BadParams(err instanceof Error ? err : new Error(String(err)));
+  }
+  const response = await withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs);
+  const json = method.output.toJson(response as Record<string, unknown>);
+  return { json, text: JSON.stringify(json) };
+}
+
+/** Calls a method with an already-built request message (REST helpers). */
+export function invokeMessage<T>(method: TableMethod, request: object, timeoutMs: number): Promise<T> {
+  return withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs) as Promise<T>;
+}
+
+function withTimeout<T>(promise: Promise<T>, method: string, timeoutMs: number): Promise<T> {
+  return withDeadline(promise, timeoutMs, () => new GatewayTimeout(method, timeoutMs));
+}
+
+/** What went wrong with a call, independent of how it is reported. */
+export type Failure =
+  | { readonly kind: "bad_params"; readonly error: Error }
+  | { readonly kind: "timeout" }
+  /** The service could not be reached / refused the call at the transport level. */
+  | { readonly kind: "unavailable"; readonly reason: string }
+  /** The service answered with an error: message and data go to the client as they are. */
+  | { readonly kind: "service"; readonly error: CairnError; readonly status: ErrorStatus }
+  /** Not a CairnError: a bug somewhere; details only in the log. */
+  | { readonly kind: "internal"; readonly error: unknown };
+
+/** Sorts a thrown value into a {@link Failure}. */
+export function classifyFailure(err: unknown): Failure {
+  if (err instanceof BadParams) return { kind: "bad_params", error: err.error };
+  if (err instanceof GatewayTimeout) return { kind: "timeout" };
+  if (isCairnError(err)) {
+    switch (err.code) {
+      case RpcErrorCode.DeadlineExceeded:
+        return { kind: "timeout" };
+      case RpcErrorCode.Unavailable:
+        return { kind: "unavailable", reason: "service unavailable" };
+      case RpcErrorCode.Cancelled:
+        return { kind: "unavailable", reason: "call cancelled" };
+      case RpcErrorCode.Unimplemented:
+        return { kind: "unavailable", reason: "method not implemented by the service" };
+      default:
+        return { kind: "service", error: err, status: err.status };
+    }
+  }
+  return { kind: "internal", error: err };
+}
+
+/** The metrics outcome of a failure. */
+export function failureOutcome(f: Failure): Outcome {
+  switch (f.kind) {
+    case "bad_params":
+      return "rejected";
+    case "timeout":
+      return "timeout";
+    case "service":
+      return f.error.code === RpcErrorCode.Internal ? "internal_error" : "service_error";
+    default:
+      return "internal_error";
+  }
+}

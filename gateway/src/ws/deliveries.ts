@@ -1,0 +1,99 @@
+/**
+ * Bus messages → what WebSocket clients receive. Each bus message is decoded and encoded to
+ * Koinos JSON once; the resulting {@link Delivery} is shared by every subscriber (only the
+ * `"subscription":N` part differs per client).
+ */
+import { toHex } from "@cairn/core";
+import type { JsonCodec, MessageJsonCodec } from "@cairn/protocol";
+import type { BlockRef, ForkSwitch } from "./fork-tracker.ts";
+import type { Topic } from "./protocol.ts";
+
+/** One message ready to push: `{"type":kind,"subscription":N,` + `rest`. */
+export interface Delivery {
+  readonly kind: "block" | "fork" | "irreversible" | "transaction" | "event";
+  /** Everything after the subscription number, starting with a comma-free field, ending with `}`. */
+  readonly rest: string;
+  /** Block id (blocks), for de-duplicating replay and live. */
+  readonly blockId?: string;
+  /** Contract and event name (events), for per-subscription filters. */
+  readonly contract?: string;
+  readonly name?: string;
+}
+
+/** The bus subject each topic listens to. */
+export const TOPIC_SUBJECTS: Readonly<Record<Topic, string>> = {
+  blocks: "koinos.block.accept",
+  irreversible: "koinos.block.irreversible",
+  transactions: "koinos.transaction.accept",
+  events: "koinos.event.>",
+};
+
+const EVENT_PREFIX = "koinos.event.";
+
+/** `0x` + hex, the Koinos JSON form of a block id. */
+export function hexId(bytes: Uint8Array): string {
+  return `0x${toHex(bytes)}`;
+}
+
+const topologyJson = (b: BlockRef) => ({ id: b.id, height: b.height.toString() });
+
+/** The fork notice's rest. */
+export function forkDelivery(f: ForkSwitch): Delivery {
+  const body = {
+    old_head: topologyJson(f.oldHead),
+    new_head: topologyJson(f.newHead),
+    common_ancestor: f.commonAncestor === undefined ? null : topologyJson(f.commonAncestor),
+    undo: f.undo,
+    apply: f.apply,
+    complete: f.complete,
+  };
+  return { kind: "fork", rest: JSON.stringify(body).slice(1) };
+}
+
+/** A block message's rest. */
+export function blockDelivery(ref: BlockRef, head: boolean, dataJson: string, replay: boolean): Delivery {
+  const replayField = replay ? `"replay":true,` : "";
+  return { kind: "block", blockId: ref.id, rest: `"id":"${ref.id}","height":"${ref.height}","head":${head},${replayField}"data":${dataJson}}` };
+}
+
+interface BlockAcceptedMsg {
+  block?: { id: Uint8Array; header?: { previous: Uint8Array; height: bigint } };
+  head: boolean;
+}
+
+/** Decoders of the broadcast payloads, built once per codec. */
+export function createDecoders(codec: JsonCodec) {
+  const blockAccepted = codec.forType<BlockAcceptedMsg & Record<string, unknown>>("cairn.broadcast.v1.BlockAccepted");
+  const irreversible = codec.forType("cairn.broadcast.v1.BlockIrreversible");
+  const transaction = codec.forType("cairn.broadcast.v1.TransactionAccepted");
+  const event = codec.forType("cairn.broadcast.v1.EventParcel");
+  const json = (h: MessageJsonCodec, data: Uint8Array) => JSON.stringify(h.toJson(h.fns.decode(data)));
+
+  return {
+    /** A block.accept payload: its place in the tree, whether it is head, and its JSON. */
+    block(data: Uint8Array): { ref: BlockRef; head: boolean; json: string } {
+      const msg = blockAccepted.fns.decode(data);
+      const header = msg.block?.header;
+      const ref: BlockRef = {
+        id: hexId(msg.block?.id ?? new Uint8Array()),
+        height: header?.height ?? 0n,
+        previous: hexId(header?.previous ?? new Uint8Array()),
+      };
+      return { ref, head: msg.head, json: JSON.stringify(blockAccepted.toJson(msg)) };
+    },
+    irreversible: (data: Uint8Array): Delivery => ({ kind: "irreversible", rest: `"data":${json(irreversible, data)}}` }),
+    transaction: (data: Uint8Array): Delivery => ({ kind: "transaction", rest: `"data":${json(transaction, data)}}` }),
+    /** An event parcel; contract and name come from the subject `koinos.event.<contract>.<name>`. */
+    event(subject: string, data: Uint8Array): Delivery | undefined {
+      if (!subject.startsWith(EVENT_PREFIX)) return undefined;
+      const tail = subject.slice(EVENT_PREFIX.length);
+      const dot = tail.indexOf(".");
+      const contract = dot < 0 ? tail : tail.slice(0, dot);
+      const name = dot < 0 ? "" : tail.slice(dot + 1);
+      return { kind: "event", contract, name, rest: `"contract":${JSON.stringify(contract)},"name":${JSON.stringify(name)},"data":${json(event, data)}}` };
+    },
+  };
+}
+
+/** The decoders' type. */
+export type Decoders = ReturnType<typeof createDecoders>;
