@@ -14,9 +14,14 @@ import type { z } from "zod";
 
 /** A running service as main.ts sees it. */
 export interface ServiceUnit {
-  start(signal: AbortSignal): Promise<{ port?: number | undefined }>;
+  start(signal: AbortSignal): Promise<{ port?: number | null | undefined }>;
   stop(): Promise<void>;
+  /** Health: called with false while a dependency (the database) is unreachable, true once back. */
+  setServing?(serving: boolean): void;
 }
+
+/** How often readiness (the database answering) is checked, ms. */
+export const READINESS_INTERVAL_MS = 5_000;
 
 export interface ServiceEnvironment<O> {
   options: O;
@@ -95,8 +100,31 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     stops.push(() => unit.stop());
     const { port } = await unit.start(abort.signal);
     logger.info({ binary: spec.binary, port }, "service ready");
+    if (db && unit.setServing) {
+      const timer = watchReadiness(db, unit.setServing.bind(unit), logger);
+      stops.push(() => clearInterval(timer));
+    }
   } catch (e) {
     logger.fatal({ err: e instanceof Error ? e.message : String(e) }, "start-up failed");
     await shutdown("start-up failed", 1);
   }
+}
+
+/** Pings the database every `intervalMs`; NOT_SERVING while it does not answer (within the interval). */
+export function watchReadiness(db: Pick<DatabaseHandle, "ping">, setServing: (serving: boolean) => void, logger: Logger, intervalMs = READINESS_INTERVAL_MS): ReturnType<typeof setInterval> {
+  let serving = true;
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking) return;
+    checking = true;
+    const ok = await Promise.race([db.ping().then(() => true), Bun.sleep(intervalMs).then(() => false)]).catch(() => false);
+    checking = false;
+    if (ok === serving) return;
+    serving = ok;
+    setServing(ok);
+    if (ok) logger.info({}, "database reachable again: SERVING");
+    else logger.warn({}, "database unreachable: NOT_SERVING");
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -19,6 +19,7 @@ await runService({
     const node = createBlockProducerNode(options, { logger, metrics, bus, chain: chainClient, mempool: mempoolClient });
     return {
       start: () => node.start(),
+      setServing: (serving) => node.setServing(serving),
       async stop() {
         await node.stop();
         chainClient.close();

@@ -20,6 +20,8 @@ export interface BlockProducerNodeDeps {
 }
 
 export interface BlockProducerNode {
+  /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
+  setServing(serving: boolean): void;
   producer: BlockProducer;
   service: BlockProducerServiceImpl;
   start(): Promise<{ port: number | undefined }>;
@@ -54,6 +56,9 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
   let server: GrpcServer | undefined;
   let sub: Subscription | undefined;
   return {
+    setServing(serving: boolean) {
+      server?.setServing("", serving);
+    },
     producer,
     service,
     async start() {

@@ -19,6 +19,7 @@ await runService({
     if (db === undefined) throw new Error("the block store needs its database");
     const node = createBlockStoreNode(options, { logger, metrics, bus, db });
     return {
+      setServing: (serving: boolean) => node.setServing(serving),
       async start() {
         const { port } = await node.start();
         return { port: port ?? undefined };

@@ -30,6 +30,8 @@ export interface BlockStoreNodeDeps {
 
 /** A block store node. */
 export interface BlockStoreNode {
+  /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
+  setServing(serving: boolean): void;
   /**
    * Subscribes to `koinos.block.accept` (durable consumer `block_store`) and starts the gRPC
    * server; resolves with its bound port, or null when `grpcPort` is null (in-process use only).
@@ -57,6 +59,9 @@ export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost"
   let server: GrpcServer | undefined;
 
   return {
+    setServing(serving: boolean) {
+      server?.setServing("", serving);
+    },
     blockStore,
     transactionStore,
     store,

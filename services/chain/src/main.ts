@@ -26,6 +26,7 @@ await runService({
     });
     return {
       start: () => node.start(),
+      setServing: (serving) => node.setServing(serving),
       async stop() {
         await node.stop();
         mempoolClient?.close();

@@ -36,6 +36,8 @@ export interface ChainNode {
   dev: DevGenesis | undefined;
   /** gRPC implementations (for in-process clients). */
   services: { chain: ReturnType<typeof createChainService>; contractMetaStore: ReturnType<typeof createContractMetaStoreService> };
+  /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
+  setServing(serving: boolean): void;
   /** Loads the chain (reindexing if asked) and starts the gRPC server; resolves with its port. */
   start(signal?: AbortSignal): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
@@ -94,6 +96,9 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
   let server: GrpcServer | undefined;
 
   return {
+    setServing(serving: boolean) {
+      server?.setServing("", serving);
+    },
     chain,
     dev,
     services: { chain: instrumented, contractMetaStore },

@@ -30,6 +30,7 @@ await runService({
       blocks: blockSourceFromClient(blockClient),
     });
     return {
+      setServing: (serving: boolean) => node.setServing(serving),
       async start() {
         const { port } = await node.start();
         return { port: port ?? undefined };

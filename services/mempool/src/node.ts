@@ -44,6 +44,8 @@ export interface MempoolChecks {
 
 /** A mempool service instance. */
 export interface MempoolNode {
+  /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
+  setServing(serving: boolean): void;
   /**
    * Loads the pending set, catches up with the chain head (retrying while chain or block store
    * are unreachable), subscribes to the bus, starts the gRPC server and the expiry sweep.
@@ -89,6 +91,9 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
   let stopping: Promise<void> | undefined;
 
   return {
+    setServing(serving: boolean) {
+      server?.setServing("", serving);
+    },
     mempool: service,
     store,
     controller,
