@@ -4,19 +4,53 @@
  *   cairn dev [--seed S] [--port 8080] [--data ./data | --memory] [--mode instant|interval|manual]
  *             [--interval-ms 3000] [--accounts 10] [--grpc-port-base 50051]
  * DATABASE_URL / NATS_URL make the dev node use real Postgres / NATS.
+ *   cairn events tail | events republish | rebuild block-store | rebuild account-history  (see cli/README.md)
  */
 import { createLogger, isCairnError } from "@cairn/core";
 import { loadConfig } from "@cairn/config";
 import { banner } from "./dev/banner.ts";
 import { startDevNode } from "./dev/node.ts";
 import { devOptionsSchema } from "./dev/options.ts";
+import { eventsRepublish, eventsTail } from "./events/commands.ts";
+import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./rebuild/commands.ts";
+import type { Command } from "./rebuild/command-kit.ts";
 
 const USAGE = `usage: cairn <command>
 
 commands:
   dev     run a local dev chain in one process (every service, PGlite, in-process bus)
           flags: --seed --port --data --memory --mode --interval-ms --accounts --grpc-port-base --log-level
-  help    this text`;
+  events tail               print bus events as Koinos JSON lines
+          flags: --subject --from all|new|<seq> --limit --raw --nats-url --stream --subject-prefix
+  events republish          publish blocks' koinos.block.accept and koinos.event.* again
+          flags: --from-height --to-height --subjects block,events --block-store-address --nats-url
+  rebuild block-store       empty the block/transaction store and replay it from the event stream
+          flags: --database-url --nats-url --source events --force --stream --subject-prefix
+  rebuild account-history   drop account history and rebuild it from the block store
+          flags: --database-url --block-store-address --batch-size
+  help    this text
+See cli/README.md for every flag.`;
+
+/** Maintenance commands by their two words; each gets argv, env, a stop signal and the output streams. */
+const COMMANDS: Record<string, Command> = {
+  "events tail": eventsTail,
+  "events republish": eventsRepublish,
+  "rebuild block-store": rebuildBlockStoreCommand,
+  "rebuild account-history": rebuildAccountHistoryCommand,
+};
+
+/** Runs a maintenance command: the first SIGINT/SIGTERM asks it to stop cleanly, a second one exits at once. */
+async function maintenance(command: Command, argv: string[]): Promise<never> {
+  const abort = new AbortController();
+  const onSignal = (signal: string) => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort(new Error(signal));
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  const code = await command({ argv, env: process.env, signal: abort.signal, stdout: process.stdout, stderr: process.stderr });
+  process.exit(code);
+}
 
 async function dev(argv: string[]): Promise<void> {
   let opts;
@@ -48,7 +82,9 @@ async function dev(argv: string[]): Promise<void> {
 }
 
 const [command, ...rest] = process.argv.slice(2);
+const maintenanceCommand = COMMANDS[`${command} ${rest[0]}`];
 if (command === "dev") await dev(rest);
+else if (maintenanceCommand !== undefined) await maintenance(maintenanceCommand, rest.slice(1));
 else if (command === undefined || command === "help" || command === "--help") console.log(USAGE);
 else {
   console.error(`cairn: unknown command "${command}"\n\n${USAGE}`);

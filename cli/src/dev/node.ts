@@ -130,7 +130,14 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
     stops.push(() => producer.stop());
 
     const gateway = await startGateway(
-      { host: opts.host, port: opts.port },
+      {
+        host: opts.host,
+        port: opts.port,
+        // Head info and other chain-wide reads served from state kept current by block events (DESIGN §9).
+        readCache: { enabled: true },
+        // Instant and manual production make blocks only on demand: an old head is not a fault then.
+        health: { maxHeadAgeMs: opts.mode === "interval" ? Math.max(60_000, opts.intervalMs * 10) : 0 },
+      },
       {
         logger,
         metrics,

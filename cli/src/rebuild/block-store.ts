@@ -1,0 +1,139 @@
+/**
+ * Rebuild of the block store and transaction store (issue 6 item 3): empties the tables, then
+ * replays `koinos.block.accept` from the start of the bus log through a private consumer into the
+ * store — through the block store's own event handler, so the result is what the live consumer
+ * builds — until the last message measured before the start (`ReplayBounds`). Blocks arriving
+ * meanwhile are left to the live service.
+ *
+ * The replay can only restore what the stream still holds (JetStream retention: 24 h / 1 GiB by
+ * default). Unless forced, the rebuild therefore refuses to empty the store when the stream holds
+ * no block or does not start at block 1: dropping the store would lose every block below. Stop the
+ * block store service first; nothing else may write the tables while they are rebuilt.
+ */
+import { silentLogger, type Logger } from "@cairn/core";
+import { Subjects, type BusMessage, type EventBus, type Subscription } from "@cairn/bus";
+import { type BlockStore, type Topology, createBlockAcceptHandler, createBlockStoreMetrics, createBlockWriter } from "@cairn/block-store";
+import { type ReplayProgress, progressMeter } from "@cairn/account-history";
+import type { ReplayBounds } from "./replay-bounds.ts";
+
+/** Options of `rebuildBlockStore`. */
+export interface BlockStoreRebuildOptions {
+  /** Called when `progressIntervalMs` has passed since the last call, and always at the end. */
+  onProgress?: (p: ReplayProgress) => void;
+  /** Minimum time between progress reports, ms. Default 1000 (0: after every block). */
+  progressIntervalMs?: number;
+  /** Empty the store even when the stream holds no block or does not start at block 1. Default false. */
+  force?: boolean;
+  /** Stops the replay (the store then holds a prefix of the chain; the live consumer does not refill it). */
+  signal?: AbortSignal;
+  /** Default: silent. */
+  logger?: Logger;
+}
+
+/** What a rebuild did. */
+export interface BlockStoreRebuildResult {
+  /** `koinos.block.accept` messages replayed. */
+  messages: number;
+  /** Blocks written. */
+  stored: number;
+  /** Messages whose block was already stored (the same block accepted twice). */
+  duplicates: number;
+  /** Messages skipped: undecodable or without a block. */
+  invalid: number;
+  /** The highest block after the rebuild. */
+  highest: Topology | undefined;
+  seconds: number;
+}
+
+/** Why a rebuild refused to start or stopped. */
+export class RebuildError extends Error {
+  override readonly name = "RebuildError";
+}
+
+/** Messages pulled ahead of the handler (it still stores one block at a time, in order). */
+const PREFETCH = 256;
+
+/** Checks that replaying `bounds` can rebuild the whole store; throws `RebuildError` otherwise. */
+export function assertReplayable(bounds: ReplayBounds): void {
+  if (bounds.count === 0) throw new RebuildError("the event stream holds no koinos.block.accept message: nothing to rebuild from (use --force to empty the store anyway)");
+  if (bounds.firstHeight !== 1n) {
+    const at = bounds.firstHeight === undefined ? "an undecodable message" : `block ${bounds.firstHeight}`;
+    throw new RebuildError(`the event stream starts at ${at}, not block 1: older blocks are past its retention and would be lost (use --force to rebuild only what it holds)`);
+  }
+}
+
+/** Empties `store` and replays `bounds` of `bus` into it (see the file comment). */
+export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds: ReplayBounds, options: BlockStoreRebuildOptions = {}): Promise<BlockStoreRebuildResult> {
+  if (!options.force) assertReplayable(bounds);
+  options.signal?.throwIfAborted();
+  const logger = options.logger ?? silentLogger();
+  const metrics = createBlockStoreMetrics();
+  const counts = { messages: 0, stored: 0, duplicates: 0 };
+  const write = createBlockWriter({ store, metrics, logger });
+  const handle = createBlockAcceptHandler({
+    store,
+    metrics,
+    logger,
+    writer: async (block, receipt, source) => {
+      const stored = await write(block, receipt, source);
+      counts[stored ? "stored" : "duplicates"]++;
+      return stored;
+    },
+  });
+  const meter = progressMeter(bounds.count);
+  const interval = options.progressIntervalMs ?? 1000;
+  let lastReport = performance.now();
+
+  await store.reset();
+  logger.info({ messages: bounds.count, firstSequence: bounds.firstSequence, lastSequence: bounds.lastSequence }, "block store emptied; replaying");
+  if (bounds.count === 0) return finish();
+
+  let settle!: (error?: unknown) => void;
+  const settled = new Promise<unknown>((resolve) => (settle = resolve));
+  let over = false;
+  const onAbort = () => settle(options.signal!.reason ?? new Error("aborted"));
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const handler = async (message: BusMessage) => {
+    if (over) return;
+    try {
+      if (counts.messages === 0 && message.sequence > bounds.firstSequence && !options.force) {
+        throw new RebuildError(`the stream dropped messages ${bounds.firstSequence}…${message.sequence - 1} (retention) after it was measured; run the rebuild again`);
+      }
+      await handle(message);
+      counts.messages++;
+      const now = performance.now();
+      if (options.onProgress && now - lastReport >= interval && counts.messages < bounds.count) {
+        options.onProgress(meter(counts.messages));
+        lastReport = now;
+      }
+      if (message.sequence >= bounds.lastSequence) {
+        over = true;
+        settle();
+      }
+    } catch (err) {
+      // Stop here rather than let the bus redeliver forever: the operator reruns the rebuild.
+      over = true;
+      settle(err);
+    }
+  };
+  let subscription: Subscription | undefined;
+  let error: unknown;
+  try {
+    subscription = await bus.subscribe(Subjects.blockAccept, handler, { deliverFrom: "all", maxAckPending: PREFETCH });
+    error = await settled;
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await subscription?.close();
+  }
+  if (error !== undefined) throw error;
+  return finish();
+
+  async function finish(): Promise<BlockStoreRebuildResult> {
+    const final = meter(counts.messages);
+    options.onProgress?.({ ...final, total: Math.max(final.total, counts.messages) });
+    const highest = await store.getHighestBlock();
+    logger.info({ ...counts, seconds: final.elapsedSeconds }, "block store rebuilt");
+    return { ...counts, invalid: counts.messages - counts.stored - counts.duplicates, highest, seconds: final.elapsedSeconds };
+  }
+}
