@@ -174,7 +174,14 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
       const port = o.httpPort + i;
       const config = join(o.logs, `${name}.json`);
       const history = addr(3 + (i % o.accountHistories) * 10);
-      await Bun.write(config, JSON.stringify({ gateway: { host: "127.0.0.1", port, services: { chain: addr(0), contractMetaStore: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
+      const gateway = {
+        host: "127.0.0.1",
+        port,
+        natsUrl: o.natsUrl,
+        readCache: { enabled: true },
+        health: { maxHeadAgeMs: o.mode === "interval" ? 60_000 : 0 },
+      };
+      await Bun.write(config, JSON.stringify({ gateway: { ...gateway, services: { chain: addr(0), contractMetaStore: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
       const url = `http://127.0.0.1:${port}`;
       await add({ name, entry: "gateway/src/main.ts", args: ["--config", config], healthy: httpHealthy(`${url}/health`), address: url });
       gatewayUrls.push(url);
