@@ -1,0 +1,52 @@
+/**
+ * What account history consumes (protocol §6, DESIGN §4). One durable consumer, `account_history`,
+ * on `koinos.block.*`: `koinos.block.accept` (applied), `koinos.block.irreversible` (the LIB) and
+ * `koinos.block.forks` (ignored), in log order — the chain publishes a block's irreversible notice
+ * before its accept. Several instances share the durable consumer as a queue; with
+ * `maxAckPending` 1 only one message is in flight across all of them. It publishes nothing.
+ */
+import type { Logger } from "@cairn/core";
+import { type MessageHandler, Subjects } from "@cairn/bus";
+import { broadcast } from "@cairn/proto";
+import type { AccountHistoryIndexer } from "./indexer.ts";
+import type { AccountHistoryMetrics } from "./metrics.ts";
+
+/** The durable consumer name (and NATS connection name) of account history. */
+export const ACCOUNT_HISTORY_DURABLE = "account_history";
+/** The subjects it subscribes to. */
+export const ACCOUNT_HISTORY_SUBJECTS = "koinos.block.*";
+
+/**
+ * The bus handler: decodes and dispatches. A payload that does not decode is logged and
+ * acknowledged (redelivering it would never help); a failing step (database, block store) rejects,
+ * so the bus delivers the message again.
+ */
+export function createEventHandler(indexer: AccountHistoryIndexer, logger: Logger, metrics?: AccountHistoryMetrics): MessageHandler {
+  return async (m) => {
+    switch (m.subject) {
+      case Subjects.blockAccept: {
+        const msg = decode(broadcast.BlockAccepted, m.data, m.subject, logger);
+        const outcome = msg ? await indexer.blockAccepted(msg) : "undecodable";
+        metrics?.events.inc({ subject: m.subject, outcome });
+        return;
+      }
+      case Subjects.blockIrreversible: {
+        const msg = decode(broadcast.BlockIrreversible, m.data, m.subject, logger);
+        if (msg) await indexer.irreversible(msg);
+        metrics?.events.inc({ subject: m.subject, outcome: msg ? "applied" : "undecodable" });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+function decode<T>(type: { decode(b: Uint8Array): T }, data: Uint8Array, subject: string, logger: Logger): T | undefined {
+  try {
+    return type.decode(data);
+  } catch (err) {
+    logger.error({ subject, bytes: data.length, err: String(err) }, "undecodable event skipped");
+    return undefined;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Who a block touches (protocol §3.4), as pure functions. A transaction impacts its payer, its
+ * payee, every contract id an operation names (call_contract, upload_contract,
+ * set_system_contract, and a set_system_call's target bundle), and the source and `impacted`
+ * addresses of each of its receipt's events. A block impacts its signer and the source and
+ * `impacted` addresses of its block-level receipt events.
+ *
+ * Order of one block's records (what each address's seq_nums follow), as Koinos does it: the block
+ * record first (position 0), then the transactions in block order (position i + 1). Within a
+ * record each address appears once.
+ */
+import { compareBytes, toHex } from "@cairn/core";
+import { account_history, type protocol } from "@cairn/proto";
+import type { BlockWithReceipt } from "./block-source.ts";
+import { badBlockSource } from "./errors.ts";
+
+/** What a record is: a block record or a transaction record. */
+export type RecordKind = "block" | "trx";
+
+/** One record of a block and the addresses it impacts. */
+export interface HistoryRecord {
+  /** 0 for the block record, i + 1 for the block's transaction i. */
+  position: number;
+  kind: RecordKind;
+  /** Serialized `BlockRecord` (kind `block`) or `TransactionRecord` (kind `trx`). */
+  record: Uint8Array;
+  /** Impacted addresses, each once, in byte order; never empty. */
+  impacted: Uint8Array[];
+}
+
+/** Non-empty addresses, each once, sorted bytewise. */
+function addressSet(addresses: Iterable<Uint8Array>): Uint8Array[] {
+  const unique = new Map<string, Uint8Array>();
+  for (const a of addresses) if (a.length > 0) unique.set(toHex(a), a);
+  return [...unique.values()].sort(compareBytes);
+}
+
+function* eventAddresses(events: readonly protocol.EventData[]): Generator<Uint8Array> {
+  for (const e of events) {
+    yield e.source;
+    yield* e.impacted;
+  }
+}
+
+function* operationContracts(operations: readonly protocol.Operation[]): Generator<Uint8Array> {
+  for (const op of operations) {
+    if (op.call_contract) yield op.call_contract.contract_id;
+    if (op.upload_contract) yield op.upload_contract.contract_id;
+    if (op.set_system_contract) yield op.set_system_contract.contract_id;
+    const bundle = op.set_system_call?.target?.system_call_bundle;
+    if (bundle) yield bundle.contract_id;
+  }
+}
+
+/** Addresses a transaction impacts: payer, payee, operation contract ids, event sources and impacted. */
+export function transactionImpacted(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Uint8Array[] {
+  const header = tx.header;
+  const payer = header && header.payer.length > 0 ? header.payer : receipt.payer;
+  return addressSet([payer, header?.payee ?? new Uint8Array(), ...operationContracts(tx.operations), ...eventAddresses(receipt.events)]);
+}
+
+/** Addresses a block impacts: its signer, and block-level event sources and impacted. */
+export function blockImpacted(block: protocol.Block, receipt: protocol.BlockReceipt): Uint8Array[] {
+  return addressSet([block.header?.signer ?? new Uint8Array(), ...eventAddresses(receipt.events)]);
+}
+
+/** The records of one block in history order (block record, then transactions); records impacting nobody are left out. */
+export function blockHistory({ block, receipt }: BlockWithReceipt): HistoryRecord[] {
+  if (receipt.transaction_receipts.length !== block.transactions.length) {
+    throw badBlockSource("block receipt does not match the block's transactions", {
+      block: toHex(block.id),
+      transactions: block.transactions.length,
+      receipts: receipt.transaction_receipts.length,
+    });
+  }
+  const out: HistoryRecord[] = [];
+  const blockAddresses = blockImpacted(block, receipt);
+  if (blockAddresses.length > 0) {
+    const record = account_history.BlockRecord.encode({ header: block.header, receipt }).finish();
+    out.push({ position: 0, kind: "block", record, impacted: blockAddresses });
+  }
+  block.transactions.forEach((tx, i) => {
+    const txReceipt = receipt.transaction_receipts[i]!;
+    const impacted = transactionImpacted(tx, txReceipt);
+    if (impacted.length === 0) return;
+    const record = account_history.TransactionRecord.encode({ transaction: tx, receipt: txReceipt }).finish();
+    out.push({ position: i + 1, kind: "trx", record, impacted });
+  });
+  return out;
+}

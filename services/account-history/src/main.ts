@@ -1,0 +1,40 @@
+#!/usr/bin/env bun
+/** cairn-account-history: per-address history (AccountHistoryService), fed by the block events. */
+import { block_store, chain } from "@cairn/proto";
+import { createGrpcClient } from "@cairn/rpc";
+import { runService } from "@cairn/runtime";
+import { blockSourceFromClient } from "./block-source.ts";
+import { chainReadsFromClient } from "./chain-reads.ts";
+import { ACCOUNT_HISTORY_DURABLE } from "./events.ts";
+import { createAccountHistoryNode } from "./node.ts";
+import { accountHistoryOptionsSchema } from "./options.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
+
+await runService({
+  binary: "cairn-account-history",
+  service: "account-history",
+  schema: accountHistoryOptionsSchema,
+  database: { migrationsFolder: MIGRATIONS_FOLDER, schemaName: SCHEMA_NAME },
+  busName: ACCOUNT_HISTORY_DURABLE,
+  build({ options, logger, metrics, db, bus }) {
+    const blockStoreClient = createGrpcClient(block_store.BlockStoreServiceDefinition, options.blockStoreAddress, { deadlineMs: 30_000 }, { logger });
+    const chainClient = createGrpcClient(chain.ChainServiceDefinition, options.chainAddress, { deadlineMs: 5_000 }, { logger });
+    const node = createAccountHistoryNode(options, {
+      logger,
+      metrics,
+      bus,
+      db: db!.db,
+      blocks: blockSourceFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
+    });
+    return {
+      start: (signal) => node.start(signal),
+      setServing: (serving) => node.setServing(serving),
+      async stop() {
+        await node.stop();
+        blockStoreClient.close();
+        chainClient.close();
+      },
+    };
+  },
+});

@@ -1,0 +1,95 @@
+/**
+ * Account history as one unit: the store, the indexer fed by `koinos.block.*` (durable consumer
+ * `account_history`), the catch-up at start, the gRPC server (with health and reflection) and
+ * metrics. main.ts (standalone) and the one-process node both compose it.
+ */
+import { type Logger, type MetricsRegistry, retryWithBackoff } from "@cairn/core";
+import type { EventBus, Subscription } from "@cairn/bus";
+import type { CairnDb } from "@cairn/db";
+import { account_history, descriptorSetBytes } from "@cairn/proto";
+import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import type { BlockSource } from "./block-source.ts";
+import type { ChainReads } from "./chain-reads.ts";
+import { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler } from "./events.ts";
+import { AccountHistoryIndexer } from "./indexer.ts";
+import { createAccountHistoryMetrics } from "./metrics.ts";
+import type { AccountHistoryOptions } from "./options.ts";
+import { type AccountHistoryServiceImpl, createAccountHistoryService } from "./service.ts";
+import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
+import type { AccountHistoryStore } from "./store/store.ts";
+
+/** What the node uses. */
+export interface AccountHistoryNodeDeps {
+  logger: Logger;
+  metrics: MetricsRegistry;
+  bus: Pick<EventBus, "subscribe">;
+  db: CairnDb;
+  /** Blocks and receipts by height (the block store). */
+  blocks: BlockSource;
+  /** The chain head and LIB. */
+  chain: ChainReads;
+  /** Durable consumer name. Default `account_history`; instances sharing it share the work. */
+  durable?: string;
+}
+
+/** A composed account history service. */
+export interface AccountHistoryNode {
+  /** The gRPC implementation (for in-process clients). */
+  service: AccountHistoryServiceImpl;
+  store: AccountHistoryStore;
+  indexer: AccountHistoryIndexer;
+  /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
+  setServing(serving: boolean): void;
+  /** Subscribes, catches up to the chain head and starts the gRPC server; resolves with its port. */
+  start(signal?: AbortSignal): Promise<{ port: number | undefined }>;
+  /** Stops consuming (the message in hand finishes first), the catch-up retry and the server. */
+  stop(): Promise<void>;
+}
+
+/** Builds the service; nothing runs until `start`. */
+export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: AccountHistoryNodeDeps): AccountHistoryNode {
+  const log = deps.logger.child({ module: "account-history" });
+  const metrics = createAccountHistoryMetrics(deps.metrics);
+  const store = new DrizzleAccountHistoryStore(deps.db);
+  const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
+  const service = createAccountHistoryService(store);
+  const stopping = new AbortController();
+  let sub: Subscription | undefined;
+  let server: GrpcServer | undefined;
+  let retrying: Promise<unknown> | undefined;
+
+  return {
+    service,
+    store,
+    indexer,
+    setServing(serving) {
+      server?.setServing("", serving);
+    },
+    async start(signal) {
+      const p = await store.progress();
+      metrics.headHeight.set(Number(p.head.height));
+      metrics.libHeight.set(Number(p.lib));
+      sub = await deps.bus.subscribe(ACCOUNT_HISTORY_SUBJECTS, createEventHandler(indexer, log, metrics), { durable: deps.durable ?? ACCOUNT_HISTORY_DURABLE, deliverFrom: "new", maxAckPending: 1 });
+      try {
+        const outcome = await indexer.catchUp();
+        log.info({ outcome }, "caught up with the chain head");
+      } catch (err) {
+        // Keep serving what we have; the next block event or this retry fills the gap.
+        log.warn({ err: String(err) }, "catch-up at start failed: retrying in the background");
+        const abort = signal ? AbortSignal.any([signal, stopping.signal]) : stopping.signal;
+        retrying = retryWithBackoff(() => indexer.catchUp(), { what: "catch-up with the chain head", signal: abort, logger: log }).catch(() => undefined);
+      }
+      server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
+      server.addService(account_history.AccountHistoryServiceDefinition, service);
+      const port = await server.start();
+      log.info({ port }, "account history listening");
+      return { port };
+    },
+    async stop() {
+      stopping.abort(new Error("stopping"));
+      await sub?.close();
+      await retrying;
+      await server?.stop({ graceMs: 5000 });
+    },
+  };
+}

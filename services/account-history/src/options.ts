@@ -1,0 +1,16 @@
+/** Account history options (defaults → config file → env → flags, validated by this schema). */
+import { commonOptions } from "@cairn/config";
+import { z } from "zod";
+
+/** The `account-history` configuration section. */
+export const accountHistoryOptionsSchema = commonOptions({ service: "account-history", grpcPort: 50054, metricsPort: 9454 }).extend({
+  /** Block store gRPC address: catch-up, fork switches and rebuilds read blocks and receipts there. */
+  blockStoreAddress: z.string().min(1).default("127.0.0.1:50052"),
+  /** Chain gRPC address: the head to catch up to, and the LIB, at start and after gaps. */
+  chainAddress: z.string().min(1).default("127.0.0.1:50051"),
+  /** Blocks fetched and applied per database transaction while catching up or rebuilding. Default 100. */
+  batchSize: z.number().int().min(1).max(1000).default(100),
+});
+
+/** Account history options once loaded. */
+export type AccountHistoryOptions = z.output<typeof accountHistoryOptionsSchema>;

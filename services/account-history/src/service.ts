@@ -1,0 +1,31 @@
+/** The gRPC face: `cairn.account_history.v1.AccountHistoryService` over the store (protocol §3.4). */
+import { account_history } from "@cairn/proto";
+import type { ServiceImplementation } from "@cairn/rpc";
+import { MAX_HISTORY_LIMIT, requestLimitError } from "./errors.ts";
+import type { AccountHistoryStore, StoredEntry } from "./store/store.ts";
+
+/** The AccountHistoryService implementation type. */
+export type AccountHistoryServiceImpl = ServiceImplementation<typeof account_history.AccountHistoryServiceDefinition>;
+
+/** An entry as the RPC returns it. */
+export function toHistoryEntry(e: StoredEntry): account_history.AccountHistoryEntry {
+  return e.kind === "block"
+    ? { seq_num: e.seqNum, block: account_history.BlockRecord.decode(e.record) }
+    : { seq_num: e.seqNum, trx: account_history.TransactionRecord.decode(e.record) };
+}
+
+/**
+ * get_account_history: `limit` over 500 fails with `cannot request more than 500 entries`; 0
+ * returns nothing. Ascending starts at `seq_num` (default 0); descending at `seq_num` (default the
+ * newest entry). `irreversible` reads only entries of blocks at or below the LIB.
+ */
+export function createAccountHistoryService(store: Pick<AccountHistoryStore, "history">): AccountHistoryServiceImpl {
+  return {
+    async getAccountHistory(req) {
+      if (req.limit > MAX_HISTORY_LIMIT) throw requestLimitError(req.limit);
+      if (req.limit === 0n) return { values: [] };
+      const rows = await store.history({ address: req.address, seqNum: req.seq_num, limit: Number(req.limit), ascending: req.ascending, irreversible: req.irreversible });
+      return { values: rows.map(toHistoryEntry) };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Bulk inserts for the hot path (a block of 1,000 transfers writes 1,000 records and 3,000
+ * entries). Each column travels as ONE comma-separated text parameter (bytes as hex) expanded by
+ * `unnest(string_to_array(…))`, instead of one parameter per value in a multi-row VALUES list:
+ * about twice as fast on both postgres.js and PGlite, and no 65,535-parameter limit. The values
+ * are hex digits, decimal digits and the `kind` enum, so commas cannot occur inside them.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import { toHex } from "@cairn/core";
+import type { CairnDb } from "@cairn/db";
+import type { EntryRow, RecordRow } from "./rows.ts";
+import { entries, records } from "./schema.ts";
+
+/** Rows per statement: bounds the size of one parameter (PGlite's heap is 128 MB). */
+const CHUNK = 10_000;
+
+const column = (values: string[]): SQL => sql`string_to_array(${values.join(",")}, ',')`;
+
+/** Inserts `rows` into `entries`. */
+export async function insertEntries(tx: CairnDb, rows: readonly EntryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const c = rows.slice(i, i + CHUNK);
+    await tx.execute(sql`
+      insert into ${entries} (address, seq_num, block_id, position, height)
+      select decode(a, 'hex'), s::bigint, decode(b, 'hex'), p::integer, h::bigint
+      from unnest(${column(c.map((r) => toHex(r.address)))}, ${column(c.map((r) => String(r.seqNum)))}, ${column(c.map((r) => toHex(r.blockId)))},
+                  ${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))}) as t(a, s, b, p, h)`);
+  }
+}
+
+/** Inserts `rows` into `records`. */
+export async function insertRecords(tx: CairnDb, rows: readonly RecordRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const c = rows.slice(i, i + CHUNK);
+    await tx.execute(sql`
+      insert into ${records} (block_id, position, height, kind, record)
+      select decode(b, 'hex'), p::integer, h::bigint, k, decode(r, 'hex')
+      from unnest(${column(c.map((r) => toHex(r.blockId)))}, ${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))},
+                  ${column(c.map((r) => r.kind))}, ${column(c.map((r) => toHex(r.record)))}) as t(b, p, h, k, r)`);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Account history tables (schema `account_history`, chosen at run time through `search_path`).
+ *
+ * A record (a transaction with its receipt, or a block header with its receipt) is stored once in
+ * `records`; each address it impacts gets one row in `entries` pointing at it, numbered densely
+ * per address by `seq_num`. `blocks` is the chain of applied blocks (heights 1…head, one id per
+ * height), `progress` the single row holding the applied head and the LIB. Every row carries the
+ * height of its block, so a fork switch deletes everything above the common ancestor by height.
+ */
+import { index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bytea, int64 } from "@cairn/db";
+
+/** The applied chain: one block per height from 1 up to the applied head. */
+export const blocks = pgTable("blocks", {
+  height: int64("height").primaryKey(),
+  id: bytea("id").notNull().unique(),
+});
+
+/**
+ * Records: `position` 0 is the block record (BlockRecord bytes), `position` i + 1 the record of
+ * the block's transaction i (TransactionRecord bytes). `kind` says which (`block` | `trx`).
+ */
+export const records = pgTable(
+  "records",
+  {
+    blockId: bytea("block_id").notNull(),
+    position: integer("position").notNull(),
+    height: int64("height").notNull(),
+    kind: text("kind", { enum: ["block", "trx"] }).notNull(),
+    record: bytea("record").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.blockId, t.position] }), index("records_height_idx").on(t.height)],
+);
+
+/** History entries: address → (seq_num → record). seq_num is dense from 0 per address. */
+export const entries = pgTable(
+  "entries",
+  {
+    address: bytea("address").notNull(),
+    seqNum: int64("seq_num").notNull(),
+    blockId: bytea("block_id").notNull(),
+    position: integer("position").notNull(),
+    height: int64("height").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_block_id_idx").on(t.blockId), index("entries_height_idx").on(t.height)],
+);
+
+/** The one progress row (`id` = 1): last applied block and the last irreversible height. */
+export const progress = pgTable("progress", {
+  id: integer("id").primaryKey(),
+  headId: bytea("head_id").notNull(),
+  headHeight: int64("head_height").notNull(),
+  libHeight: int64("lib_height").notNull(),
+});

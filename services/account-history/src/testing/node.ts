@@ -1,0 +1,65 @@
+/** A real account history node on an ephemeral port, with a gRPC client, for service tests. */
+import { type MetricsRegistry, bytesEqual, createMetricsRegistry, silentLogger } from "@cairn/core";
+import type { EventBus } from "@cairn/bus";
+import type { CairnDb } from "@cairn/db";
+import { account_history } from "@cairn/proto";
+import { type ServiceClient, createGrpcClient } from "@cairn/rpc";
+import type { BlockRef, BlockSource } from "../block-source.ts";
+import type { ChainReads } from "../chain-reads.ts";
+import { type AccountHistoryNode, createAccountHistoryNode } from "../node.ts";
+import { accountHistoryOptionsSchema } from "../options.ts";
+import { waitUntil } from "./wait.ts";
+
+/** What `startTestNode` needs. */
+export interface TestNodeDeps {
+  db: CairnDb;
+  bus: Pick<EventBus, "subscribe">;
+  blocks: BlockSource;
+  chain: ChainReads;
+  durable?: string;
+  batchSize?: number;
+}
+
+/** A started node and a client of its gRPC server. */
+export interface TestNode {
+  node: AccountHistoryNode;
+  client: ServiceClient<typeof account_history.AccountHistoryServiceDefinition>;
+  metrics: MetricsRegistry;
+  /** Current value of a metric (summed over label sets matching `labels`). */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** Resolves once the applied head is `head` (and the LIB at least `lib`). */
+  waitForHead(head: BlockRef, lib?: bigint): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a node on 127.0.0.1 with an ephemeral port. */
+export async function startTestNode(deps: TestNodeDeps): Promise<TestNode> {
+  const options = accountHistoryOptionsSchema.parse({ grpcHost: "127.0.0.1", grpcPort: 0, metricsPort: 0, batchSize: deps.batchSize ?? 100 });
+  const metrics = createMetricsRegistry("account-history", false);
+  const node = createAccountHistoryNode(options, { logger: silentLogger(), metrics, ...deps });
+  const { port } = await node.start();
+  const client = createGrpcClient(account_history.AccountHistoryServiceDefinition, `127.0.0.1:${port}`);
+  return {
+    node,
+    client,
+    metrics,
+    async metric(name, labels = {}) {
+      const m = metrics.getSingleMetric(name);
+      if (!m) throw new Error(`no metric ${name}`);
+      const { values } = await m.get();
+      return values.filter((v) => Object.entries(labels).every(([k, x]) => String((v.labels as Record<string, unknown>)[k]) === x)).reduce((s, v) => s + v.value, 0);
+    },
+    async waitForHead(head, lib = 0n) {
+      let last = "";
+      await waitUntil(async () => {
+        const p = await node.store.progress();
+        last = `at ${p.head.height} (lib ${p.lib})`;
+        return p.head.height === head.height && bytesEqual(p.head.id, head.id) && p.lib >= lib;
+      }, () => `account history head ${head.height} (lib ≥ ${lib}); ${last}`);
+    },
+    async stop() {
+      client.close();
+      await node.stop();
+    },
+  };
+}
