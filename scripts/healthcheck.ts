@@ -10,7 +10,9 @@
  * `service` is a fully qualified gRPC service name (`cairn.chain.v1.ChainService`); without it
  * the whole server is asked. `HEALTHCHECK_TIMEOUT_MS` (default 2000) bounds the probe.
  */
-import { checkHealth } from "@cairn/rpc";
+// By path rather than by name: the image installs production dependencies only, and the root
+// package lists @cairn/rpc as a devDependency.
+import { checkHealth } from "../packages/rpc/src/index.ts";
 
 const USAGE = "usage: bun scripts/healthcheck.ts grpc <host:port> [service] | http <url>";
 

@@ -29,6 +29,7 @@ export const devOptionsSchema = z.object({
   databaseUrl: z.string().optional(),
   /** NATS instead of the in-process bus. `NATS_URL` sets it. */
   natsUrl: z.string().optional(),
+  /** Minimum log level. Default warn: the banner is the dev node's output. */
   logLevel: logLevelSchema.default("warn"),
 });
 
