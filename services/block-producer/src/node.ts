@@ -38,7 +38,7 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
   const txs = new prom.Counter({ name: "cairn_block_producer_transactions_total", help: "Transactions put in blocks", registers: [deps.metrics] });
   const failed = new prom.Counter({ name: "cairn_block_producer_failed_transactions_total", help: "Transactions left out because the chain rejected them", registers: [deps.metrics] });
   const producer = new BlockProducer(
-    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, includedMemoryMs: 30_000 },
+    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, includedMemoryMs: 30_000, instantBatchMs: opts.instantBatchMs },
     {
       chain: deps.chain,
       mempool: deps.mempool,

@@ -15,6 +15,8 @@ export const blockProducerOptionsSchema = commonOptions({ service: "block-produc
   chainAddress: z.string().default("127.0.0.1:50051"),
   /** Mempool gRPC address. */
   mempoolAddress: z.string().default("127.0.0.1:50053"),
+  /** Instant mode: ms to gather transactions after the first arrives, so load makes big blocks. Default 25. */
+  instantBatchMs: z.number().int().min(0).max(10_000).default(25),
   /** Most transactions per block (the mempool returns at most 2000). */
   maxTransactionsPerBlock: z.number().int().min(1).max(2000).default(2000),
 });

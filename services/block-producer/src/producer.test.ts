@@ -24,7 +24,7 @@ async function setup(mode: "instant" | "interval" | "manual" = "manual") {
   const pool = fakeMempool();
   const published: { subject: string; data: Uint8Array }[] = [];
   const producer = new BlockProducer(
-    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000 },
+    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000, instantBatchMs: 5 },
     { chain, mempool: pool, publisher: { publish: async (subject, data) => published.push({ subject, data }) }, privateKey: t.dev.producerKey, logger: silentLogger() },
   );
   return { t, chain, pool, published, producer };
