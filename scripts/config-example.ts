@@ -72,7 +72,7 @@ const HEADER = `# Cairn configuration: every option of every service, with its d
 # One file serves the whole node. Each service reads the \`global\` section, then its own section
 # (which wins). Layers, later wins: defaults → this file → environment → flags:
 #   file     --config <path> or CAIRN_CONFIG=<path>; keys in kebab-case, camelCase or snake_case
-#   env      DATABASE_URL, NATS_URL, LOG_LEVEL; CAIRN_<KEY> (every service);
+#   env      DATABASE_URL, NATS_URL, LOG_LEVEL (every service);
 #            CAIRN_<SERVICE>_<KEY>, e.g. CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD,
 #            CAIRN_MEMPOOL_LIMITS_MAX_PENDING_TRANSACTIONS (nested keys joined by _)
 #   flags    --irreversible-threshold 60, --limits.max-pending-transactions 10000

@@ -88,12 +88,11 @@ describe("layering (later wins)", () => {
     });
   });
 
-  test("env over file; CAIRN_<SERVICE>_ over CAIRN_ over conventional names", () => {
+  test("env over file; CAIRN_<SERVICE>_ over conventional names", () => {
     const env = {
       LOG_LEVEL: "debug",
-      CAIRN_IRREVERSIBLE_THRESHOLD: "30",
+      CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD: "30",
       DATABASE_URL: "postgres://db/conventional",
-      CAIRN_DATABASE_URL: "postgres://db/cairn",
       CAIRN_CHAIN_DATABASE_URL: "postgres://db/chain",
       NATS_URL: "nats://127.0.0.1:4222",
       CAIRN_CHAIN_MAX_SUPPLY: "18446744073709551615",

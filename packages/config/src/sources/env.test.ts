@@ -17,24 +17,27 @@ const values = (env: Record<string, string | undefined>, service = "chain") =>
   envLayer(env, service, leaves).map((e) => [e.path.join("."), e.value, e.source.kind === "env" ? e.source.name : ""]);
 
 describe("environment layer", () => {
-  test("names: conventional, global, service; nested keys joined with _", () => {
-    expect(envNames("chain", leaves[0]!)).toEqual(["DATABASE_URL", "CAIRN_DATABASE_URL", "CAIRN_CHAIN_DATABASE_URL"]);
-    expect(envNames("block-store", leaves[2]!)).toEqual(["CAIRN_IRREVERSIBLE_THRESHOLD", "CAIRN_BLOCK_STORE_IRREVERSIBLE_THRESHOLD"]);
-    expect(envNames("gateway", leaves[3]!)).toEqual(["CAIRN_JSONRPC_BATCH_LIMIT", "CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT"]);
+  test("names: conventional, then service; nested keys joined with _", () => {
+    expect(envNames("chain", leaves[0]!)).toEqual(["DATABASE_URL", "CAIRN_CHAIN_DATABASE_URL"]);
+    expect(envNames("block-store", leaves[2]!)).toEqual(["CAIRN_BLOCK_STORE_IRREVERSIBLE_THRESHOLD"]);
+    expect(envNames("gateway", leaves[3]!)).toEqual(["CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT"]);
   });
 
   test("values come weakest first, so the service-specific one wins when applied", () => {
-    expect(values({ DATABASE_URL: "a", CAIRN_DATABASE_URL: "b", CAIRN_CHAIN_DATABASE_URL: "c" })).toEqual([
+    expect(values({ DATABASE_URL: "a", CAIRN_CHAIN_DATABASE_URL: "c" })).toEqual([
       ["databaseUrl", "a", "DATABASE_URL"],
-      ["databaseUrl", "b", "CAIRN_DATABASE_URL"],
       ["databaseUrl", "c", "CAIRN_CHAIN_DATABASE_URL"],
     ]);
   });
 
+  test("no global CAIRN_<KEY> form: another service's variables never look like this one's", () => {
+    expect(values({ CAIRN_DATABASE_URL: "b", CAIRN_IRREVERSIBLE_THRESHOLD: "3" })).toEqual([]);
+  });
+
   test("strings are coerced per the schema; empty values are unset", () => {
-    expect(values({ CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD: "60", LOG_LEVEL: "", CAIRN_JSONRPC_BATCH_LIMIT: "5" })).toEqual([
+    expect(values({ CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD: "60", LOG_LEVEL: "", CAIRN_CHAIN_JSONRPC_BATCH_LIMIT: "5" })).toEqual([
       ["irreversibleThreshold", 60, "CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD"],
-      ["jsonrpc.batchLimit", 5, "CAIRN_JSONRPC_BATCH_LIMIT"],
+      ["jsonrpc.batchLimit", 5, "CAIRN_CHAIN_JSONRPC_BATCH_LIMIT"],
     ]);
   });
 
@@ -56,6 +59,6 @@ describe("environment layer", () => {
 
   test("two keys spelling the same variable are reported", () => {
     const clash = configLeaves(z.object({ aB: z.number().optional(), a: z.object({ b: z.number().optional() }).optional() }));
-    expect(() => envLayer({}, "chain", clash)).toThrow("both map to env CAIRN_A_B");
+    expect(() => envLayer({}, "chain", clash)).toThrow("both map to env CAIRN_CHAIN_A_B");
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The environment layer. For a key `irreversibleThreshold` of service `chain`, from weakest to
- * strongest: the conventional name where one exists (`DATABASE_URL`, `NATS_URL`, `LOG_LEVEL`), the
- * global name `CAIRN_IRREVERSIBLE_THRESHOLD`, the service name
- * `CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD`. Nested keys join with `_` (`CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT`).
+ * strongest: the conventional name where one exists (`DATABASE_URL`, `NATS_URL`, `LOG_LEVEL`),
+ * then the service name `CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD`. Nested keys join with `_`
+ * (`CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT`). There is no global `CAIRN_<KEY>` form: it collides with
+ * other services' prefixes (the mempool's `chainAddress` would be `CAIRN_CHAIN_ADDRESS`, an unknown
+ * chain key); settings shared by all services go in the config file's `global` section.
  * Empty values count as unset (compose writes `X=` for an unset `${X}`). A `CAIRN_<SERVICE>_…`
  * variable that matches no key is an error (a typo); other variables are left alone.
  */
@@ -31,7 +33,7 @@ export function envNames(service: string, leaf: ConfigLeaf): string[] {
   const names: string[] = [];
   const conventional = leaf.path.length === 1 ? CONVENTIONAL_ENV[leaf.path[0]!] : undefined;
   if (conventional) names.push(conventional);
-  names.push(`CAIRN_${key}`, `CAIRN_${toEnvName(service)}_${key}`);
+  names.push(`CAIRN_${toEnvName(service)}_${key}`);
   return names;
 }
 
