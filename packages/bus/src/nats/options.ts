@@ -27,8 +27,11 @@ export interface NatsEventBusOptions extends DeliveryOptions {
   /** Oldest messages are discarded beyond this many bytes. Default 1 GiB, a bound on disk use at full load. */
   maxBytes?: number;
   /**
-   * How long the server waits for an ack before redelivering (instance died mid-handler). Default
-   * 30 s; a handler that runs longer is kept alive with progress pings every third of it.
+   * How long the server waits for an ack before redelivering (instance died mid-handler, or a
+   * message the server delivered into a subscription that was just closing — the client has no
+   * handle left to give it back, so with maxAckPending 1 the consumer waits this long after a
+   * graceful restart). Default 5 s; a handler that runs longer is kept alive with progress pings
+   * every third of it.
    */
   ackWaitMs?: number;
   /** Timeout of each JetStream request (publish ack, consumer/stream calls). Default 5,000 ms. */
@@ -72,7 +75,7 @@ export function resolveNatsOptions(o: NatsEventBusOptions): ResolvedNatsOptions 
     storage: o.storage ?? "file",
     maxAgeMs: o.maxAgeMs ?? 24 * 60 * 60 * 1000,
     maxBytes: o.maxBytes ?? 1024 * 1024 * 1024,
-    ackWaitMs: o.ackWaitMs ?? 30_000,
+    ackWaitMs: o.ackWaitMs ?? 5_000,
     requestTimeoutMs: o.requestTimeoutMs ?? 5_000,
     startupTimeoutMs: o.startupTimeoutMs,
     maxPublishesInFlight: o.maxPublishesInFlight ?? 1024,
