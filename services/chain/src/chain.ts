@@ -168,16 +168,7 @@ export class Chain {
     const parent = this.tree.get(toHex(header.previous));
     if (!parent) throw new ChainError("unknown_previous_block", `unknown previous block 0x${toHex(header.previous)}`);
 
-    const applied: AppliedBlock = applyBlock({
-      block,
-      parent,
-      parentState: this.tree.stateAt(parent, this.state),
-      rules: this.rules,
-      runtime: this.deps.runtime,
-      signers: (tx) => this.transactionSigners(tx),
-      blockSigner: (b) => this.blockSigner(b),
-      now: this.now(),
-    });
+    const applied: AppliedBlock = this.applyOn(parent, block, false);
     const node: BlockNode = {
       id: block.id,
       idHex,
@@ -237,13 +228,9 @@ export class Chain {
     return applied.receipt;
   }
 
-  /** propose_block: applies on a throw-away state and reports failing transactions. */
-  async proposeBlock(block: protocol.Block): Promise<{ receipt?: protocol.BlockReceipt; failed: number[] }> {
-    const header = block.header;
-    if (!header) throw new ChainError("missing_required_arguments", "missing expected field in block: header");
-    const parent = this.tree.get(toHex(header.previous));
-    if (!parent) throw new ChainError("unknown_previous_block", `unknown previous block 0x${toHex(header.previous)}`);
-    const applied = applyBlock({
+  /** Applies `block` on the state at `parent` (nothing is kept; the caller decides). */
+  private applyOn(parent: BlockNode, block: protocol.Block, skipFailedTransactions: boolean): AppliedBlock {
+    return applyBlock({
       block,
       parent,
       parentState: this.tree.stateAt(parent, this.state),
@@ -252,8 +239,17 @@ export class Chain {
       signers: (tx) => this.transactionSigners(tx),
       blockSigner: (b) => this.blockSigner(b),
       now: this.now(),
-      skipFailedTransactions: true,
+      skipFailedTransactions,
     });
+  }
+
+  /** propose_block: applies on a throw-away state and reports failing transactions. */
+  async proposeBlock(block: protocol.Block): Promise<{ receipt?: protocol.BlockReceipt; failed: number[] }> {
+    const header = block.header;
+    if (!header) throw new ChainError("missing_required_arguments", "missing expected field in block: header");
+    const parent = this.tree.get(toHex(header.previous));
+    if (!parent) throw new ChainError("unknown_previous_block", `unknown previous block 0x${toHex(header.previous)}`);
+    const applied = this.applyOn(parent, block, true);
     if (applied.failedTransactionIndices.length > 0) return { failed: applied.failedTransactionIndices };
     return { receipt: applied.receipt, failed: [] };
   }
