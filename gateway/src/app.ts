@@ -71,7 +71,7 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   const limiter = options.rateLimit.enabled ? createRateLimiter(options.rateLimit) : undefined;
   const clientIpHeader = options.rateLimit.clientIpHeader;
   const cache = options.readCache.enabled && deps.bus !== undefined ? createReadCache(options.readCache, { bus: deps.bus, logger }) : undefined;
-  if (options.readCache.enabled && deps.bus === undefined) logger.warn({}, "readCache.enabled but no bus given: the read cache is off");
+  if (options.readCache.enabled && deps.bus === undefined) logger.debug({}, "no bus: the read cache is off");
   const caller = createCaller({ timeoutMs: options.jsonRpc.timeoutMs }, { cache });
   const hub = createWsHub({ ...options.ws, timeoutMs: options.jsonRpc.timeoutMs }, { bus: deps.bus, table, codec, metrics, logger });
   const rest = createRestCaller({ clientIpHeader }, { table, caller, logger, metrics, limiter });

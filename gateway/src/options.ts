@@ -121,11 +121,11 @@ const wsSchema = z.object({
 
 const readCacheSchema = z.object({
   /**
-   * Serve the listed reads from a cache kept current from block events (DESIGN §9). Default off:
-   * when on, the gateway follows `koinos.block.>` on the bus for as long as it runs (not only while
-   * WebSocket clients are connected), and needs a bus.
+   * Serve the listed reads from a cache kept current from block events (DESIGN §9: hot reads such
+   * as head info should not cross a gRPC hop). Default on; it takes effect only when the gateway
+   * has a bus (it then follows `koinos.block.>` for as long as it runs) and is off without one.
    */
-  enabled: z.boolean().default(false),
+  enabled: z.boolean().default(true),
   /** Methods cached: chain-wide reads that change only with blocks. */
   methods: z.array(z.string()).default(["chain.get_head_info", "chain.get_chain_id", "chain.get_fork_heads", "chain.get_resource_limits"]),
   /** Longest an answer is served, in ms, should block events be lost. Default 1000. */

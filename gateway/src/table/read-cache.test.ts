@@ -11,10 +11,10 @@ import { createReadCache } from "./read-cache.ts";
 
 const headCalls = (node: ReturnType<typeof createFakeNode>) => node.controls.calls.filter((c) => c.method === "getHeadInfo").length;
 
-describe("read cache (opt-in)", () => {
-  test("off by default: every call reaches the service", async () => {
+describe("read cache", () => {
+  test("off when disabled: every call reaches the service", async () => {
     const node = createFakeNode(2);
-    const app = createApp({}, { clients: node.clients, bus: createFakeBus() });
+    const app = createApp({ readCache: { enabled: false } }, { clients: node.clients, bus: createFakeBus() });
     for (let i = 0; i < 3; i++) await post(app, call("chain.get_head_info"));
     expect(headCalls(node)).toBe(3);
   });
@@ -22,7 +22,7 @@ describe("read cache (opt-in)", () => {
   test("on: served from the cache until a block event, then fresh", async () => {
     const node = createFakeNode(2);
     const bus = createFakeBus();
-    const app = createApp({ readCache: { enabled: true } }, { clients: node.clients, bus });
+    const app = createApp({}, { clients: node.clients, bus }); // on by default when there is a bus
     await post(app, call("chain.get_head_info")); // subscribes; not live yet
     expect(bus.patterns).toEqual(["koinos.block.>"]);
     const first = (await post(app, call("chain.get_head_info"))).json.result;
