@@ -5,7 +5,7 @@
  * (each waiting with backoff, logging what it waits for), build and start the service, then on
  * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
  */
-import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, serveMetrics } from "@cairn/core";
+import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, prom, serveMetrics } from "@cairn/core";
 import { type CommonOptions, ConfigError, ConfigErrorCode, loadConfig } from "@cairn/config";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { type EventBus, createNatsEventBus } from "@cairn/bus";
@@ -100,8 +100,8 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     stops.push(() => unit.stop());
     const { port } = await unit.start(abort.signal);
     logger.info({ binary: spec.binary, port }, "service ready");
-    if (db && unit.setServing) {
-      const timer = watchReadiness(db, unit.setServing.bind(unit), logger);
+    if (db) {
+      const timer = watchReadiness(db, (serving) => unit.setServing?.(serving), logger, READINESS_INTERVAL_MS, databaseMetrics(metrics));
       stops.push(() => clearInterval(timer));
     }
   } catch (e) {
@@ -110,15 +110,38 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
   }
 }
 
+/** Database metrics every service exposes: reachability and round-trip time. */
+export interface DatabaseMetrics {
+  up: prom.Gauge;
+  ping: prom.Histogram;
+}
+
+export function databaseMetrics(registry: MetricsRegistry): DatabaseMetrics {
+  return {
+    up: new prom.Gauge({ name: "cairn_database_up", help: "1 while the service's database answers, else 0", registers: [registry] }),
+    ping: new prom.Histogram({ name: "cairn_database_ping_duration_seconds", help: "Round trip of the readiness query", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+  };
+}
+
 /** Pings the database every `intervalMs`; NOT_SERVING while it does not answer (within the interval). */
-export function watchReadiness(db: Pick<DatabaseHandle, "ping">, setServing: (serving: boolean) => void, logger: Logger, intervalMs = READINESS_INTERVAL_MS): ReturnType<typeof setInterval> {
+export function watchReadiness(
+  db: Pick<DatabaseHandle, "ping">,
+  setServing: (serving: boolean) => void,
+  logger: Logger,
+  intervalMs = READINESS_INTERVAL_MS,
+  metrics?: DatabaseMetrics,
+): ReturnType<typeof setInterval> {
   let serving = true;
   let checking = false;
+  metrics?.up.set(1);
   const timer = setInterval(async () => {
     if (checking) return;
     checking = true;
+    const started = performance.now();
     const ok = await Promise.race([db.ping().then(() => true), Bun.sleep(intervalMs).then(() => false)]).catch(() => false);
     checking = false;
+    metrics?.up.set(ok ? 1 : 0);
+    if (ok) metrics?.ping.observe((performance.now() - started) / 1000);
     if (ok === serving) return;
     serving = ok;
     setServing(ok);
