@@ -179,8 +179,8 @@ export class Chain {
       stateRoot: applied.stateRoot,
       changes: applied.changes,
       undo: applied.undo,
-      block,
-      receipt: applied.receipt,
+      // The block and its receipt are not kept: the block store holds them (it has each block
+      // before the chain commits it), and nothing here reads them again.
     };
     this.tree.add(node);
     const becomesHead = this.tree.isBetter(node, this.opts.forkChoice);

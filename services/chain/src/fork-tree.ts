@@ -20,7 +20,7 @@ export interface BlockNode {
   changes: StateChange[];
   /** Values those keys had at the parent (empty once irreversible). */
   undo: StateChange[];
-  /** Block and receipt, kept while reversible (for re-publishing and fork switches). */
+  /** Block and receipt: not kept by the chain (the block store holds them); rows written before may have them. */
   block?: protocol.Block;
   receipt?: protocol.BlockReceipt;
 }
