@@ -6,6 +6,7 @@
  * against a bare Bun.serve JSON endpoint, so the figure is reported as a ratio to it.
  *
  *   bun bench/transfers.bench.ts [--accounts 40] [--per-account 50]
+ *   BENCH_DATABASE_URL=postgres://…/emptydb bun bench/transfers.bench.ts   (every service on Postgres)
  */
 import { protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, addressFromBase58, buildTransaction, privateKeyFromSeed, addressFromPrivateKey, toKoinosJson } from "@cairn/protocol";
@@ -42,7 +43,9 @@ async function drive(url: string, bodies: string[][]): Promise<number> {
 // Baseline: a bare Bun.serve JSON endpoint, same client pattern and body sizes.
 const bare = Bun.serve({ port: 0, fetch: async (req) => Response.json({ jsonrpc: "2.0", id: 1, result: { len: (await req.text()).length } }) });
 
-const node = await startDevNode(devOptionsSchema.parse({ memory: true, port: 0, grpcPortBase: 0, accounts: ACCOUNTS + 1, logLevel: "error" }), silentLogger());
+// BENCH_DATABASE_URL runs every service on Postgres instead of the shared in-process PGlite.
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const node = await startDevNode(devOptionsSchema.parse({ memory: true, port: 0, grpcPortBase: 0, accounts: ACCOUNTS + 1, logLevel: "error", databaseUrl }), silentLogger());
 const chainIdRes = (await post(node.url, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "chain.get_chain_id", params: {} }))) as { result: { chain_id: string } };
 const chainId = fromBase64url(chainIdRes.result.chain_id);
 const to = addressFromPrivateKey(privateKeyFromSeed(`cairn dev ${ACCOUNTS}`));
@@ -86,6 +89,7 @@ const head = (await post(node.url, JSON.stringify({ jsonrpc: "2.0", id: 1, metho
 console.log(
   JSON.stringify(
     {
+      database: databaseUrl ? "postgres" : "pglite (in process)",
       transfers: total,
       accounts: ACCOUNTS,
       submitted_in_ms: Math.round(submitMs),
