@@ -10,6 +10,7 @@
 export * from "./event-bus.ts";
 export * from "./subjects.ts";
 export { BusErrorCode } from "./errors.ts";
+export { decodePayload } from "./payload.ts";
 export { defaultDeliveryOptions, type DeliveryOptions } from "./delivery.ts";
 export { createNatsEventBus } from "./nats/bus.ts";
 export type { NatsEventBusOptions, NatsEventBusDeps } from "./nats/options.ts";

@@ -6,7 +6,7 @@
  * `maxAckPending` 1 only one message is in flight across all of them. It publishes nothing.
  */
 import type { Logger } from "@cairn/core";
-import { type MessageHandler, Subjects } from "@cairn/bus";
+import { type MessageHandler, Subjects, decodePayload } from "@cairn/bus";
 import { broadcast } from "@cairn/proto";
 import type { AccountHistoryIndexer } from "./indexer.ts";
 import type { AccountHistoryMetrics } from "./metrics.ts";
@@ -25,13 +25,13 @@ export function createEventHandler(indexer: AccountHistoryIndexer, logger: Logge
   return async (m) => {
     switch (m.subject) {
       case Subjects.blockAccept: {
-        const msg = decode(broadcast.BlockAccepted, m.data, m.subject, logger);
+        const msg = decodePayload(broadcast.BlockAccepted, m, logger);
         const outcome = msg ? await indexer.blockAccepted(msg) : "undecodable";
         metrics?.events.inc({ subject: m.subject, outcome });
         return;
       }
       case Subjects.blockIrreversible: {
-        const msg = decode(broadcast.BlockIrreversible, m.data, m.subject, logger);
+        const msg = decodePayload(broadcast.BlockIrreversible, m, logger);
         if (msg) await indexer.irreversible(msg);
         metrics?.events.inc({ subject: m.subject, outcome: msg ? "applied" : "undecodable" });
         return;
@@ -42,11 +42,3 @@ export function createEventHandler(indexer: AccountHistoryIndexer, logger: Logge
   };
 }
 
-function decode<T>(type: { decode(b: Uint8Array): T }, data: Uint8Array, subject: string, logger: Logger): T | undefined {
-  try {
-    return type.decode(data);
-  } catch (err) {
-    logger.error({ subject, bytes: data.length, err: String(err) }, "undecodable event skipped");
-    return undefined;
-  }
-}

@@ -6,7 +6,7 @@ import { type Logger, type MetricsRegistry, prom } from "@cairn/core";
 import { block_producer, descriptorSetBytes } from "@cairn/proto";
 import { privateKeyFromSeed, privateKeyFromWif } from "@cairn/protocol";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
-import type { EventBus, Subscription } from "@cairn/bus";
+import { type EventBus, Subjects, type Subscription } from "@cairn/bus";
 import type { BlockProducerServiceOptions } from "./options.ts";
 import { BlockProducer, type ProducerChain, type ProducerMempool } from "./producer.ts";
 import { type BlockProducerServiceImpl, createBlockProducerService } from "./service.ts";
@@ -62,7 +62,7 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
     producer,
     service,
     async start() {
-      sub = await deps.bus.subscribe("koinos.mempool.accept", () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
+      sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
       await producer.start();
       server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
       server.addService(block_producer.BlockProducerServiceDefinition, service);

@@ -9,6 +9,7 @@ import { type Logger, Mutex, fromHex, isCairnError, toHex } from "@cairn/core";
 import { broadcast, type chain, type mempool, protocol } from "@cairn/proto";
 import { addressFromPrivateKey, buildBlock } from "@cairn/protocol";
 import type { PromiseClient } from "@cairn/rpc";
+import { Subjects } from "@cairn/bus";
 
 export type ProductionMode = "instant" | "interval" | "manual";
 
@@ -189,7 +190,7 @@ export class BlockProducer {
         txs = txs.filter((t) => toHex(t.id) !== toHex(bad));
         this.included.set(toHex(bad), Date.now());
         this.deps.logger.info({ transaction: badId, reason: (e as Error).message }, "transaction left out of block");
-        await this.deps.publisher.publish("koinos.transaction.fail", broadcast.TransactionFailed.encode({ id: bad }).finish()).catch((err) => this.deps.logger.error({ err: String(err) }, "publish failed"));
+        await this.deps.publisher.publish(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id: bad }).finish()).catch((err) => this.deps.logger.error({ err: String(err) }, "publish failed"));
       }
     }
     throw new Error(`could not build a valid block after ${MAX_ATTEMPTS} attempts`);

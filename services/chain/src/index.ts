@@ -9,3 +9,4 @@ export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { blockStoreFromClient, mempoolChecksFromClient } from "./adapters.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
 export { createChainService, createContractMetaStoreService } from "./service.ts";
+export { blockAcceptMessage, eventParcelMessages, type AcceptFlags } from "./messages.ts";

@@ -6,7 +6,7 @@
  * includes it. Publishes `koinos.mempool.accept` after each addition, pipelined, failures logged.
  */
 import type { Logger } from "@cairn/core";
-import { type EventBus, type MessageHandler, Subjects } from "@cairn/bus";
+import { type EventBus, type MessageHandler, Subjects, decodePayload } from "@cairn/bus";
 import { broadcast } from "@cairn/proto";
 import type { Mempool } from "./mempool.ts";
 
@@ -24,17 +24,17 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
   return async (m) => {
     switch (m.subject) {
       case Subjects.transactionAccept: {
-        const msg = decode(broadcast.TransactionAccepted, m.data, m.subject, logger);
+        const msg = decodePayload(broadcast.TransactionAccepted, m, logger);
         if (msg) await mempool.transactionAccepted(msg);
         return;
       }
       case Subjects.blockAccept: {
-        const msg = decode(broadcast.BlockAccepted, m.data, m.subject, logger);
+        const msg = decodePayload(broadcast.BlockAccepted, m, logger);
         if (msg) await mempool.blockAccepted(msg);
         return;
       }
       case Subjects.transactionFail: {
-        const msg = decode(broadcast.TransactionFailed, m.data, m.subject, logger);
+        const msg = decodePayload(broadcast.TransactionFailed, m, logger);
         if (msg) await mempool.transactionFailed(msg.id);
         return;
       }
@@ -42,15 +42,6 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
         return;
     }
   };
-}
-
-function decode<T>(type: { decode(b: Uint8Array): T }, data: Uint8Array, subject: string, logger: Logger): T | undefined {
-  try {
-    return type.decode(data);
-  } catch (err) {
-    logger.error({ subject, bytes: data.length, err: String(err) }, "undecodable event skipped");
-    return undefined;
-  }
 }
 
 /** Publishes `koinos.mempool.accept` without waiting; a failed publish is logged. */
