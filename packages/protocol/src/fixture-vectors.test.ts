@@ -1,4 +1,4 @@
-/** Every vector of shared/fixtures/koinos-vectors.json (produced by koilib 9.1.1), byte for byte. */
+/** Every vector of `test-fixtures/koinos-vectors.json` (produced by koilib 9.1.1), byte for byte. */
 import { describe, expect, test } from "bun:test";
 import { fromBase64url, fromHex, toBase58, toBase64url, toHex, utf8 } from "@cairn/core";
 import { protocol } from "@cairn/proto";

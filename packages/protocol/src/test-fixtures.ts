@@ -1,5 +1,5 @@
 /**
- * Test-only loader for shared/fixtures/koinos-vectors.json. It decodes the fixture's Koinos JSON
+ * Test-only loader for `packages/protocol/test-fixtures/koinos-vectors.json` (koilib-produced). It decodes the fixture's Koinos JSON
  * with explicit per-field rules (independent of the JSON codec under test elsewhere), so the
  * crypto vectors check ids and signatures on their own.
  */
@@ -28,10 +28,9 @@ export interface Vectors {
   blocks: { height: number; transaction_indexes: number[]; block: JsonBlock }[];
 }
 
-/** Path of the shared fixture: $CAIRN_SHARED or ../shared beside the repository. */
+/** Path of the vectors file, kept in the repository beside this package. */
 export function vectorsPath(): string {
-  const shared = process.env.CAIRN_SHARED ?? join(import.meta.dir, "../../../../shared");
-  return join(shared, "fixtures/koinos-vectors.json");
+  return join(import.meta.dir, "../test-fixtures/koinos-vectors.json");
 }
 
 export function loadVectors(): Vectors {

@@ -1,5 +1,5 @@
 /**
- * The koilib-produced transactions and blocks of shared/fixtures/koinos-vectors.json round-trip
+ * The koilib-produced transactions and blocks of `test-fixtures/koinos-vectors.json` round-trip
  * exactly, and the request shapes koilib sends (koinos-protocol.md §8.6) parse into the request
  * message of the method the RPC catalog names.
  *
