@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * End-to-end KOIN transfers per second on the one-process node (DESIGN §9 target ≥ 1,500/s):
+ * End-to-end KOIN transfers per second on the one-process node (architecture §9 target ≥ 1,500/s):
  * transfers signed ahead of time, submitted over JSON-RPC by one worker per account (nonces in
  * order), counted once every one is in a block. Baseline in the same run: the same client loop
  * against a bare Bun.serve JSON endpoint, so the figure is reported as a ratio to it.

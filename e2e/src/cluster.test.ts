@@ -1,5 +1,5 @@
 /**
- * The multi-process node (issue 7): every service its own process on real Postgres and NATS, two
+ * The multi-process node: every service its own process on real Postgres and NATS, two
  * gateways and two account-history instances side by side; any one service killed (SIGKILL) and
  * started again recovers with no operator action. Needs Postgres and NATS: under CI=true it runs
  * (and fails without them); elsewhere it is skipped with a printed notice when they are missing.

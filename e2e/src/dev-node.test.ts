@@ -1,5 +1,5 @@
 /**
- * The one-process dev node end to end (issue 4): in interval mode, transfers from two dev
+ * The one-process dev node end to end: in interval mode, transfers from two dev
  * accounts (two per account within one block interval) reach blocks, the block store (by id and by
  * height), the transaction store, and leave the mempool empty; a restart on the same data
  * directory keeps everything.

@@ -1,5 +1,5 @@
 /**
- * `chain.get_head_info` through the gateway vs a bare `Bun.serve` JSON endpoint (DESIGN §9
+ * `chain.get_head_info` through the gateway vs a bare `Bun.serve` JSON endpoint (architecture §9
  * target: the gateway at ≥ 50% of bare). Not a test.
  *
  *   bun gateway/bench/head-info.bench.ts [--seconds=5] [--concurrency=64] [--rounds=3]

@@ -21,7 +21,7 @@ const address = z.string().min(1);
 /**
  * gRPC address (`host:port`) of each backend service, keyed by the lowerCamelCase JSON-RPC service
  * name (`block_store` → `blockStore`). A service without an address is not served: its JSON-RPC
- * methods answer "invalid service name provided". Defaults are DESIGN §1's ports on localhost.
+ * methods answer "invalid service name provided". Defaults are the standard ports (architecture §1) on localhost.
  */
 const servicesSchema = z.object({
   /** `cairn.chain.v1.ChainService`. Default `localhost:50051`. */
@@ -121,7 +121,7 @@ const wsSchema = z.object({
 
 const readCacheSchema = z.object({
   /**
-   * Serve the listed reads from a cache kept current from block events (DESIGN §9: hot reads such
+   * Serve the listed reads from a cache kept current from block events (architecture §9: hot reads such
    * as head info should not cross a gRPC hop). Default on; it takes effect only when the gateway
    * has a bus (it then follows `koinos.block.>` for as long as it runs) and is off without one.
    */
@@ -146,7 +146,7 @@ const healthSchema = z.object({
 export const gatewayOptionsSchema = z.object({
   /** HTTP listen host. Default `0.0.0.0` (reached from other containers). */
   host: z.string().default("0.0.0.0"),
-  /** HTTP port (DESIGN §1). Default 8080; 0 picks a free one. */
+  /** HTTP port (architecture §1). Default 8080; 0 picks a free one. */
   port: port.default(8080),
   services: servicesSchema.prefault({}),
   jsonRpc: jsonRpcSchema.prefault({}),

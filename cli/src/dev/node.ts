@@ -133,7 +133,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       {
         host: opts.host,
         port: opts.port,
-        // Head info and other chain-wide reads served from state kept current by block events (DESIGN §9).
+        // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
         // Instant and manual production make blocks only on demand: an old head is not a fault then.
         health: { maxHeadAgeMs: opts.mode === "interval" ? Math.max(60_000, opts.intervalMs * 10) : 0 },

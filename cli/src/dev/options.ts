@@ -21,7 +21,7 @@ export const devOptionsSchema = z.object({
   mode: z.enum(["instant", "interval", "manual"]).default("instant"),
   /** Interval mode: ms between blocks. */
   intervalMs: z.number().int().min(10).default(3000),
-  /** First gRPC port: chain, block store, mempool, account history, block producer follow (DESIGN §1). 0: ephemeral ports. */
+  /** First gRPC port: chain, block store, mempool, account history, block producer follow (architecture §1). 0: ephemeral ports. */
   grpcPortBase: z.number().int().min(0).max(65_530).default(50051),
   /** Blocks between head and LIB. */
   irreversibleThreshold: z.number().int().min(1).default(60),

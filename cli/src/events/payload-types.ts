@@ -1,5 +1,5 @@
 /**
- * Which `cairn.broadcast.v1` message each Koinos subject carries (protocol §6, DESIGN §4), so the
+ * Which `cairn.broadcast.v1` message each Koinos subject carries (protocol §6, architecture §4), so the
  * event tools can decode a payload from its subject alone.
  */
 import { CONTRACT_EVENT_PREFIX, Subjects } from "@cairn/bus";

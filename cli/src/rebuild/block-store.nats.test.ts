@@ -2,7 +2,7 @@
  * Rebuild of the block store from a real JetStream stream (a throwaway stream and subject prefix
  * on `NATS_URL`, default nats://127.0.0.1:4222): the bounds come from the server and the rebuilt
  * store equals the one built live. Under `CI=true` a missing server fails the file; elsewhere the
- * test is skipped with a printed notice (DESIGN §8).
+ * test is skipped with a printed notice (architecture §8).
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { silentLogger } from "@cairn/core";

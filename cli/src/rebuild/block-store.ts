@@ -1,5 +1,5 @@
 /**
- * Rebuild of the block store and transaction store (issue 6 item 3): empties the tables, then
+ * Rebuild of the block store and transaction store: empties the tables, then
  * replays `koinos.block.accept` from the start of the bus log through a private consumer into the
  * store — through the block store's own event handler, so the result is what the live consumer
  * builds — until the last message measured before the start (`ReplayBounds`). Blocks arriving

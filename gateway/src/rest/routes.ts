@@ -1,5 +1,5 @@
 /**
- * The fixed REST routes under /v1/ (DESIGN §6). Each is a thin recipe over table methods: it
+ * The fixed REST routes under /v1/ (architecture §6). Each is a thin recipe over table methods: it
  * builds Koinos JSON params from the path and query, calls through the same codec as JSON-RPC, and
  * answers the Koinos JSON of the response (with empty lists and zero values written out where a
  * REST reader expects them). No business rules live here.

@@ -1,5 +1,5 @@
 /**
- * An optional cache of chain-wide reads kept current from events (DESIGN §9: hot reads such as head
+ * An optional cache of chain-wide reads kept current from events (architecture §9: hot reads such as head
  * info "should come from state the gateway keeps current from events"). The cache follows
  * `koinos.block.>` on the bus (non-durable) and forgets everything on each block event (accept,
  * irreversible, forks); an answer is stored only if no event arrived while its call was in flight,

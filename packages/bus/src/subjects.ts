@@ -1,6 +1,6 @@
 /**
  * The subject catalog: Koinos topic names, kept as they are so Koinos tooling recognises them.
- * Payloads are `cairn.broadcast.v1` messages, binary protobuf (DESIGN §4).
+ * Payloads are `cairn.broadcast.v1` messages, binary protobuf (architecture §4).
  */
 import { invalidDurable, invalidSubject } from "./errors.ts";
 

@@ -27,7 +27,7 @@ export const natsUrlSchema = z.string().regex(/^(nats|tls|ws|wss):\/\//, "expect
 export interface CommonOptionDefaults {
   /** Service folder name; the default database is `pglite://./data/<service>`. */
   service: string;
-  /** Default gRPC port (DESIGN §1: chain 50051, block-store 50052, …). */
+  /** Default gRPC port (architecture §1: chain 50051, block-store 50052, …). */
   grpcPort: number;
   /** Default Prometheus port; distinct per service so they can share one host. */
   metricsPort: number;

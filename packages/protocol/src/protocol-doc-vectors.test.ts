@@ -1,4 +1,4 @@
-/** Every test vector of docs/koinos-protocol.md §8 (plus the §4.6, §4.7 and §5.3 examples). */
+/** Every test vector of koinos-protocol.md §8 (plus the §4.6, §4.7 and §5.3 examples). */
 import { describe, expect, test } from "bun:test";
 import { fromBase58, fromBase64url, fromHex, toBase58, toBase64url, toHex, utf8 } from "@cairn/core";
 import { protocol, token } from "@cairn/proto";

@@ -2,7 +2,7 @@
  * secp256k1 signatures in Koinos's 65-byte compact recoverable form: byte 0 = recovery id + 31,
  * then r and s (big-endian). The signed message is the raw 32-byte sha256 digest (the id without
  * its multihash prefix). Recovery sits on the hot path of every transaction, so the default
- * backend is the `secp256k1` N-API binding (libsecp256k1, ~8× @noble/curves, DESIGN §9);
+ * backend is the `secp256k1` N-API binding (libsecp256k1, ~8× @noble/curves, architecture §9);
  * @noble/curves is the fallback when the binding cannot load (or CAIRN_SECP256K1=noble).
  */
 import { createRequire } from "node:module";

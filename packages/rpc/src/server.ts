@@ -18,7 +18,7 @@ import type { ServiceImplementation } from "./types.ts";
 export interface GrpcServerOptions {
   /** Interface to listen on. Default `0.0.0.0`: services are reached from other containers. */
   host?: string;
-  /** Port; `0` picks a free one (tests). Default 0 — each service passes its own (DESIGN §1). */
+  /** Port; `0` picks a free one (tests). Default 0 — each service passes its own (architecture §1). */
   port?: number;
   /**
    * FileDescriptorSet for server reflection (path or bytes). Default unset: no reflection. Every

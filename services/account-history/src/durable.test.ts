@@ -1,5 +1,5 @@
 /**
- * Durable delivery (issue 6 item 2): a consumer closed while blocks keep coming, then restarted,
+ * Durable delivery: a consumer closed while blocks keep coming, then restarted,
  * ends identical to one that never stopped — receiving what it missed from its durable consumer
  * (its block source and chain are down after the restart, so nothing else can fill the gap). Two
  * instances sharing the durable consumer and the database apply each block exactly once.

@@ -1,5 +1,5 @@
 /**
- * What account history consumes (protocol §6, DESIGN §4). One durable consumer, `account_history`,
+ * What account history consumes (protocol §6, architecture §4). One durable consumer, `account_history`,
  * on `koinos.block.*`: `koinos.block.accept` (applied), `koinos.block.irreversible` (the LIB) and
  * `koinos.block.forks` (ignored), in log order — the chain publishes a block's irreversible notice
  * before its accept. Several instances share the durable consumer as a queue; with

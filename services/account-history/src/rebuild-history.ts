@@ -1,5 +1,5 @@
 /**
- * Rebuild (issue 6 item 3): drops the read model and builds it again from the block store —
+ * Rebuild: drops the read model and builds it again from the block store —
  * blocks 1 … head of the head's branch, in batches, each batch one transaction that also records
  * the applied head — reporting progress as it goes. Stop the live service first: if anything else
  * moves the read model meanwhile, the rebuild stops with `account_history.contention`.

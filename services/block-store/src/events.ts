@@ -1,5 +1,5 @@
 /**
- * What the block store consumes (DESIGN §4): `koinos.block.accept` (payload
+ * What the block store consumes (architecture §4): `koinos.block.accept` (payload
  * `cairn.broadcast.v1.BlockAccepted`) through the durable consumer `block_store`, storing every
  * block — head or not, any fork. It publishes nothing.
  *

@@ -15,7 +15,7 @@ import { DEFAULT_TOPOLOGY_CACHE_SIZE } from "./store/topology-cache.ts";
  * process only), `logLevel` (default `info`), `logPretty`, `metricsPort` (default 9452).
  */
 export const blockStoreOptionsSchema = commonOptions({ service: "block-store", grpcPort: 50052, metricsPort: 9452 }).extend({
-  /** gRPC port. Default 50052 (DESIGN §1); 0 = ephemeral (tests); null = no server (in-process use only). */
+  /** gRPC port. Default 50052 (architecture §1); 0 = ephemeral (tests); null = no server (in-process use only). */
   grpcPort: portSchema.nullable().default(50052),
   /**
    * Block topologies kept in memory for `get_blocks_by_height` walks. Default 20,000 (hours of

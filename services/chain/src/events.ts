@@ -1,5 +1,5 @@
 /**
- * What the chain publishes (protocol §6, DESIGN §4): after a block, `koinos.block.irreversible`
+ * What the chain publishes (protocol §6, architecture §4): after a block, `koinos.block.irreversible`
  * (when the LIB moved), `koinos.block.accept`, `koinos.block.forks`, then one
  * `koinos.event.<contract>.<name>` per contract event; `koinos.transaction.accept` for every
  * broadcast transaction. Publishing is pipelined: calls are made in order, never awaited one by

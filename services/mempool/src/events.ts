@@ -1,5 +1,5 @@
 /**
- * What the mempool consumes and publishes (protocol §6, DESIGN §4). One durable consumer,
+ * What the mempool consumes and publishes (protocol §6, architecture §4). One durable consumer,
  * `mempool`, on `koinos.*.*`: every three-token Koinos subject (block accept, transaction accept
  * and fail, …) in log order, and none of the `koinos.event.<contract>.<name>` parcels, which
  * have at least four tokens. Order matters: a transaction's accept always precedes the block that

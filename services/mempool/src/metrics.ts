@@ -1,4 +1,4 @@
-/** The mempool's metrics, declared in one place (DESIGN §9 naming: `cairn_mempool_*`). */
+/** The mempool's metrics, declared in one place (architecture §9 naming: `cairn_mempool_*`). */
 import { prom } from "@cairn/core";
 
 /** Why a pending transaction left the mempool. */

@@ -23,14 +23,14 @@ export const mempoolLimitsSchema = z.object({
 
 /** Every option of the mempool service. */
 export const mempoolOptionsSchema = commonOptions({ service: "mempool", grpcPort: 50053, metricsPort: 9453 }).extend({
-  /** gRPC port. Default 50053 (DESIGN §1); 0 = ephemeral (tests); null = no server (in-process use only). */
+  /** gRPC port. Default 50053 (architecture §1); 0 = ephemeral (tests); null = no server (in-process use only). */
   grpcPort: portSchema.nullable().default(50053),
   /** Chain gRPC address (confirmed nonces and head, for catch-up and fork switches). Default `127.0.0.1:50051`. */
   chainAddress: z.string().min(1).default("127.0.0.1:50051"),
   /** Block store gRPC address (blocks missed while down, fork branches). Default `127.0.0.1:50052`. */
   blockStoreAddress: z.string().min(1).default("127.0.0.1:50052"),
   /**
-   * A pending transaction older than this is dropped, ms. Default 120,000 (issue 4): far longer
+   * A pending transaction older than this is dropped, ms. Default 120,000: far longer
    * than any block interval, short enough that a stuck transaction does not hold its account long.
    */
   expirationMs: z.number().int().positive().default(120_000),

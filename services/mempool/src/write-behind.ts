@@ -1,6 +1,6 @@
 /**
  * Write-behind for the pending table: additions and removals that do not end a block are
- * coalesced by id and committed together shortly after (DESIGN §9: never one commit per
+ * coalesced by id and committed together shortly after (architecture §9: never one commit per
  * transaction); a block's write (`flush(progress)`) commits whatever is buffered with the block's
  * removals and the progress row in one transaction. A crash can lose the last few milliseconds of
  * additions; the chain then no longer counts them as pending and the client may resubmit.

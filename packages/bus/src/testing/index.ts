@@ -1,6 +1,6 @@
 /**
  * @cairn/bus/testing — for tests only: the shared `EventBus` contract suite, the rule deciding
- * whether NATS tests run (DESIGN §8), and throwaway-stream fixtures.
+ * whether NATS tests run (architecture §8), and throwaway-stream fixtures.
  */
 export * from "./contract-suite.ts";
 export * from "./nats-target.ts";

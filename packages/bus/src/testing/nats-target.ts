@@ -1,5 +1,5 @@
 /**
- * Which NATS server tests use, and whether they run (DESIGN §8): the URL comes from `NATS_URL`
+ * Which NATS server tests use, and whether they run (architecture §8): the URL comes from `NATS_URL`
  * (default `nats://127.0.0.1:4222`). Under `CI=true` a missing server is an error — the test file
  * fails at once instead of timing out test by test; elsewhere the tests are skipped with a
  * printed notice.

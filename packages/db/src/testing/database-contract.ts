@@ -1,5 +1,5 @@
 /**
- * The database contract (DESIGN §8): one suite, run against every way `openDatabase` can be
+ * The database contract (architecture §8): one suite, run against every way `openDatabase` can be
  * reached (PGlite in memory, PGlite in a data directory, a Postgres server). It uses the sample
  * schema and drizzle-kit migrations committed under `packages/db/test-fixtures/`.
  *

@@ -1,5 +1,5 @@
 /**
- * Which Postgres the tests use, and whether they run. Rule (DESIGN §8): with `CI=true` the
+ * Which Postgres the tests use, and whether they run. Rule (architecture §8): with `CI=true` the
  * Postgres tests always run, so a missing server fails them; elsewhere an unreachable server
  * skips them with one printed notice.
  */

@@ -2,7 +2,7 @@
  * The block store's tables. They live in the Postgres schema the database handle was opened with
  * (`block_store` in production, a random one in tests): tables are declared without `pgSchema`
  * and resolve through `search_path`. Everything here is a read model of `koinos.block.accept`
- * (DESIGN §5): it can be dropped and rebuilt by replaying the blocks.
+ * (architecture §5): it can be dropped and rebuilt by replaying the blocks.
  *
  * Regenerate the migrations after a change with `bunx drizzle-kit generate` (from
  * services/block-store); never edit the files under drizzle/.
@@ -51,7 +51,7 @@ export const containing = pgTable(
 );
 
 /**
- * Consumer progress (DESIGN §3): the last block applied, written in the same database transaction
+ * Consumer progress (architecture §3): the last block applied, written in the same database transaction
  * as the block itself. One row per key; the block store writes `PROGRESS_KEY`.
  */
 export const progress = pgTable("progress", {

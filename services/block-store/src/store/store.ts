@@ -37,7 +37,7 @@ export interface TransactionRecord {
   containingBlocks: Uint8Array[];
 }
 
-/** The last block stored (DESIGN §3 catch-up bookkeeping). */
+/** The last block stored (architecture §3 catch-up bookkeeping). */
 export interface Progress {
   blockId: Uint8Array;
   height: bigint;

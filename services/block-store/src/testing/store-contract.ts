@@ -1,5 +1,5 @@
 /**
- * The `BlockStore` contract (DESIGN §8): one suite, run against every database the store can sit
+ * The `BlockStore` contract (architecture §8): one suite, run against every database the store can sit
  * on (PGlite in memory always; Postgres when reachable, and always under `CI=true`). Every test gets
  * a fresh schema with the migrations applied. Walks are checked twice: through a store whose
  * cache saw the blocks being stored, and through a cold store (cache disabled) on the same data,
