@@ -4,8 +4,8 @@
  * `{"subject","sequence","payload_base64"}` when the subject has no known payload type, when the
  * bytes do not decode as that type, or when raw output was asked for.
  */
-import { messageFns, toKoinosJson, type JsonObject } from "@cairn/protocol";
-import { payloadTypeOf } from "./payload-types.ts";
+import { payloadTypeOf } from "@cairn/bus";
+import { toKoinosJson, type JsonObject } from "@cairn/protocol";
 
 /** What formatting needs of a message (a `BusMessage` has it). */
 export interface EventLike {
@@ -32,10 +32,9 @@ export function eventLine(message: EventLike, raw = false): EventLine {
   const type = raw ? undefined : payloadTypeOf(message.subject);
   if (type === undefined) return { ...base, payload_base64: Buffer.from(message.data).toString("base64") };
   try {
-    const decoded = messageFns(type).decode(message.data);
-    return { ...base, payload: toKoinosJson(type, decoded) };
+    return { ...base, payload: toKoinosJson(type.name, type.fns.decode(message.data)) };
   } catch (err) {
-    return { ...base, payload_base64: Buffer.from(message.data).toString("base64"), error: `not a ${type}: ${err instanceof Error ? err.message : String(err)}` };
+    return { ...base, payload_base64: Buffer.from(message.data).toString("base64"), error: `not a ${type.name}: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 

@@ -6,8 +6,7 @@
  * `memoryReplayBounds` reads the in-process broker; `natsReplayBounds` (nats-bounds.ts) asks the
  * JetStream server.
  */
-import { Subjects, subjectMatches, type MemoryBroker } from "@cairn/bus";
-import { broadcast } from "@cairn/proto";
+import { EVENT_CATALOG, Subjects, subjectMatches, type MemoryBroker } from "@cairn/bus";
 
 /** The part of the bus log a replay covers. */
 export interface ReplayBounds {
@@ -24,7 +23,7 @@ export interface ReplayBounds {
 /** Height of the block in a `BlockAccepted` payload, or undefined when it does not decode. */
 export function acceptedHeight(data: Uint8Array): bigint | undefined {
   try {
-    return broadcast.BlockAccepted.decode(data).block?.header?.height;
+    return EVENT_CATALOG[Subjects.blockAccept].fns.decode(data).block?.header?.height;
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
  * Koinos JSON once; the resulting {@link Delivery} is shared by every subscriber (only the
  * `"subscription":N` part differs per client).
  */
+import { CONTRACT_EVENT_PAYLOAD, CONTRACT_EVENT_PREFIX, EVENT_CATALOG, Subjects } from "@cairn/bus";
 import { toHex } from "@cairn/core";
 import type { JsonCodec, MessageJsonCodec } from "@cairn/protocol";
 import type { BlockRef, ForkSwitch } from "./fork-tracker.ts";
@@ -22,13 +23,13 @@ export interface Delivery {
 
 /** The bus subject each topic listens to. */
 export const TOPIC_SUBJECTS: Readonly<Record<Topic, string>> = {
-  blocks: "koinos.block.accept",
-  irreversible: "koinos.block.irreversible",
-  transactions: "koinos.transaction.accept",
-  events: "koinos.event.>",
+  blocks: Subjects.blockAccept,
+  irreversible: Subjects.blockIrreversible,
+  transactions: Subjects.transactionAccept,
+  events: `${CONTRACT_EVENT_PREFIX}.>`,
 };
 
-const EVENT_PREFIX = "koinos.event.";
+const EVENT_PREFIX = `${CONTRACT_EVENT_PREFIX}.`;
 
 /** `0x` + hex, the Koinos JSON form of a block id. */
 export function hexId(bytes: Uint8Array): string {
@@ -63,10 +64,10 @@ interface BlockAcceptedMsg {
 
 /** Decoders of the broadcast payloads, built once per codec. */
 export function createDecoders(codec: JsonCodec) {
-  const blockAccepted = codec.forType<BlockAcceptedMsg & Record<string, unknown>>("cairn.broadcast.v1.BlockAccepted");
-  const irreversible = codec.forType("cairn.broadcast.v1.BlockIrreversible");
-  const transaction = codec.forType("cairn.broadcast.v1.TransactionAccepted");
-  const event = codec.forType("cairn.broadcast.v1.EventParcel");
+  const blockAccepted = codec.forType<BlockAcceptedMsg & Record<string, unknown>>(EVENT_CATALOG[Subjects.blockAccept].name);
+  const irreversible = codec.forType(EVENT_CATALOG[Subjects.blockIrreversible].name);
+  const transaction = codec.forType(EVENT_CATALOG[Subjects.transactionAccept].name);
+  const event = codec.forType(CONTRACT_EVENT_PAYLOAD.name);
   const json = (h: MessageJsonCodec, data: Uint8Array) => JSON.stringify(h.toJson(h.fns.decode(data)));
 
   return {

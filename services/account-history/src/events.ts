@@ -6,8 +6,7 @@
  * `maxAckPending` 1 only one message is in flight across all of them. It publishes nothing.
  */
 import type { Logger } from "@cairn/core";
-import { type MessageHandler, Subjects, decodePayload } from "@cairn/bus";
-import { broadcast } from "@cairn/proto";
+import { type MessageHandler, Subjects, decodeEvent } from "@cairn/bus";
 import type { AccountHistoryIndexer } from "./indexer.ts";
 import type { AccountHistoryMetrics } from "./metrics.ts";
 
@@ -25,13 +24,13 @@ export function createEventHandler(indexer: AccountHistoryIndexer, logger: Logge
   return async (m) => {
     switch (m.subject) {
       case Subjects.blockAccept: {
-        const msg = decodePayload(broadcast.BlockAccepted, m, logger);
+        const msg = decodeEvent(Subjects.blockAccept, m, logger);
         const outcome = msg ? await indexer.blockAccepted(msg) : "undecodable";
         metrics?.events.inc({ subject: m.subject, outcome });
         return;
       }
       case Subjects.blockIrreversible: {
-        const msg = decodePayload(broadcast.BlockIrreversible, m, logger);
+        const msg = decodeEvent(Subjects.blockIrreversible, m, logger);
         if (msg) await indexer.irreversible(msg);
         metrics?.events.inc({ subject: m.subject, outcome: msg ? "applied" : "undecodable" });
         return;

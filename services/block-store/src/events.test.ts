@@ -88,7 +88,7 @@ describe("koinos.block.accept consumer", () => {
     await waitUntil(async () => (await eventsHandled(t)) === 4);
     expect(await metricValue(t.metrics, "cairn_block_store_events_total", { result: "invalid" })).toBe(3);
     expect(logger.lines.filter((l) => l.level === "error").map((l) => l.msg)).toEqual([
-      "undecodable block.accept message skipped",
+      "undecodable event skipped",
       "block.accept message without a block skipped",
       "block.accept message without a block skipped",
     ]);

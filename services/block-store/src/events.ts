@@ -10,8 +10,7 @@
  * retrying cannot fix it. A storage failure throws, so the bus redelivers the message.
  */
 import { toHex, type Logger } from "@cairn/core";
-import { Subjects, type BusMessage, type EventBus, type Subscription } from "@cairn/bus";
-import { broadcast } from "@cairn/proto";
+import { Subjects, decodeEvent, type BusMessage, type EventBus, type Subscription } from "@cairn/bus";
 import type { BlockStoreMetrics } from "./metrics.ts";
 import type { BlockStore } from "./store/store.ts";
 import type { BlockWriter } from "./writer.ts";
@@ -31,12 +30,9 @@ export interface BlockAcceptConsumerDeps {
 /** Handles one `koinos.block.accept` message (exported for tests). */
 export function createBlockAcceptHandler({ store, writer, metrics, logger }: Omit<BlockAcceptConsumerDeps, "bus">): (message: BusMessage) => Promise<void> {
   return async (message) => {
-    let event: broadcast.BlockAccepted;
-    try {
-      event = broadcast.BlockAccepted.decode(message.data);
-    } catch (err) {
+    const event = decodeEvent(Subjects.blockAccept, message, logger);
+    if (event === undefined) {
       metrics.events.inc({ result: "invalid" });
-      logger.error({ sequence: message.sequence, err: String(err) }, "undecodable block.accept message skipped");
       return;
     }
     const block = event.block;

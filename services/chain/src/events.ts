@@ -6,11 +6,10 @@
  * one; failures are logged (consumers catch up from the block store).
  */
 import { type Logger, toHex } from "@cairn/core";
-import { Subjects } from "@cairn/bus";
-import { broadcast } from "@cairn/proto";
+import { type OutgoingMessage, Subjects, eventMessage } from "@cairn/bus";
 import type { ChainEvents } from "./chain.ts";
 import { topology } from "./fork-tree.ts";
-import { blockAcceptMessage, eventParcelMessages } from "./messages.ts";
+import { blockAppliedMessages } from "./messages.ts";
 
 /** The part of the event bus the chain uses. */
 export interface EventPublisher {
@@ -18,24 +17,22 @@ export interface EventPublisher {
 }
 
 export function createChainEvents(publisher: EventPublisher, logger: Logger, onPublished?: (subject: string) => void): ChainEvents {
-  const send = (subject: string, payload: Uint8Array) => {
-    publisher.publish(subject, payload).then(
+  const send = ({ subject, data }: OutgoingMessage) => {
+    publisher.publish(subject, data).then(
       () => onPublished?.(subject),
       (err) => logger.error({ subject, err: String(err) }, "event publish failed"),
     );
   };
   return {
     blockApplied({ block, receipt, head, live, newLib, forkHeads }) {
-      if (newLib) send(Subjects.blockIrreversible, broadcast.BlockIrreversible.encode({ topology: topology(newLib) }).finish());
-      const accept = blockAcceptMessage(block, receipt, { head, live });
-      send(accept.subject, accept.data);
-      send(Subjects.blockForks, broadcast.ForkHeads.encode(forkHeads).finish());
-      const parcels = eventParcelMessages(block, receipt, (event, err) => logger.warn({ event: event.name, err: String(err) }, "contract event not published: its name cannot be a subject"));
-      for (const m of parcels) send(m.subject, m.data);
+      const messages = blockAppliedMessages({ block, receipt, head, live, lib: newLib && topology(newLib), forkHeads }, (event, err) =>
+        logger.warn({ event: event.name, err: String(err) }, "contract event not published: its name cannot be a subject"),
+      );
+      for (const m of messages) send(m);
       logger.debug({ block: toHex(block.id), height: Number(block.header?.height ?? 0n), head }, "block events published");
     },
     transactionAccepted({ transaction, receipt, height }) {
-      send(Subjects.transactionAccept, broadcast.TransactionAccepted.encode({ transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }).finish());
+      send(eventMessage(Subjects.transactionAccept, { transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }));
     },
   };
 }

@@ -8,4 +8,4 @@ export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./optio
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
 export { createChainService, createContractMetaStoreService } from "./service.ts";
-export { blockAcceptMessage, eventParcelMessages, type AcceptFlags } from "./messages.ts";
+export { blockAcceptMessage, blockAppliedMessages, eventParcelMessages, type AcceptFlags, type AppliedBlockEvent } from "./messages.ts";

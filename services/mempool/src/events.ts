@@ -6,8 +6,8 @@
  * includes it. Publishes `koinos.mempool.accept` after each addition, pipelined, failures logged.
  */
 import type { Logger } from "@cairn/core";
-import { type EventBus, type MessageHandler, Subjects, decodePayload } from "@cairn/bus";
-import { broadcast } from "@cairn/proto";
+import { type EventBus, type MessageHandler, Subjects, decodeEvent, eventMessage } from "@cairn/bus";
+import type { broadcast } from "@cairn/proto";
 import type { Mempool } from "./mempool.ts";
 
 /** The mempool's durable consumer name. */
@@ -24,17 +24,17 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
   return async (m) => {
     switch (m.subject) {
       case Subjects.transactionAccept: {
-        const msg = decodePayload(broadcast.TransactionAccepted, m, logger);
+        const msg = decodeEvent(Subjects.transactionAccept, m, logger);
         if (msg) await mempool.transactionAccepted(msg);
         return;
       }
       case Subjects.blockAccept: {
-        const msg = decodePayload(broadcast.BlockAccepted, m, logger);
+        const msg = decodeEvent(Subjects.blockAccept, m, logger);
         if (msg) await mempool.blockAccepted(msg);
         return;
       }
       case Subjects.transactionFail: {
-        const msg = decodePayload(broadcast.TransactionFailed, m, logger);
+        const msg = decodeEvent(Subjects.transactionFail, m, logger);
         if (msg) await mempool.transactionFailed(msg.id);
         return;
       }
@@ -47,6 +47,7 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
 /** Publishes `koinos.mempool.accept` without waiting; a failed publish is logged. */
 export function mempoolAcceptPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (accepted: broadcast.MempoolAccepted) => void {
   return (accepted) => {
-    bus.publish(Subjects.mempoolAccept, broadcast.MempoolAccepted.encode(accepted).finish()).catch((err) => logger.error({ subject: Subjects.mempoolAccept, err: String(err) }, "event publish failed"));
+    const { subject, data } = eventMessage(Subjects.mempoolAccept, accepted);
+    bus.publish(subject, data).catch((err) => logger.error({ subject: Subjects.mempoolAccept, err: String(err) }, "event publish failed"));
   };
 }

@@ -10,27 +10,20 @@
  * ```
  */
 import { prom, silentLogger } from "@cairn/core";
-import { Subjects, type EventBus, type OutgoingMessage } from "@cairn/bus";
-import { broadcast, protocol } from "@cairn/proto";
+import type { EventBus, OutgoingMessage } from "@cairn/bus";
+import { blockAppliedMessages } from "@cairn/chain";
+import type { protocol } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import { type BlockStore, createBlockStoreNode } from "@cairn/block-store";
 import { type TestChain, createTestChain } from "@cairn/chain/testing";
 import type { DatabaseHandle } from "@cairn/db";
-import { blockAcceptMessage, eventParcelMessages } from "../../events/block-messages.ts";
 
 /** One recorded block event of the harness. */
 export type RecordedBlock = Extract<TestChain["events"][number], { kind: "block" }>;
 
 /** The chain's messages for one applied block: irreversible (when the LIB moved), accept, forks, event parcels. */
 export function chainMessages(e: RecordedBlock): OutgoingMessage[] {
-  const out: OutgoingMessage[] = [];
-  if (e.libHeight !== undefined) {
-    out.push({ subject: Subjects.blockIrreversible, data: broadcast.BlockIrreversible.encode({ topology: protocol.BlockTopology.fromPartial({ height: e.libHeight }) }).finish() });
-  }
-  out.push(blockAcceptMessage(e.block, e.receipt, { head: e.head, live: true }));
-  out.push({ subject: Subjects.blockForks, data: broadcast.ForkHeads.encode(e.forkHeads).finish() });
-  out.push(...eventParcelMessages(e.block, e.receipt));
-  return out;
+  return blockAppliedMessages({ ...e, live: true });
 }
 
 /** The harness's recorded blocks, in the order it applied them. */

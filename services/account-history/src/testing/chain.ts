@@ -1,7 +1,7 @@
 /** The chain harness as account history sees it: head info, and its recorded events on a bus. */
-import type { EventBus } from "@cairn/bus";
-import { Subjects } from "@cairn/bus";
-import { broadcast, protocol } from "@cairn/proto";
+import type { EventBus, OutgoingMessage } from "@cairn/bus";
+import { blockAppliedMessages } from "@cairn/chain";
+import type { protocol } from "@cairn/proto";
 import { type TestChain, type TestChainOptions, createTestChain } from "@cairn/chain/testing";
 import type { HistoryChain } from "../ports.ts";
 import { MemoryBlockSource } from "./block-source.ts";
@@ -32,15 +32,9 @@ export function chainReadsOf(t: Pick<TestChain, "chain">): HistoryChain & { fail
   return reads;
 }
 
-/** One recorded block event as the chain would publish it: irreversible (when the LIB moved), then accept. */
-export function blockEventMessages(e: Extract<TestChain["events"][number], { kind: "block" }>): { subject: string; data: Uint8Array }[] {
-  const out: { subject: string; data: Uint8Array }[] = [];
-  if (e.libHeight !== undefined) {
-    out.push({ subject: Subjects.blockIrreversible, data: broadcast.BlockIrreversible.encode({ topology: protocol.BlockTopology.fromPartial({ height: e.libHeight }) }).finish() });
-  }
-  out.push({ subject: Subjects.blockAccept, data: broadcast.BlockAccepted.encode({ block: e.block, receipt: e.receipt, live: true, head: e.head }).finish() });
-  out.push({ subject: Subjects.blockForks, data: broadcast.ForkHeads.encode(e.forkHeads).finish() });
-  return out;
+/** One recorded block's `koinos.block.*` messages as the chain publishes them: irreversible (when the LIB moved), accept, forks. */
+export function blockEventMessages(e: Extract<TestChain["events"][number], { kind: "block" }>): OutgoingMessage[] {
+  return blockAppliedMessages({ ...e, live: true }).filter((m) => m.subject.startsWith("koinos.block."));
 }
 
 /** Publishes a harness chain's block events, each once, in the order the chain applied the blocks. */

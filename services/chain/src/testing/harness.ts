@@ -7,6 +7,7 @@ import type { MempoolChecks } from "@cairn/mempool/client";
 import { Chain, type ChainEvents, type ChainOptions, defaultChainOptions } from "../chain.ts";
 import { createKoinContract } from "../contracts/koin.ts";
 import { ContractRuntime } from "../contracts/runtime.ts";
+import { topology } from "../fork-tree.ts";
 import { type DevGenesis, devGenesis } from "../genesis.ts";
 import { MemoryChainStore } from "../store/memory-store.ts";
 import type { ChainStore } from "../store/store.ts";
@@ -16,7 +17,7 @@ export const KOIN_ID = addressFromBase58("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL");
 export const DEV_BALANCE = 100_000_000_000_000n;
 
 export type Recorded =
-  | { kind: "block"; block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; libHeight?: bigint; forkHeads: broadcast.ForkHeads }
+  | { kind: "block"; block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; libHeight?: bigint; lib?: protocol.BlockTopology; forkHeads: broadcast.ForkHeads }
   | { kind: "tx"; transaction: protocol.Transaction; receipt: protocol.TransactionReceipt };
 
 export interface TestChainOptions {
@@ -58,7 +59,7 @@ export async function createTestChain(opts: TestChainOptions = {}): Promise<Test
   const store = opts.store ?? new MemoryChainStore();
   const events: Recorded[] = [];
   const chainEvents: ChainEvents = {
-    blockApplied: (e) => events.push({ kind: "block", block: e.block, receipt: e.receipt, head: e.head, libHeight: e.newLib?.height, forkHeads: e.forkHeads }),
+    blockApplied: (e) => events.push({ kind: "block", block: e.block, receipt: e.receipt, head: e.head, libHeight: e.newLib?.height, lib: e.newLib && topology(e.newLib), forkHeads: e.forkHeads }),
     transactionAccepted: (e) => events.push({ kind: "tx", transaction: e.transaction, receipt: e.receipt }),
   };
   let clock = 1_700_000_000_000n;
