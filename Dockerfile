@@ -56,7 +56,7 @@ Cairn: one image, one service per container. Run one of:
   bun gateway/src/main.ts                        cairn-gateway          HTTP 8080 (/health, /metrics)
   bun cli/src/main.ts dev --host 0.0.0.0         the one-process dev node (PGlite, in-process bus)
 
-  bun services/account-history/src/rebuild.ts    rebuild account history from the block store
+  bun cli/src/main.ts rebuild account-history    rebuild account history from the block store
   bun scripts/healthcheck.ts grpc <host:port>    exit 0 when a service reports SERVING
   bun scripts/healthcheck.ts http <url>          exit 0 on HTTP 200
 

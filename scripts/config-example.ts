@@ -40,7 +40,7 @@ const SECTIONS: Section[] = [
   { service: "chain", file: "services/chain/src/options.ts", exportName: "chainOptionsSchema", title: "cairn-chain (ChainService + ContractMetaStoreService)" },
   { service: "block-store", file: "services/block-store/src/options.ts", exportName: "blockStoreOptionsSchema", title: "cairn-block-store (BlockStoreService + TransactionStoreService)" },
   { service: "mempool", file: "services/mempool/src/options.ts", exportName: "mempoolOptionsSchema", title: "cairn-mempool (MempoolService)" },
-  { service: "account-history", file: "services/account-history/src/options.ts", exportName: "accountHistoryOptionsSchema", title: "cairn-account-history (AccountHistoryService; also read by cairn-account-history-rebuild)" },
+  { service: "account-history", file: "services/account-history/src/options.ts", exportName: "accountHistoryOptionsSchema", title: "cairn-account-history (AccountHistoryService; also read by cairn rebuild account-history)" },
   { service: "block-producer", file: "services/block-producer/src/options.ts", exportName: "blockProducerOptionsSchema", title: "cairn-block-producer (BlockProducerService, admin only)" },
   { service: "gateway", file: "gateway/src/main.ts", exportName: "gatewayCliSchema", title: "cairn-gateway (JSON-RPC, REST, WebSocket, /health, /metrics on one HTTP port)" },
   { service: "dev", file: "cli/src/dev/options.ts", exportName: "devOptionsSchema", title: "cairn dev (the one-process node; reads only this section and global)" },

@@ -7,12 +7,12 @@
  *   bun gateway/src/main.ts [--config cairn.json] [--port 8080] [--nats-url nats://…]
  */
 import { createLogger, createMetricsRegistry, type Logger, type MetricsRegistry } from "@cairn/core";
+import { runService } from "@cairn/runtime";
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
-import { createNatsEventBus } from "@cairn/bus";
-import { loadConfig, logLevelSchema, natsUrlSchema } from "@cairn/config";
+import { logLevelSchema, natsUrlSchema } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -111,33 +111,24 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   natsUrl: natsUrlSchema.optional(),
 });
 
+/** The `cairn-gateway` binary: `runService` (config, logger, optional NATS bus, shutdown) around `startGateway`. */
 async function main(): Promise<void> {
-  let config: z.output<typeof gatewayCliSchema>;
-  try {
-    config = loadConfig({ service: "gateway", schema: gatewayCliSchema });
-  } catch (err) {
-    process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const { logLevel, logPretty, natsUrl, ...options } = config;
-  const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
-  try {
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger });
-    await bus?.start();
-    const running = await startGateway(options, { logger, bus });
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, "signal received");
-      void running
-        .stop()
-        .then(() => bus?.close())
-        .then(() => process.exit(0));
-    };
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
-    process.once("SIGINT", () => shutdown("SIGINT"));
-  } catch (err) {
-    logger.fatal({ err: String(err) }, "gateway failed to start");
-    process.exit(1);
-  }
+  await runService({
+    binary: "cairn-gateway",
+    service: "gateway",
+    schema: gatewayCliSchema,
+    busOptional: true,
+    build({ options: { logLevel, logPretty, natsUrl, ...options }, logger, metrics, bus }) {
+      let running: RunningGateway | undefined;
+      return {
+        async start() {
+          running = await startGateway(options, { logger, metrics, bus });
+          return { port: running.port };
+        },
+        stop: async () => running?.stop(),
+      };
+    },
+  });
 }
 
 if (import.meta.main) await main();

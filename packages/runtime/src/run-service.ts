@@ -23,16 +23,17 @@ export interface ServiceUnit {
 /** How often readiness (the database answering) is checked, ms. */
 export const READINESS_INTERVAL_MS = 5_000;
 
-export interface ServiceEnvironment<O> {
+export interface ServiceEnvironment<O, B = EventBus> {
   options: O;
   logger: Logger;
   metrics: MetricsRegistry;
   db: DatabaseHandle | undefined;
-  bus: EventBus;
+  /** The started NATS bus (undefined only for an optional bus without `natsUrl`). */
+  bus: B;
   signal: AbortSignal;
 }
 
-export interface RunServiceSpec<S extends z.ZodObject> {
+export interface RunServiceSpec<S extends z.ZodObject, Optional extends boolean = false> {
   /** Binary name for logs, e.g. `cairn-chain`. */
   binary: string;
   /** Service folder name: config section, env prefix, data directory. */
@@ -42,11 +43,13 @@ export interface RunServiceSpec<S extends z.ZodObject> {
   database?: { migrationsFolder: string; schemaName: string };
   /** Durable consumer / NATS connection name. */
   busName?: string;
-  build(env: ServiceEnvironment<z.output<S>>): Promise<ServiceUnit> | ServiceUnit;
+  /** True: without `natsUrl` the service runs without a bus (the gateway: /ws then refuses subscriptions). Default false: `natsUrl` is required. */
+  busOptional?: Optional;
+  build(env: ServiceEnvironment<z.output<S>, Optional extends true ? EventBus | undefined : EventBus>): Promise<ServiceUnit> | ServiceUnit;
 }
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
-export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
+export async function runService<S extends z.ZodObject, Optional extends boolean = false>(spec: RunServiceSpec<S, Optional>): Promise<void> {
   let options: z.output<S> & Partial<CommonOptions>;
   try {
     options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
@@ -92,11 +95,16 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, readUrl: options.databaseReadUrl, signal: abort.signal });
       stops.push(() => db!.close());
     }
-    if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
-    await bus.start(abort.signal);
-    stops.push(() => bus.close());
-    const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });
+    let bus: EventBus | undefined;
+    if (options.natsUrl) {
+      const started = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
+      await started.start(abort.signal);
+      stops.push(() => started.close());
+      bus = started;
+    } else if (!spec.busOptional) {
+      throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
+    }
+    const unit = await spec.build({ options, logger, metrics, db, bus: bus as EventBus, signal: abort.signal });
     stops.push(() => unit.stop());
     const { port } = await unit.start(abort.signal);
     logger.info({ binary: spec.binary, port }, "service ready");

@@ -5,7 +5,7 @@
  * narrowing of `@cairn/block-store/client`) relative to the chain head (`HistoryChain`, of
  * `@cairn/chain/client`); every block's records and entries, and the applied
  * head, commit in one transaction; `GetAccountHistory` reads them back. The read model can be
- * dropped and rebuilt from the block store (`rebuildAccountHistory`, src/rebuild.ts).
+ * dropped and rebuilt from the block store (`rebuildAccountHistory`; `cairn rebuild account-history`).
  */
 export { createAccountHistoryNode, type AccountHistoryNode, type AccountHistoryNodeDeps } from "./node.ts";
 export { accountHistoryOptionsSchema, type AccountHistoryOptions } from "./options.ts";

@@ -1,21 +1,20 @@
 /**
  * Rebuild: dropping the read model and rebuilding it from the block store gives exactly the rows
- * built live (with fork switches along the way), in place and through the CLI.
+ * built live (with fork switches along the way), in place and into a fresh database over a
+ * BlockStoreService gRPC client (what `cairn rebuild account-history` does).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import { silentLogger } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
-import { openDatabase } from "@cairn/db";
 import { openTestDatabase } from "@cairn/db/testing";
 import { block_store, descriptorSetBytes } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
-import { createGrpcServer } from "@cairn/rpc";
+import { createGrpcClient, createGrpcServer } from "@cairn/rpc";
 import { formatProgress, type ReplayProgress } from "@cairn/core";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
-import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
+import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
+import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
 import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, memoryBlockStoreService, parentOf, startTestNode } from "./testing/index.ts";
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -74,30 +73,20 @@ describe("rebuildAccountHistory", () => {
     expect(formatProgress(reports.at(-1)!)).toMatch(/^30\/30 blocks \(100\.0%\) · [\d,]+ blocks\/s · 0s left$/);
   });
 
-  test("the CLI rebuilds from a block store over gRPC, printing progress lines", async () => {
+  test("a fresh database rebuilt over a BlockStoreService gRPC client equals the live one", async () => {
     const c = await busyChain(await createSourcedChain({ chain: { irreversibleThreshold: 5 } }));
     const server = createGrpcServer({ host: "127.0.0.1", port: 0, descriptorSet: descriptorSetBytes() }, { logger: silentLogger() });
     server.addService(block_store.BlockStoreServiceDefinition, memoryBlockStoreService(c.source));
     const port = await server.start();
     cleanup.push(() => server.stop({ graceMs: 100 }));
-    const dir = mkdtempSync(join(tmpdir(), "cairn-ah-rebuild-"));
-    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const client = createGrpcClient(block_store.BlockStoreServiceDefinition, `127.0.0.1:${port}`);
+    cleanup.push(async () => client.close());
+    const rebuilt = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
+    cleanup.push(() => rebuilt.dispose());
+    const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(rebuilt.db), blockStoreFromClient(client), { batchSize: 4 });
+    expect(result).toMatchObject({ blocks: 30, head: { height: 30n } });
 
-    const proc = Bun.spawn(["bun", join(import.meta.dir, "rebuild.ts"), "--database-url", `pglite://${dir}`, "--block-store-address", `127.0.0.1:${port}`, "--batch-size", "4"], {
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { ...process.env, LOG_LEVEL: "warn", CAIRN_CONFIG: "" },
-    });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0) throw new Error(`rebuild exited with ${code}: ${err}`);
-    const lines = out.trim().split("\n");
-    expect(lines.at(-2)).toMatch(/^rebuild: 30\/30 blocks \(100\.0%\)/);
-    expect(lines.at(-1)).toMatch(/^rebuild: done, 30 blocks, \d+ entries, head 30 in [\d.]+s$/);
-    expect(out).not.toContain("\r");
-
-    // The same rows as a live build (whose LIB the fresh directory does not have).
-    const rebuilt = await openDatabase(`pglite://${dir}`, { logger: silentLogger(), schemaName: SCHEMA_NAME });
-    cleanup.push(() => rebuilt.close());
+    // The same rows as a live build (whose LIB the fresh database does not have).
     const live = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
     cleanup.push(() => live.dispose());
     const bus = createMemoryEventBus();
