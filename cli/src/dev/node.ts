@@ -81,7 +81,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       logger,
       metrics,
       bus,
-      db: chainDb.db,
+      db: chainDb,
       mempool: {
         pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
         checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
@@ -106,7 +106,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       logger,
       metrics,
       bus,
-      db: historyDb.db,
+      db: historyDb,
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });

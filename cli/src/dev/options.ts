@@ -1,6 +1,7 @@
 /** Options of `cairn dev` (flags, `CAIRN_DEV_*` env, the `dev` section of a config file). */
 import { z } from "zod";
 import { logLevelSchema } from "@cairn/config";
+import { IRREVERSIBLE_THRESHOLD } from "@cairn/protocol";
 
 export const devOptionsSchema = z.object({
   /** Seed of the dev genesis: producer key sha256("<seed> producer"), accounts sha256("<seed> <i>"). */
@@ -24,7 +25,7 @@ export const devOptionsSchema = z.object({
   /** First gRPC port: chain, block store, mempool, account history, block producer follow (architecture §1). 0: ephemeral ports. */
   grpcPortBase: z.number().int().min(0).max(65_530).default(50051),
   /** Blocks between head and LIB. */
-  irreversibleThreshold: z.number().int().min(1).default(60),
+  irreversibleThreshold: z.number().int().min(1).default(IRREVERSIBLE_THRESHOLD),
   /** Postgres for every service instead of PGlite (each in its own schema). `DATABASE_URL` sets it. */
   databaseUrl: z.string().optional(),
   /** NATS instead of the in-process bus. `NATS_URL` sets it. */

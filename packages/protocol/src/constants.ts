@@ -1,4 +1,10 @@
-/** Koinos numeric tables: chain error codes, system call ids, KOIN entry points. */
+/** Koinos numeric tables: chain error codes, system call ids, KOIN entry points, the LIB distance. */
+
+/**
+ * Blocks between the chain head and its last irreversible block (Koinos: 60). The chain's LIB and
+ * the mempool's re-read depth after a fork switch both follow it, so they must agree.
+ */
+export const IRREVERSIBLE_THRESHOLD = 60;
 
 /** koinos.chain.error_code (chain/error.proto). ≥ 1 = reversion (tx stays, mana charged); < 0 = failure. */
 export const ChainErrorCode = {

@@ -10,6 +10,7 @@
  *   give the same promise-based object per service; failures come back as the same `CairnError`,
  *   so an error crosses any number of hops unchanged up to the gateway, which turns it into a
  *   Koinos JSON-RPC error with `koinosErrorData`.
+ * - service nodes: `serveGrpc` creates, fills (`bindService`), starts and logs a server in one call.
  * - scripts: `checkHealth` / `waitForHealthy`.
  */
 export type {
@@ -44,6 +45,7 @@ export {
   type ReceivedGrpcError,
 } from "./error-mapping.ts";
 export { createGrpcServer, type GrpcServer, type GrpcServerDeps, type GrpcServerOptions, type StopOptions } from "./server.ts";
+export { bindService, serveGrpc, type ServeGrpcOptions, type Served, type ServiceBinding } from "./serve.ts";
 export { createGrpcClient, type GrpcClientDeps, type GrpcClientOptions } from "./client.ts";
 export { createInProcessClient, type InProcessClientDeps, type InProcessClientOptions } from "./in-process-client.ts";
 export { checkHealth, waitForHealthy, type CheckHealthOptions, type HealthStatus, type WaitForHealthyOptions } from "./health-client.ts";

@@ -12,9 +12,10 @@ import { type EventBus, createNatsEventBus } from "@cairn/bus";
 import { routeGrpcLogs } from "@cairn/rpc";
 import type { z } from "zod";
 
-/** A running service as main.ts sees it. */
+/** A running service as main.ts sees it: the shape every service node has. */
 export interface ServiceUnit {
-  start(signal: AbortSignal): Promise<{ port?: number | null | undefined }>;
+  /** Starts the service; resolves with its bound gRPC (or HTTP) port, undefined when it serves none. */
+  start(signal: AbortSignal): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
   /** Health: called with false while a dependency (the database) is unreachable, true once back. */
   setServing?(serving: boolean): void;

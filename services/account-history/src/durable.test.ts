@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { silentLogger } from "@cairn/core";
 import { type EventBus, createMemoryBroker, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
-import { type CairnDb, openDatabase } from "@cairn/db";
+import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { openTestDatabase, postgresTestUrl, type TestDatabase } from "@cairn/db/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
@@ -86,12 +86,12 @@ async function killAndRestart(make: BusFactory): Promise<void> {
   };
 
   const dbA = await database();
-  const a = await startTestNode({ db: dbA.db, bus: await started(make), blocks: c.source, chain: c.reads, durable: "account_history_a" });
+  const a = await startTestNode({ db: dbA, bus: await started(make), blocks: c.source, chain: c.reads, durable: "account_history_a" });
   cleanup.push(() => a.stop());
   const dbB = await database();
   const deps = switchable(c);
   const busB1 = await started(make);
-  const b1 = await startTestNode({ db: dbB.db, bus: busB1, blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
+  const b1 = await startTestNode({ db: dbB, bus: busB1, blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
 
   await produce(8);
   await a.waitForHead(c.t.chain.head);
@@ -106,7 +106,7 @@ async function killAndRestart(make: BusFactory): Promise<void> {
 
   // B comes back with no block store and no chain: only its durable consumer can bring it up to date.
   deps.down.value = true;
-  const b2 = await startTestNode({ db: dbB.db, bus: await started(make), blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
+  const b2 = await startTestNode({ db: dbB, bus: await started(make), blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
   cleanup.push(() => b2.stop());
   await produce(5);
   await a.waitForHead(c.t.chain.head, 22n);
@@ -130,11 +130,11 @@ async function twoInstances(make: BusFactory, url: string): Promise<void> {
   const publisher = await started(make);
   const feed = new EventFeed(c.t, publisher);
   const db = await database(url);
-  let second: CairnDb = db.db;
+  let second: DatabaseHandle = db;
   if (db.kind === "postgres") {
     const handle = await openDatabase(url, { logger: silentLogger(), schemaName: db.schemaName });
     cleanup.push(() => handle.close());
-    second = handle.db;
+    second = handle;
   }
   const produce = async (from: bigint, to: bigint) => {
     for (let i = from; i <= to; i++) {
@@ -147,7 +147,7 @@ async function twoInstances(make: BusFactory, url: string): Promise<void> {
   await produce(1n, 10n);
   const [busOne, busTwo] = [await started(make), await started(make)];
   const [one, two] = await Promise.all([
-    startTestNode({ db: db.db, bus: busOne, blocks: c.source, chain: c.reads, batchSize: 3 }),
+    startTestNode({ db: db, bus: busOne, blocks: c.source, chain: c.reads, batchSize: 3 }),
     startTestNode({ db: second, bus: busTwo, blocks: c.source, chain: c.reads, batchSize: 3 }),
   ]);
   cleanup.push(() => one.stop(), () => two.stop());

@@ -25,7 +25,7 @@ async function setup(chainOpts: Parameters<typeof createSourcedChain>[0] = {}) {
   const db = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
   const bus = createMemoryEventBus();
   await bus.start();
-  const h = await startTestNode({ db: db.db, bus, blocks: c.source, chain: c.reads });
+  const h = await startTestNode({ db: db, bus, blocks: c.source, chain: c.reads });
   cleanup.push(async () => {
     await h.stop();
     await bus.close();

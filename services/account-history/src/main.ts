@@ -23,9 +23,8 @@ await runService({
       logger,
       metrics,
       bus,
-      db: db!.db,
       // History queries on the read replica when DATABASE_READ_URL is set; indexing on the primary.
-      readDb: db!.readDb,
+      db: db!,
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });

@@ -5,9 +5,9 @@
  */
 import { type Logger, type MetricsRegistry, retryWithBackoff } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
-import type { CairnDb } from "@cairn/db";
+import type { DatabaseHandle } from "@cairn/db";
 import { account_history, descriptorSetBytes } from "@cairn/proto";
-import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler } from "./events.ts";
 import { AccountHistoryIndexer } from "./indexer.ts";
 import { createAccountHistoryMetrics } from "./metrics.ts";
@@ -21,10 +21,10 @@ import type { AccountHistoryStore } from "./store/store.ts";
 export interface AccountHistoryNodeDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  bus: Pick<EventBus, "subscribe">;
-  db: CairnDb;
-  /** Where `get_account_history` queries go: a streaming replica of `db` (`DatabaseHandle.readDb`). Default `db`. */
-  readDb?: CairnDb;
+  /** Started bus; the node subscribes on start and unsubscribes on stop. */
+  bus: EventBus;
+  /** The database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`); `get_account_history` queries go to its `readDb` (a streaming replica when DATABASE_READ_URL is set). */
+  db: DatabaseHandle;
   /** Blocks and receipts by height (the block store). */
   blocks: HistoryBlocks;
   /** The chain head and LIB. */
@@ -51,7 +51,7 @@ export interface AccountHistoryNode {
 export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: AccountHistoryNodeDeps): AccountHistoryNode {
   const log = deps.logger.child({ module: "account-history" });
   const metrics = createAccountHistoryMetrics(deps.metrics);
-  const store = new DrizzleAccountHistoryStore(deps.db, { readDb: deps.readDb });
+  const store = new DrizzleAccountHistoryStore(deps.db.db, { readDb: deps.db.readDb });
   const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
   const service = createAccountHistoryService(store);
   const stopping = new AbortController();
@@ -80,17 +80,24 @@ export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: Acco
         const abort = signal ? AbortSignal.any([signal, stopping.signal]) : stopping.signal;
         retrying = retryWithBackoff(() => indexer.catchUp(), { what: "catch-up with the chain head", signal: abort, logger: log }).catch(() => undefined);
       }
-      server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
-      server.addService(account_history.AccountHistoryServiceDefinition, service);
-      const port = await server.start();
-      log.info({ port }, "account history listening");
-      return { port };
+      const served = await serveGrpc(
+        {
+          host: opts.grpcHost,
+          port: opts.grpcPort,
+          descriptorSet: descriptorSetBytes(),
+          services: [bindService(account_history.AccountHistoryServiceDefinition, service)],
+          message: "account history listening",
+        },
+        { logger: log, metrics: deps.metrics },
+      );
+      server = served.server;
+      return { port: served.port };
     },
     async stop() {
       stopping.abort(new Error("stopping"));
       await sub?.close();
       await retrying;
-      await server?.stop({ graceMs: 5000 });
+      await server?.stop();
     },
   };
 }

@@ -52,7 +52,7 @@ describe("rebuildAccountHistory", () => {
     const bus = createMemoryEventBus();
     await bus.start();
     cleanup.push(() => bus.close());
-    const h = await startTestNode({ db: db.db, bus, blocks: c.source, chain: c.reads });
+    const h = await startTestNode({ db: db, bus, blocks: c.source, chain: c.reads });
     // Live: each block's events are published as the chain applies it.
     const feed = new EventFeed(c.t, bus);
     await busyChain(c, () => feed.flush());
@@ -92,7 +92,7 @@ describe("rebuildAccountHistory", () => {
     const bus = createMemoryEventBus();
     await bus.start();
     cleanup.push(() => bus.close());
-    const h = await startTestNode({ db: live.db, bus, blocks: c.source, chain: c.reads });
+    const h = await startTestNode({ db: live, bus, blocks: c.source, chain: c.reads });
     cleanup.push(() => h.stop());
     await new EventFeed(c.t, bus).flush();
     await h.waitForHead(c.t.chain.head);

@@ -46,7 +46,7 @@ describe("start-up", () => {
     const c = await createSourcedChain({ chain: { irreversibleThreshold: 3 } });
     await produce(c, 1n, 12n);
     const db = await database();
-    const h = await startTestNode({ db: db.db, bus: await bus(), blocks: c.source, chain: c.reads, batchSize: 5 });
+    const h = await startTestNode({ db: db, bus: await bus(), blocks: c.source, chain: c.reads, batchSize: 5 });
     cleanup.push(() => h.stop());
     const p = await h.node.store.progress();
     expect(p.head.height).toBe(12n);
@@ -60,7 +60,7 @@ describe("start-up", () => {
     await produce(c, 1n, 4n);
     c.source.failWith = new Error("block store down");
     const db = await database();
-    const h = await startTestNode({ db: db.db, bus: await bus(), blocks: c.source, chain: c.reads });
+    const h = await startTestNode({ db: db, bus: await bus(), blocks: c.source, chain: c.reads });
     cleanup.push(() => h.stop());
     expect((await h.client.getAccountHistory({ address: c.t.dev.producerAddress, limit: 10n, ascending: true, irreversible: false })).values).toEqual([]);
     c.source.failWith = undefined;

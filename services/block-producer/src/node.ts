@@ -5,7 +5,7 @@
 import { type Logger, type MetricsRegistry, prom } from "@cairn/core";
 import { block_producer, descriptorSetBytes } from "@cairn/proto";
 import { privateKeyFromSeed, privateKeyFromWif } from "@cairn/protocol";
-import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { type EventBus, Subjects, type Subscription } from "@cairn/bus";
 import type { BlockProducerServiceOptions } from "./options.ts";
 import { BlockProducer, type ProducerChain, type ProducerMempool } from "./producer.ts";
@@ -14,7 +14,8 @@ import { type BlockProducerServiceImpl, createBlockProducerService } from "./ser
 export interface BlockProducerNodeDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  bus: Pick<EventBus, "publish" | "subscribe">;
+  /** Started bus: the instant-mode trigger subscribes; failed transactions are published. */
+  bus: EventBus;
   chain: ProducerChain;
   mempool: ProducerMempool;
 }
@@ -64,16 +65,24 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
     async start() {
       sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
       await producer.start();
-      server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
-      server.addService(block_producer.BlockProducerServiceDefinition, service);
-      const port = await server.start();
-      log.info({ port, mode: producer.mode }, "block producer admin listening");
-      return { port };
+      const served = await serveGrpc(
+        {
+          host: opts.grpcHost,
+          port: opts.grpcPort,
+          descriptorSet: descriptorSetBytes(),
+          services: [bindService(block_producer.BlockProducerServiceDefinition, service)],
+          message: "block producer admin listening",
+          fields: { mode: producer.mode },
+        },
+        { logger: log, metrics: deps.metrics },
+      );
+      server = served.server;
+      return { port: served.port };
     },
     async stop() {
       await sub?.close();
       await producer.stop();
-      await server?.stop({ graceMs: 5000 });
+      await server?.stop();
     },
   };
 }

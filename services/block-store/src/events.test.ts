@@ -115,7 +115,7 @@ describe("koinos.block.accept consumer", () => {
 
   test("with grpcPort null the node only consumes", async () => {
     const t = await start({ grpcPort: null });
-    expect(t.port).toBeNull();
+    expect(t.port).toBeUndefined();
     const b = makeBlock(undefined, [], 41n);
     await t.publishAccepted(b);
     await waitUntil(async () => (await t.node.store.getTopology(b.id)) !== undefined);

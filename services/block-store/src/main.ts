@@ -20,10 +20,7 @@ await runService({
     const node = createBlockStoreNode(options, { logger, metrics, bus, db });
     return {
       setServing: (serving: boolean) => node.setServing(serving),
-      async start() {
-        const { port } = await node.start();
-        return { port: port ?? undefined };
-      },
+      start: () => node.start(),
       stop: () => node.stop(),
     };
   },

@@ -4,11 +4,11 @@
  * `koinos.block.accept` consumer and the metrics. `main.ts` (standalone) and the one-process dev
  * node both compose it. Construction has no side effects; `start` subscribes and listens.
  */
-import type { Logger, prom } from "@cairn/core";
+import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
 import { block_store, descriptorSetBytes, transaction_store } from "@cairn/proto";
-import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { subscribeBlockAccept } from "./events.ts";
 import { createBlockStoreMetrics } from "./metrics.ts";
 import type { BlockStoreOptions } from "./options.ts";
@@ -21,7 +21,7 @@ import { createBlockWriter } from "./writer.ts";
 export interface BlockStoreNodeDeps {
   logger: Logger;
   /** Registry for the block store's and the gRPC server's metrics. */
-  metrics: prom.Registry;
+  metrics: MetricsRegistry;
   /** A started bus; the node subscribes to `koinos.block.accept` on it. */
   bus: EventBus;
   /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`; lookups use its `readDb`. */
@@ -34,9 +34,9 @@ export interface BlockStoreNode {
   setServing(serving: boolean): void;
   /**
    * Subscribes to `koinos.block.accept` (durable consumer `block_store`) and starts the gRPC
-   * server; resolves with its bound port, or null when `grpcPort` is null (in-process use only).
+   * server; resolves with its bound port, or undefined when `grpcPort` is null (in-process use only).
    */
-  start(): Promise<{ port: number | null }>;
+  start(): Promise<{ port: number | undefined }>;
   /** Stops the gRPC server (draining calls), then the subscription (finishing the message in hand). */
   stop(): Promise<void>;
   /** BlockStoreService implementation (for in-process clients; `addBlock` is the chain's sink). */
@@ -68,19 +68,21 @@ export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost"
     store,
     async start() {
       subscription = await subscribeBlockAccept({ bus: deps.bus, store, writer, metrics, logger });
-      if (options.grpcPort === null || options.grpcPort === undefined) {
-        logger.info({}, "block store consuming events (no gRPC server)");
-        return { port: null };
-      }
-      server = createGrpcServer({ host: options.grpcHost, port: options.grpcPort, descriptorSet: descriptorSetBytes() }, { logger, metrics: deps.metrics });
-      server.addService(block_store.BlockStoreServiceDefinition, blockStore);
-      server.addService(transaction_store.TransactionStoreServiceDefinition, transactionStore);
       try {
-        const port = await server.start();
-        logger.info({ port }, "block store listening");
-        return { port };
+        const served = await serveGrpc(
+          {
+            host: options.grpcHost,
+            port: options.grpcPort,
+            descriptorSet: descriptorSetBytes(),
+            services: [bindService(block_store.BlockStoreServiceDefinition, blockStore), bindService(transaction_store.TransactionStoreServiceDefinition, transactionStore)],
+            message: "block store listening",
+          },
+          { logger, metrics: deps.metrics },
+        );
+        server = served.server;
+        if (!server) logger.info({}, "block store consuming events (no gRPC server)");
+        return { port: served.port };
       } catch (err) {
-        server = undefined;
         await subscription.close();
         subscription = undefined;
         throw err;

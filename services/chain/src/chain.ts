@@ -10,6 +10,7 @@ import type { BlockSink } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
 import {
+  IRREVERSIBLE_THRESHOLD,
   METADATA_KEYS,
   ZERO_ID,
   addressToBase58,
@@ -52,7 +53,7 @@ export interface ChainOptions {
 }
 
 export const defaultChainOptions: ChainOptions = {
-  irreversibleThreshold: 60,
+  irreversibleThreshold: IRREVERSIBLE_THRESHOLD,
   forkChoice: "fifo",
   readComputeLimit: 10_000_000n,
   signatureCacheSize: 200_000,

@@ -21,7 +21,7 @@ await runService({
       logger,
       metrics,
       bus,
-      db: db!.db,
+      db: db!,
       mempool: mempoolClient && mempoolChecksFromClient(mempoolClient),
       blockStore: blockStoreClient && blockStoreFromClient(blockStoreClient),
     });

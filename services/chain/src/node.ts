@@ -6,14 +6,15 @@
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import { chain as chainPb, contract_meta_store, descriptorSetBytes, type protocol } from "@cairn/proto";
 import { addressFromBase58 } from "@cairn/protocol";
-import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
-import type { CairnDb } from "@cairn/db";
+import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
+import type { EventBus } from "@cairn/bus";
+import type { DatabaseHandle } from "@cairn/db";
 import type { BlockSink, BlockSource } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
 import { createKoinContract } from "./contracts/koin.ts";
 import { ContractRuntime } from "./contracts/runtime.ts";
-import { createChainEvents, type EventPublisher } from "./events.ts";
+import { createChainEvents } from "./events.ts";
 import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
@@ -24,8 +25,10 @@ import { DrizzleChainStore } from "./store/drizzle-store.ts";
 export interface ChainNodeDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  bus: EventPublisher;
-  db: CairnDb;
+  /** Started bus; the chain publishes its events on it. */
+  bus: EventBus;
+  /** The chain's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
+  db: DatabaseHandle;
   /** Mempool checks for submit_transaction (absent: none). */
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
@@ -67,7 +70,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
   };
   const chain = new Chain(
     { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
-    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
+    { store: new DrizzleChainStore(deps.db.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
   );
   const service = createChainService(chain);
   const instrumented: typeof service = {
@@ -112,15 +115,22 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       }
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
-      server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
-      server.addService(chainPb.ChainServiceDefinition, instrumented);
-      server.addService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore);
-      const port = await server.start();
-      log.info({ port, chain: chain.describe() }, "chain service listening");
-      return { port };
+      const served = await serveGrpc(
+        {
+          host: opts.grpcHost,
+          port: opts.grpcPort,
+          descriptorSet: descriptorSetBytes(),
+          services: [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore)],
+          message: "chain service listening",
+          fields: { chain: chain.describe() },
+        },
+        { logger: log, metrics: deps.metrics },
+      );
+      server = served.server;
+      return { port: served.port };
     },
     async stop() {
-      await server?.stop({ graceMs: 5000 });
+      await server?.stop();
     },
   };
 }

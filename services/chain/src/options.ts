@@ -1,10 +1,11 @@
 /** Chain service options (defaults → config file → env → flags, validated by this schema). */
 import { commonOptions } from "@cairn/config";
+import { IRREVERSIBLE_THRESHOLD } from "@cairn/protocol";
 import { z } from "zod";
 
 export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50051, metricsPort: 9451 }).extend({
   /** Blocks between head and LIB. Default 60, as Koinos. */
-  irreversibleThreshold: z.number().int().min(1).default(60),
+  irreversibleThreshold: z.number().int().min(1).default(IRREVERSIBLE_THRESHOLD),
   /** Fork choice: `fifo` (longest chain, first seen wins ties) or `block-time` (ties → earlier block). */
   forkChoice: z.enum(["fifo", "block-time"]).default("fifo"),
   /** Compute cap for read_contract, ticks. Default 10,000,000. */

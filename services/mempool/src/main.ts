@@ -31,10 +31,7 @@ await runService({
     });
     return {
       setServing: (serving: boolean) => node.setServing(serving),
-      async start() {
-        const { port } = await node.start();
-        return { port: port ?? undefined };
-      },
+      start: () => node.start(),
       async stop() {
         await node.stop();
         chainClient.close();

@@ -8,7 +8,7 @@
  */
 import { type Logger, Mutex, bytesEqual, retryWithBackoff, toHex } from "@cairn/core";
 import type { broadcast, protocol } from "@cairn/proto";
-import { ZERO_ID } from "@cairn/protocol";
+import { IRREVERSIBLE_THRESHOLD, ZERO_ID } from "@cairn/protocol";
 import { scanBranch } from "./branch-scan.ts";
 import { Inclusions } from "./inclusions.ts";
 import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
@@ -38,7 +38,7 @@ export const defaultMempoolConfig: MempoolConfig = {
   expirationMs: 120_000,
   maxPendingTransactions: 10_000,
   maxPendingPerAccount: 1_000,
-  irreversibleThreshold: 60,
+  irreversibleThreshold: IRREVERSIBLE_THRESHOLD,
   flushDelayMs: 5,
 };
 

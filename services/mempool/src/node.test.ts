@@ -64,7 +64,7 @@ describe("mempool node", () => {
     const db = await emptySharedDb();
     let clock = 5_000_000;
     const t = await startTestNode({ db, options: { grpcPort: null, expirationMs: 100 }, now: () => clock });
-    expect(t.port).toBeNull();
+    expect(t.port).toBeUndefined();
     await t.publishTx(makeTx(4, 1n));
     await eventually(() => t.node.controller.pool.size === 1);
     clock += 101;

@@ -4,11 +4,11 @@
  * standalone binary (main.ts) and by the one-process dev node; it owns none of its deps (bus,
  * database and clients are opened and closed by the caller).
  */
-import { type Logger, type prom } from "@cairn/core";
+import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
-import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
+import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import type { MempoolChecks } from "./client.ts";
 import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
@@ -23,7 +23,7 @@ import type { MempoolStore } from "./store/store.ts";
 export interface MempoolNodeDeps {
   logger: Logger;
   /** Registry for the mempool's and its gRPC server's metrics. */
-  metrics: prom.Registry;
+  metrics: MetricsRegistry;
   /** Started bus; the node subscribes on start and unsubscribes on stop. */
   bus: EventBus;
   /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
@@ -41,9 +41,9 @@ export interface MempoolNode {
   /**
    * Loads the pending set, catches up with the chain head (retrying while chain or block store
    * are unreachable), subscribes to the bus, starts the gRPC server and the expiry sweep.
-   * Resolves with the bound gRPC port, or null when `grpcPort` is null.
+   * Resolves with the bound gRPC port, or undefined when `grpcPort` is null.
    */
-  start(): Promise<{ port: number | null }>;
+  start(): Promise<{ port: number | undefined }>;
   /** Stops the sweep, the subscription and the server, then commits what is buffered. Idempotent. */
   stop(): Promise<void>;
   /** The MempoolService implementation (for an in-process client). */
@@ -99,12 +99,18 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
       const caughtUp = controller.catchUp(abort.signal);
       subscription = await deps.bus.subscribe(MEMPOOL_SUBJECTS, createEventHandler(controller, log), { durable: MEMPOOL_DURABLE });
       await caughtUp;
-      let port: number | null = null;
-      if (options.grpcPort !== null) {
-        server = createGrpcServer({ host: options.grpcHost, port: options.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: deps.logger, metrics: deps.metrics });
-        server.addService(mempoolPb.MempoolServiceDefinition, service);
-        port = await server.start();
-      }
+      const served = await serveGrpc(
+        {
+          host: options.grpcHost,
+          port: options.grpcPort,
+          descriptorSet: descriptorSetBytes(),
+          services: [bindService(mempoolPb.MempoolServiceDefinition, service)],
+          message: "mempool listening",
+        },
+        { logger: log, metrics: deps.metrics },
+      );
+      server = served.server;
+      const port = served.port;
       sweeper = setInterval(() => {
         controller.sweepExpired().catch((err) => log.error({ err: String(err) }, "expiry sweep failed"));
       }, sweepIntervalMs(options.expirationMs));
@@ -117,7 +123,7 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
         abort.abort(new Error("mempool stopping"));
         if (sweeper) clearInterval(sweeper);
         await subscription?.close();
-        await server?.stop({ graceMs: 1_000 });
+        await server?.stop();
         await controller.close();
         log.info({ pending: controller.pool.size }, "mempool stopped");
       })();

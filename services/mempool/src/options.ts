@@ -4,6 +4,7 @@
  * mempool's own. Validated once at start; each field documents its default and why.
  */
 import { commonOptions, portSchema } from "@cairn/config";
+import { IRREVERSIBLE_THRESHOLD } from "@cairn/protocol";
 import { z } from "zod";
 
 /** Pending-set limits (config section `limits`). */
@@ -40,7 +41,7 @@ export const mempoolOptionsSchema = commonOptions({ service: "mempool", grpcPort
    * Blocks between the chain head and its LIB. Default 60 (Koinos; keep equal to the chain's): no
    * fork switch reaches deeper, so after one this many blocks below the last applied head are re-read.
    */
-  irreversibleThreshold: z.number().int().positive().default(60),
+  irreversibleThreshold: z.number().int().min(1).default(IRREVERSIBLE_THRESHOLD),
 });
 
 /** Options of the mempool service (see {@link mempoolOptionsSchema} for each field). */

@@ -1,7 +1,7 @@
 /** A real account history node on an ephemeral port, with a gRPC client, for service tests. */
 import { type MetricsRegistry, bytesEqual, createMetricsRegistry, silentLogger } from "@cairn/core";
 import type { EventBus } from "@cairn/bus";
-import type { CairnDb } from "@cairn/db";
+import type { DatabaseHandle } from "@cairn/db";
 import { account_history } from "@cairn/proto";
 import { type ServiceClient, createGrpcClient } from "@cairn/rpc";
 import type { BlockRef } from "@cairn/protocol";
@@ -12,8 +12,8 @@ import { waitUntil } from "./wait.ts";
 
 /** What `startTestNode` needs. */
 export interface TestNodeDeps {
-  db: CairnDb;
-  bus: Pick<EventBus, "subscribe">;
+  db: DatabaseHandle;
+  bus: EventBus;
   blocks: HistoryBlocks;
   chain: HistoryChain;
   durable?: string;

@@ -14,8 +14,8 @@ import { makeReceipt } from "./fixtures.ts";
 /** Everything a service test touches. */
 export interface TestNode {
   node: BlockStoreNode;
-  /** Bound gRPC port (null when started without a server). */
-  port: number | null;
+  /** Bound gRPC port (undefined when started without a server). */
+  port: number | undefined;
   bus: EventBus;
   broker: MemoryBroker;
   db: TestDatabase;

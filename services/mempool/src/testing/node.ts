@@ -12,7 +12,7 @@ export interface TestNode {
   node: MempoolNode;
   bus: EventBus;
   chain: FakeChain;
-  port: number | null;
+  port: number | undefined;
   /** `koinos.mempool.accept` payloads seen on the bus. */
   published: broadcast.MempoolAccepted[];
   publishTx(tx: protocol.Transaction, o?: UseOptions): Promise<unknown>;
