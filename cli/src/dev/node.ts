@@ -48,7 +48,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
   };
   try {
     const metrics = createMetricsRegistry("cairn-dev");
-    const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger }) : createMemoryEventBus({}, { logger });
+    const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger, metrics }) : createMemoryEventBus({}, { logger });
     await bus.start();
     stops.push(() => bus.close());
 

@@ -52,7 +52,8 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
   const genesis: protocol.GenesisData = opts.genesisFile ? loadGenesisFile(opts.genesisFile) : dev!.genesis;
   const runtime = new ContractRuntime();
   runtime.register(koinId, createKoinContract());
-  const metrics = createChainMetrics(deps.metrics);
+  let loaded = false;
+  const metrics = createChainMetrics(deps.metrics, () => (loaded ? chain.head.timestamp : undefined));
   const published = createChainEvents(deps.bus, log);
   const events: ChainEvents = {
     blockApplied(e) {
@@ -112,6 +113,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       }
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
+      loaded = true;
       server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
       server.addService(chainPb.ChainServiceDefinition, instrumented);
       server.addService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore);
