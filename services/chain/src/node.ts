@@ -8,14 +8,16 @@ import { chain as chainPb, contract_meta_store, descriptorSetBytes, type protoco
 import { addressFromBase58 } from "@cairn/protocol";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
 import type { CairnDb } from "@cairn/db";
-import { type BlockSink, Chain, type ChainEvents, type MempoolChecks, defaultChainOptions } from "./chain.ts";
+import type { BlockSink, BlockSource } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
 import { createKoinContract } from "./contracts/koin.ts";
 import { ContractRuntime } from "./contracts/runtime.ts";
 import { createChainEvents, type EventPublisher } from "./events.ts";
 import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
-import { type BlockStoreReads, reindex } from "./reindex.ts";
+import { reindex } from "./reindex.ts";
 import { createChainService, createContractMetaStoreService } from "./service.ts";
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
 
@@ -27,7 +29,7 @@ export interface ChainNodeDeps {
   /** Mempool checks for submit_transaction (absent: none). */
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
-  blockStore?: BlockSink & BlockStoreReads;
+  blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
 }
 
 export interface ChainNode {
