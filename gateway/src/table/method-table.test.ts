@@ -6,7 +6,7 @@ import { accessChecker } from "./access.ts";
 import { buildMethodTable } from "./method-table.ts";
 
 const codec = defaultJsonCodec();
-const rules = { allow: [], deny: ["block_store.add_block", "block_producer."] };
+const rules = { allow: [], deny: ["block_store.add_block", "block_producer.", "dev."] };
 
 describe("buildMethodTable", () => {
   const table = buildMethodTable(codec, createFakeNode(0).clients, rules);
