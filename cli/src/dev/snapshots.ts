@@ -37,7 +37,7 @@ export interface DatabaseSnapshots {
   wipe(): Promise<void>;
   /** Drops a snapshot's schema. */
   drop(snapshot: DatabaseSnapshot): Promise<void>;
-  /** Drops every snapshot schema in the database (left by an earlier run: snapshots do not outlive the node). */
+  /** Drops every schema named with the prefix (left by an earlier run: snapshots do not outlive the node). */
   dropAll(): Promise<void>;
 }
 
@@ -45,7 +45,11 @@ export interface DatabaseSnapshots {
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-export function createDatabaseSnapshots(db: CairnDb, schemas: readonly string[]): DatabaseSnapshots {
+/**
+ * Snapshots of `schemas`, run through `db` (any handle on the database: every name is qualified).
+ * `prefix` names the snapshot schemas (default {@link SNAPSHOT_SCHEMA_PREFIX}; tests pick their own).
+ */
+export function createDatabaseSnapshots(db: CairnDb, schemas: readonly string[], prefix = SNAPSHOT_SCHEMA_PREFIX): DatabaseSnapshots {
   const inSchemas = `(${schemas.map(literal).join(", ")})`;
 
   async function tablesOf(tx: CairnDb): Promise<{ schema: string; table: string }[]> {
@@ -68,7 +72,7 @@ export function createDatabaseSnapshots(db: CairnDb, schemas: readonly string[])
 
   return {
     async take(id) {
-      const schema = `${SNAPSHOT_SCHEMA_PREFIX}${id}`;
+      const schema = `${prefix}${id}`;
       return db.transaction(async (tx) => {
         await tx.execute("set transaction isolation level repeatable read");
         const tables = await tablesOf(tx);
@@ -101,7 +105,7 @@ export function createDatabaseSnapshots(db: CairnDb, schemas: readonly string[])
       await db.execute(`drop schema if exists ${q(snapshot.schema)} cascade`);
     },
     async dropAll() {
-      const rows = await executeRows<{ schema_name: string }>(db, `select schema_name from information_schema.schemata where starts_with(schema_name, ${literal(SNAPSHOT_SCHEMA_PREFIX)})`);
+      const rows = await executeRows<{ schema_name: string }>(db, `select schema_name from information_schema.schemata where starts_with(schema_name, ${literal(prefix)})`);
       for (const r of rows) await db.execute(`drop schema if exists ${q(r.schema_name)} cascade`);
     },
   };
