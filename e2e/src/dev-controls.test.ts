@@ -40,7 +40,7 @@ async function observe() {
     head: top,
     headInfo: await provider.getHeadInfo(),
     balances: [await balanceOf(alice.getAddress()), await balanceOf(bob.getAddress())],
-    nonces: [await provider.getNonce(alice.getAddress()), await provider.getNonce(bob.getAddress())],
+    nonces: [Number(await provider.getNonce(alice.getAddress())), Number(await provider.getNonce(bob.getAddress()))],
     rc: await provider.getAccountRc(alice.getAddress()),
     supply: await supply(),
     highest: await call("block_store.get_highest_block", {}),
