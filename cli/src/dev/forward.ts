@@ -9,24 +9,26 @@ import type { AnyServiceDefinition, ServiceImplementation } from "@cairn/rpc";
 
 /** A gate calls wait at while the services are being replaced. */
 export interface SwapGate {
-  /** Resolves when no swap is in progress. */
-  ready(): Promise<void>;
+  /** While a swap is in progress, a promise of its end; otherwise undefined (no await on the hot path). */
+  busy(): Promise<void> | undefined;
   /** Runs `fn` with the gate closed. */
   closed<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function createSwapGate(): SwapGate {
-  let current: Promise<void> = Promise.resolve();
+  let current: Promise<void> | undefined;
   return {
-    ready: () => current,
+    busy: () => current,
     async closed(fn) {
       let open!: () => void;
       const previous = current;
-      current = new Promise<void>((resolve) => (open = resolve));
+      const mine = new Promise<void>((resolve) => (open = resolve));
+      current = mine;
       await previous;
       try {
         return await fn();
       } finally {
+        if (current === mine) current = undefined;
         open();
       }
     },
@@ -41,7 +43,7 @@ export function forwardingImplementation<TDef extends AnyServiceDefinition>(defi
   const impl: Record<string, unknown> = {};
   for (const key of Object.keys(definition.methods)) {
     impl[key] = async (request: unknown, context: unknown) => {
-      await gate.ready();
+      for (let busy = gate.busy(); busy !== undefined; busy = gate.busy()) await busy;
       const target = current() as Record<string, (req: unknown, ctx: unknown) => unknown>;
       const fn = target[key];
       if (typeof fn !== "function") throw new Error(`${definition.fullName} has no method ${key}`);
