@@ -122,9 +122,10 @@ async function main(): Promise<void> {
   const { logLevel, logPretty, natsUrl, ...options } = config;
   const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
   try {
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger });
+    const metrics = createMetricsRegistry("gateway");
+    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger, metrics });
     await bus?.start();
-    const running = await startGateway(options, { logger, bus });
+    const running = await startGateway(options, { logger, bus, metrics });
     const shutdown = (signal: string) => {
       logger.info({ signal }, "signal received");
       void running

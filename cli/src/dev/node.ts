@@ -56,7 +56,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
     const metrics = createMetricsRegistry("cairn-dev");
     // NATS: one bus for the node's life. In-process: a fresh bus for each set of services, so a
     // revert leaves no event of the abandoned blocks behind.
-    const nats: EventBus | undefined = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger }) : undefined;
+    const nats: EventBus | undefined = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger, metrics }) : undefined;
     if (nats) {
       await nats.start();
       stops.push(() => nats.close());

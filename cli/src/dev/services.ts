@@ -11,8 +11,11 @@ import type { DatabaseHandle } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
 import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
+import { chainReadsFromClient } from "@cairn/chain/client";
 import * as blockStoreSvc from "@cairn/block-store";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
 import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
 import type { DevOptions } from "./options.ts";
@@ -73,7 +76,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     const blockStore = blockStoreSvc.createBlockStoreNode({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: dbs.blockStore });
     const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
 
-    let mempoolChecks: chainSvc.MempoolChecks | undefined;
+    let mempoolChecks: MempoolChecks | undefined;
     const chainOptions = chainSvc.chainOptionsSchema.parse({
       grpcHost: opts.host,
       grpcPort: devPort(opts, 0),
@@ -91,7 +94,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
         pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
         checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
       },
-      blockStore: chainSvc.blockStoreFromClient(blockStoreClient),
+      blockStore: blockStoreFromClient(blockStoreClient),
       now: deps.now,
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
@@ -101,8 +104,8 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       metrics,
       bus,
       db: dbs.mempool,
-      chain: mempoolSvc.chainReadsFromClient(chainClient),
-      blocks: mempoolSvc.blockSourceFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
+      blocks: blockStoreFromClient(blockStoreClient),
       now: () => Number(deps.now()),
     });
     mempoolChecks = mempool.checks;
@@ -113,8 +116,8 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       metrics,
       bus,
       db: dbs.accountHistory.db,
-      blocks: historySvc.blockSourceFromClient(blockStoreClient),
-      chain: historySvc.chainReadsFromClient(chainClient),
+      blocks: blockStoreFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
     });
 
     const producer = createBlockProducerNode(blockProducerOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 4), mode: deps.mode, intervalMs: deps.intervalMs, devSeed: opts.seed }), {
