@@ -2,7 +2,7 @@
  * The dev controls (`dev.*`) of the one-process node, driven through koilib 9.1.1's
  * `provider.call`: snapshot → transfers → revert gives back balances, nonces, head, block store,
  * mempool and account history exactly; unknown snapshot ids fail; time moved forward regenerates
- * mana as the KOIN rules say; set_balance mints and burns through a block seen by balance,
+ * mana as the KOIN rules say, and past the mempool's expiration drops pending transactions; set_balance mints and burns through a block seen by balance,
  * supply, block store and history; mine_blocks; production modes; reset to genesis.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -211,6 +211,16 @@ describe("dev.* through koilib (one-process node)", () => {
     // Time only moves forward.
     await expect(call("dev.set_next_block_time", { timestamp: String(t1) })).rejects.toThrow("is not after the head block's");
   }, 120_000);
+
+  test("time moved past the mempool's expiration drops a pending transaction", async () => {
+    const nonce = Number(await provider.getNonce(alice.getAddress()));
+    const { transaction } = await koin.functions.transfer!({ from: alice.getAddress(), to: bob.getAddress(), value: "2" });
+    expect(await pending()).toContain(transaction!.id!);
+    await call("dev.increase_time", { ms: "130000" }); // past the mempool's 120 s
+    await eventually(async () => ((await pending()).includes(transaction!.id!) ? undefined : true), 30_000, "the expiry sweep");
+    await mine(1);
+    expect(Number(await provider.getNonce(alice.getAddress()))).toBe(nonce);
+  }, 60_000);
 
   test("reset goes back to genesis: block 1, genesis balances, no nonces, no history, no snapshots", async () => {
     await call("dev.snapshot");
