@@ -124,9 +124,10 @@ async function main(): Promise<void> {
   const { logLevel, logPretty, natsUrl, natsStreamReplicas, ...options } = config;
   const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
   try {
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas }, { logger });
+    const metrics = createMetricsRegistry("gateway");
+    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas }, { logger, metrics });
     await bus?.start();
-    const running = await startGateway(options, { logger, bus });
+    const running = await startGateway(options, { logger, bus, metrics });
     const shutdown = (signal: string) => {
       logger.info({ signal }, "signal received");
       void running

@@ -64,6 +64,8 @@ export interface ClusterService {
 
 export interface Cluster {
   gatewayUrls: string[];
+  /** Each gRPC service's Prometheus endpoint by service name (`http://127.0.0.1:PORT/metrics`). */
+  metricsUrls: Record<string, string>;
   databaseUrl: string;
   services: Map<string, ClusterService>;
   stop(): Promise<void>;
@@ -167,14 +169,21 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   const addr = (i: number) => `127.0.0.1:${o.grpcPortBase + i}`;
   const grpc = (i: number) => ["--grpc-host", "127.0.0.1", "--grpc-port", String(o.grpcPortBase + i), "--metrics-port", String(o.metricsPortBase + i)];
   const gatewayUrls: string[] = [];
+  const metricsUrls: Record<string, string> = {};
+  const metricsAt = (name: string, i: number) => (metricsUrls[name] = `http://127.0.0.1:${o.metricsPortBase + i}/metrics`);
   const readEnv = o.databaseReadUrl ? { DATABASE_READ_URL: o.databaseReadUrl } : undefined;
   try {
+    metricsAt("block-store", 1);
+    metricsAt("chain", 0);
+    metricsAt("mempool", 2);
+    metricsAt("block-producer", 4);
     await add({ name: "block-store", entry: "services/block-store/src/main.ts", args: grpc(1), healthy: grpcHealthy(addr(1)), address: addr(1), env: readEnv });
     await add({ name: "chain", entry: "services/chain/src/main.ts", args: [...grpc(0), "--dev-seed", o.seed, "--block-store-address", addr(1), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(0)), address: addr(0) });
     await add({ name: "mempool", entry: "services/mempool/src/main.ts", args: [...grpc(2), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(2)), address: addr(2) });
     for (let i = 0; i < o.accountHistories; i++) {
       const name = o.accountHistories === 1 ? "account-history" : `account-history-${i + 1}`;
       const slot = 3 + i * 10;
+      metricsAt(name, slot);
       await add({ name, entry: "services/account-history/src/main.ts", args: [...grpc(slot), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(slot)), address: addr(slot), env: readEnv });
     }
     await add({ name: "block-producer", entry: "services/block-producer/src/main.ts", args: [...grpc(4), "--dev-seed", o.seed, "--mode", o.mode, "--chain-address", addr(0), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(4)), address: addr(4) });
@@ -200,5 +209,5 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
     throw e;
   }
   o.say(`ready: JSON-RPC ${gatewayUrls.join(", ")}; logs in ${o.logs}`);
-  return { gatewayUrls, databaseUrl, services, stop };
+  return { gatewayUrls, metricsUrls, databaseUrl, services, stop };
 }

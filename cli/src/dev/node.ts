@@ -12,8 +12,11 @@ import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
+import { chainReadsFromClient } from "@cairn/chain/client";
 import * as blockStoreSvc from "@cairn/block-store";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
 import { blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
 import { startGateway } from "@cairn/gateway";
@@ -45,7 +48,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
   };
   try {
     const metrics = createMetricsRegistry("cairn-dev");
-    const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger }) : createMemoryEventBus({}, { logger });
+    const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger, metrics }) : createMemoryEventBus({}, { logger });
     await bus.start();
     stops.push(() => bus.close());
 
@@ -65,7 +68,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
     const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
     const txStoreClient = createInProcessClient(transaction_store.TransactionStoreServiceDefinition, blockStore.transactionStore);
 
-    let mempoolChecks: chainSvc.MempoolChecks | undefined;
+    let mempoolChecks: MempoolChecks | undefined;
     const chainOptions = chainSvc.chainOptionsSchema.parse({
       grpcHost: opts.host,
       grpcPort: port(0),
@@ -83,7 +86,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
         pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
         checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
       },
-      blockStore: chainSvc.blockStoreFromClient(blockStoreClient),
+      blockStore: blockStoreFromClient(blockStoreClient),
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
     const metaClient = createInProcessClient(contract_meta_store.ContractMetaStoreServiceDefinition, chain.services.contractMetaStore);
@@ -93,8 +96,8 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       metrics,
       bus,
       db: mempoolDb,
-      chain: mempoolSvc.chainReadsFromClient(chainClient),
-      blocks: mempoolSvc.blockSourceFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
+      blocks: blockStoreFromClient(blockStoreClient),
     });
     mempoolChecks = mempool.checks;
     const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool);
@@ -104,8 +107,8 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       metrics,
       bus,
       db: historyDb.db,
-      blocks: historySvc.blockSourceFromClient(blockStoreClient),
-      chain: historySvc.chainReadsFromClient(chainClient),
+      blocks: blockStoreFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
     });
     const historyClient = createInProcessClient(account_history.AccountHistoryServiceDefinition, history.service);
 

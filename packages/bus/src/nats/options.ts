@@ -1,5 +1,5 @@
 /** Options of the NATS JetStream bus, each with its default and the reason for it. */
-import type { Logger } from "@cairn/core";
+import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { DeliveryOptions } from "../delivery.ts";
 import { ALL_KOINOS_SUBJECTS } from "../subjects.ts";
 
@@ -55,6 +55,12 @@ export interface NatsEventBusOptions extends DeliveryOptions {
 
 export interface NatsEventBusDeps {
   logger: Logger;
+  /**
+   * Registry for `cairn_nats_connected{connection}` and, per durable consumer,
+   * `cairn_jetstream_consumer_pending_messages{stream,consumer}` (lag) and
+   * `cairn_jetstream_consumer_ack_pending_messages`. Default none (no metrics).
+   */
+  metrics?: MetricsRegistry;
 }
 
 /** Every option filled in (delivery options are resolved separately). */
