@@ -12,7 +12,7 @@ import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
-import { logLevelSchema, natsUrlSchema } from "@cairn/config";
+import { logLevelSchema, natsStreamReplicasSchema, natsUrlSchema } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -109,6 +109,8 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   logPretty: z.boolean().default(false),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
+  /** JetStream copies of the event stream on a NATS cluster; as every service (unset: left as it is, 1 for a new stream). */
+  natsStreamReplicas: natsStreamReplicasSchema.optional(),
 });
 
 /** The `cairn-gateway` binary: `runService` (config, logger, optional NATS bus, shutdown) around `startGateway`. */
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
     service: "gateway",
     schema: gatewayCliSchema,
     busOptional: true,
-    build({ options: { logLevel, logPretty, natsUrl, ...options }, logger, metrics, bus }) {
+    build({ options: { logLevel, logPretty, natsUrl, natsStreamReplicas, ...options }, logger, metrics, bus }) {
       let running: RunningGateway | undefined;
       return {
         async start() {

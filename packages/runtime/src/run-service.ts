@@ -51,9 +51,9 @@ export interface RunServiceSpec<S extends z.ZodObject, Optional extends boolean 
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
 export async function runService<S extends z.ZodObject, Optional extends boolean = false>(spec: RunServiceSpec<S, Optional>): Promise<void> {
-  let options: z.output<S> & Partial<CommonOptions>;
+  let options: z.output<S> & Partial<CommonOptions> & { databaseReadUrl?: string };
   try {
-    options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
+    options = loadConfig({ service: spec.service, schema: spec.schema }) as typeof options;
   } catch (e) {
     if (e instanceof ConfigError || isCairnError(e)) {
       console.error(`${spec.binary}: ${(e as Error).message}`);
@@ -98,7 +98,7 @@ export async function runService<S extends z.ZodObject, Optional extends boolean
     }
     let bus: EventBus | undefined;
     if (options.natsUrl) {
-      const started = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
+      const started = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas }, { logger, metrics });
       await started.start(abort.signal);
       stops.push(() => started.close());
       bus = started;

@@ -12,10 +12,10 @@ import type { DatabaseHandle } from "@cairn/db";
 import type { BlockSink, BlockSource } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
-import { createKoinContract } from "./contracts/koin.ts";
+import { createKoinContract, defaultKoinOptions } from "./contracts/koin.ts";
 import { ContractRuntime } from "./contracts/runtime.ts";
 import { createChainEvents } from "./events.ts";
-import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
+import { DEV_GENESIS_KEY_BALANCE, type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 import { reindex } from "./reindex.ts";
@@ -33,6 +33,8 @@ export interface ChainNodeDeps {
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
   blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
+  /** Clock in ms since epoch (block timestamp bounds, reads at the pending block). Default `Date.now`; the dev node's clock can run ahead. */
+  now?: () => bigint;
 }
 
 export interface ChainNode {
@@ -51,11 +53,13 @@ export interface ChainNode {
 export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps): ChainNode {
   const log = deps.logger.child({ module: "chain" });
   const koinId = addressFromBase58(opts.koinAddress);
-  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId });
+  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId, genesisKeyBalance: DEV_GENESIS_KEY_BALANCE });
   const genesis: protocol.GenesisData = opts.genesisFile ? loadGenesisFile(opts.genesisFile) : dev!.genesis;
   const runtime = new ContractRuntime();
-  runtime.register(koinId, createKoinContract());
-  const metrics = createChainMetrics(deps.metrics);
+  // A dev chain's genesis key may burn from any account (the dev controls' set_balance).
+  runtime.register(koinId, createKoinContract({ ...defaultKoinOptions, systemMayBurn: dev !== undefined }));
+  let loaded = false;
+  const metrics = createChainMetrics(deps.metrics, () => (loaded ? chain.head.timestamp : undefined));
   const published = createChainEvents(deps.bus, log);
   const events: ChainEvents = {
     blockApplied(e) {
@@ -70,7 +74,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
   };
   const chain = new Chain(
     { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
-    { store: new DrizzleChainStore(deps.db.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
+    { store: new DrizzleChainStore(deps.db.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
   const service = createChainService(chain);
   const instrumented: typeof service = {
@@ -115,6 +119,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       }
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
+      loaded = true;
       const served = await serveGrpc(
         {
           host: opts.grpcHost,
