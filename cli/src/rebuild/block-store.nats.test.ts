@@ -4,7 +4,8 @@
  * store equals the one built live. Under `CI=true` a missing server fails the file; elsewhere the
  * test is skipped with a printed notice (architecture §8).
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { silentLogger } from "@cairn/core";
 import { createNatsEventBus, type NatsEventBusOptions } from "@cairn/bus";
 import { deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
@@ -15,10 +16,7 @@ import { natsReplayBounds } from "./nats-bounds.ts";
 import { dumpStore, liveScenario } from "./testing/chain-scenario.ts";
 
 const target = await natsTestTarget();
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupAfterAll({ ignoreErrors: true });
 
 describe.skipIf(!target.available)("rebuildBlockStore (NATS JetStream)", () => {
   test("the store rebuilt from the stream equals the one built live", async () => {

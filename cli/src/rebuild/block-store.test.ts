@@ -3,7 +3,8 @@
  * live (same blocks by id and height, same head chain, same transaction index), progress is
  * reported, and the rebuild refuses to empty a store the stream cannot fully restore.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import type { ReplayProgress } from "@cairn/core";
 import { createMemoryBroker, createMemoryEventBus, Subjects, type EventBus } from "@cairn/bus";
 import { DrizzleBlockStore, MIGRATIONS_FOLDER } from "@cairn/block-store";
@@ -13,10 +14,7 @@ import { RebuildError, rebuildBlockStore } from "./block-store.ts";
 import { acceptedHeight, memoryReplayBounds } from "./replay-bounds.ts";
 import { dumpStore, liveScenario, type LiveScenario } from "./testing/chain-scenario.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c();
-});
+const cleanup = cleanupAfterAll();
 
 async function database(): Promise<TestDatabase> {
   const db = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });

@@ -4,7 +4,8 @@
  * `events republish` → `events tail` → `rebuild block-store`, whose result equals the live
  * store's head chain. Bad options answer exit code 2.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,10 +22,7 @@ import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./comman
 import { dumpStore, liveScenario, type LiveScenario } from "./testing/chain-scenario.ts";
 
 const nats = await natsTestTarget();
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupAfterAll({ ignoreErrors: true });
 
 /** Runs `command` with `argv` and an empty environment; resolves with its exit code and output. */
 async function run(command: Command, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

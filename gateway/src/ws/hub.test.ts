@@ -1,5 +1,6 @@
 /** The WebSocket hub and sessions with fake sockets and a fake bus (no server). */
 import { describe, expect, test } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { createMetricsRegistry, fromBase58, silentLogger, toHex } from "@cairn/core";
 import { broadcast, protocol } from "@cairn/proto";
 import { defaultJsonCodec } from "@cairn/protocol";
@@ -37,13 +38,7 @@ class FakePeer implements WsPeer {
   }
 }
 
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await Bun.sleep(2);
-  }
-}
+const until = (cond: () => boolean) => waitUntil(cond, 2000);
 
 const OPTIONS: WsHubOptions = { maxBufferedBytes: 1000, maxSubscriptions: 3, maxReplayBlocks: 100, forkWindow: 100, timeoutMs: 1000, terminateAfterMs: 20 };
 

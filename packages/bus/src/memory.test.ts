@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createMemoryBroker, createMemoryEventBus } from "./memory/bus.ts";
 import { MemoryLog } from "./memory/log.ts";
-import { runEventBusContract } from "./testing/contract-suite.ts";
+import { runEventBusContract } from "./testing/event-bus-contract.ts";
 
 runEventBusContract("MemoryEventBus", () => {
   const broker = createMemoryBroker();

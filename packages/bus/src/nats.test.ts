@@ -6,7 +6,7 @@ import type { BusMessage, EventBus } from "./event-bus.ts";
 import { createNatsEventBus } from "./nats/bus.ts";
 import type { NatsEventBusOptions } from "./nats/options.ts";
 import { Subjects } from "./subjects.ts";
-import { runEventBusContract } from "./testing/contract-suite.ts";
+import { runEventBusContract } from "./testing/event-bus-contract.ts";
 import { deleteNatsStream, natsFixture, throwawayNatsOptions } from "./testing/nats-fixture.ts";
 import { natsTestTarget } from "./testing/nats-target.ts";
 

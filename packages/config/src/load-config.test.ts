@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { caught as caughtError } from "@cairn/test-utils";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,15 +29,7 @@ function load(opts: Partial<LoadConfigOptions<typeof schema>> = {}) {
   return loadConfig({ service: "chain", schema, argv: [], env: {}, ...opts });
 }
 
-function caught(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const caught = (fn: () => unknown) => caughtError(fn, ConfigError);
 
 const file = write(
   "node.yaml",

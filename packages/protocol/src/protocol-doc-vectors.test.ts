@@ -23,6 +23,7 @@ import {
   privateKeyToWif,
   publicKeyFromPrivate,
   recoverAddress,
+  secp256k1Backend,
   sha256,
   signDigest,
   transactionDigest,
@@ -30,6 +31,7 @@ import {
   transactionId,
   transactionMerkleRoot,
   transactionSigners,
+  useSecp256k1Backend,
 } from "./index.ts";
 
 const ROW1 = fromHex("bab7fd6e5bd624f4ea0c33f7e7219262a6fa93a945a8964d9f110148286b7b37");
@@ -239,6 +241,19 @@ describe("secp256k1 backends agree", () => {
   const native = loadNativeBackend();
   test("the native binding loads here", () => {
     expect(native?.name).toBe("native");
+  });
+  test("the default backend is chosen on first use and can be set explicitly", () => {
+    const before = secp256k1Backend();
+    expect(before.name).toBe(process.env.CAIRN_SECP256K1 === "noble" ? "noble" : "native");
+    try {
+      useSecp256k1Backend(nobleBackend);
+      expect(secp256k1Backend()).toBe(nobleBackend);
+      const key = privateKeyFromSeed("explicit backend");
+      const digest = sha256(utf8("explicit"));
+      expect(toHex(signDigest(digest, key))).toBe(toHex(signDigest(digest, key, before)));
+    } finally {
+      useSecp256k1Backend(before);
+    }
   });
   test("noble and native sign identically and recover each other's signatures", () => {
     for (let i = 0; i < 20; i++) {

@@ -3,7 +3,8 @@
  * then r and s (big-endian). The signed message is the raw 32-byte sha256 digest (the id without
  * its multihash prefix). Recovery sits on the hot path of every transaction, so the default
  * backend is the `secp256k1` N-API binding (libsecp256k1, ~8× @noble/curves, architecture §9);
- * @noble/curves is the fallback when the binding cannot load (or CAIRN_SECP256K1=noble).
+ * @noble/curves is the fallback when the binding cannot load. The choice is made on first use
+ * (`CAIRN_SECP256K1=noble` forces the fallback), or explicitly with `useSecp256k1Backend`.
  */
 import { createRequire } from "node:module";
 import { secp256k1 as noble } from "@noble/curves/secp256k1.js";
@@ -57,13 +58,27 @@ export function loadNativeBackend(): Secp256k1Backend | undefined {
   };
 }
 
-/** The backend this process uses. */
-export const secp256k1Backend: Secp256k1Backend = (process.env.CAIRN_SECP256K1 !== "noble" && loadNativeBackend()) || nobleBackend;
+let chosen: Secp256k1Backend | undefined;
+
+/**
+ * The backend signing and recovery use by default: the one given to `useSecp256k1Backend`, else —
+ * decided once, on the first call — the native binding when it loads and `CAIRN_SECP256K1` is not
+ * `noble`, else @noble/curves.
+ */
+export function secp256k1Backend(): Secp256k1Backend {
+  chosen ??= (process.env.CAIRN_SECP256K1 !== "noble" && loadNativeBackend()) || nobleBackend;
+  return chosen;
+}
+
+/** Makes `backend` the default of every later signing and recovery call in this process. */
+export function useSecp256k1Backend(backend: Secp256k1Backend): void {
+  chosen = backend;
+}
 
 const invalid = (why: string) => new CairnError("protocol.invalid_signature", why, { status: ErrorStatus.InvalidArgument, chainCode: -202 });
 
 /** Signs a 32-byte digest: 65 bytes, recovery id + 31 first. */
-export function signDigest(digest: Uint8Array, privateKey: Uint8Array, backend = secp256k1Backend): Uint8Array {
+export function signDigest(digest: Uint8Array, privateKey: Uint8Array, backend = secp256k1Backend()): Uint8Array {
   const { signature, recid } = backend.sign(digest, privateKey);
   const out = new Uint8Array(65);
   out[0] = recid + 31;
@@ -72,7 +87,7 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array, backend =
 }
 
 /** Recovers the compressed public key that made `signature` over `digest`; throws if invalid. */
-export function recoverPublicKey(digest: Uint8Array, signature: Uint8Array, backend = secp256k1Backend): Uint8Array {
+export function recoverPublicKey(digest: Uint8Array, signature: Uint8Array, backend = secp256k1Backend()): Uint8Array {
   if (signature.length !== 65) throw invalid(`signature must be 65 bytes, got ${signature.length}`);
   const first = signature[0]!;
   if (first < 31 || first > 34) throw invalid(`signature recovery byte must be 31..34, got ${first}`);
@@ -84,6 +99,6 @@ export function recoverPublicKey(digest: Uint8Array, signature: Uint8Array, back
 }
 
 /** Address bytes of the key that signed `digest`. */
-export function recoverAddress(digest: Uint8Array, signature: Uint8Array, backend = secp256k1Backend): Uint8Array {
+export function recoverAddress(digest: Uint8Array, signature: Uint8Array, backend = secp256k1Backend()): Uint8Array {
   return addressFromPublicKey(recoverPublicKey(digest, signature, backend));
 }

@@ -1,5 +1,6 @@
 /** The server bootstrap on a real port: health, reflection, metrics, graceful stop, readiness. */
 import { afterEach, describe, expect, test } from "bun:test";
+import { recordingLogger } from "@cairn/test-utils";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { CairnError, createMetricsRegistry, ErrorStatus, isCairnError, silentLogger } from "@cairn/core";
@@ -14,7 +15,7 @@ import { RpcErrorCode } from "./error-mapping.ts";
 import { routeGrpcLogs } from "./grpc-logging.ts";
 import { checkHealth, waitForHealthy } from "./health-client.ts";
 import { createGrpcServer, type GrpcServer, type GrpcServerOptions } from "./server.ts";
-import { createEchoImplementation, echoDescriptorSet, EchoServiceService, recordingLogger } from "./test-fixtures/echo-service.ts";
+import { createEchoImplementation, echoDescriptorSet, EchoServiceService } from "./test-fixtures/echo-service.ts";
 
 const ECHO = "cairn.test.v1.EchoService";
 const GRPC_CANCELLED = 1 as ErrorStatus;
@@ -271,7 +272,7 @@ describe("requests and metrics", () => {
     cleanups.push(() => setLogger(console));
     const taken = createGrpcServer({ host: "127.0.0.1", port }, { logger: silentLogger() });
     await expect(taken.start()).rejects.toThrow();
-    expect(grpcLogs.entries.some((e) => e.level === "warn" && String((e.obj as { text?: string }).text).includes("No address added"))).toBe(true);
+    expect(grpcLogs.lines.some((e) => e.level === "warn" && String((e.context as { text?: string }).text).includes("No address added"))).toBe(true);
     const badSet = createGrpcServer({ host: "127.0.0.1", descriptorSet: "/nonexistent/set.binpb" }, { logger: silentLogger() });
     await expect(badSet.start()).rejects.toThrow("ENOENT");
     await badSet.stop();
@@ -299,7 +300,7 @@ describe("client readiness", () => {
     cleanups.push(() => server.stop({ graceMs: 0 }));
     setTimeout(() => void server.start(), 400);
     await client.waitForReady(5000);
-    expect(logger.entries.some((e) => e.level === "warn" && e.msg === "waiting for dependency")).toBe(true);
+    expect(logger.lines.some((e) => e.level === "warn" && e.msg === "waiting for dependency")).toBe(true);
     expect(await client.echo({ message: "up" })).toEqual({ message: "up" });
   });
 

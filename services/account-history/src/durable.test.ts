@@ -6,7 +6,8 @@
  * Runs on the in-process bus with PGlite, and on real NATS JetStream with Postgres (NATS_URL,
  * DATABASE_URL; required under CI=true, skipped with a notice otherwise).
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { silentLogger } from "@cairn/core";
 import { type EventBus, createMemoryBroker, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
@@ -20,10 +21,7 @@ import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, startT
 
 const nats = await natsTestTarget();
 const postgres = await postgresTestUrl();
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const cleanup = cleanupAfterAll({ ignoreErrors: true });
 
 /** Makes a fresh bus client on one shared log (a "process" connecting to the same server). */
 type BusFactory = () => EventBus;

@@ -4,7 +4,8 @@
  * from the block source. After each step the read model must equal one rebuilt from the head's
  * branch alone.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { toHex } from "@cairn/core";
 import { type EventBus, createMemoryEventBus } from "@cairn/bus";
 import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
@@ -13,12 +14,10 @@ import { KOIN_ID } from "@cairn/chain/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { EventFeed, type SourcedChain, type TestNode, createSourcedChain, dumpReadModel, parentOf, startTestNode, waitUntil } from "./testing/index.ts";
+import { EventFeed, type SourcedChain, type TestNode, createSourcedChain, dumpReadModel, parentOf, startTestNode } from "./testing/index.ts";
+import { waitUntil } from "@cairn/test-utils";
 
-const cleanup: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c();
-});
+const cleanup = cleanupAfterAll();
 
 async function setup(chainOpts: Parameters<typeof createSourcedChain>[0] = {}) {
   const c = await createSourcedChain(chainOpts);
@@ -80,7 +79,7 @@ describe("fork-aware history", () => {
     const b3 = t.block([t.transfer(1, 3, 1n, 1n)], { parent: parentOf(b2, rb2) });
     const rb3 = (await t.chain.submitBlock(b3))!;
     await s.feed.flush();
-    await waitUntil(async () => (await h.metric("cairn_account_history_events_total", { outcome: "ignored" })) === 2, "two ignored side blocks");
+    await waitUntil(async () => (await h.metric("cairn_account_history_events_total", { outcome: "ignored" })) === 2, 10_000, "two ignored side blocks");
     expect(await dumpReadModel(s.db.db)).toEqual(before);
 
     // ...until B4 makes the branch head: A2, A3 go, B2–B4 come.
@@ -118,7 +117,7 @@ describe("fork-aware history", () => {
     const before = await dumpReadModel(s.db.db);
     // Every event again, through the bus.
     await new EventFeed(s.t, s.bus).flush();
-    await waitUntil(async () => (await s.h.metric("cairn_account_history_events_total", { outcome: "duplicate" })) === 4, "four duplicates");
+    await waitUntil(async () => (await s.h.metric("cairn_account_history_events_total", { outcome: "duplicate" })) === 4, 10_000, "four duplicates");
     expect(await dumpReadModel(s.db.db)).toEqual(before);
     // And straight to the indexer: the head block, and an older one.
     const blocks = s.t.events.filter((e): e is Extract<typeof e, { kind: "block" }> => e.kind === "block");

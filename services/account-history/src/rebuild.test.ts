@@ -3,7 +3,8 @@
  * built live (with fork switches along the way), in place and into a fresh database over a
  * BlockStoreService gRPC client (what `cairn rebuild account-history` does).
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { silentLogger } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
@@ -17,10 +18,7 @@ import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
 import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, memoryBlockStoreService, parentOf, startTestNode } from "./testing/index.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c();
-});
+const cleanup = cleanupAfterAll();
 
 /** 30 blocks of transfers; at 19–20 a two-block branch loses to a three-block fork from block 18. */
 async function busyChain(c: SourcedChain, afterEachBlock: () => Promise<unknown> = async () => undefined): Promise<SourcedChain> {

@@ -3,7 +3,8 @@
  * before any event; one whose block source is down at start keeps serving and catches up once it
  * returns.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { cleanupAfterAll } from "@cairn/test-utils";
 import { type EventBus, createMemoryEventBus } from "@cairn/bus";
 import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
@@ -11,10 +12,7 @@ import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
 import { type SourcedChain, createSourcedChain, dumpReadModel, startTestNode } from "./testing/index.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c();
-});
+const cleanup = cleanupAfterAll();
 
 async function database(): Promise<TestDatabase> {
   const db = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });

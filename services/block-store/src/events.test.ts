@@ -4,12 +4,13 @@
  * skipped, and a restarted node resumes its durable consumer.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { recordingLogger, waitUntil } from "@cairn/test-utils";
 import { toHex } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
 import { block_store, broadcast, protocol } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
 import { fixture, makeBlock, makeChain, makeReceipt } from "./testing/fixtures.ts";
-import { metricValue, recordingLogger, startTestNode, waitUntil, type TestNode } from "./testing/harness.ts";
+import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
 
 const TIMEOUT_MS = 30_000;
 let nodes: TestNode[] = [];

@@ -4,12 +4,13 @@
  * 3′..6′ through `koinos.block.accept` events on the in-process bus.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { ErrorStatus, isCairnError, toHex } from "@cairn/core";
 import { block_store, protocol } from "@cairn/proto";
 import { toKoinosJson } from "@cairn/protocol";
 import { checkHealth, koinosErrorData } from "@cairn/rpc";
 import { fixture, makeReceipt } from "./testing/fixtures.ts";
-import { metricValue, startTestNode, waitUntil, type TestNode } from "./testing/harness.ts";
+import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
 
 let t: TestNode;
 const { main, fork, shared, mainOnly, forkOnly, unknown } = fixture();

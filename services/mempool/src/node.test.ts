@@ -1,8 +1,9 @@
 /** The assembled node: restart on the same data directory, catch-up at start, redelivery, the sweep. */
 import { describe, expect, test } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { toHex } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
-import { FakeChain, eventually, makeTx } from "./testing/fixtures.ts";
+import { FakeChain, makeTx } from "./testing/fixtures.ts";
 import { startTestNode } from "./testing/node.ts";
 import { emptySharedDb, reopenSharedDb } from "./testing/shared-db.ts";
 
@@ -17,7 +18,7 @@ describe("mempool node", () => {
     for (const tx of [a, b, c]) await first.publishTx(tx);
     const b1 = chain.extend([a]);
     await first.publishBlock(b1);
-    await eventually(() => first.node.controller.lastApplied?.height === 1n);
+    await waitUntil(() => first.node.controller.lastApplied?.height === 1n);
     await first.node.stop();
     await first.node.stop(); // idempotent
 
@@ -36,8 +37,8 @@ describe("mempool node", () => {
     for (const tx of [a, b]) await second.publishTx(tx);
     await second.publishBlock(b1);
     await second.publishBlock(b3);
-    await eventually(() => second.published.length === 2);
-    await eventually(() => second.node.controller.pool.size === 1);
+    await waitUntil(() => second.published.length === 2);
+    await waitUntil(() => second.node.controller.pool.size === 1);
     expect(second.node.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
     expect(second.node.controller.lastApplied?.height).toBe(3n);
     await second.node.stop();
@@ -53,7 +54,7 @@ describe("mempool node", () => {
     const b2 = t.chain.extend([]);
     t.chain.failures = 2;
     await t.publishBlock(b2); // parent unknown to the mempool: gap fill fails twice, then succeeds
-    await eventually(() => t.node.controller.lastApplied?.height === 2n);
+    await waitUntil(() => t.node.controller.lastApplied?.height === 2n);
     expect(t.node.controller.pool.size).toBe(0);
     expect(t.chain.calls.blocksByHeight).toBe(3);
     await t.node.stop();
@@ -66,9 +67,9 @@ describe("mempool node", () => {
     const t = await startTestNode({ db, options: { grpcPort: null, expirationMs: 100 }, now: () => clock });
     expect(t.port).toBeUndefined();
     await t.publishTx(makeTx(4, 1n));
-    await eventually(() => t.node.controller.pool.size === 1);
+    await waitUntil(() => t.node.controller.pool.size === 1);
     clock += 101;
-    await eventually(() => t.node.controller.pool.size === 0);
+    await waitUntil(() => t.node.controller.pool.size === 0);
     await t.node.stop();
     expect((await t.node.store.load()).pending).toEqual([]);
     await t.bus.close();

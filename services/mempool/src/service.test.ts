@@ -1,10 +1,11 @@
 /** Every MempoolService RPC through a real gRPC server, fed through the in-process bus. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { toHex } from "@cairn/core";
 import { mempool, type protocol } from "@cairn/proto";
 import { encodeNonce, toKoinosJson } from "@cairn/protocol";
 import { type ServiceClient, createGrpcClient, createInProcessClient } from "@cairn/rpc";
-import { ACCOUNTS, eventually, makeTx } from "./testing/fixtures.ts";
+import { ACCOUNTS, makeTx } from "./testing/fixtures.ts";
 import { type TestNode, startTestNode } from "./testing/node.ts";
 import { emptySharedDb } from "./testing/shared-db.ts";
 
@@ -27,14 +28,14 @@ const hexIds = (xs: { transaction?: protocol.Transaction; id?: Uint8Array }[]) =
 /** Publishes accepts and waits until all are pending. */
 async function submit(...txs: protocol.Transaction[]): Promise<void> {
   for (const tx of txs) await t.publishTx(tx, { rcUsed: 100n, disk: 1n, network: 2n, compute: 3n, system: 4n });
-  await eventually(() => txs.every((tx) => t.node.controller.pool.has(toHex(tx.id))));
+  await waitUntil(() => txs.every((tx) => t.node.controller.pool.has(toHex(tx.id))));
 }
 
 /** Includes every pending transaction in a head block, so the next test starts empty. */
 async function drain(): Promise<void> {
   const b = t.chain.extend(t.node.controller.queries.pending(10_000).map((e) => e.tx));
   await t.publishBlock(b);
-  await eventually(() => t.node.controller.pool.size === 0 && t.node.controller.lastApplied?.height === b.header!.height);
+  await waitUntil(() => t.node.controller.pool.size === 0 && t.node.controller.lastApplied?.height === b.header!.height);
 }
 
 describe("MempoolService over gRPC", () => {
@@ -111,7 +112,7 @@ describe("events", () => {
     await submit(a);
     await t.publishTx(a);
     await t.publishTx(a);
-    await eventually(() => t.published.length > before);
+    await waitUntil(() => t.published.length > before);
     await Bun.sleep(20);
     const mine = t.published.slice(before);
     expect(hexIds(mine)).toEqual(hexIds([a]));
@@ -127,7 +128,7 @@ describe("events", () => {
     await submit(a, b);
     await t.publishBlock(t.chain.block([b], t.chain.tip), false);
     await t.publishFail(a.id);
-    await eventually(() => !t.node.controller.pool.has(toHex(a.id)));
+    await waitUntil(() => !t.node.controller.pool.has(toHex(a.id)));
     expect(hexIds((await client.getPendingTransactions({ limit: 0n })).pending_transactions)).toEqual(hexIds([b]));
     await drain();
   });

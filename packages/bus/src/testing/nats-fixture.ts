@@ -7,7 +7,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { createNatsEventBus } from "../nats/bus.ts";
 import type { NatsEventBusOptions } from "../nats/options.ts";
-import type { EventBusFixture } from "./contract-suite.ts";
+import type { EventBusFixture } from "./event-bus-contract.ts";
 
 /** Options for a throwaway bus on `url`: random stream name and subject prefix. */
 export function throwawayNatsOptions(url: string): NatsEventBusOptions {

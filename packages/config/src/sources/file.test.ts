@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { caught as caughtError } from "@cairn/test-utils";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,15 +25,7 @@ const leaves = configLeaves(
   }),
 );
 
-function caught(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const caught = (fn: () => unknown) => caughtError(fn, ConfigError);
 
 describe("reading the file", () => {
   test("YAML (Bun's parser) and JSON give the same document", () => {

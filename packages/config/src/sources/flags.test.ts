@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { caught as caughtError } from "@cairn/test-utils";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { configLeaves } from "../schema-leaves.ts";
@@ -18,15 +19,7 @@ const leaves = configLeaves(
 const parse = (...argv: string[]) => flagLayer(argv, leaves);
 const values = (...argv: string[]) => parse(...argv).entries.map((e) => [e.path.join("."), e.value]);
 
-function caught(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const caught = (fn: () => unknown) => caughtError(fn, ConfigError);
 
 describe("flags", () => {
   test("--key value, --key=value, kebab or camel, coerced per the schema", () => {

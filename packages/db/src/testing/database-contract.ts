@@ -7,6 +7,7 @@
  * schemas of its own and drops them at the end.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { rejection } from "@cairn/test-utils";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,16 +30,6 @@ export const FIXTURE_MIGRATIONS = join(import.meta.dir, "../../test-fixtures/dri
  * machine), more than bun's 5 s default (bunfig's `[test] timeout` is not applied by Bun 1.4.4).
  */
 const TIMEOUT_MS = 30_000;
-
-/** The error `fn` rejects or throws with (the query builder may throw while building), or undefined. */
-async function caught(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-    return undefined;
-  } catch (err) {
-    return err;
-  }
-}
 
 /** Registers the database contract suite for the implementation `makeUrl` points at. */
 export function runDatabaseContract(name: string, makeUrl: () => string): void {
@@ -181,7 +172,7 @@ export function runDatabaseContract(name: string, makeUrl: () => string): void {
         expect(typeof rows[0]!.supply).toBe("bigint");
 
         for (const bad of [-1n, UINT64_MAX + 1n]) {
-          const err = await caught(() => h.db.insert(items).values({ name: `bad${bad}`, payload: new Uint8Array(), supply: bad }));
+          const err = await rejection(() => h.db.insert(items).values({ name: `bad${bad}`, payload: new Uint8Array(), supply: bad }));
           expect(isCairnError(err) && err.code === "db.uint64_out_of_range").toBe(true);
         }
         expect(await countItems(h)).toBe(3);
@@ -202,7 +193,7 @@ export function runDatabaseContract(name: string, makeUrl: () => string): void {
       test("a transaction that throws rolls back and leaves nothing", async () => {
         const h = await openDb(makeUrl());
         const boom = new Error("boom");
-        const err = await caught(() =>
+        const err = await rejection(() =>
           h.db.transaction(async (tx) => {
             const [item] = await tx.insert(items).values({ name: "gone", payload: new Uint8Array([1]) }).returning({ id: items.id });
             await tx.insert(itemNotes).values({ itemId: item!.id, note: "gone too" });
@@ -293,7 +284,7 @@ export function runDatabaseContract(name: string, makeUrl: () => string): void {
 
       test("an unreadable migrations folder is a db.migrations_unreadable error", async () => {
         const h = await openDb(makeUrl(), randomSchemaName("contract"), false);
-        const err = await caught(() => runMigrations(h, join(tmpdir(), "no-such-cairn-folder")));
+        const err = await rejection(() => runMigrations(h, join(tmpdir(), "no-such-cairn-folder")));
         expect(isCairnError(err) && err.code === "db.migrations_unreadable").toBe(true);
       }, TIMEOUT_MS);
     });

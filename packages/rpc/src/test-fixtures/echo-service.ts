@@ -119,20 +119,3 @@ export function echoDescriptorSet(): Uint8Array {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** A logger that keeps every entry, to assert on what was logged. */
-export function recordingLogger(): Logger & { entries: { level: string; obj: object; msg?: string }[] } {
-  const entries: { level: string; obj: object; msg?: string }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj, msg });
-  const logger = {
-    entries,
-    trace: at("trace"),
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    fatal: at("fatal"),
-    child: () => logger,
-  };
-  return logger;
-}

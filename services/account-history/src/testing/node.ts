@@ -8,7 +8,7 @@ import type { BlockRef } from "@cairn/protocol";
 import type { HistoryBlocks, HistoryChain } from "../ports.ts";
 import { type AccountHistoryNode, createAccountHistoryNode } from "../node.ts";
 import { accountHistoryOptionsSchema } from "../options.ts";
-import { waitUntil } from "./wait.ts";
+import { waitUntil } from "@cairn/test-utils";
 
 /** What `startTestNode` needs. */
 export interface TestNodeDeps {
@@ -55,7 +55,7 @@ export async function startTestNode(deps: TestNodeDeps): Promise<TestNode> {
         const p = await node.store.progress();
         last = `at ${p.head.height} (lib ${p.lib})`;
         return p.head.height === head.height && bytesEqual(p.head.id, head.id) && p.lib >= lib;
-      }, () => `account history head ${head.height} (lib ≥ ${lib}); ${last}`);
+      }, 10_000, () => `account history head ${head.height} (lib ≥ ${lib}); ${last}`);
     },
     async stop() {
       client.close();

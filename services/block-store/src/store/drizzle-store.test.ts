@@ -4,7 +4,7 @@
  * path; a real replica's lag is tested in read-replica.test.ts).
  */
 import { testDatabaseUrls } from "@cairn/db/testing";
-import { runBlockStoreContract } from "../testing/store-contract.ts";
+import { runBlockStoreContract } from "../testing/block-store-contract.ts";
 
 for (const target of await testDatabaseUrls()) {
   runBlockStoreContract(target);

@@ -1,6 +1,6 @@
 /**
  * The block store's storage contract. One implementation (`DrizzleBlockStore`, on Postgres or
- * PGlite); one contract suite (`src/testing/store-contract.ts`) runs against both drivers.
+ * PGlite); one contract suite (`src/testing/block-store-contract.ts`) runs against both drivers.
  *
  * Stored blocks are immutable facts keyed by id: `storeBlock` is idempotent (storing a block again
  * changes nothing), whichever path delivers it (the chain's `AddBlock`, or `koinos.block.accept`).

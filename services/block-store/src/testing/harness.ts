@@ -74,15 +74,6 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
   };
 }
 
-/** Resolves once `check` returns true (polled every 10 ms); rejects after `timeoutMs`. */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await Bun.sleep(10);
-  }
-}
-
 /** The value of a counter (or gauge) with exactly `labels`, 0 when absent. */
 export async function metricValue(registry: prom.Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = registry.getSingleMetric(name);
@@ -90,27 +81,4 @@ export async function metricValue(registry: prom.Registry, name: string, labels:
   const { values } = await metric.get();
   const match = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
   return match?.value ?? 0;
-}
-
-/** One line a `RecordingLogger` saw. */
-export interface LogLine {
-  level: string;
-  msg: string | undefined;
-  context: object;
-}
-
-/** A logger that keeps what it is given (children share the record). */
-export function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const at = (level: string) => (context: object, msg?: string) => void lines.push({ level, msg, context });
-  const logger: Logger & { lines: LogLine[] } = {
-    lines,
-    trace: at("trace"),
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    fatal: at("fatal"),
-    child: () => logger,
-  };
-  return logger;
 }

@@ -168,12 +168,3 @@ export class FakeChain implements MempoolChain, MempoolBlocks {
     }
   }
 }
-
-/** Polls `check` every 5 ms until it returns true or `timeoutMs` passes (then throws). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(5);
-  }
-}

@@ -1,8 +1,9 @@
 /** Durable consumers: position across closes and restarts, queue sharing, closing, forgetting. */
 import { expect, test } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { BusErrorCode } from "../../errors.ts";
 import { Subjects } from "../../subjects.ts";
-import { enc, dec, sleep, recorder, until, expectBusError, QUIET_MS, type ContractContext } from "./helpers.ts";
+import { enc, dec, sleep, recorder, expectBusError, QUIET_MS, type ContractContext } from "./helpers.ts";
 
 export function registerDurableTests(ctx: ContractContext): void {
   test("a durable consumer receives what was published while it was closed", async () => {
@@ -48,7 +49,7 @@ export function registerDurableTests(ctx: ContractContext): void {
     await (await ctx.bus()).subscribe(Subjects.blockAccept, b.handler, { durable: "chain" });
     const sent = Array.from({ length: 60 }, (_, i) => `s-${i}`);
     await producer.publishMany(sent.map((t) => ({ subject: Subjects.blockAccept, data: enc(t) })));
-    await until(() => a.seen.length + b.seen.length >= sent.length, 10_000, "all shared messages");
+    await waitUntil(() => a.seen.length + b.seen.length >= sent.length, 10_000, "all shared messages");
     await sleep(QUIET_MS);
     expect([...a.texts(), ...b.texts()].sort()).toEqual([...sent].sort());
     expect(a.seen.length).toBeGreaterThan(0);

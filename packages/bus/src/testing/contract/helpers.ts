@@ -1,5 +1,6 @@
 /** Shared pieces of the contract suite: the per-test context, a message recorder, waiting helpers. */
 import { expect } from "bun:test";
+import { waitUntil } from "@cairn/test-utils";
 import { isCairnError } from "@cairn/core";
 import type { DeliveryOptions } from "../../delivery.ts";
 import type { BusErrorCode } from "../../errors.ts";
@@ -33,16 +34,8 @@ export function recorder(onMessage?: MessageHandler) {
     seen,
     handler,
     texts: () => seen.map((m) => dec(m.data)),
-    waitFor: (n: number, timeoutMs = 5_000) => until(() => seen.length >= n, timeoutMs, `${n} messages (have ${seen.length})`),
+    waitFor: (n: number, timeoutMs = 5_000) => waitUntil(() => seen.length >= n, timeoutMs, `${n} messages (have ${seen.length})`),
   };
-}
-
-export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
 }
 
 export async function expectBusError(p: Promise<unknown>, code: BusErrorCode): Promise<void> {

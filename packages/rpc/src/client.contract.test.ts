@@ -3,13 +3,14 @@
  * client against a real server on an ephemeral port, and through the in-process client.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { recordingLogger, waitUntil } from "@cairn/test-utils";
 import { CairnError, ErrorStatus, isCairnError } from "@cairn/core";
 import { forwardCallOptions } from "./call-options.ts";
 import { createGrpcClient } from "./client.ts";
 import { koinosErrorData, RpcErrorCode } from "./error-mapping.ts";
 import { createInProcessClient } from "./in-process-client.ts";
 import { createGrpcServer, type GrpcServer } from "./server.ts";
-import { createEchoImplementation, EchoServiceService, recordingLogger, type EchoState } from "./test-fixtures/echo-service.ts";
+import { createEchoImplementation, EchoServiceService, type EchoState } from "./test-fixtures/echo-service.ts";
 import type { ServiceClient } from "./types.ts";
 
 type EchoClient = ServiceClient<typeof EchoServiceService>;
@@ -49,13 +50,7 @@ async function rejection(p: Promise<unknown>): Promise<CairnError> {
   throw new Error("expected a rejection");
 }
 
-async function until(check: () => boolean, ms = 1000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await Bun.sleep(5);
-  }
-}
+const until = (check: () => boolean) => waitUntil(check, 1000);
 
 for (const [kind, make] of Object.entries(twins)) {
   describe(`${kind} client`, () => {
@@ -108,9 +103,9 @@ for (const [kind, make] of Object.entries(twins)) {
       const err = await rejection(t.client.boom({ message: "x" }));
       expect([err.code, err.status, err.message]).toEqual([RpcErrorCode.Internal, ErrorStatus.Internal, "internal error"]);
       expect(JSON.stringify({ m: err.message, d: err.data })).not.toContain("hunter2");
-      const logged = t.logger.entries.find((e) => e.level === "error");
-      expect(logged?.obj).toMatchObject({ method: "cairn.test.v1.EchoService/Boom" });
-      expect(String((logged?.obj as { err?: unknown }).err)).toContain("hunter2");
+      const logged = t.logger.lines.find((e) => e.level === "error");
+      expect(logged?.context).toMatchObject({ method: "cairn.test.v1.EchoService/Boom" });
+      expect(String((logged?.context as { err?: unknown }).err)).toContain("hunter2");
     });
 
     test("a deadline that passes rejects promptly with rpc.deadline_exceeded and aborts the handler", async () => {
