@@ -45,7 +45,7 @@ export {
   type ReceivedGrpcError,
 } from "./error-mapping.ts";
 export { createGrpcServer, type GrpcServer, type GrpcServerDeps, type GrpcServerOptions, type StopOptions } from "./server.ts";
-export { bindService, serveGrpc, type ServeGrpcOptions, type Served, type ServiceBinding } from "./serve.ts";
+export { bindService, serveGrpc, type GrpcPlace, type ServeGrpcDeps, type Served, type ServiceBinding } from "./serve.ts";
 export { createGrpcClient, type GrpcClientDeps, type GrpcClientOptions } from "./client.ts";
 export { createInProcessClient, type InProcessClientDeps, type InProcessClientOptions } from "./in-process-client.ts";
 export { checkHealth, waitForHealthy, type CheckHealthOptions, type HealthStatus, type WaitForHealthyOptions } from "./health-client.ts";

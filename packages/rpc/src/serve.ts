@@ -19,16 +19,16 @@ export function bindService<TDef extends AnyServiceDefinition>(definition: TDef,
   return { add: (server) => server.addService(definition, implementation) };
 }
 
-/** Options of {@link serveGrpc}. */
-export interface ServeGrpcOptions extends Omit<GrpcServerOptions, "port"> {
-  /** Port; 0 picks a free one; null or undefined: no server. */
-  port: number | null | undefined;
-  /** The services to answer. */
-  services: readonly ServiceBinding[];
-  /** The log line once listening, e.g. `chain listening`. */
-  message: string;
-  /** Extra fields of that log line. */
-  fields?: Record<string, unknown>;
+/** Where a node serves: its `grpcHost` and `grpcPort` options (a null or undefined port: no server). */
+export interface GrpcPlace {
+  grpcHost?: string;
+  grpcPort: number | null | undefined;
+}
+
+/** What {@link serveGrpc} uses: the server's deps and the descriptor set for reflection. */
+export interface ServeGrpcDeps extends GrpcServerDeps {
+  logger: Logger;
+  descriptorSet?: GrpcServerOptions["descriptorSet"];
 }
 
 /** A started server and its bound port, or no server. */
@@ -37,13 +37,13 @@ export interface Served {
   port: number | undefined;
 }
 
-/** Creates, fills and starts a gRPC server (see the file comment). */
-export async function serveGrpc(options: ServeGrpcOptions, deps: GrpcServerDeps & { logger: Logger }): Promise<Served> {
-  const { port, services, message, fields, ...serverOptions } = options;
-  if (port === null || port === undefined) return { server: undefined, port: undefined };
-  const server = createGrpcServer({ ...serverOptions, port }, deps);
+/** Creates, fills and starts a gRPC server, then logs `message` with the port and `fields` (see the file comment). */
+export async function serveGrpc(place: GrpcPlace, services: readonly ServiceBinding[], deps: ServeGrpcDeps, message: string, fields: Record<string, unknown> = {}): Promise<Served> {
+  if (place.grpcPort === null || place.grpcPort === undefined) return { server: undefined, port: undefined };
+  const { descriptorSet, ...serverDeps } = deps;
+  const server = createGrpcServer({ host: place.grpcHost, port: place.grpcPort, descriptorSet }, serverDeps);
   for (const s of services) s.add(server);
-  const bound = await server.start();
-  deps.logger.info({ port: bound, ...fields }, message);
-  return { server, port: bound };
+  const port = await server.start();
+  deps.logger.info({ port, ...fields }, message);
+  return { server, port };
 }

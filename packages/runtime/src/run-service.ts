@@ -12,13 +12,25 @@ import { type EventBus, createNatsEventBus } from "@cairn/bus";
 import { routeGrpcLogs } from "@cairn/rpc";
 import type { z } from "zod";
 
-/** A running service as main.ts sees it: the shape every service node has. */
+/** The shape every service node (`createXNode`) has, and what runService starts and stops. */
 export interface ServiceUnit {
   /** Starts the service; resolves with its bound gRPC (or HTTP) port, undefined when it serves none. */
-  start(signal: AbortSignal): Promise<{ port: number | undefined }>;
+  start(signal?: AbortSignal): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
   /** Health: called with false while a dependency (the database) is unreachable, true once back. */
   setServing?(serving: boolean): void;
+}
+
+/** `unit`, closing `clients` (the ones main.ts opened for it) once it has stopped. */
+export function closingAfter(unit: ServiceUnit, ...clients: ({ close(): void } | undefined)[]): ServiceUnit {
+  return {
+    start: (signal) => unit.start(signal),
+    setServing: (serving) => unit.setServing?.(serving),
+    async stop() {
+      await unit.stop();
+      for (const c of clients) c?.close();
+    },
+  };
 }
 
 /** How often readiness (the database answering) is checked, ms. */

@@ -2,7 +2,7 @@
 /** cairn-account-history: per-address history (AccountHistoryService), fed by the block events. */
 import { block_store, chain } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
-import { runService } from "@cairn/runtime";
+import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import { ACCOUNT_HISTORY_DURABLE } from "./events.ts";
@@ -28,14 +28,6 @@ await runService({
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });
-    return {
-      start: (signal) => node.start(signal),
-      setServing: (serving) => node.setServing(serving),
-      async stop() {
-        await node.stop();
-        blockStoreClient.close();
-        chainClient.close();
-      },
-    };
+    return closingAfter(node, blockStoreClient, chainClient);
   },
 });

@@ -16,6 +16,7 @@ import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import { type AccountHistoryServiceImpl, createAccountHistoryService } from "./service.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
+import type { ServiceUnit } from "@cairn/runtime";
 
 /** What the node uses. */
 export interface AccountHistoryNodeDeps {
@@ -34,7 +35,7 @@ export interface AccountHistoryNodeDeps {
 }
 
 /** A composed account history service. */
-export interface AccountHistoryNode {
+export interface AccountHistoryNode extends ServiceUnit {
   /** The gRPC implementation (for in-process clients). */
   service: AccountHistoryServiceImpl;
   store: AccountHistoryStore;
@@ -80,16 +81,7 @@ export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: Acco
         const abort = signal ? AbortSignal.any([signal, stopping.signal]) : stopping.signal;
         retrying = retryWithBackoff(() => indexer.catchUp(), { what: "catch-up with the chain head", signal: abort, logger: log }).catch(() => undefined);
       }
-      const served = await serveGrpc(
-        {
-          host: opts.grpcHost,
-          port: opts.grpcPort,
-          descriptorSet: descriptorSetBytes(),
-          services: [bindService(account_history.AccountHistoryServiceDefinition, service)],
-          message: "account history listening",
-        },
-        { logger: log, metrics: deps.metrics },
-      );
+      const served = await serveGrpc(opts, [bindService(account_history.AccountHistoryServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "account history listening");
       server = served.server;
       return { port: served.port };
     },

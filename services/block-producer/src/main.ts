@@ -2,7 +2,7 @@
 /** cairn-block-producer: builds and signs blocks from the mempool and submits them to the chain. */
 import { chain, mempool } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
-import { runService } from "@cairn/runtime";
+import { closingAfter, runService } from "@cairn/runtime";
 import { createBlockProducerNode } from "./node.ts";
 import { blockProducerOptionsSchema } from "./options.ts";
 
@@ -17,14 +17,6 @@ await runService({
     await chainClient.waitForReady(Number.POSITIVE_INFINITY, signal);
     await mempoolClient.waitForReady(Number.POSITIVE_INFINITY, signal);
     const node = createBlockProducerNode(options, { logger, metrics, bus, chain: chainClient, mempool: mempoolClient });
-    return {
-      start: () => node.start(),
-      setServing: (serving) => node.setServing(serving),
-      async stop() {
-        await node.stop();
-        chainClient.close();
-        mempoolClient.close();
-      },
-    };
+    return closingAfter(node, chainClient, mempoolClient);
   },
 });

@@ -10,6 +10,7 @@ import { type EventBus, Subjects, type Subscription } from "@cairn/bus";
 import type { BlockProducerServiceOptions } from "./options.ts";
 import { BlockProducer, type ProducerChain, type ProducerMempool } from "./producer.ts";
 import { type BlockProducerServiceImpl, createBlockProducerService } from "./service.ts";
+import type { ServiceUnit } from "@cairn/runtime";
 
 export interface BlockProducerNodeDeps {
   logger: Logger;
@@ -22,7 +23,7 @@ export interface BlockProducerNodeDeps {
   now?: () => bigint;
 }
 
-export interface BlockProducerNode {
+export interface BlockProducerNode extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   producer: BlockProducer;
@@ -68,17 +69,7 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
     async start() {
       sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
       await producer.start();
-      const served = await serveGrpc(
-        {
-          host: opts.grpcHost,
-          port: opts.grpcPort,
-          descriptorSet: descriptorSetBytes(),
-          services: [bindService(block_producer.BlockProducerServiceDefinition, service)],
-          message: "block producer admin listening",
-          fields: { mode: producer.mode },
-        },
-        { logger: log, metrics: deps.metrics },
-      );
+      const served = await serveGrpc(opts, [bindService(block_producer.BlockProducerServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "block producer admin listening", { mode: producer.mode });
       server = served.server;
       return { port: served.port };
     },

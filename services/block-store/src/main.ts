@@ -17,11 +17,6 @@ await runService({
   database: { migrationsFolder: MIGRATIONS_FOLDER, schemaName: SCHEMA_NAME },
   build({ options, logger, metrics, db, bus }) {
     if (db === undefined) throw new Error("the block store needs its database");
-    const node = createBlockStoreNode(options, { logger, metrics, bus, db });
-    return {
-      setServing: (serving: boolean) => node.setServing(serving),
-      start: () => node.start(),
-      stop: () => node.stop(),
-    };
+    return createBlockStoreNode(options, { logger, metrics, bus, db });
   },
 });

@@ -16,6 +16,7 @@ import { type BlockStoreServiceImpl, type TransactionStoreServiceImpl, createBlo
 import { DrizzleBlockStore } from "./store/drizzle-store.ts";
 import type { BlockStore } from "./store/store.ts";
 import { createBlockWriter } from "./writer.ts";
+import type { ServiceUnit } from "@cairn/runtime";
 
 /** What the block store node uses; the caller owns (starts and closes) each of them. */
 export interface BlockStoreNodeDeps {
@@ -29,7 +30,7 @@ export interface BlockStoreNodeDeps {
 }
 
 /** A block store node. */
-export interface BlockStoreNode {
+export interface BlockStoreNode extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   /**
@@ -69,16 +70,7 @@ export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost"
     async start() {
       subscription = await subscribeBlockAccept({ bus: deps.bus, store, writer, metrics, logger });
       try {
-        const served = await serveGrpc(
-          {
-            host: options.grpcHost,
-            port: options.grpcPort,
-            descriptorSet: descriptorSetBytes(),
-            services: [bindService(block_store.BlockStoreServiceDefinition, blockStore), bindService(transaction_store.TransactionStoreServiceDefinition, transactionStore)],
-            message: "block store listening",
-          },
-          { logger, metrics: deps.metrics },
-        );
+        const served = await serveGrpc(options, [bindService(block_store.BlockStoreServiceDefinition, blockStore), bindService(transaction_store.TransactionStoreServiceDefinition, transactionStore)], { logger: logger, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "block store listening");
         server = served.server;
         if (!server) logger.info({}, "block store consuming events (no gRPC server)");
         return { port: served.port };

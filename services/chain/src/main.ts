@@ -2,7 +2,7 @@
 /** cairn-chain: the chain service alone (ChainService + ContractMetaStoreService). */
 import { block_store, mempool } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
-import { runService } from "@cairn/runtime";
+import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { mempoolChecksFromClient } from "@cairn/mempool/client";
 import { createChainNode } from "./node.ts";
@@ -25,14 +25,6 @@ await runService({
       mempool: mempoolClient && mempoolChecksFromClient(mempoolClient),
       blockStore: blockStoreClient && blockStoreFromClient(blockStoreClient),
     });
-    return {
-      start: () => node.start(),
-      setServing: (serving) => node.setServing(serving),
-      async stop() {
-        await node.stop();
-        mempoolClient?.close();
-        blockStoreClient?.close();
-      },
-    };
+    return closingAfter(node, mempoolClient, blockStoreClient);
   },
 });

@@ -21,6 +21,7 @@ import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 import { reindex } from "./reindex.ts";
 import { createChainService, createContractMetaStoreService } from "./service.ts";
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
+import type { ServiceUnit } from "@cairn/runtime";
 
 export interface ChainNodeDeps {
   logger: Logger;
@@ -37,7 +38,7 @@ export interface ChainNodeDeps {
   now?: () => bigint;
 }
 
-export interface ChainNode {
+export interface ChainNode extends ServiceUnit {
   chain: Chain;
   /** The dev genesis (keys and accounts) when no genesis file is configured. */
   dev: DevGenesis | undefined;
@@ -120,17 +121,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
       loaded = true;
-      const served = await serveGrpc(
-        {
-          host: opts.grpcHost,
-          port: opts.grpcPort,
-          descriptorSet: descriptorSetBytes(),
-          services: [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore)],
-          message: "chain service listening",
-          fields: { chain: chain.describe() },
-        },
-        { logger: log, metrics: deps.metrics },
-      );
+      const served = await serveGrpc(opts, [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "chain service listening", { chain: chain.describe() });
       server = served.server;
       return { port: served.port };
     },

@@ -6,7 +6,7 @@
  */
 import { block_store, chain } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
-import { runService } from "@cairn/runtime";
+import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import { createMempoolNode } from "./node.ts";
@@ -29,14 +29,6 @@ await runService({
       chain: chainReadsFromClient(chainClient),
       blocks: blockStoreFromClient(blockClient),
     });
-    return {
-      setServing: (serving: boolean) => node.setServing(serving),
-      start: () => node.start(),
-      async stop() {
-        await node.stop();
-        chainClient.close();
-        blockClient.close();
-      },
-    };
+    return closingAfter(node, chainClient, blockClient);
   },
 });

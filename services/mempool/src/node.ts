@@ -18,6 +18,7 @@ import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { type MempoolServiceImpl, createMempoolService } from "./service.ts";
 import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 import type { MempoolStore } from "./store/store.ts";
+import type { ServiceUnit } from "@cairn/runtime";
 
 /** What the node uses; all opened (and later closed) by the caller. */
 export interface MempoolNodeDeps {
@@ -35,7 +36,7 @@ export interface MempoolNodeDeps {
 }
 
 /** A mempool service instance. */
-export interface MempoolNode {
+export interface MempoolNode extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   /**
@@ -99,16 +100,7 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
       const caughtUp = controller.catchUp(abort.signal);
       subscription = await deps.bus.subscribe(MEMPOOL_SUBJECTS, createEventHandler(controller, log), { durable: MEMPOOL_DURABLE });
       await caughtUp;
-      const served = await serveGrpc(
-        {
-          host: options.grpcHost,
-          port: options.grpcPort,
-          descriptorSet: descriptorSetBytes(),
-          services: [bindService(mempoolPb.MempoolServiceDefinition, service)],
-          message: "mempool listening",
-        },
-        { logger: log, metrics: deps.metrics },
-      );
+      const served = await serveGrpc(options, [bindService(mempoolPb.MempoolServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "mempool listening");
       server = served.server;
       const port = served.port;
       sweeper = setInterval(() => {
