@@ -79,10 +79,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       metrics,
       bus,
       db: chainDb.db,
-      mempool: {
-        pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
-        checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
-      },
+      mempool: chainSvc.deferredMempoolChecks(() => mempoolChecks!),
       blockStore: chainSvc.blockStoreFromClient(blockStoreClient),
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);

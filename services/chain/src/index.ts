@@ -6,7 +6,7 @@ export { Chain, type ChainEvents, type MempoolChecks, type BlockSink, defaultCha
 export { createChainNode, type ChainNode, type ChainNodeDeps } from "./node.ts";
 export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
-export { blockStoreFromClient, mempoolChecksFromClient } from "./adapters.ts";
+export { blockStoreFromClient, deferredMempoolChecks, mempoolChecksFromClient } from "./adapters.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
 export { createChainService, createContractMetaStoreService } from "./service.ts";
 export { blockAcceptMessage, eventParcelMessages, type AcceptFlags } from "./messages.ts";

@@ -61,7 +61,7 @@ export function createChainService(chain: Chain): ChainServiceImpl {
     async proposeBlock(req) {
       requireField(req.block !== undefined, "block");
       const r = await chain.proposeBlock(req.block!);
-      return { receipt: r.receipt, failed_transaction_indices: r.failed };
+      return { receipt: r.receipt, failed_transaction_indices: r.failed.map((f) => f.index) };
     },
   };
 }

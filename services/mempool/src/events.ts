@@ -44,6 +44,13 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
   };
 }
 
+/** Publishes `koinos.transaction.fail` (id and reason) without waiting; a failed publish is logged. */
+export function transactionFailPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (failed: { id: Uint8Array; reason: string }) => void {
+  return ({ id, reason }) => {
+    bus.publish(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id, reason }).finish()).catch((err) => logger.error({ subject: Subjects.transactionFail, err: String(err) }, "event publish failed"));
+  };
+}
+
 /** Publishes `koinos.mempool.accept` without waiting; a failed publish is logged. */
 export function mempoolAcceptPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (accepted: broadcast.MempoolAccepted) => void {
   return (accepted) => {

@@ -11,7 +11,7 @@ import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
 import type { BlockSource } from "./block-source.ts";
 import type { ChainReads } from "./chain-reads.ts";
-import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
+import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher, transactionFailPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
 import { createMempoolMetrics } from "./metrics.ts";
 import type { MempoolOptions } from "./options.ts";
@@ -36,10 +36,16 @@ export interface MempoolNodeDeps {
 
 /** The mempool as the chain asks it at submission (protocol §4.9 step 2), in-process. */
 export interface MempoolChecks {
+  /** check_pending_account_resources: can the payer cover `rcLimit` on top of its pending rc_limits? */
+  checkResources(payer: Uint8Array, maxPayerRc: bigint, rcLimit: bigint): Promise<boolean>;
+  /** check_account_nonce: false only when exactly this nonce is pending for the payee. */
+  checkNonce(payee: Uint8Array, nonce: Uint8Array): Promise<boolean>;
   /** The payee's highest pending nonce bytes; empty when none is pending. */
   pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** Whether the payer can cover `rc` on top of the rc its pending transactions reserve. */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): Promise<boolean>;
+  /** How many of the payee's transactions are pending. */
+  pendingCount(payee: Uint8Array): Promise<number>;
+  /** Which of `ids` are pending (hex). */
+  pendingIds(ids: readonly Uint8Array[]): Promise<Set<string>>;
 }
 
 /** A mempool service instance. */
@@ -81,7 +87,7 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
       irreversibleThreshold: options.irreversibleThreshold,
       flushDelayMs: 5,
     },
-    { store, chain: deps.chain, blocks: deps.blocks, logger: log, metrics: createMempoolMetrics(deps.metrics), onAccepted: mempoolAcceptPublisher(deps.bus, log), now: deps.now },
+    { store, chain: deps.chain, blocks: deps.blocks, logger: log, metrics: createMempoolMetrics(deps.metrics), onAccepted: mempoolAcceptPublisher(deps.bus, log), onFailed: transactionFailPublisher(deps.bus, log), now: deps.now },
   );
   const service = createMempoolService(controller);
   const abort = new AbortController();
@@ -98,8 +104,11 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
     store,
     controller,
     checks: {
+      checkResources: async (payer, maxPayerRc, rcLimit) => controller.queries.checkResources(payer, maxPayerRc, rcLimit),
+      checkNonce: async (payee, nonce) => controller.queries.checkNonce(payee, nonce),
       pendingNonce: async (payee) => controller.queries.pendingNonce(payee),
-      checkResources: async (payer, maxPayerRc, rc) => controller.queries.checkResources(payer, maxPayerRc, rc),
+      pendingCount: async (payee) => controller.queries.pendingCount(payee),
+      pendingIds: async (ids) => new Set(controller.queries.byIds(ids).map((e) => e.idHex)),
     },
     async start() {
       await controller.load();
