@@ -55,7 +55,7 @@ export interface AppliedTransaction {
 
 /** A required field is missing (controller validate_transaction: no receipt yet, so no logs). */
 const missing = (field: string, tx: protocol.Transaction, header = false) =>
-  ChainError.of(header ? "transaction_header_missing_field" : "transaction_missing_field", { field, transaction_id: tx.id.length > 0 ? toHex(tx.id) : undefined });
+  ChainError.of(header ? "transaction_header_missing_field" : "transaction_missing_field", { field, transaction_id: tx.id.length > 0 ? "0x" + toHex(tx.id) : undefined });
 
 /** Nonce account: the payee when set and different from the payer, else the payer. */
 export function nonceAccount(header: protocol.TransactionHeader): Uint8Array {
