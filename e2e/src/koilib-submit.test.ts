@@ -59,10 +59,11 @@ const WAYS: Way[] = ["defaults", "small rcLimit", "explicit nonces, small rc_lim
 
 /** The refusals a Koinos node can give the second transaction of each way (the first always goes through). */
 const ALLOWED: Record<Way, RejectionName[]> = {
-  // Same nonce and the whole rc again: the mempool's rc check comes first.
-  defaults: ["insufficient_pending_resources", "mempool_nonce_taken"],
+  // Same nonce and the whole rc again: the mempool's rc check comes first. (When the first is
+  // mined between the second's preparation and its submission, its nonce is simply old.)
+  defaults: ["insufficient_pending_resources", "mempool_nonce_taken", "invalid_transaction_nonce"],
   // Same nonce (koilib asks the chain's nonce), rc to spare.
-  "small rcLimit": ["mempool_nonce_taken"],
+  "small rcLimit": ["mempool_nonce_taken", "invalid_transaction_nonce"],
   "explicit nonces, small rc_limit": [],
   // The first reserves the whole rc.
   "explicit nonces, full rc_limit": ["insufficient_pending_resources"],
@@ -102,7 +103,7 @@ async function backToBack(n: Node, from: number, way: Way): Promise<{ mined: num
     } else {
       const p = parsed(o.error);
       const allowed = ALLOWED[way].map((name) => rejection(name));
-      const hit = allowed.find((r) => r.message === p.error && r.chainCode === p.code);
+      const hit = allowed.find((r) => (r.name === "invalid_transaction_nonce" ? String(p.error).startsWith("invalid transaction nonce - account: ") : r.message === p.error) && r.chainCode === p.code);
       if (!hit) throw new Error(`${way}: unexpected refusal ${JSON.stringify(p)}`);
       refused.push(String(p.error));
     }

@@ -8,7 +8,7 @@
  */
 import { KeyedMutex, type Logger, Mutex, toHex } from "@cairn/core";
 import { broadcast, protocol } from "@cairn/proto";
-import { addressToBase58, encodeNonce } from "@cairn/protocol";
+import { addressToBase58, encodeNonce, nonceAccount } from "@cairn/protocol";
 import type { ContractRuntime } from "./contracts/runtime.ts";
 import { SPACES } from "./contracts/spaces.ts";
 import { type BlockEvents, type BlockHost, type BlockSink, type FailedTransaction, applyBlockLocked } from "./controller/blocks.ts";
@@ -20,7 +20,7 @@ import { type BlockInfo, ExecutionContext } from "./execution/context.ts";
 import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
 import { type ChainRules, resourceLimits } from "./execution/rules.ts";
-import { accountRc, nonceAccount, readNonce } from "./execution/transaction.ts";
+import { accountRc, readNonce } from "./execution/transaction.ts";
 import { type BlockNode, type ForkChoice, type ForkTree, topology } from "./fork-tree.ts";
 import { MemoryState, StateLayer } from "./state/state.ts";
 import type { ChainStore } from "./store/store.ts";

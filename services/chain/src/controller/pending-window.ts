@@ -9,8 +9,7 @@
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import { decodeNonce } from "@cairn/protocol";
-import { nonceAccount } from "../execution/transaction.ts";
+import { decodeNonce, nonceAccount } from "@cairn/protocol";
 
 interface WindowEntry {
   id: Uint8Array;

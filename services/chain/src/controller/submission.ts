@@ -9,11 +9,11 @@
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import { decodeNonce } from "@cairn/protocol";
+import { decodeNonce, nonceAccount } from "@cairn/protocol";
 import type { BlockInfo } from "../execution/context.ts";
 import { ChainError } from "../execution/errors.ts";
 import type { ChainRules } from "../execution/rules.ts";
-import { accountRc, applyTransaction, checkRequiredFields, nonceAccount, readNonce } from "../execution/transaction.ts";
+import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "../execution/transaction.ts";
 import type { ContractRuntime } from "../contracts/runtime.ts";
 import { type StateReader, StateLayer } from "../state/state.ts";
 import { type PendingWindow, windowView } from "./pending-window.ts";

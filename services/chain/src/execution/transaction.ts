@@ -13,6 +13,7 @@ import {
   decodeNonce,
   encodeNonce,
   fromMultihash,
+  nonceAccount,
   operationMerkleRoot,
   transactionId,
 } from "@cairn/protocol";
@@ -56,11 +57,6 @@ export interface AppliedTransaction {
 /** A required field is missing (controller validate_transaction: no receipt yet, so no logs). */
 const missing = (field: string, tx: protocol.Transaction, header = false) =>
   ChainError.of(header ? "transaction_header_missing_field" : "transaction_missing_field", { field, transaction_id: tx.id.length > 0 ? "0x" + toHex(tx.id) : undefined });
-
-/** Nonce account: the payee when set and different from the payer, else the payer. */
-export function nonceAccount(header: protocol.TransactionHeader): Uint8Array {
-  return header.payee.length > 0 && !bytesEqual(header.payee, header.payer) ? header.payee : header.payer;
-}
 
 export function readNonce(state: { get: StateLayer["get"] }, account: Uint8Array): bigint {
   const raw = state.get(SPACES.transactionNonce, account);
