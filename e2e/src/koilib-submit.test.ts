@@ -97,7 +97,7 @@ async function backToBack(n: Node, from: number, way: Way): Promise<{ mined: num
   for (const o of outcomes) {
     if (o.tx) {
       // Accepted: it must be mined (never accepted and then lost).
-      const got = await o.tx.wait("byBlock", 60_000);
+      const got = await o.tx.wait("byTransactionId", 60_000);
       expect(got.blockNumber).toBeGreaterThan(0);
       mined++;
     } else {
@@ -135,56 +135,56 @@ function backToBackSuite(label: string, start: () => Promise<E2eTarget>, firstAc
 backToBackSuite("instant production", () => startTarget(), 2);
 backToBackSuite("interval production, one-process", () => startTarget({ mode: "interval", intervalMs: 1500 }, { local: true }), 2);
 
-describe("rejections as Koinos words them, through koilib", () => {
-  let n: Node;
-  let chainId: string;
-  beforeAll(async () => {
-    n = nodeOf(await startTarget());
-    chainId = await n.provider.getChainId();
-  }, 120_000);
-  afterAll(async () => {
-    await n?.target.stop();
+/** The node of the rejection suite running now (the suites run one after another). */
+let n: Node;
+let chainId: string;
+
+const nonceValue = (v: number) => utils.encodeBase64url(protocol.ValueType.encode({ uint64_value: BigInt(v) }).finish());
+const nonceHex = (v: number) => "0x" + toHex(protocol.ValueType.encode({ uint64_value: BigInt(v) }).finish());
+
+/** A KOIN transfer prepared by koilib and signed by `sign` (default the sender), for the test to alter. */
+async function transfer(from: Signer, o: { to?: string; value?: string; nonce?: number; rcLimit?: string; payer?: string; payee?: string; chainId?: string; sign?: Signer[] } = {}) {
+  const koin = new Contract({ id: KOIN, abi: utils.tokenAbi, provider: n.provider, signer: from });
+  const op = await koin.functions.transfer!({ from: from.getAddress(), to: o.to ?? n.signer(1).getAddress(), value: o.value ?? "1" }, { onlyOperation: true });
+  const tx = new Transaction({
+    provider: n.provider,
+    signer: from,
+    options: { payer: o.payer, payee: o.payee, rcLimit: o.rcLimit ?? SMALL_RC, chainId: o.chainId, nonce: o.nonce === undefined ? undefined : nonceValue(o.nonce) },
   });
+  await tx.pushOperation(op.operation!);
+  await tx.prepare();
+  let signed = tx.transaction;
+  for (const s of o.sign ?? [from]) signed = await s.signTransaction(signed);
+  return signed;
+}
+/** Sends through koilib; resolves with the error, or undefined when accepted. */
+const send = (tx: unknown, broadcast = true) =>
+  n.provider.sendTransaction(tx as never, broadcast).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+const nextNonce = async (s: Signer) => (await n.provider.getNonce(s.getAddress())) + 1;
 
-  const nonceValue = (v: number) => utils.encodeBase64url(protocol.ValueType.encode({ uint64_value: BigInt(v) }).finish());
-  const nonceHex = (v: number) => "0x" + toHex(protocol.ValueType.encode({ uint64_value: BigInt(v) }).finish());
-
-  /** A KOIN transfer prepared by koilib and signed by `sign` (default the sender), for the test to alter. */
-  async function transfer(from: Signer, o: { to?: string; value?: string; nonce?: number; rcLimit?: string; payer?: string; payee?: string; chainId?: string; sign?: Signer[] } = {}) {
-    const koin = new Contract({ id: KOIN, abi: utils.tokenAbi, provider: n.provider, signer: from });
-    const op = await koin.functions.transfer!({ from: from.getAddress(), to: o.to ?? n.signer(1).getAddress(), value: o.value ?? "1" }, { onlyOperation: true });
-    const tx = new Transaction({
-      provider: n.provider,
-      signer: from,
-      options: { payer: o.payer, payee: o.payee, rcLimit: o.rcLimit ?? SMALL_RC, chainId: o.chainId, nonce: o.nonce === undefined ? undefined : nonceValue(o.nonce) },
+function rejectionSuite(label: string, start: () => Promise<E2eTarget>, cases: () => void) {
+  describe(`rejections as Koinos words them, through koilib (${label})`, () => {
+    beforeAll(async () => {
+      n = nodeOf(await start());
+      chainId = await n.provider.getChainId();
+    }, 120_000);
+    afterAll(async () => {
+      await n?.target.stop();
     });
-    await tx.pushOperation(op.operation!);
-    await tx.prepare();
-    let signed = tx.transaction;
-    for (const s of o.sign ?? [from]) signed = await s.signTransaction(signed);
-    return signed;
-  }
-  /** Sends through koilib; resolves with the error, or undefined when accepted. */
-  const send = (tx: unknown, broadcast = true) =>
-    n.provider.sendTransaction(tx as never, broadcast).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-  const nextNonce = async (s: Signer) => (await n.provider.getNonce(s.getAddress())) + 1;
+    cases();
+  });
+}
+
+rejectionSuite("any production mode", () => startTarget(), () => {
 
   test("old or future nonce", async () => {
     const a = n.signer(2);
     const current = await n.provider.getNonce(a.getAddress());
     const p = expectRejection(await send(await transfer(a, { nonce: current + 5 })), "invalid_transaction_nonce", { a: a.getAddress(), n: nonceHex(current + 5), c: nonceHex(current) });
     expect(p.logs).toEqual([]);
-  });
-
-  test("nonce already pending in the mempool", async () => {
-    const a = n.signer(3);
-    const nonce = await nextNonce(a);
-    expect(await send(await transfer(a, { nonce }))).toBeUndefined();
-    expectRejection(await send(await transfer(a, { nonce, value: "2" })), "mempool_nonce_taken");
-    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the pending transaction to be mined");
   });
 
   test("wrong chain id", async () => {
@@ -265,15 +265,6 @@ describe("rejections as Koinos words them, through koilib", () => {
     expect(p.logs).toEqual(["transaction reverted: insufficient rc"]);
   });
 
-  test("an rc limit above what the payer has left (pending reservations included)", async () => {
-    const a = n.signer(6);
-    const rc = await n.provider.getAccountRc(a.getAddress());
-    const nonce = await nextNonce(a);
-    expect(await send(await transfer(a, { nonce, rcLimit: rc }))).toBeUndefined();
-    expectRejection(await send(await transfer(a, { nonce: nonce + 1 })), "insufficient_pending_resources");
-    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the first transaction to be mined");
-  });
-
   test("the same, broadcast: false", async () => {
     const a = n.signer(8);
     const rc = BigInt(await n.provider.getAccountRc(a.getAddress()));
@@ -315,5 +306,25 @@ describe("rejections as Koinos words them, through koilib", () => {
     expect(r.error?.message).toBe("missing expected field: payer");
     expect(JSON.parse(r.error!.data!)).toEqual({ code: -1002, f: "payer" });
     expectRejection(await n.provider.call("chain.get_account_rc", {}).catch((x: unknown) => x), "missing_field", { f: "payer" });
+  });
+});
+
+// While a transaction is pending (blocks every 5 s, so it stays pending long enough to be seen).
+rejectionSuite("a transaction pending, interval production, one-process", () => startTarget({ mode: "interval", intervalMs: 5000 }, { local: true }), () => {
+  test("nonce already pending in the mempool", async () => {
+    const a = n.signer(3);
+    const nonce = await nextNonce(a);
+    expect(await send(await transfer(a, { nonce }))).toBeUndefined();
+    expectRejection(await send(await transfer(a, { nonce, value: "2" })), "mempool_nonce_taken");
+    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the pending transaction to be mined");
+  });
+
+  test("an rc limit above what the payer has left (pending reservations included)", async () => {
+    const a = n.signer(6);
+    const rc = await n.provider.getAccountRc(a.getAddress());
+    const nonce = await nextNonce(a);
+    expect(await send(await transfer(a, { nonce, rcLimit: rc }))).toBeUndefined();
+    expectRejection(await send(await transfer(a, { nonce: nonce + 1 })), "insufficient_pending_resources");
+    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the first transaction to be mined");
   });
 });
