@@ -328,3 +328,56 @@ rejectionSuite("a transaction pending, interval production, one-process", () => 
     await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the first transaction to be mined");
   });
 });
+
+describe("a fork switch (one-process node, instant production)", () => {
+  test("a transaction of the abandoned branch goes back to the mempool and is mined on the new one", async () => {
+    const target = await startTarget({}, { local: true });
+    try {
+      const node = nodeOf(target);
+      const alice = node.signer(2);
+      const bob = node.signer(3).getAddress();
+      const producerKey = privateKeyFromSeed(`${target.seed} producer`);
+      const head = async () => (await rpc(target.url, "chain.get_head_info", {})).result as { head_topology: { id: string; height: string }; head_state_merkle_root: string; head_block_time: string };
+      const before = await head();
+      const koin = new Contract({ id: KOIN, abi: utils.tokenAbi, provider: node.provider, signer: alice });
+      const { transaction } = await koin.functions.transfer!({ from: alice.getAddress(), to: bob, value: "777" }, { rcLimit: SMALL_RC });
+      const first = await transaction!.wait("byTransactionId", 60_000);
+      expect(first.blockNumber).toBe(Number(before.head_topology.height) + 1);
+
+      // A competing branch from the block before, two blocks long: the chain switches to it.
+      const submit = async (previous: Uint8Array, height: bigint, timestamp: bigint, stateRoot: Uint8Array) => {
+        const block = buildBlock({ previous, height, timestamp, previousStateMerkleRoot: stateRoot, transactions: [] }, producerKey);
+        const r = await rpc(target.url, "chain.submit_block", { block: toKoinosJson("cairn.protocol.v1.Block", block) });
+        expect(r.error).toBeUndefined();
+        const receipt = r.result!.receipt as { state_merkle_root: string };
+        return { id: block.id, root: utils.decodeBase64url(receipt.state_merkle_root) };
+      };
+      const h = BigInt(before.head_topology.height);
+      const t0 = BigInt(before.head_block_time);
+      const b1 = await submit(fromHex(before.head_topology.id.slice(2)), h + 1n, t0 + 1n, utils.decodeBase64url(before.head_state_merkle_root));
+      const b2 = await submit(b1.id, h + 2n, t0 + 2n, b1.root);
+      const switched = await head();
+      expect(BigInt(switched.head_topology.height)).toBeGreaterThanOrEqual(h + 2n);
+
+      // The transaction is mined again, on the new branch, and applied once.
+      const mined = await eventually(
+        async () => {
+          const r = await node.provider.getTransactionsById([transaction!.id!]);
+          const blocks = r.transactions?.[0]?.containing_blocks ?? [];
+          return blocks.length >= 2 ? blocks : undefined;
+        },
+        60_000,
+        "the transaction in a block of the new branch",
+      );
+      const onNewBranch = mined.find((id) => id !== first.blockId)!;
+      const items = await node.provider.getBlocksById([onNewBranch]);
+      const item = items.block_items[0]!;
+      const ancestors = await node.provider.getBlocks(Number(h + 2n), 1, onNewBranch);
+      expect(ancestors[0]!.block_id).toBe("0x" + toHex(b2.id));
+      expect(BigInt(item.block_height)).toBeGreaterThan(h + 2n);
+      expect(await node.provider.getNonce(alice.getAddress())).toBe(1);
+    } finally {
+      await target.stop();
+    }
+  }, 180_000);
+});

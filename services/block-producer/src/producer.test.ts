@@ -1,6 +1,6 @@
 /** The producer against a real chain (in-process) and a small in-memory mempool. */
 import { describe, expect, test } from "bun:test";
-import { silentLogger, toHex } from "@cairn/core";
+import { CairnError, silentLogger, toHex } from "@cairn/core";
 import { block_producer, chain as chainPb, mempool, protocol } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
 import { createChainService } from "@cairn/chain";
@@ -11,7 +11,7 @@ import { createBlockProducerService } from "./service.ts";
 function fakeMempool(): ProducerMempool & { txs: protocol.Transaction[] } {
   const m = {
     txs: [] as protocol.Transaction[],
-    async getPendingTransactions() {
+    async getPendingTransactions(_req?: unknown) {
       return mempool.GetPendingTransactionsResponse.fromPartial({ pending_transactions: m.txs.map((transaction) => ({ transaction, network_bandwidth_used: 300n, compute_bandwidth_used: 40_000n })) });
     },
   };
@@ -23,7 +23,7 @@ async function setup(mode: "instant" | "interval" | "manual" = "manual") {
   const chain = createInProcessClient(chainPb.ChainServiceDefinition, createChainService(t.chain));
   const pool = fakeMempool();
   const producer = new BlockProducer(
-    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000, instantBatchMs: 5, retryPendingMs: 20 },
+    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, instantBatchMs: 5, retryPendingMs: 20 },
     { chain, mempool: pool, privateKey: t.dev.producerKey, logger: silentLogger() },
   );
   return { t, chain, pool, producer };
@@ -49,9 +49,24 @@ describe("block producer", () => {
     expect(p.failed.map(toHex)).toEqual([toHex(bad.id)]);
     expect(t.events.filter((e) => e.kind === "fail").map((e) => toHex((e as { id: Uint8Array }).id))).toEqual([toHex(bad.id)]);
     expect(t.balance(1)).toBe(DEV_BALANCE + 10n - 5n);
-    // Already included transactions are not included again while the mempool catches up.
-    const next = (await producer.produce())!;
-    expect(next.block.transactions).toHaveLength(0);
+  });
+
+  test("asks the mempool on the head block and waits while it has not reflected it", async () => {
+    const { t, pool, producer } = await setup();
+    await producer.start();
+    const asked: (Uint8Array | undefined)[] = [];
+    let behind = 3;
+    const original = pool.getPendingTransactions;
+    pool.getPendingTransactions = async (req: { block_id?: Uint8Array }) => {
+      asked.push(req.block_id);
+      if (behind-- > 0) throw new CairnError("mempool.unknown_block", "cannot retrieve pending transactions from an unknown block");
+      return original();
+    };
+    pool.txs.push(t.transfer(0, 1, 10n, 1n));
+    const p = (await producer.produce())!;
+    expect(p.block.transactions).toHaveLength(1);
+    expect(asked).toHaveLength(4);
+    expect(asked.every((id) => id !== undefined && toHex(id) === t.chain.head.previousHex)).toBe(true);
   });
 
   test("instant mode makes a block when transactions are pending", async () => {

@@ -3,14 +3,15 @@
  * resource limits), signs them with the producer key and proposes them to the chain
  * (`propose_block`), which commits a block whose transactions all apply and otherwise reports the
  * failing ones. Those are left out and the block is built again on the same head, with the head
- * and limits fetched once per block. The producer never drops a transaction itself: the chain
+ * and limits fetched once per block. Pending transactions are asked on the head block (the
+ * mempool answers only once it reflects that block), so none already in a block is proposed. The producer never drops a transaction itself: the chain
  * publishes `koinos.transaction.fail` (and the mempool removes it) only for one that can never
  * apply; one refused for the moment (a nonce ahead of its account's, rc the payer lacks now, a
  * full block) stays pending and is tried again in a later block, until it applies or expires.
  * Modes: `instant` (a block as soon as transactions are pending), `interval` (every intervalMs),
  * `manual` (only on request).
  */
-import { type Logger, Mutex, toHex } from "@cairn/core";
+import { type Logger, Mutex, isCairnError } from "@cairn/core";
 import { type chain, type mempool, protocol } from "@cairn/proto";
 import { addressFromPrivateKey, buildBlock } from "@cairn/protocol";
 import type { PromiseClient } from "@cairn/rpc";
@@ -28,8 +29,12 @@ export interface BlockProducerOptions {
   intervalMs: number;
   /** Most transactions asked from the mempool per block (the mempool caps at 2000). */
   maxTransactionsPerBlock: number;
-  /** How long a transaction put in a block is skipped while the mempool catches up, ms. */
-  includedMemoryMs: number;
+  /**
+   * How long to wait for the mempool to reflect the head before a block, ms (pending
+   * transactions are asked on the head block, as a Koinos producer does, so none already in a
+   * block is proposed again). Default 2000.
+   */
+  mempoolWaitMs?: number;
   /**
    * Instant mode: how long to gather transactions after the first one arrives before making the
    * block, ms. Each block costs a commit in every service, so under load a few ms turn a block per
@@ -40,7 +45,7 @@ export interface BlockProducerOptions {
   retryPendingMs?: number;
 }
 
-export const defaultProducerOptions: BlockProducerOptions = { mode: "instant", intervalMs: 3000, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000, instantBatchMs: 25, retryPendingMs: 1000 };
+export const defaultProducerOptions: BlockProducerOptions = { mode: "instant", intervalMs: 3000, maxTransactionsPerBlock: 2000, instantBatchMs: 25, retryPendingMs: 1000, mempoolWaitMs: 2000 };
 
 export interface ProducedBlock {
   block: protocol.Block;
@@ -61,7 +66,6 @@ export interface BlockProducerDeps {
 
 export class BlockProducer {
   private readonly mutex = new Mutex();
-  private readonly included = new Map<string, number>();
   private modeValue: ProductionMode;
   private intervalValue: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -196,17 +200,29 @@ export class BlockProducer {
     });
   }
 
-  /** Pending transactions not yet put in a block, within the block's resource limits. */
-  private async pending(limits: protocol.ResourceLimitData): Promise<protocol.Transaction[]> {
-    const res = await this.deps.mempool.getPendingTransactions({ limit: BigInt(this.opts.maxTransactionsPerBlock), block_id: undefined });
-    const cutoff = Date.now() - this.opts.includedMemoryMs;
-    for (const [id, at] of this.included) if (at < cutoff) this.included.delete(id);
+  /**
+   * Pending transactions on the head block `headId`, within the block's resource limits; undefined
+   * when the mempool has not reflected that head within `mempoolWaitMs`.
+   */
+  private async pending(limits: protocol.ResourceLimitData, headId: Uint8Array): Promise<protocol.Transaction[] | undefined> {
+    const deadline = Date.now() + (this.opts.mempoolWaitMs ?? 2000);
+    let res: mempool.GetPendingTransactionsResponse;
+    for (;;) {
+      try {
+        res = await this.deps.mempool.getPendingTransactions({ limit: BigInt(this.opts.maxTransactionsPerBlock), block_id: headId.length > 0 ? headId : undefined });
+        break;
+      } catch (e) {
+        if (!(isCairnError(e) && e.code === "mempool.unknown_block")) throw e;
+        if (Date.now() > deadline || !this.running) return undefined;
+        await Bun.sleep(5);
+      }
+    }
     const out: protocol.Transaction[] = [];
     let disk = 0n;
     let net = 0n;
     let compute = 0n;
     for (const p of res.pending_transactions) {
-      if (!p.transaction || this.included.has(toHex(p.transaction.id))) continue;
+      if (!p.transaction) continue;
       if (disk + p.disk_storage_used > limits.disk_storage_limit || net + p.network_bandwidth_used > limits.network_bandwidth_limit || compute + p.compute_bandwidth_used > limits.compute_bandwidth_limit) break;
       disk += p.disk_storage_used;
       net += p.network_bandwidth_used;
@@ -223,12 +239,15 @@ export class BlockProducer {
   private async produceLocked(onlyIfPending: boolean): Promise<ProducedBlock | undefined> {
     const head = await this.deps.chain.getHeadInfo({});
     const limits = (await this.deps.chain.getResourceLimits({})).resource_limit_data ?? protocol.ResourceLimitData.create();
-    let txs = await this.pending(limits);
+    const topo = head.head_topology ?? protocol.BlockTopology.create();
+    const found = await this.pending(limits, topo.height === 0n ? new Uint8Array() : topo.id);
+    if (found === undefined) this.deps.logger.warn({ height: Number(topo.height) }, "mempool behind the head: block made without pending transactions");
+    let txs = found ?? [];
     if (onlyIfPending && txs.length === 0) {
-      this.deferred = 0;
+      // A mempool still behind is asked again shortly.
+      this.deferred = found === undefined ? 1 : 0;
       return undefined;
     }
-    const topo = head.head_topology ?? protocol.BlockTopology.create();
     const now = this.now();
     const timestamp = now > head.head_block_time ? now : head.head_block_time + 1n;
     const failed: Uint8Array[] = [];
@@ -236,9 +255,7 @@ export class BlockProducer {
       const block = buildBlock({ previous: topo.id, height: topo.height + 1n, timestamp, previousStateMerkleRoot: head.head_state_merkle_root, transactions: txs }, this.deps.privateKey);
       const res = await this.deps.chain.proposeBlock({ block });
       if (res.receipt && res.failed_transaction_indices.length === 0) {
-        const at = Date.now();
-        for (const tx of txs) this.included.set(toHex(tx.id), at);
-        this.lastProducedAt = at;
+        this.lastProducedAt = Date.now();
         this.lastFailureAt = undefined;
         this.deferred = failed.length;
         const produced = { block, receipt: res.receipt, failed };

@@ -107,17 +107,31 @@ describe("limits", () => {
 });
 
 describe("failures and expiry", () => {
-  test("transaction.fail removes it and its account's later nonces, nothing else", async () => {
+  test("transaction.fail removes that transaction only, as koinos-mempool (later nonces wait, then expire)", async () => {
     const t = await createTestMempool();
     const a1 = makeTx(0, 1n);
     const a2 = makeTx(0, 2n);
     const b1 = makeTx(1, 1n);
     for (const x of [a1, a2, b1]) await t.m.transactionAccepted(accepted(x));
     expect(await t.m.transactionFailed(a1.id)).toBe(true);
-    expect(ids(t.m.queries.pending(10))).toEqual(ids([b1]));
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([a2, b1]));
     expect(await t.m.transactionFailed(a1.id)).toBe(false);
     expect(await metricValue(t.metrics.removed, { reason: "failed" })).toBe(1);
-    expect(await metricValue(t.metrics.removed, { reason: "nonce_gap" })).toBe(1);
+    expect(await metricValue(t.metrics.removed, { reason: "nonce_gap" })).toBe(0);
+  });
+
+  test("what the mempool drops without a block is reported failed with its reason; included ones are not", async () => {
+    const failed: { id: string; reason: string }[] = [];
+    const t = await createTestMempool({ expirationMs: 1_000, maxPendingPerAccount: 1 }, { onFailed: (f) => failed.push({ id: toHex(f.id), reason: f.reason }) });
+    const a1 = makeTx(0, 1n);
+    const a2 = makeTx(0, 2n);
+    await t.m.transactionAccepted(accepted(a1));
+    expect(await t.m.transactionAccepted(accepted(a2))).toBe("account_limit");
+    expect(failed).toEqual([{ id: toHex(a2.id), reason: "mempool refused the transaction: account limit" }]);
+    t.advance(1_001);
+    await t.m.sweepExpired();
+    expect(failed.map((f) => f.id)).toEqual([toHex(a2.id), toHex(a1.id)]);
+    expect(failed[1]!.reason).toStartWith("expired");
   });
 
   test("the sweep drops transactions older than expirationMs (injected clock)", async () => {

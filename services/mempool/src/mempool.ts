@@ -153,12 +153,16 @@ export class Mempool {
     return this.mutex.run(() => this.applyBlock(msg));
   }
 
-  /** Handles `koinos.transaction.fail`: drops the transaction and its account's later nonces. */
+  /**
+   * Handles `koinos.transaction.fail`: drops that transaction, as koinos-mempool does. Its
+   * account's later nonces stay: the failure may be a transaction already mined elsewhere, and
+   * those that can no longer apply are refused for the moment in blocks until they expire.
+   */
   transactionFailed(id: Uint8Array): Promise<boolean> {
     return this.mutex.run(() => {
       const e = this.pool.get(toHex(id));
       if (!e) return false;
-      this.dropWithSuccessors(e, "failed");
+      this.removeEntry(e, "failed");
       this.metrics.pending.set(this.pool.size);
       return true;
     });
@@ -272,11 +276,13 @@ export class Mempool {
     const scan = await scanBranch(this.deps.blocks, range, last, inc);
     const forked = !scan.containsLast || last.height > target.height || (last.height === target.height && !bytesEqual(last.id, target.id));
     const before = this.pool.size;
-    const restored = forked ? await this.restoreAbandoned(last, range.from, inc) : 0;
+    const restored = forked ? await this.restoreAbandoned(last, range.from, inc) : [];
     this.removeIncluded(inc);
     if (forked) await this.revalidateNonces();
     await this.commitHead(target);
-    this.log.info({ from: Number(last.height), to: Number(target.height), forked, blocksRead: scan.blocks, restored, removed: before + restored - this.pool.size }, forked ? "fork switch reconciled" : "gap filled");
+    // Announce what came back and survived, so an instant-mode producer mines it.
+    for (const e of restored) if (this.pool.has(e.idHex)) this.deps.onAccepted?.({ transaction: e.tx, receipt: undefined, height: target.height, pending_rc_used: this.pool.reservedRc(e.payerHex) });
+    this.log.info({ from: Number(last.height), to: Number(target.height), forked, blocksRead: scan.blocks, restored: restored.length, removed: before + restored.length - this.pool.size }, forked ? "fork switch reconciled" : "gap filled");
   }
 
   /**
@@ -285,9 +291,9 @@ export class Mempool {
    * are on a Koinos node, whose pending set is kept per fork. Their nonces are re-validated next.
    * Their resource figures are not in the blocks, so they come back as zero.
    */
-  private async restoreAbandoned(last: BlockPointer, from: bigint, newBranch: Inclusions): Promise<number> {
-    if (last.height === 0n) return 0;
-    let restored = 0;
+  private async restoreAbandoned(last: BlockPointer, from: bigint, newBranch: Inclusions): Promise<PendingEntry[]> {
+    const restored: PendingEntry[] = [];
+    if (last.height === 0n) return restored;
     for (let h = from; h <= last.height; ) {
       const span = last.height - h + 1n;
       const count = span < 1000n ? Number(span) : 1000;
@@ -306,7 +312,7 @@ export class Mempool {
           this.nextSequence++;
           this.pool.add(e);
           this.writer.put(e.idHex, recordOf(e));
-          restored++;
+          restored.push(e);
         }
       }
       if (blocks.length < count) break;
