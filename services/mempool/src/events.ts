@@ -35,7 +35,7 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
       }
       case Subjects.transactionFail: {
         const msg = decodePayload(broadcast.TransactionFailed, m, logger);
-        if (msg) await mempool.transactionFailed(msg.id);
+        if (msg) await mempool.transactionFailed(msg.id, msg.reason);
         return;
       }
       default:

@@ -18,6 +18,7 @@ import type { ChainReads } from "./chain-reads.ts";
 import { Inclusions } from "./inclusions.ts";
 import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
 import { type PendingEntry, entryFromAccepted, entryFromRecord, recordOf } from "./pending/entry.ts";
+import { FailureLog } from "./pending/failures.ts";
 import { PendingPool } from "./pending/pool.ts";
 import { MempoolQueries } from "./queries.ts";
 import type { BlockPointer, MempoolStore } from "./store/store.ts";
@@ -73,6 +74,9 @@ const FAILURE_TEXT: Record<RemovalReason, string> = {
   nonce_gap: "an earlier nonce of its account can no longer apply",
 };
 
+/** Failed transactions remembered for `get_failed_transactions`. */
+const FAILURES_KEPT = 100_000;
+
 /** Confirmed nonces asked from the chain at once during a fork re-validation. */
 const NONCE_QUERY_CONCURRENCY = 32;
 
@@ -81,6 +85,8 @@ export class Mempool {
   readonly pool = new PendingPool();
   /** The read side (RPCs, the chain's checks). */
   readonly queries = new MempoolQueries(this.pool);
+  /** Transactions that ended without a block, with the reason (bounded, newest kept). */
+  readonly failures = new FailureLog(FAILURES_KEPT);
   private head: BlockPointer | undefined;
   private nextSequence = 1n;
   private readonly mutex = new Mutex();
@@ -158,8 +164,9 @@ export class Mempool {
    * account's later nonces stay: the failure may be a transaction already mined elsewhere, and
    * those that can no longer apply are refused for the moment in blocks until they expire.
    */
-  transactionFailed(id: Uint8Array): Promise<boolean> {
+  transactionFailed(id: Uint8Array, reason = ""): Promise<boolean> {
     return this.mutex.run(() => {
+      this.failures.record(id, reason);
       const e = this.pool.get(toHex(id));
       if (!e) return false;
       this.removeEntry(e, "failed");
@@ -201,6 +208,7 @@ export class Mempool {
     if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) return { outcome: this.reject("nonce_taken", ctx, e.id) };
     this.nextSequence++;
     this.pool.add(e);
+    this.failures.forget(e.id);
     this.writer.put(e.idHex, recordOf(e));
     this.metrics.accepted.inc();
     this.metrics.pending.set(this.pool.size);
@@ -211,7 +219,7 @@ export class Mempool {
   private reject(reason: RejectionReason, ctx: Record<string, unknown>, id: Uint8Array | undefined): RejectionReason {
     this.metrics.rejected.inc({ reason });
     this.log.warn({ ...ctx, reason }, "transaction not kept");
-    if (id && id.length > 0) this.deps.onFailed?.({ id, reason: `mempool refused the transaction: ${reason.replace(/_/g, " ")}` });
+    if (id && id.length > 0) this.fail(id, `mempool refused the transaction: ${reason.replace(/_/g, " ")}`);
     return reason;
   }
 
@@ -311,6 +319,7 @@ export class Mempool {
           if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) continue;
           this.nextSequence++;
           this.pool.add(e);
+          this.failures.forget(e.id);
           this.writer.put(e.idHex, recordOf(e));
           restored.push(e);
         }
@@ -377,6 +386,12 @@ export class Mempool {
     if (!this.pool.remove(e.idHex)) return;
     this.writer.delete(e.idHex, e.id);
     this.metrics.removed.inc({ reason });
-    if (reason !== "included" && reason !== "failed") this.deps.onFailed?.({ id: e.id, reason: FAILURE_TEXT[reason] });
+    if (reason !== "included" && reason !== "failed") this.fail(e.id, FAILURE_TEXT[reason]);
+  }
+
+  /** Records and reports a transaction that ends without a block. */
+  private fail(id: Uint8Array, reason: string): void {
+    this.failures.record(id, reason);
+    this.deps.onFailed?.({ id, reason });
   }
 }

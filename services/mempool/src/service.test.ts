@@ -143,14 +143,16 @@ describe("events", () => {
     await drain();
   });
 
-  test("transaction.fail removes the transaction; a side-fork block leaves it pending", async () => {
+  test("transaction.fail removes the transaction, get_failed_transactions answers its reason; a side-fork block leaves it pending", async () => {
     const a = makeTx(1, 10n);
     const b = makeTx(2, 10n);
     await submit(a, b);
     await t.publishBlock(t.chain.block([b], t.chain.tip), false);
-    await t.publishFail(a.id);
+    await t.publishFail(a.id, "account 'from' has insufficient balance");
     await eventually(() => !t.node.controller.pool.has(toHex(a.id)));
     expect(hexIds((await client.getPendingTransactions({ limit: 10n })).pending_transactions)).toEqual(hexIds([b]));
+    const failed = await client.getFailedTransactions({ transaction_ids: [b.id, a.id] });
+    expect(failed.failed_transactions.map((f) => [toHex(f.id), f.reason])).toEqual([[toHex(a.id), "account 'from' has insufficient balance"]]);
     await drain();
   });
 });

@@ -58,6 +58,10 @@ export function createMempoolService(m: Mempool): MempoolServiceImpl {
       onView(req.block_id, "nonce");
       return { count: BigInt(q.pendingCount(req.payee)) };
     },
+    getFailedTransactions(req) {
+      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      return { failed_transactions: m.failures.lookup(req.transaction_ids) };
+    },
     getPendingTransactionsById(req) {
       if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
       onView(req.block_id, "pending", true);
