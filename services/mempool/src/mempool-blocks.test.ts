@@ -196,3 +196,24 @@ describe("catch-up and failures", () => {
     expect(t.m.lastApplied?.id).toEqual(b2.id);
   });
 });
+
+describe("fork switch with nothing pending", () => {
+  test("the abandoned branch's transactions come back even when the pending set was empty, and are announced", async () => {
+    const t = await createTestMempool();
+    await t.m.catchUp();
+    const x = makeTx(0, 1n);
+    await t.m.transactionAccepted(accepted(x));
+    const common = t.chain.extend([]);
+    await t.m.blockAccepted(block(common));
+    await t.m.blockAccepted(block(t.chain.extend([x])));
+    expect(t.m.pool.size).toBe(0);
+    const announced = t.published.length;
+    const n2 = t.chain.block([], common);
+    t.chain.tip = n2;
+    const n3 = t.chain.extend([]);
+    await t.m.blockAccepted(block(n2, false));
+    await t.m.blockAccepted(block(n3));
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([x]));
+    expect(t.published.slice(announced).map((p) => toHex(p.transaction!.id))).toEqual([toHex(x.id)]);
+  });
+});

@@ -272,7 +272,9 @@ export class Mempool {
    */
   private async reconcile(target: BlockPointer, block: protocol.Block | undefined): Promise<void> {
     const last = this.head ?? { id: ZERO_ID, height: 0n };
-    if (this.pool.size === 0) {
+    // With nothing pending and no block applied yet there is nothing to remove or bring back.
+    // (With nothing pending after blocks, a fork switch may still bring transactions back.)
+    if (this.pool.size === 0 && last.height === 0n) {
       await this.commitHead(target);
       return;
     }
