@@ -106,6 +106,25 @@ describe("transactions and blocks", () => {
     expect(e.data).toEqual({});
   });
 
+  test("a receipt only once the accept is stored on the bus: with the bus down the client gets an error, and nothing counts as pending", async () => {
+    const mempool = emptyMempool();
+    let down = true;
+    const t = await createTestChain({
+      mempool,
+      events: {
+        transactionAccepted: async () => {
+          if (down) throw new Error("NATS connection closed");
+        },
+      },
+    });
+    const e = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true).catch((x) => x);
+    expect(e.code).toBe("chain.rpc_failure");
+    expect(e.message).toContain("NATS connection closed");
+    down = false;
+    // The same nonce is free again: the failed submission left nothing behind.
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true);
+  });
+
   test("without broadcast the mempool is not asked", async () => {
     const mempool = emptyMempool();
     const t = await createTestChain({ mempool });

@@ -25,6 +25,8 @@ export interface TestChainOptions {
   mempool?: MempoolChecks;
   blockStore?: BlockSink;
   now?: () => bigint;
+  /** Replaces some of the recorded events (e.g. a bus that refuses publishes). */
+  events?: Partial<ChainEvents>;
 }
 
 export interface TestChain {
@@ -67,7 +69,7 @@ export async function createTestChain(opts: TestChainOptions = {}): Promise<Test
   };
   let clock = 1_700_000_000_000n;
   const now = opts.now ?? (() => (clock += 1000n));
-  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: chainEvents, mempool: opts.mempool, blockStore: opts.blockStore, logger: silentLogger(), now });
+  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: { ...chainEvents, ...opts.events }, mempool: opts.mempool, blockStore: opts.blockStore, logger: silentLogger(), now });
   await chain.start();
   const t: TestChain = {
     chain,
