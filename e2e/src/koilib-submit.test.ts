@@ -15,6 +15,8 @@ import { REJECTIONS, type RejectionName, buildBlock, privateKeyFromSeed, rejecti
 import { type E2eTarget, eventually, rpc, startTarget } from "./target.ts";
 
 const KOIN = "15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL";
+/** What koilib returns for a sent transaction (with `wait`). */
+type SentTransaction = NonNullable<Awaited<ReturnType<NonNullable<Contract["functions"][string]>>>["transaction"]>;
 /** A small rc limit that covers one transfer. */
 const SMALL_RC = "50000000";
 
@@ -74,7 +76,7 @@ async function backToBack(n: Node, from: number, way: Way): Promise<{ mined: num
   const alice = n.signer(from);
   const to = n.signer(from + 1).getAddress();
   const koin = new Contract({ id: KOIN, abi: utils.tokenAbi, provider: n.provider, signer: alice });
-  const nonce = await n.provider.getNonce(alice.getAddress());
+  const nonce = Number(await n.provider.getNonce(alice.getAddress()));
   const fullRc = await n.provider.getAccountRc(alice.getAddress());
   const encodeNonce = (v: number) => utils.encodeBase64url(protocol.ValueType.encode({ uint64_value: BigInt(v) }).finish());
   const options = (k: number): Record<string, unknown> => {
@@ -82,7 +84,7 @@ async function backToBack(n: Node, from: number, way: Way): Promise<{ mined: num
     if (way === "small rcLimit") return { rcLimit: SMALL_RC };
     return { nonce: encodeNonce(nonce + k + 1), rcLimit: way.endsWith("small rc_limit") ? SMALL_RC : fullRc };
   };
-  const outcomes: { tx?: Transaction; error?: unknown }[] = [];
+  const outcomes: { tx?: SentTransaction; error?: unknown }[] = [];
   for (let k = 0; k < 2; k++) {
     try {
       const { transaction } = await koin.functions.transfer!({ from: alice.getAddress(), to, value: String(10 + k) }, options(k));
@@ -163,7 +165,7 @@ const send = (tx: unknown, broadcast = true) =>
     () => undefined,
     (e: unknown) => e,
   );
-const nextNonce = async (s: Signer) => (await n.provider.getNonce(s.getAddress())) + 1;
+const nextNonce = async (s: Signer) => Number(await n.provider.getNonce(s.getAddress())) + 1;
 
 function rejectionSuite(label: string, start: () => Promise<E2eTarget>, cases: () => void) {
   describe(`rejections as Koinos words them, through koilib (${label})`, () => {
@@ -182,7 +184,7 @@ rejectionSuite("any production mode", () => startTarget(), () => {
 
   test("old or future nonce", async () => {
     const a = n.signer(2);
-    const current = await n.provider.getNonce(a.getAddress());
+    const current = Number(await n.provider.getNonce(a.getAddress()));
     const p = expectRejection(await send(await transfer(a, { nonce: current + 5 })), "invalid_transaction_nonce", { a: a.getAddress(), n: nonceHex(current + 5), c: nonceHex(current) });
     expect(p.logs).toEqual([]);
   });
@@ -316,7 +318,7 @@ rejectionSuite("a transaction pending, interval production, one-process", () => 
     const nonce = await nextNonce(a);
     expect(await send(await transfer(a, { nonce }))).toBeUndefined();
     expectRejection(await send(await transfer(a, { nonce, value: "2" })), "mempool_nonce_taken");
-    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the pending transaction to be mined");
+    await eventually(async () => (Number(await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the pending transaction to be mined");
   });
 
   test("an rc limit above what the payer has left (pending reservations included)", async () => {
@@ -325,7 +327,7 @@ rejectionSuite("a transaction pending, interval production, one-process", () => 
     const nonce = await nextNonce(a);
     expect(await send(await transfer(a, { nonce, rcLimit: rc }))).toBeUndefined();
     expectRejection(await send(await transfer(a, { nonce: nonce + 1 })), "insufficient_pending_resources");
-    await eventually(async () => ((await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the first transaction to be mined");
+    await eventually(async () => (Number(await n.provider.getNonce(a.getAddress())) >= nonce ? true : undefined), 60_000, "the first transaction to be mined");
   });
 });
 

@@ -57,10 +57,10 @@ describe("block producer", () => {
     const asked: (Uint8Array | undefined)[] = [];
     let behind = 3;
     const original = pool.getPendingTransactions;
-    pool.getPendingTransactions = async (req: { block_id?: Uint8Array }) => {
+    pool.getPendingTransactions = async (req: mempool.GetPendingTransactionsRequest) => {
       asked.push(req.block_id);
       if (behind-- > 0) throw new CairnError("mempool.unknown_block", "cannot retrieve pending transactions from an unknown block");
-      return original();
+      return original(req);
     };
     pool.txs.push(t.transfer(0, 1, 10n, 1n));
     const p = (await producer.produce())!;

@@ -17,13 +17,13 @@ async function rejection(p: Promise<unknown>): Promise<ChainError> {
 
 describe("submit_transaction rejections (§4.9 order)", () => {
   test.each([
-    ["transaction: id", (tx: protocol.Transaction) => (tx.id = new Uint8Array()), ["field"]],
-    ["transaction: header", (tx: protocol.Transaction) => (tx.header = undefined), ["field", "transaction_id"]],
-    ["transaction: payer", (tx: protocol.Transaction) => (tx.header!.payer = new Uint8Array()), ["field", "transaction_id"]],
-    ["transaction header: rc_limit", (tx: protocol.Transaction) => (tx.header!.rc_limit = 0n), ["field", "transaction_id"]],
-    ["transaction header: operation_merkle_root", (tx: protocol.Transaction) => (tx.header!.operation_merkle_root = new Uint8Array()), ["field", "transaction_id"]],
-    ["transaction: signature_data", (tx: protocol.Transaction) => (tx.signatures = []), ["field", "transaction_id"]],
-  ] as const)("missing %s → missing_required_arguments, Koinos's text and captured keys, no logs", async (field, mutate, keys) => {
+    ["transaction: id", (tx: protocol.Transaction): void => void (tx.id = new Uint8Array()), ["field"]],
+    ["transaction: header", (tx: protocol.Transaction): void => void (tx.header = undefined), ["field", "transaction_id"]],
+    ["transaction: payer", (tx: protocol.Transaction): void => void (tx.header!.payer = new Uint8Array()), ["field", "transaction_id"]],
+    ["transaction header: rc_limit", (tx: protocol.Transaction): void => void (tx.header!.rc_limit = 0n), ["field", "transaction_id"]],
+    ["transaction header: operation_merkle_root", (tx: protocol.Transaction): void => void (tx.header!.operation_merkle_root = new Uint8Array()), ["field", "transaction_id"]],
+    ["transaction: signature_data", (tx: protocol.Transaction): void => void (tx.signatures = []), ["field", "transaction_id"]],
+  ] as [string, (tx: protocol.Transaction) => void, string[]][])("missing %s → missing_required_arguments, Koinos's text and captured keys, no logs", async (field, mutate, keys) => {
     const t = await createTestChain();
     const tx = t.transfer(0, 1, 1n, 1n);
     mutate(tx);
