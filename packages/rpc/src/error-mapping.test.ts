@@ -56,7 +56,7 @@ describe("errorToGrpcStatus", () => {
     expect(status.metadata.get(ErrorMetadataKey.Code)).toEqual(["chain.b?d"]);
     const data = JSON.parse(String(status.metadata.get(ErrorMetadataKey.Data)[0]));
     expect(data).toMatchObject({ truncated: true });
-    expect(String(status.metadata.get(ErrorMetadataKey.KoinosData)[0])).toStartWith('{"code":1,"truncated":true');
+    expect(String(status.metadata.get(ErrorMetadataKey.KoinosData)[0])).toBe('{"bytes":' + data.bytes + ',"code":1,"truncated":true}');
   });
 
   test("a status outside gRPC's range becomes INTERNAL", () => {
