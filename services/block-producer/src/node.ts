@@ -18,6 +18,8 @@ export interface BlockProducerNodeDeps {
   bus: Pick<EventBus, "subscribe">;
   chain: ProducerChain;
   mempool: ProducerMempool;
+  /** Clock for block timestamps, ms since epoch. Default `Date.now`; the dev node's clock can run ahead. */
+  now?: () => bigint;
 }
 
 export interface BlockProducerNode {
@@ -48,6 +50,7 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
       mempool: deps.mempool,
       privateKey: producerKeyOf(opts),
       logger: log,
+      now: deps.now,
       onProduced: (p) => {
         blocks.inc();
         txs.inc(p.block.transactions.length);

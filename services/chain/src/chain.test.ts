@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { token } from "@cairn/proto";
 import { KoinEntryPoint, ZERO_ID, decodeNonce, transactionId } from "@cairn/protocol";
-import type { MempoolChecks } from "./chain.ts";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import { DEV_BALANCE, KOIN_ID, createTestChain } from "./testing/harness.ts";
 
 describe("genesis", () => {

@@ -7,15 +7,17 @@
  * under one mutex; submissions run per nonce account, on head state.
  */
 import { KeyedMutex, type Logger, Mutex, toHex } from "@cairn/core";
+import type { BlockSink } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
 import { addressToBase58, encodeNonce, nonceAccount } from "@cairn/protocol";
 import type { ContractRuntime } from "./contracts/runtime.ts";
 import { SPACES } from "./contracts/spaces.ts";
-import { type BlockEvents, type BlockHost, type BlockSink, type FailedTransaction, applyBlockLocked } from "./controller/blocks.ts";
+import { type BlockEvents, type BlockHost, type FailedTransaction, applyBlockLocked } from "./controller/blocks.ts";
 import { loadChain } from "./controller/load.ts";
 import { PendingWindow } from "./controller/pending-window.ts";
 import { SignatureCache } from "./controller/signatures.ts";
-import { type MempoolChecks, submitTransaction } from "./controller/submission.ts";
+import { submitTransaction } from "./controller/submission.ts";
 import { type BlockInfo, ExecutionContext } from "./execution/context.ts";
 import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
@@ -25,7 +27,7 @@ import { type BlockNode, type ForkChoice, type ForkTree, topology } from "./fork
 import { MemoryState, StateLayer } from "./state/state.ts";
 import type { ChainStore } from "./store/store.ts";
 
-export type { BlockSink, FailedTransaction, MempoolChecks };
+export type { FailedTransaction };
 
 /** What the chain tells the rest of the node (bus publishing lives behind it). */
 export interface ChainEvents extends BlockEvents {

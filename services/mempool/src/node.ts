@@ -9,12 +9,12 @@ import type { EventBus, Subscription } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
-import type { BlockSource } from "./block-source.ts";
-import type { ChainReads } from "./chain-reads.ts";
+import type { MempoolChecks } from "./client.ts";
 import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher, transactionFailPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
 import { createMempoolMetrics } from "./metrics.ts";
 import type { MempoolOptions } from "./options.ts";
+import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { type MempoolServiceImpl, createMempoolService } from "./service.ts";
 import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 import type { MempoolStore } from "./store/store.ts";
@@ -28,24 +28,10 @@ export interface MempoolNodeDeps {
   bus: EventBus;
   /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
   db: DatabaseHandle;
-  chain: ChainReads;
-  blocks: BlockSource;
+  chain: MempoolChain;
+  blocks: MempoolBlocks;
   /** Clock in ms for expiry (tests). Default `Date.now`. */
   now?: () => number;
-}
-
-/** The mempool as the chain asks it at submission (protocol §4.9 step 2), in-process. */
-export interface MempoolChecks {
-  /** check_pending_account_resources: can the payer cover `rcLimit` on top of its pending rc_limits? */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rcLimit: bigint): Promise<boolean>;
-  /** check_account_nonce: false only when exactly this nonce is pending for the payee. */
-  checkNonce(payee: Uint8Array, nonce: Uint8Array): Promise<boolean>;
-  /** The payee's highest pending nonce bytes; empty when none is pending. */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** How many of the payee's transactions are pending. */
-  pendingCount(payee: Uint8Array): Promise<number>;
-  /** Which of `ids` are pending (hex). */
-  pendingIds(ids: readonly Uint8Array[]): Promise<Set<string>>;
 }
 
 /** A mempool service instance. */

@@ -7,6 +7,7 @@
  * later block: a nonce ahead of the account's, rc the payer lacks now, block limits) or not.
  */
 import { type Logger, bytesEqual, fromHex, toHex } from "@cairn/core";
+import type { BlockSink } from "@cairn/block-store/client";
 import type { broadcast, protocol } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import type { ContractRuntime } from "../contracts/runtime.ts";
@@ -18,11 +19,6 @@ import type { MemoryState, StateChange } from "../state/state.ts";
 import type { ChainStore } from "../store/store.ts";
 import type { PendingWindow } from "./pending-window.ts";
 import type { SignatureCache } from "./signatures.ts";
-
-/** The block store, written synchronously before each block commits (as Koinos does). */
-export interface BlockSink {
-  addBlock(block: protocol.Block, receipt: protocol.BlockReceipt): Promise<void>;
-}
 
 /** A transaction a proposed block could not include. */
 export interface FailedTransaction {

@@ -8,6 +8,7 @@
  * bus: a receipt is a promise that the transaction ends in a block or in an explicit failure.
  */
 import { toHex } from "@cairn/core";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import type { protocol } from "@cairn/proto";
 import { decodeNonce, nonceAccount } from "@cairn/protocol";
 import type { BlockInfo } from "../execution/context.ts";
@@ -17,20 +18,6 @@ import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "../
 import type { ContractRuntime } from "../contracts/runtime.ts";
 import { type StateReader, StateLayer } from "../state/state.ts";
 import { type PendingWindow, windowView } from "./pending-window.ts";
-
-/** The mempool as the chain asks it at submission (koinos-mempool's RPCs, on head). */
-export interface MempoolChecks {
-  /** check_pending_account_resources: can the payer cover `rcLimit` on top of its pending reservations? */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rcLimit: bigint): Promise<boolean>;
-  /** check_account_nonce: false only when this exact nonce is already pending for the account. */
-  checkNonce(payee: Uint8Array, nonce: Uint8Array): Promise<boolean>;
-  /** get_pending_nonce: the account's highest pending nonce bytes (empty when none). */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** get_pending_transaction_count for the account. */
-  pendingCount(payee: Uint8Array): Promise<number>;
-  /** Which of `ids` are pending (hex), from get_pending_transactions_by_id. */
-  pendingIds(ids: readonly Uint8Array[]): Promise<Set<string>>;
-}
 
 /** What submission needs from the controller. */
 export interface SubmissionContext {
