@@ -29,7 +29,7 @@ import { block_store } from "@cairn/proto";
 import { createGrpcClient, createInProcessClient } from "@cairn/rpc";
 import { rebuildBlockStore } from "./block-store.ts";
 import { type Command, UsageError, commandLogger, loadCommandOptions, runCommand } from "./command-kit.ts";
-import { assertNotLive, consumerSign, healthSign, serviceAddress } from "./live-guard.ts";
+import { assertNotLive, consumerSign, healthSign, serviceAddress } from "@cairn/runtime";
 import { natsReplayBounds } from "./nats-bounds.ts";
 import { rebuildAccountHistoryOptionsSchema, rebuildBlockStoreOptionsSchema } from "./options.ts";
 import { progressPrinter } from "./progress-printer.ts";
