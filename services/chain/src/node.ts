@@ -11,10 +11,10 @@ import type { CairnDb } from "@cairn/db";
 import type { BlockSink, BlockSource } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
-import { createKoinContract } from "./contracts/koin.ts";
+import { createKoinContract, defaultKoinOptions } from "./contracts/koin.ts";
 import { ContractRuntime } from "./contracts/runtime.ts";
 import { createChainEvents, type EventPublisher } from "./events.ts";
-import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
+import { DEV_GENESIS_KEY_BALANCE, type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 import { reindex } from "./reindex.ts";
@@ -30,6 +30,8 @@ export interface ChainNodeDeps {
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
   blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
+  /** Clock in ms since epoch (block timestamp bounds, reads at the pending block). Default `Date.now`; the dev node's clock can run ahead. */
+  now?: () => bigint;
 }
 
 export interface ChainNode {
@@ -48,10 +50,11 @@ export interface ChainNode {
 export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps): ChainNode {
   const log = deps.logger.child({ module: "chain" });
   const koinId = addressFromBase58(opts.koinAddress);
-  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId });
+  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId, genesisKeyBalance: DEV_GENESIS_KEY_BALANCE });
   const genesis: protocol.GenesisData = opts.genesisFile ? loadGenesisFile(opts.genesisFile) : dev!.genesis;
   const runtime = new ContractRuntime();
-  runtime.register(koinId, createKoinContract());
+  // A dev chain's genesis key may burn from any account (the dev controls' set_balance).
+  runtime.register(koinId, createKoinContract({ ...defaultKoinOptions, systemMayBurn: dev !== undefined }));
   let loaded = false;
   const metrics = createChainMetrics(deps.metrics, () => (loaded ? chain.head.timestamp : undefined));
   const published = createChainEvents(deps.bus, log);
@@ -63,12 +66,16 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       published.blockApplied(e);
     },
     transactionAccepted(e) {
-      published.transactionAccepted(e);
+      return published.transactionAccepted(e);
+    },
+    transactionFailed(e) {
+      metrics.transactions.inc({ outcome: "failed" });
+      published.transactionFailed?.(e);
     },
   };
   const chain = new Chain(
     { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
-    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
+    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
   const service = createChainService(chain);
   const instrumented: typeof service = {
