@@ -104,5 +104,5 @@ describe("one-process dev node (interval mode)", () => {
     expect(await balance(again)).toBe(before);
     const hist = await rpc(again, "account_history.get_account_history", { address: accountAddress(target.seed, 2), limit: 10, ascending: true });
     expect((hist.result?.values as unknown[] | undefined)?.length ?? 0).toBeGreaterThanOrEqual(4);
-  });
+  }, 240_000); // two node starts (PGlite init on a data dir) on a busy 2-core machine
 });
