@@ -18,10 +18,10 @@ describe("event catalog", () => {
   });
 
   test("eventMessage encodes with the subject's message; decodeEvent reads it back", () => {
-    const m = eventMessage(Subjects.transactionFail, { id: new Uint8Array([1, 2]) });
+    const m = eventMessage(Subjects.transactionFail, { id: new Uint8Array([1, 2]), reason: "no rc" });
     expect(m.subject).toBe("koinos.transaction.fail");
     expect(broadcast.TransactionFailed.decode(m.data).id).toEqual(new Uint8Array([1, 2]));
-    expect(decodeEvent(Subjects.transactionFail, m, silentLogger())).toEqual({ id: new Uint8Array([1, 2]) });
+    expect(decodeEvent(Subjects.transactionFail, m, silentLogger())).toEqual({ id: new Uint8Array([1, 2]), reason: "no rc" });
   });
 
   test("a payload that is not the subject's message is logged and skipped", () => {

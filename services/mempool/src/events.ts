@@ -35,12 +35,20 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
       }
       case Subjects.transactionFail: {
         const msg = decodeEvent(Subjects.transactionFail, m, logger);
-        if (msg) await mempool.transactionFailed(msg.id);
+        if (msg) await mempool.transactionFailed(msg.id, msg.reason);
         return;
       }
       default:
         return;
     }
+  };
+}
+
+/** Publishes `koinos.transaction.fail` (id and reason) without waiting; a failed publish is logged. */
+export function transactionFailPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (failed: { id: Uint8Array; reason: string }) => void {
+  return ({ id, reason }) => {
+    const { subject, data } = eventMessage(Subjects.transactionFail, { id, reason });
+    bus.publish(subject, data).catch((err) => logger.error({ subject: Subjects.transactionFail, err: String(err) }, "event publish failed"));
   };
 }
 
