@@ -7,7 +7,9 @@ import { SPACES } from "../../state/spaces.ts";
 import { compileTestContract } from "../../testing/contracts.ts";
 import { DEV_BALANCE, KOIN_ID, type TestChain, createTestChain } from "../../testing/harness.ts";
 import { tokenAbi } from "../token-abi.ts";
+import { MemoryChainStore } from "../../store/memory-store.ts";
 import { InvalidModuleError, instrumentModule } from "./instrument.ts";
+import { compareKeys } from "./system-calls.ts";
 
 let demo: Uint8Array;
 let tokenWasm: Uint8Array;
@@ -93,6 +95,28 @@ describe("execution", () => {
     expect(u64(t.chain.readContract(id, 2, enc.key(utf8("none"))).result)).toBe(0n);
   });
 
+  test("storage survives a restart of the chain on the same store", async () => {
+    const store = new MemoryChainStore();
+    const t = await createTestChain({ store });
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, demo)]);
+    await send(t, 0, [call(id, 1, enc.set(utf8("kept"), 9n))]);
+    const again = await createTestChain({ store });
+    expect(again.chain.head.height).toBe(2n);
+    expect(u64(again.chain.readContract(id, 2, enc.key(utf8("kept"))).result)).toBe(9n);
+  });
+
+  test("get_next_object follows Koinos key order (length first, then bytes)", async () => {
+    const { t, id } = await withDemo();
+    // "b" sorts before "ab" (shorter keys first); entry 8 needs a first key to exist.
+    expect(() => t.chain.readContract(id, 8, new Uint8Array())).toThrow("empty space");
+    await send(t, 0, [call(id, 1, enc.set(utf8("ab"), 1n)), call(id, 1, enc.set(utf8("b"), 2n))]);
+    expect(u64(t.chain.readContract(id, 8, new Uint8Array()).result)).toBe(3n);
+    expect(compareKeys(utf8("b"), utf8("ab"))).toBeLessThan(0);
+    expect(compareKeys(utf8("a"), utf8("b"))).toBeLessThan(0);
+    expect(compareKeys(new Uint8Array(256), new Uint8Array(129))).toBeLessThan(0);
+  });
+
   test("a revert keeps the transaction with its logs and code; the node goes on", async () => {
     const { t, id } = await withDemo();
     const r = await send(t, 0, [call(id, 4, new Uint8Array())]);
@@ -154,8 +178,8 @@ describe("execution", () => {
     const to = t.dev.accounts[1]!.address;
     // Closed: account 0 cannot move the contract's KOIN.
     await expect(send(t, 0, [call(KOIN_ID, KoinEntryPoint.transfer, enc.transfer(id, to, 7n))])).rejects.toThrow();
-    // Open it (key "open" = 1), then account 0 can.
-    await send(t, 0, [call(id, 1, enc.set(utf8("open"), 1n))]);
+    // Open it (its own id as key = 1), then account 0 can.
+    await send(t, 0, [call(id, 1, enc.set(id, 1n))]);
     const r = await send(t, 0, [call(KOIN_ID, KoinEntryPoint.transfer, enc.transfer(id, to, 7n))]);
     expect(r.reverted).toBe(false);
     expect(t.balance(1)).toBe(DEV_BALANCE + 7n);
