@@ -153,8 +153,9 @@ describe(`WASM contracts through koilib (${process.env.CAIRN_E2E_URL ? "multi-pr
   test("a call without the owner's authority fails with -200", async () => {
     const e = await errorOf(demoAsBob.functions.guarded!({ owner: alice.getAddress() }));
     expect(e).toMatchObject({ error: `account '${alice.getAddress()}' authorization failed`, code: -200 });
-    const { receipt } = await demo.functions.guarded!({ owner: alice.getAddress() });
+    const { transaction, receipt } = await demo.functions.guarded!({ owner: alice.getAddress() });
     expect(receipt!.reverted ?? false).toBe(false);
+    await transaction!.wait();
   });
 
   test("the contract moves its own KOIN through a call into the token", async () => {
@@ -176,8 +177,9 @@ describe(`WASM contracts through koilib (${process.env.CAIRN_E2E_URL ? "multi-pr
     // The demo's authorize answers yes once its own id holds a non-zero value.
     const opened = await demo.functions.set!({ to: demoKey.getAddress(), value: "1" });
     await opened.transaction!.wait();
-    const { receipt } = await koin.functions.transfer!({ from: demoKey.getAddress(), to: bob.getAddress(), value: "5" });
+    const { transaction, receipt } = await koin.functions.transfer!({ from: demoKey.getAddress(), to: bob.getAddress(), value: "5" });
     expect(receipt!.events![0]!.name).toBe("token.transfer_event");
+    await transaction!.wait();
   });
 
   test("an oversized module is refused as the network limit says; the node keeps going", async () => {
