@@ -117,6 +117,40 @@ describe("execution", () => {
     expect(compareKeys(new Uint8Array(256), new Uint8Array(129))).toBeLessThan(0);
   });
 
+  test("informational system calls answer as the reference: head, chain id, caller, hashes, names, tx, block, signatures", async () => {
+    const t = await createTestChain();
+    const probe = await compileTestContract("probe");
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, probe)]);
+    const payer = t.dev.accounts[0]!.address;
+    const r = await send(t, 0, [call(id, 1, enc.set(payer, 2n))]);
+    expect(r.reverted).toBe(false);
+    const height = t.chain.head.height;
+    expect(r.logs).toEqual([
+      `head=${height} lib=0`,
+      "chain_id=34",
+      "caller=0/1",
+      "self=true",
+      "1220ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      "1b20c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+      "koin=koin",
+      "limits=100000000",
+      "meta=34",
+      "payer=true is_arg=true",
+      "rc>0=true",
+      "nonce=2801",
+      `op=1`,
+      "recover=33 address=true",
+      "verify=true",
+      "merkle=true",
+      `block=${height} signer=25`,
+    ].map((l) => (l.startsWith("1220") ? `sha256=${l}` : l.startsWith("1b20") ? `keccak=${l}` : l)));
+    // Read-only: the head as it is now, no transaction.
+    const read = t.chain.readContract(id, 1, enc.set(payer, 0n));
+    expect(read.logs[0]).toBe(`head=${height} lib=0`);
+    expect(read.logs[2]).toBe("caller=0/1");
+  }, 60_000);
+
   test("a revert keeps the transaction with its logs and code; the node goes on", async () => {
     const { t, id } = await withDemo();
     const r = await send(t, 0, [call(id, 4, new Uint8Array())]);
