@@ -15,6 +15,7 @@ import { TICKS } from "../execution/metering.ts";
 import { SPACES } from "../state/spaces.ts";
 import { getObject, putObject, removeObject } from "./objects.ts";
 import { REGISTRY } from "./wasm/costs.ts";
+import { MemoryPool } from "./wasm/memory-pool.ts";
 import { ModuleCache } from "./wasm/module-cache.ts";
 import { field, pb, readFields } from "./wasm/pb.ts";
 import { runWasm } from "./wasm/vm.ts";
@@ -120,6 +121,7 @@ export interface ContractRuntimeOptions {
 export class ContractRuntime implements Contracts {
   private readonly natives = new Map<string, NativeContract>();
   readonly modules: ModuleCache;
+  private readonly memories = new MemoryPool();
 
   constructor(opts: Partial<ContractRuntimeOptions> = {}) {
     this.modules = new ModuleCache(opts.moduleCacheSize ?? 64);
@@ -173,7 +175,7 @@ export class ContractRuntime implements Contracts {
     };
     ctx.frames.push(frame);
     try {
-      return runWasm(ctx, this, frame, compiled.module);
+      return runWasm(ctx, this, frame, compiled, this.memories);
     } finally {
       ctx.frames.pop();
     }

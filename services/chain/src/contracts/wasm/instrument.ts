@@ -24,7 +24,7 @@ export const MAX_MEMORY_PAGES = 512;
 export const MAX_CALL_DEPTH = 1797;
 /** Export name of the tick budget global. */
 export const TICKS_EXPORT = "cairn_ticks";
-/** Export name under which the module's memory is exposed to the host. */
+/** Import name under which the host provides the module's memory. */
 export const MEMORY_EXPORT = "cairn_memory";
 
 export class InvalidModuleError extends Error {}
@@ -308,6 +308,11 @@ function isHostType(t: FuncType | undefined): boolean {
 
 /** Validates and instruments a contract module; throws InvalidModuleError with the reason. */
 export function instrumentModule(bytecode: Uint8Array): Uint8Array {
+  return instrument(bytecode).bytes;
+}
+
+/** The instrumented module and the memory (pages) the host must provide, if any. */
+export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: { min: number; max: number } } {
   const r = new Reader(bytecode);
   const magic = r.bytes(8);
   if (magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d || magic[4] !== 1 || magic[5] !== 0 || magic[6] !== 0 || magic[7] !== 0) {
@@ -371,7 +376,7 @@ export function instrumentModule(bytecode: Uint8Array): Uint8Array {
     }
   }
   // memory: ≤ 512 pages, capped at 512
-  let memorySection: Uint8Array | undefined;
+  let memoryLimits: { min: number; max: number } | undefined;
   if (sections.has(5)) {
     const s = new Reader(sections.get(5)!);
     const n = s.u32();
@@ -379,8 +384,8 @@ export function instrumentModule(bytecode: Uint8Array): Uint8Array {
     if (n === 1) {
       const lim = readLimits(s);
       if (lim.min > MAX_MEMORY_PAGES || (lim.max !== undefined && lim.max > MAX_MEMORY_PAGES)) throw new InvalidModuleError(`memory above ${MAX_MEMORY_PAGES} pages`);
-      memorySection = new Writer().u32(1).byte(1).u32(lim.min).u32(lim.max ?? MAX_MEMORY_PAGES).finish();
-    } else memorySection = sections.get(5);
+      memoryLimits = { min: lim.min, max: lim.max ?? MAX_MEMORY_PAGES };
+    }
   }
   // globals: count and keep
   const globals: Uint8Array[] = [];
@@ -457,23 +462,33 @@ export function instrumentModule(bytecode: Uint8Array): Uint8Array {
     if (content) out.byte(id).vec(content);
   };
   section(1, allTypes.finish());
-  section(2, sections.get(2));
+  // The module's own memory becomes an import (`env.cairn_memory`) so the host can hand each
+  // instance a zeroed memory of the declared size from a pool instead of allocating one per call.
+  if (memoryLimits) {
+    const imports = new Writer();
+    let count = 0;
+    let body: Uint8Array = new Uint8Array();
+    if (sections.has(2)) {
+      const s = new Reader(sections.get(2)!);
+      count = s.u32();
+      body = sections.get(2)!.subarray(s.pos);
+    }
+    imports.u32(count + 1).bytes(body).str("env").str(MEMORY_EXPORT).byte(0x02).byte(1).u32(memoryLimits.min).u32(memoryLimits.max);
+    section(2, imports.finish());
+  } else section(2, sections.get(2));
   const funcs = new Writer().u32(funcTypes.length + 1);
   for (const t of funcTypes) funcs.u32(t);
   funcs.u32(growType);
   section(3, funcs.finish());
   section(4, sections.get(4));
-  section(5, memorySection);
   const g = new Writer().u32(globals.length + 2);
   for (const x of globals) g.bytes(x);
   g.byte(I64).byte(1).byte(0x42).i64(0n).byte(0x0b);
   g.byte(I32).byte(1).byte(0x41).i32(0).byte(0x0b);
   section(6, g.finish());
-  const hasMemory = memorySection !== undefined && memorySection[0] === 1;
-  const e = new Writer().u32(exports.length + (hasMemory ? 2 : 1));
+  const e = new Writer().u32(exports.length + 1);
   for (const x of exports) e.bytes(x);
   e.str(TICKS_EXPORT).byte(0x03).u32(inj.ticksGlobal);
-  if (hasMemory) e.str(MEMORY_EXPORT).byte(0x02).u32(0);
   section(7, e.finish());
   section(8, sections.get(8));
   section(9, sections.get(9));
@@ -481,5 +496,5 @@ export function instrumentModule(bytecode: Uint8Array): Uint8Array {
   for (const b of bodies) c.vec(b);
   section(10, c.finish());
   section(11, sections.get(11));
-  return out.finish();
+  return { bytes: out.finish(), memory: memoryLimits };
 }

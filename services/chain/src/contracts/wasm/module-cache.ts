@@ -4,9 +4,9 @@
  * fails validation is remembered as failed so it is not re-parsed on every call.
  */
 import { toHex } from "@cairn/core";
-import { InvalidModuleError, instrumentModule } from "./instrument.ts";
+import { InvalidModuleError, instrument } from "./instrument.ts";
 
-export type CompiledModule = { ok: true; module: WebAssembly.Module } | { ok: false; reason: string };
+export type CompiledModule = { ok: true; module: WebAssembly.Module; memory?: { min: number; max: number } } | { ok: false; reason: string };
 
 export class ModuleCache {
   private readonly entries = new Map<string, CompiledModule>();
@@ -28,7 +28,8 @@ export class ModuleCache {
     }
     let entry: CompiledModule;
     try {
-      entry = { ok: true, module: new WebAssembly.Module(instrumentModule(bytecode())) };
+      const out = instrument(bytecode());
+      entry = { ok: true, module: new WebAssembly.Module(out.bytes), memory: out.memory };
     } catch (e) {
       entry = { ok: false, reason: e instanceof InvalidModuleError ? e.message : `invalid module: ${(e as Error).message}` };
     }

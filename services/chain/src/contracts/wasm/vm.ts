@@ -9,6 +9,7 @@ import { protocol } from "@cairn/proto";
 import type { Contracts, ExecutionContext, Frame } from "../../execution/context.ts";
 import { ChainError, isChainError } from "../../execution/errors.ts";
 import { MEMORY_EXPORT, TICKS_EXPORT } from "./instrument.ts";
+import type { MemoryPool } from "./memory-pool.ts";
 import { ExitSignal, type Host, errorData, systemCall } from "./system-calls.ts";
 
 function asChainError(e: unknown): ChainError {
@@ -17,10 +18,26 @@ function asChainError(e: unknown): ChainError {
   return new ChainError("internal_error", `internal error: ${String((e as Error)?.message ?? e)}`);
 }
 
-export function runWasm(ctx: ExecutionContext, contracts: Contracts, frame: Frame, module: WebAssembly.Module): Uint8Array {
+export interface RunnableModule {
+  module: WebAssembly.Module;
+  /** The memory the instrumented module imports (its declared limits), if it has one. */
+  memory?: { min: number; max: number };
+}
+
+export function runWasm(ctx: ExecutionContext, contracts: Contracts, frame: Frame, compiled: RunnableModule, memories: MemoryPool): Uint8Array {
+  const limits = compiled.memory;
+  const memory = limits ? memories.take(limits.min, limits.max) : undefined;
+  try {
+    return run(ctx, contracts, frame, compiled.module, memory);
+  } finally {
+    if (memory && limits) memories.give(memory, limits.min, limits.max);
+  }
+}
+
+function run(ctx: ExecutionContext, contracts: Contracts, frame: Frame, module: WebAssembly.Module, memory: WebAssembly.Memory | undefined): Uint8Array {
   const meter = ctx.meter;
   const host: Host = { ctx, contracts, frame };
-  let memory: WebAssembly.Memory | undefined;
+  let running = false;
   let ticks: WebAssembly.Global | undefined;
   let budget = 0n;
 
@@ -36,7 +53,8 @@ export function runWasm(ctx: ExecutionContext, contracts: Contracts, frame: Fram
   };
 
   const invoke = (viaThunk: boolean, sid: number, retPtr: number, retLen: number, argPtr: number, argLen: number, retBytesPtr: number): number => {
-    if (!memory || !ticks) throw new ChainError("reversion", "could not instantiate module: host call before the module is running");
+    if (!running || !ticks) throw new ChainError("reversion", "could not instantiate module: host call before the module is running");
+    if (!memory) throw new ChainError("reversion", "module has no memory");
     sid >>>= 0;
     retPtr >>>= 0;
     retLen >>>= 0;
@@ -72,18 +90,17 @@ export function runWasm(ctx: ExecutionContext, contracts: Contracts, frame: Fram
 
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(module, {
-      env: {
-        invoke_system_call: (...a: number[]) => invoke(false, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!),
-        invoke_thunk: (...a: number[]) => invoke(true, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!),
-      },
-    });
+    const env: Record<string, Function | WebAssembly.Memory> = {
+      invoke_system_call: (...a: number[]) => invoke(false, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!),
+      invoke_thunk: (...a: number[]) => invoke(true, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!),
+    };
+    if (memory) env[MEMORY_EXPORT] = memory;
+    instance = new WebAssembly.Instance(module, { env });
   } catch (e) {
     throw new ChainError("reversion", `could not instantiate module: ${(e as Error).message}`);
   }
-  memory = instance.exports[MEMORY_EXPORT] as WebAssembly.Memory | undefined;
   ticks = instance.exports[TICKS_EXPORT] as WebAssembly.Global;
-  if (!memory) throw new ChainError("reversion", "module has no memory");
+  running = true;
   resetBudget();
   try {
     (instance.exports._start as () => void)();
