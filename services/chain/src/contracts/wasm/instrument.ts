@@ -24,6 +24,19 @@ export const MAX_MEMORY_PAGES = 512;
 export const MAX_CALL_DEPTH = 1797;
 /** Export name of the tick budget global. */
 export const TICKS_EXPORT = "cairn_ticks";
+/** Export name of the call depth counter (reset when an instance is reused). */
+export const DEPTH_EXPORT = "cairn_depth";
+
+/**
+ * How to bring a used instance back to the state of a fresh one: its mutable globals (exported
+ * as `cairn_g<i>`) to their initial values and the data segments written again into a zeroed
+ * memory. Absent when the module cannot be reset that way (a start function, computed offsets).
+ */
+export interface ResetPlan {
+  globals: { name: string; index: number; value: number | bigint }[];
+  data: { offset: number; bytes: Uint8Array }[];
+}
+
 /** Import name under which the host provides the module's memory. */
 export const MEMORY_EXPORT = "cairn_memory";
 
@@ -280,17 +293,33 @@ function readCallee(body: Uint8Array, ins: Instr): number {
   return r.u32();
 }
 
-function skipInitExpr(r: Reader): void {
-  for (;;) {
-    const op = r.byte();
-    if (op === 0x0b) return;
-    if (op === 0x41) r.skipSleb(5);
-    else if (op === 0x42) r.skipSleb(10);
-    else if (op === 0x43) r.bytes(4);
-    else if (op === 0x44) r.bytes(8);
-    else if (op === 0x23) r.u32();
-    else throw new InvalidModuleError(`opcode 0x${op.toString(16)} is not allowed in a constant expression`);
+/** Reads a constant expression: its value when it is a plain constant, else undefined. */
+function readConst(r: Reader): number | bigint | undefined {
+  const op = r.byte();
+  let value: number | bigint | undefined;
+  if (op === 0x41) value = Number(readSleb(r, 5));
+  else if (op === 0x42) value = readSleb(r, 10);
+  else if (op === 0x43) value = new DataView(r.bytes(4).slice().buffer).getFloat32(0, true);
+  else if (op === 0x44) value = new DataView(r.bytes(8).slice().buffer).getFloat64(0, true);
+  else if (op === 0x23) r.u32();
+  else throw new InvalidModuleError(`opcode 0x${op.toString(16)} is not allowed in a constant expression`);
+  if (r.byte() !== 0x0b) throw new InvalidModuleError("constant expression must be a single instruction");
+  return value;
+}
+
+function readSleb(r: Reader, maxBytes: number): bigint {
+  let result = 0n;
+  let shift = 0n;
+  for (let i = 0; i < maxBytes; i++) {
+    const b = r.byte();
+    result |= BigInt(b & 0x7f) << shift;
+    shift += 7n;
+    if ((b & 0x80) === 0) {
+      if (b & 0x40) result -= 1n << shift;
+      return result;
+    }
   }
+  throw new InvalidModuleError("integer constant too long");
 }
 
 function readLimits(r: Reader): { min: number; max?: number } {
@@ -312,7 +341,7 @@ export function instrumentModule(bytecode: Uint8Array): Uint8Array {
 }
 
 /** The instrumented module and the memory (pages) the host must provide, if any. */
-export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: { min: number; max: number } } {
+export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: { min: number; max: number }; reset?: ResetPlan } {
   const r = new Reader(bytecode);
   const magic = r.bytes(8);
   if (magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d || magic[4] !== 1 || magic[5] !== 0 || magic[6] !== 0 || magic[7] !== 0) {
@@ -389,17 +418,25 @@ export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: 
   }
   // globals: count and keep
   const globals: Uint8Array[] = [];
+  // What reusing an instance must restore: mutable globals and data segments (else undefined).
+  let reset: ResetPlan | undefined = { globals: [], data: [] };
   if (sections.has(6)) {
     const s = new Reader(sections.get(6)!);
     const n = s.u32();
     for (let i = 0; i < n; i++) {
       const start = s.pos;
       if (!VALTYPES.has(s.byte())) throw new InvalidModuleError("invalid global type");
-      if (s.byte() > 1) throw new InvalidModuleError("invalid global mutability");
-      skipInitExpr(s);
+      const mutable = s.byte();
+      if (mutable > 1) throw new InvalidModuleError("invalid global mutability");
+      const value = readConst(s);
       globals.push(sections.get(6)!.subarray(start, s.pos));
+      if (mutable === 1) {
+        if (value === undefined) reset = undefined;
+        else reset?.globals.push({ name: `cairn_g${i}`, index: i, value });
+      }
     }
   }
+  if (sections.has(8)) reset = undefined;
   // exports: _start must exist and be a () -> () function
   const exports: Uint8Array[] = [];
   let hasStart = false;
@@ -411,7 +448,7 @@ export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: 
       const name = s.name();
       const kind = s.byte();
       const index = s.u32();
-      if (name === TICKS_EXPORT || name === MEMORY_EXPORT) throw new InvalidModuleError(`export name ${TICKS_EXPORT} is reserved`);
+      if (name.startsWith("cairn_")) throw new InvalidModuleError(`export name ${name} is reserved`);
       if (name === "_start" && kind === 0) {
         const t = index >= importedFuncs ? types[funcTypes[index - importedFuncs]!] : undefined;
         if (!t || t.params.length > 0 || t.results.length > 0) throw new InvalidModuleError("_start must take and return nothing");
@@ -427,11 +464,15 @@ export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: 
     const n = s.u32();
     for (let i = 0; i < n; i++) {
       if (s.u32() !== 0) throw new InvalidModuleError(`${id === 9 ? "element" : "data"} segment kind is not part of WebAssembly 1.0`);
-      skipInitExpr(s);
+      const offset = readConst(s);
       if (id === 9) {
         const m = s.u32();
         for (let k = 0; k < m; k++) s.u32();
-      } else s.bytes(s.u32());
+      } else {
+        const bytes = s.bytes(s.u32());
+        if (typeof offset !== "number") reset = undefined;
+        else reset?.data.push({ offset: offset >>> 0, bytes: bytes.slice() });
+      }
     }
   }
 
@@ -486,9 +527,12 @@ export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: 
   g.byte(I64).byte(1).byte(0x42).i64(0n).byte(0x0b);
   g.byte(I32).byte(1).byte(0x41).i32(0).byte(0x0b);
   section(6, g.finish());
-  const e = new Writer().u32(exports.length + 1);
+  const resetGlobals = reset?.globals ?? [];
+  const e = new Writer().u32(exports.length + 2 + resetGlobals.length);
   for (const x of exports) e.bytes(x);
   e.str(TICKS_EXPORT).byte(0x03).u32(inj.ticksGlobal);
+  e.str(DEPTH_EXPORT).byte(0x03).u32(inj.depthGlobal);
+  for (const g of resetGlobals) e.str(g.name).byte(0x03).u32(g.index);
   section(7, e.finish());
   section(8, sections.get(8));
   section(9, sections.get(9));
@@ -496,5 +540,5 @@ export function instrument(bytecode: Uint8Array): { bytes: Uint8Array; memory?: 
   for (const b of bodies) c.vec(b);
   section(10, c.finish());
   section(11, sections.get(11));
-  return { bytes: out.finish(), memory: memoryLimits };
+  return { bytes: out.finish(), memory: memoryLimits, reset };
 }

@@ -5,8 +5,9 @@
  */
 import { toHex } from "@cairn/core";
 import { InvalidModuleError, instrument } from "./instrument.ts";
+import type { RunnableModule } from "./vm.ts";
 
-export type CompiledModule = { ok: true; module: WebAssembly.Module; memory?: { min: number; max: number } } | { ok: false; reason: string };
+export type CompiledModule = ({ ok: true } & RunnableModule) | { ok: false; reason: string };
 
 export class ModuleCache {
   private readonly entries = new Map<string, CompiledModule>();
@@ -29,7 +30,7 @@ export class ModuleCache {
     let entry: CompiledModule;
     try {
       const out = instrument(bytecode());
-      entry = { ok: true, module: new WebAssembly.Module(out.bytes), memory: out.memory };
+      entry = { ok: true, module: new WebAssembly.Module(out.bytes), memory: out.memory, reset: out.reset, idle: [] };
     } catch (e) {
       entry = { ok: false, reason: e instanceof InvalidModuleError ? e.message : `invalid module: ${(e as Error).message}` };
     }

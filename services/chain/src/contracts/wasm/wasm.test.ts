@@ -10,6 +10,7 @@ import { tokenAbi } from "../token-abi.ts";
 import { MemoryChainStore } from "../../store/memory-store.ts";
 import { InvalidModuleError, instrumentModule } from "./instrument.ts";
 import { compareKeys } from "./system-calls.ts";
+import { vmStats } from "./vm.ts";
 
 let demo: Uint8Array;
 let tokenWasm: Uint8Array;
@@ -150,6 +151,20 @@ describe("execution", () => {
     expect(read.logs[0]).toBe(`head=${height} lib=0`);
     expect(read.logs[2]).toBe("caller=0/1");
   }, 60_000);
+
+  test("a reused instance is indistinguishable from a fresh one (SDK caches, globals, memory)", async () => {
+    const { t, id } = await withDemo();
+    await send(t, 0, [call(id, 1, enc.set(utf8("one"), 1n))]);
+    await send(t, 0, [call(id, 1, enc.set(utf8("two"), 2n))]);
+    const before = vmStats.instantiated;
+    for (let i = 0; i < 5; i++) {
+      // The SDK caches get_arguments in a global: a stale cache would answer the previous key.
+      expect(u64(t.chain.readContract(id, 2, enc.key(utf8("one"))).result)).toBe(1n);
+      expect(u64(t.chain.readContract(id, 2, enc.key(utf8("two"))).result)).toBe(2n);
+      expect(() => t.chain.readContract(id, 4, new Uint8Array())).toThrow("demo says no");
+    }
+    expect(vmStats.instantiated - before).toBeLessThanOrEqual(1);
+  });
 
   test("a revert keeps the transaction with its logs and code; the node goes on", async () => {
     const { t, id } = await withDemo();
