@@ -6,19 +6,29 @@
  */
 
 /** Field number → values in order (varints as bigint, length-delimited as bytes). */
-export type Fields = Map<number, (bigint | Uint8Array)[]>;
+export type Fields = Map<number, (number | bigint | Uint8Array)[]>;
 
 export function readFields(buf: Uint8Array): Fields {
   const out: Fields = new Map();
   let pos = 0;
-  const varint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
+  /** Varints below 2^49 as numbers (the common case), longer ones as bigint. */
+  const varint = (): number | bigint => {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      if (pos >= buf.length) throw new Error("truncated");
+      const b = buf[pos++]!;
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) return result;
+      mul *= 128;
+    }
+    let big = BigInt(result);
+    let shift = 49n;
     for (;;) {
       if (pos >= buf.length) throw new Error("truncated");
       const b = buf[pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
+      big |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return big;
       shift += 7n;
       if (shift > 63n) throw new Error("varint too long");
     }
@@ -26,14 +36,16 @@ export function readFields(buf: Uint8Array): Fields {
   try {
     while (pos < buf.length) {
       const tag = Number(varint());
+      if (tag > 0xffffffff) throw new Error("bad tag");
       const field = tag >>> 3;
-      let value: bigint | Uint8Array;
+      let value: number | bigint | Uint8Array;
       switch (tag & 7) {
         case 0:
           value = varint();
           break;
         case 2: {
           const len = Number(varint());
+          if (len < 0) throw new Error("bad length");
           if (pos + len > buf.length) throw new Error("truncated");
           value = buf.subarray(pos, pos + len);
           pos += len;
@@ -70,16 +82,19 @@ export const field = {
   },
   u64(f: Fields, n: number): bigint {
     const v = f.get(n)?.at(-1);
-    return typeof v === "bigint" ? BigInt.asUintN(64, v) : 0n;
+    return typeof v === "bigint" ? BigInt.asUintN(64, v) : typeof v === "number" ? BigInt(v) : 0n;
   },
   u32(f: Fields, n: number): number {
-    return Number(BigInt.asUintN(32, field.u64(f, n)));
+    const v = f.get(n)?.at(-1);
+    return typeof v === "number" ? v >>> 0 : Number(BigInt.asUintN(32, field.u64(f, n)));
   },
   i32(f: Fields, n: number): number {
-    return Number(BigInt.asIntN(32, field.u64(f, n)));
+    const v = f.get(n)?.at(-1);
+    return typeof v === "number" ? v | 0 : Number(BigInt.asIntN(32, field.u64(f, n)));
   },
   bool(f: Fields, n: number): boolean {
-    return field.u64(f, n) !== 0n;
+    const v = f.get(n)?.at(-1);
+    return typeof v === "number" ? v !== 0 : field.u64(f, n) !== 0n;
   },
   string(f: Fields, n: number): string {
     return new TextDecoder().decode(field.bytes(f, n));

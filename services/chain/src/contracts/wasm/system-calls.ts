@@ -355,6 +355,21 @@ const NAMES = new Map<number, string>(Object.entries(SystemCallId).map(([n, id])
 /** Framework calls (apply_*, callbacks, block signature) stay inside the node. */
 const FRAMEWORK = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 101]);
 
+/** Overrides looked up once per execution (they change only through set_system_call operations). */
+const dispatchCache = new WeakMap<ExecutionContext, Map<number, protocol.SystemCallTarget | null>>();
+
+function dispatchTarget(ctx: ExecutionContext, id: number): protocol.SystemCallTarget | null {
+  let cache = dispatchCache.get(ctx);
+  if (!cache) dispatchCache.set(ctx, (cache = new Map()));
+  let t = cache.get(id);
+  if (t === undefined) {
+    const raw = ctx.state.get(SPACES.systemCallDispatch, dispatchKey(id));
+    t = raw === undefined ? null : protocol.SystemCallTarget.decode(raw);
+    cache.set(id, t);
+  }
+  return t;
+}
+
 function dispatchKey(id: number): Uint8Array {
   const k = new Uint8Array(4);
   new DataView(k.buffer).setUint32(0, id);
@@ -372,12 +387,9 @@ export function systemCall(h: Host, id: number, args: Uint8Array, viaThunk: bool
     h.ctx.meter.compute(PER_BYTE * args.length);
     return runThunk(h, id, args);
   }
-  const target = h.ctx.state.get(SPACES.systemCallDispatch, dispatchKey(id));
-  if (target !== undefined) {
-    const t = protocol.SystemCallTarget.decode(target);
-    if (t.system_call_bundle) return callAs(h, t.system_call_bundle.contract_id, t.system_call_bundle.entry_point, args);
-    if (t.thunk_id !== undefined) return chargedThunk(h, t.thunk_id, args);
-  }
+  const t = dispatchTarget(h.ctx, id);
+  if (t?.system_call_bundle) return callAs(h, t.system_call_bundle.contract_id, t.system_call_bundle.entry_point, args);
+  if (t?.thunk_id !== undefined) return chargedThunk(h, t.thunk_id, args);
   return chargedThunk(h, id, args);
 }
 
