@@ -57,7 +57,58 @@ describe("instrumentation", () => {
   });
 });
 
+/** A minimal module: one `_start` with `body` (locals + code), optional memory section bytes. */
+function tinyModule(body: number[], memory: number[] = [0x05, 0x03, 0x01, 0x00, 0x01]): Uint8Array {
+  const code = [0x01, body.length, ...body];
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+    0x03, 0x02, 0x01, 0x00,
+    ...memory,
+    0x07, 0x0a, 0x01, 0x06, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x00,
+    0x0a, code.length, ...code,
+  ]);
+}
+
+describe("module rules", () => {
+  test("WebAssembly 1.0 only: sign-extension, bulk memory and saturating truncation are refused", () => {
+    expect(() => instrumentModule(tinyModule([0x00, 0x0b]))).not.toThrow();
+    expect(() => instrumentModule(tinyModule([0x00, 0x41, 0x00, 0xc0, 0x1a, 0x0b]))).toThrow("opcode 0xc0 is not part of WebAssembly 1.0");
+    expect(() => instrumentModule(tinyModule([0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x0b, 0x00, 0x0b]))).toThrow("opcode 0xfc is not part of WebAssembly 1.0");
+  });
+
+  test("memory above 512 pages and a missing _start are refused", () => {
+    expect(() => instrumentModule(tinyModule([0x00, 0x0b], [0x05, 0x04, 0x01, 0x00, 0x81, 0x04]))).toThrow("memory above 512 pages");
+    expect(() => instrumentModule(tinyModule([0x00, 0x0b], [0x05, 0x05, 0x01, 0x01, 0x01, 0x81, 0x04]))).toThrow("memory above 512 pages");
+    const noStart = tinyModule([0x00, 0x0b]);
+    noStart[noStart.indexOf(0x5f) + 1] = 0x53; // "_Start"
+    expect(() => instrumentModule(noStart)).toThrow("module does not have _start function");
+  });
+
+  test("a refused module can be uploaded (as on Koinos) but every call reverts with the reason", async () => {
+    const t = await createTestChain();
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, tinyModule([0x00, 0x41, 0x00, 0xc0, 0x1a, 0x0b]))]);
+    const r = await send(t, 0, [call(id, 1, new Uint8Array())]);
+    expect(r.reverted).toBe(true);
+    expect(r.logs.at(-1)).toBe("transaction reverted: opcode 0xc0 is not part of WebAssembly 1.0");
+  });
+});
+
 describe("upload", () => {
+  test("a contract with authorizes_upload_contract decides its own upgrades through authorize", async () => {
+    const t = await createTestChain();
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, demo, { authorizes_upload_contract: true })]);
+    // Its authorize says no while its own id holds nothing: even the contract key cannot re-upload.
+    await expect(send(t, 2, [upload(id, tokenWasm)])).rejects.toThrow("has not authorized contract upload");
+    await send(t, 0, [call(id, 1, enc.set(id, 1n))]);
+    // Now anyone may upgrade it.
+    const r = await send(t, 1, [upload(id, tokenWasm)]);
+    expect(r.reverted).toBe(false);
+    expect(token.StringResult.decode(t.chain.readContract(id, KoinEntryPoint.symbol, new Uint8Array()).result).value).toBe("TEST");
+  });
+
   test("stores bytecode, metadata (hash, flags) and ABI; needs the contract id's key", async () => {
     const t = await createTestChain();
     const id = t.dev.accounts[2]!.address;
