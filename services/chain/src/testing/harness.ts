@@ -20,6 +20,8 @@ export type Recorded =
   | { kind: "tx"; transaction: protocol.Transaction; receipt: protocol.TransactionReceipt };
 
 export interface TestChainOptions {
+  /** Genesis resource limits (default: Koinos's). */
+  resourceLimits?: protocol.ResourceLimitData;
   store?: ChainStore;
   seed?: string;
   chain?: Partial<ChainOptions>;
@@ -54,7 +56,7 @@ export function newRuntime(): ContractRuntime {
 }
 
 export async function createTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
-  const dev = devGenesis({ seed: opts.seed ?? "test", accounts: 4, balance: DEV_BALANCE, koinId: KOIN_ID });
+  const dev = devGenesis({ seed: opts.seed ?? "test", accounts: 4, balance: DEV_BALANCE, koinId: KOIN_ID, resourceLimits: opts.resourceLimits });
   const store = opts.store ?? new MemoryChainStore();
   const events: Recorded[] = [];
   const chainEvents: ChainEvents = {

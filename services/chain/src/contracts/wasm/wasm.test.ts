@@ -7,6 +7,7 @@ import { SPACES } from "../../state/spaces.ts";
 import { compileTestContract } from "../../testing/contracts.ts";
 import { DEV_BALANCE, KOIN_ID, type TestChain, createTestChain } from "../../testing/harness.ts";
 import { tokenAbi } from "../token-abi.ts";
+import { DEFAULT_RESOURCE_LIMITS } from "../../genesis.ts";
 import { MemoryChainStore } from "../../store/memory-store.ts";
 import { InvalidModuleError, instrumentModule } from "./instrument.ts";
 import { compareKeys } from "./system-calls.ts";
@@ -240,6 +241,16 @@ describe("execution", () => {
     expect(r.rc_used).toBe(rcLimit);
     expect(r.logs.at(-1)).toBe("transaction reverted: insufficient rc");
     expect(() => t.chain.readContract(id, 3, new Uint8Array())).toThrow("compute bandwidth limit exceeded");
+  });
+
+  test("when the block's compute runs out first, the loop reverts with the block's whole compute used", async () => {
+    const t = await createTestChain({ resourceLimits: { ...DEFAULT_RESOURCE_LIMITS, compute_bandwidth_limit: 3_000_000n } });
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, demo)]);
+    const r = await send(t, 0, [call(id, 3, new Uint8Array())], { rcLimit: 500_000_000n });
+    expect(r.reverted).toBe(true);
+    expect(r.compute_bandwidth_used).toBe(3_000_000n);
+    expect(r.logs.at(-1)).toBe("transaction reverted: compute bandwidth limit exceeded");
   });
 
   test("a float instruction traps when executed; integer paths of the same module run", async () => {
