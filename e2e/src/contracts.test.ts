@@ -173,7 +173,8 @@ describe(`WASM contracts through koilib (${process.env.CAIRN_E2E_URL ? "multi-pr
     const koin = new Contract({ id: KOIN, provider, signer: bob });
     await koin.fetchAbi();
     const closed = await errorOf(koin.functions.transfer!({ from: demoKey.getAddress(), to: bob.getAddress(), value: "5" }));
-    expect(closed).toMatchObject({ error: "from has not authorized transfer", code: -200 });
+    expect(closed.code).toBe(-200);
+    expect(closed.error).toContain("has not authorized transfer");
     // The demo's authorize answers yes once its own id holds a non-zero value.
     const opened = await demo.functions.set!({ to: demoKey.getAddress(), value: "1" });
     await opened.transaction!.wait();
