@@ -6,13 +6,14 @@
  *
  *   bun gateway/src/main.ts [--config cairn.json] [--port 8080] [--nats-url nats://…]
  */
+import { fileURLToPath } from "node:url";
 import { createLogger, createMetricsRegistry, type Logger, type MetricsRegistry } from "@cairn/core";
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
 import { createNatsEventBus } from "@cairn/bus";
-import { loadConfig, logLevelSchema, natsUrlSchema } from "@cairn/config";
+import { formatHelp, loadConfig, logFormatSchema, logLevelSchema, natsUrlSchema, wantsHelp } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -105,13 +106,18 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
 export const gatewayCliSchema = gatewayOptionsSchema.extend({
   /** Minimum log level. Default `info`. */
   logLevel: logLevelSchema.default("info"),
-  /** Human-readable logs. Default false (JSON lines for collectors). */
-  logPretty: z.boolean().default(false),
+  /** Log format: `json` (default, for collectors) or `pretty` (one readable line per event). */
+  logFormat: logFormatSchema.default("json"),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
 });
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    const docFiles = [fileURLToPath(new URL("./options.ts", import.meta.url)), fileURLToPath(import.meta.url)];
+    console.log(formatHelp({ usage: "usage: cairn-gateway [flags]\nJSON-RPC, REST, WebSocket, /health and /metrics on one HTTP port.", schema: gatewayCliSchema, service: "gateway", docFiles }));
+    process.exit(0);
+  }
   let config: z.output<typeof gatewayCliSchema>;
   try {
     config = loadConfig({ service: "gateway", schema: gatewayCliSchema });
@@ -119,8 +125,8 @@ async function main(): Promise<void> {
     process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const { logLevel, logPretty, natsUrl, ...options } = config;
-  const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
+  const { logLevel, logFormat, natsUrl, ...options } = config;
+  const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat });
   try {
     const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger });
     await bus?.start();

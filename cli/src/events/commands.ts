@@ -2,6 +2,7 @@
  * `cairn events tail` and `cairn events republish` as commands: options, the NATS bus (and for
  * republish a block store gRPC client), the work (tail.ts, republish.ts), and shutdown.
  */
+import { fileURLToPath } from "node:url";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import type { Logger } from "@cairn/core";
 import { blockSourceFromClient } from "@cairn/account-history";
@@ -12,6 +13,9 @@ import { progressPrinter } from "../rebuild/progress-printer.ts";
 import { deliverFromOption, republishOptionsSchema, tailOptionsSchema } from "./options.ts";
 import { republishBlocks } from "./republish.ts";
 import { tailEvents } from "./tail.ts";
+
+/** Where the options' doc comments are (for `--help`). */
+const OPTIONS_FILE = fileURLToPath(new URL("./options.ts", import.meta.url));
 
 /** How long a command waits for NATS or the block store before giving up. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -31,7 +35,10 @@ async function startBus(o: { natsUrl: string; stream: string; subjectPrefix: str
 /** `cairn events tail`: prints events as JSON lines until `--limit` or Ctrl-C. */
 export const eventsTail: Command = (io) =>
   runCommand("cairn events tail", io, async () => {
-    const o = loadCommandOptions("cairn events tail", "events-tail", tailOptionsSchema, io);
+    const o = loadCommandOptions("cairn events tail", "events-tail", tailOptionsSchema, io, {
+      summary: "Follows the bus and prints one JSON line per event (contract events decoded where the ABI is known).",
+      docFiles: [OPTIONS_FILE],
+    });
     const logger = commandLogger("cairn-events-tail", o.logLevel, io);
     const bus = await startBus(o, "cairn-events-tail", logger, io);
     try {
@@ -45,7 +52,10 @@ export const eventsTail: Command = (io) =>
 /** `cairn events republish`: publishes blocks' accept messages and event parcels again. */
 export const eventsRepublish: Command = (io) =>
   runCommand("cairn events republish", io, async () => {
-    const o = loadCommandOptions("cairn events republish", "events-republish", republishOptionsSchema, io);
+    const o = loadCommandOptions("cairn events republish", "events-republish", republishOptionsSchema, io, {
+      summary: "Publishes blocks' koinos.block.accept and koinos.event.* again, read from the block store.",
+      docFiles: [OPTIONS_FILE],
+    });
     const logger = commandLogger("cairn-events-republish", o.logLevel, io);
     const client = createGrpcClient(block_store.BlockStoreServiceDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger });
     let bus: EventBus | undefined;

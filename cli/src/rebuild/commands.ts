@@ -3,6 +3,8 @@
  * (migrated, in the service's schema), the event stream or the block store, the rebuild with a
  * progress display, and shutdown. Stop the service being rebuilt first.
  */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import { openDatabase, type DatabaseHandle } from "@cairn/db";
 import { DrizzleBlockStore, MIGRATIONS_FOLDER as BLOCK_STORE_MIGRATIONS, SCHEMA_NAME as BLOCK_STORE_SCHEMA } from "@cairn/block-store";
@@ -21,6 +23,14 @@ import { natsReplayBounds } from "./nats-bounds.ts";
 import { rebuildAccountHistoryOptionsSchema, rebuildBlockStoreOptionsSchema } from "./options.ts";
 import { progressPrinter } from "./progress-printer.ts";
 
+/** Where the rebuild's own options are documented (for `--help`). */
+const OPTIONS_FILE = fileURLToPath(new URL("./options.ts", import.meta.url));
+
+/** A service package's options.ts, next to its index.ts (for `--help`). */
+function serviceOptionsFile(pkg: string): string {
+  return join(dirname(fileURLToPath(import.meta.resolve(pkg))), "options.ts");
+}
+
 /** How long to wait for NATS or the block store. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
@@ -28,7 +38,10 @@ const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
 /** `cairn rebuild block-store`: empties the block and transaction store and replays the stream into it. */
 export const rebuildBlockStoreCommand: Command = (io) =>
   runCommand("cairn rebuild block-store", io, async () => {
-    const o = loadCommandOptions("cairn rebuild block-store", "block-store", rebuildBlockStoreOptionsSchema, io);
+    const o = loadCommandOptions("cairn rebuild block-store", "block-store", rebuildBlockStoreOptionsSchema, io, {
+      summary: "Empties the block and transaction store and replays them from the event stream (stop the block store first).",
+      docFiles: [serviceOptionsFile("@cairn/block-store"), OPTIONS_FILE],
+    });
     if (o.source === "chain") {
       throw new UsageError(
         "cairn rebuild block-store: --source chain is not available: the chain keeps block bodies only above the LIB and serves no block-reading RPC. Rebuild from the event stream (--source events), or keep the block store's data: it is what the chain's --reindex replays from.",
@@ -65,7 +78,10 @@ export const rebuildBlockStoreCommand: Command = (io) =>
 /** `cairn rebuild account-history`: drops the account history read model and rebuilds it from the block store. */
 export const rebuildAccountHistoryCommand: Command = (io) =>
   runCommand("cairn rebuild account-history", io, async () => {
-    const o = loadCommandOptions("cairn rebuild account-history", "account-history", rebuildAccountHistoryOptionsSchema, io);
+    const o = loadCommandOptions("cairn rebuild account-history", "account-history", rebuildAccountHistoryOptionsSchema, io, {
+      summary: "Drops the account history read model and rebuilds it from the block store (stop the service first).",
+      docFiles: [serviceOptionsFile("@cairn/account-history"), OPTIONS_FILE],
+    });
     const logger = commandLogger("cairn-rebuild-account-history", o.logLevel, io);
     const printer = progressPrinter(io.stdout, "rebuild account-history");
     const client = createGrpcClient(block_store.BlockStoreServiceDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger });

@@ -6,7 +6,8 @@
  * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
  */
 import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, prom, serveMetrics } from "@cairn/core";
-import { type CommonOptions, ConfigError, ConfigErrorCode, loadConfig } from "@cairn/config";
+import { dirname, join } from "node:path";
+import { type CommonOptions, ConfigError, ConfigErrorCode, formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { type EventBus, createNatsEventBus } from "@cairn/bus";
 import { routeGrpcLogs } from "@cairn/rpc";
@@ -47,6 +48,12 @@ export interface RunServiceSpec<S extends z.ZodObject> {
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
 export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    // The binary's options.ts sits next to its main.ts: its doc comments describe the flags.
+    console.log(formatHelp({ usage: `usage: ${spec.binary} [flags]`, schema: spec.schema, service: spec.service, docFiles: [join(dirname(Bun.main), "options.ts")] }));
+    process.exit(0);
+  }
   let options: z.output<S> & Partial<CommonOptions>;
   try {
     options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
@@ -57,7 +64,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     }
     throw e;
   }
-  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, pretty: options.logPretty });
+  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, format: options.logFormat });
   routeGrpcLogs(logger);
   const abort = new AbortController();
   const stops: (() => Promise<unknown> | unknown)[] = [];
