@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import type { Logger } from "@cairn/core";
 import { blockSourceFromClient } from "@cairn/account-history";
-import { block_store } from "@cairn/proto";
+import { fromBase58 } from "@cairn/core";
+import { block_store, contract_meta_store } from "@cairn/proto";
+import { type EventAbiSource, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { createGrpcClient } from "@cairn/rpc";
 import { type Command, type CommandIo, commandLogger, loadCommandOptions, runCommand } from "../rebuild/command-kit.ts";
 import { progressPrinter } from "../rebuild/progress-printer.ts";
@@ -40,12 +42,20 @@ export const eventsTail: Command = (io) =>
       docFiles: [OPTIONS_FILE],
     });
     const logger = commandLogger("cairn-events-tail", o.logLevel, io);
-    const bus = await startBus(o, "cairn-events-tail", logger, io);
+    const meta = o.contractMetaAddress === undefined ? undefined : createGrpcClient(contract_meta_store.ContractMetaStoreServiceDefinition, o.contractMetaAddress, { deadlineMs: 5_000 }, { logger });
+    const sources: EventAbiSource[] = [koinAbiSource(defaultJsonCodec(), o.koinAddress)];
+    if (meta) sources.push(contractMetaAbiSource(async (contract) => (await meta.getContractMeta({ contract_id: fromBase58(contract) })).meta?.abi));
+    const events = createEventDecoder({ sources });
     try {
-      await tailEvents(bus, { subject: o.subject, from: deliverFromOption(o.from), limit: o.limit, raw: o.raw, signal: io.signal }, (line) => io.stdout.write(`${line}\n`));
-      return 0;
+      const bus = await startBus(o, "cairn-events-tail", logger, io);
+      try {
+        await tailEvents(bus, { subject: o.subject, from: deliverFromOption(o.from), limit: o.limit, raw: o.raw, signal: io.signal, events }, (line) => io.stdout.write(`${line}\n`));
+        return 0;
+      } finally {
+        await bus.close();
+      }
     } finally {
-      await bus.close();
+      meta?.close();
     }
   });
 

@@ -106,3 +106,24 @@ describe("koinosAbiEvents", () => {
     expect(koinosAbiEvents(JSON.stringify({ events: {}, types: "!!" }))).toBeUndefined();
   });
 });
+
+test("a source that answers synchronously decodes the very first event", () => {
+  const decoder = createEventDecoder({ sources: [koinAbiSource(defaultJsonCodec(), KOIN)] });
+  expect(decoder.decode(KOIN, "token.mint_event", token.MintArguments.encode({ to, value: 5n }).finish())).toEqual({ to: toBase58(to), value: "5" });
+});
+
+test("answers expire after maxAgeMs (a contract uploaded again brings its new ABI)", async () => {
+  let clock = 0;
+  let asked = 0;
+  const source: EventAbiSource = () => {
+    asked++;
+    return undefined;
+  };
+  const decoder = createEventDecoder({ sources: [source], maxAgeMs: 1000, now: () => clock });
+  await decoder.resolve("1Contract");
+  await decoder.resolve("1Contract");
+  expect(asked).toBe(1);
+  clock = 1001;
+  await decoder.resolve("1Contract");
+  expect(asked).toBe(2);
+});

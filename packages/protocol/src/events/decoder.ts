@@ -11,6 +11,7 @@
  */
 import { fromBase64url } from "@cairn/core";
 import type { JsonCodec, JsonObject } from "../json/index.ts";
+import { koinosAbiEvents } from "./koinos-abi.ts";
 
 /** How one contract's events are decoded. */
 export interface ContractEventAbi {
@@ -58,6 +59,13 @@ export interface EventDecoderOptions {
   sources: readonly EventAbiSource[];
   /** Contracts whose answer is kept (least recently added dropped first). Default 1000. */
   maxContracts?: number;
+  /**
+   * How long an answer is kept, ms: a contract uploaded again at the same address may bring a new
+   * ABI. Default 60 000.
+   */
+  maxAgeMs?: number;
+  /** Clock, ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** Finds the event objects inside a JSON value (see `annotate`). */
@@ -82,31 +90,52 @@ function isEvent(v: unknown): v is EventJson {
 /** Builds the decoder; nothing is looked up until an event of a contract is seen. */
 export function createEventDecoder(options: EventDecoderOptions): EventDecoder {
   const max = options.maxContracts ?? 1000;
-  /** contract → its ABI (null: no source knows it). */
-  const known = new Map<string, ContractEventAbi | null>();
+  const maxAge = options.maxAgeMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  /** contract → its ABI (null: no source knows it) and when it was learnt. */
+  const known = new Map<string, { abi: ContractEventAbi | null; at: number }>();
+  const fresh = (contract: string) => {
+    const k = known.get(contract);
+    return k !== undefined && now() - k.at <= maxAge ? k : undefined;
+  };
   const pending = new Map<string, Promise<void>>();
 
-  const lookup = (contract: string): Promise<void> => {
-    if (known.has(contract)) return Promise.resolve();
-    let p = pending.get(contract);
-    if (p) return p;
-    p = (async () => {
-      let abi: ContractEventAbi | null = null;
-      for (const source of options.sources) {
-        try {
-          const found = await source(contract);
-          if (found) {
-            abi = found;
-            break;
-          }
-        } catch {
-          // A source that fails (meta store unreachable) is asked again next time.
-          return;
-        }
+  const remember = (contract: string, abi: ContractEventAbi | null) => {
+    known.delete(contract);
+    if (known.size >= max) known.delete(known.keys().next().value!);
+    known.set(contract, { abi, at: now() });
+  };
+
+  /** Asks the sources from `index` on, synchronously while they answer synchronously (built-in ABIs decode the first event). */
+  const ask = (contract: string, index: number): Promise<void> | undefined => {
+    for (let i = index; i < options.sources.length; i++) {
+      let answer: ReturnType<EventAbiSource>;
+      try {
+        answer = options.sources[i]!(contract);
+      } catch {
+        return undefined; // asked again next time
       }
-      if (known.size >= max) known.delete(known.keys().next().value!);
-      known.set(contract, abi);
-    })();
+      if (answer instanceof Promise) {
+        return answer.then(
+          (found) => (found ? remember(contract, found) : ask(contract, i + 1)),
+          () => undefined, // a source that fails (meta store unreachable) is asked again next time
+        );
+      }
+      if (answer) {
+        remember(contract, answer);
+        return undefined;
+      }
+    }
+    remember(contract, null);
+    return undefined;
+  };
+
+  const lookup = (contract: string): Promise<void> => {
+    if (fresh(contract)) return Promise.resolve();
+    const inFlight = pending.get(contract);
+    if (inFlight) return inFlight;
+    const p = ask(contract, 0);
+    if (p === undefined) return Promise.resolve();
     pending.set(contract, p);
     void p.finally(() => {
       if (pending.get(contract) === p) pending.delete(contract);
@@ -115,12 +144,9 @@ export function createEventDecoder(options: EventDecoderOptions): EventDecoder {
   };
 
   const decode = (contract: string, name: string, data: Uint8Array): JsonObject | undefined => {
-    const abi = known.get(contract);
-    if (abi === undefined) {
-      void lookup(contract);
-      return undefined;
-    }
-    if (abi === null) return undefined;
+    if (!fresh(contract)) void lookup(contract);
+    const abi = known.get(contract)?.abi;
+    if (abi === undefined || abi === null) return undefined;
     try {
       return abi.decode(name, data);
     } catch {
@@ -186,4 +212,15 @@ export function codecEventAbi(codec: JsonCodec, types: Readonly<Record<string, s
 export function koinAbiSource(codec: JsonCodec, koinAddress: string): EventAbiSource {
   const abi = codecEventAbi(codec, KOIN_EVENT_TYPES);
   return (contract) => (contract === koinAddress ? abi : undefined);
+}
+
+/**
+ * The source of contracts uploaded with an ABI: `getAbi` reads the ABI text the contract meta
+ * store keeps (`contract_meta_store.get_contract_meta`), parsed as a Koinos ABI.
+ */
+export function contractMetaAbiSource(getAbi: (contract: string) => Promise<string | undefined>): EventAbiSource {
+  return async (contract) => {
+    const text = await getAbi(contract);
+    return text === undefined || text === "" ? undefined : koinosAbiEvents(text);
+  };
 }
