@@ -1,13 +1,14 @@
 #!/usr/bin/env bun
 /**
  * `cairn` — the all-in-one binary.
- *   cairn dev [--seed S] [--port 8080] [--data ./data | --memory] [--mode instant|interval|manual]
- *             [--interval-ms 3000] [--accounts 10] [--grpc-port-base 50051]
+ *   cairn dev [--seed S] [--port 8080] [--data ./data] [--mode instant|interval|manual]
+ *             [--interval-ms 3000] [--accounts 10] [--grpc-port-base 50051]   (cairn dev --help: every flag)
  * DATABASE_URL / NATS_URL make the dev node use real Postgres / NATS.
  *   cairn events tail | events republish | rebuild block-store | rebuild account-history  (see cli/README.md)
  */
-import { createLogger, isCairnError } from "@cairn/core";
-import { loadConfig } from "@cairn/config";
+import { fileURLToPath } from "node:url";
+import { createLogger, defaultLogFormat, isCairnError } from "@cairn/core";
+import { formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { banner } from "./dev/banner.ts";
 import { startDevNode } from "./dev/node.ts";
 import { devOptionsSchema } from "./dev/options.ts";
@@ -19,7 +20,7 @@ const USAGE = `usage: cairn <command>
 
 commands:
   dev     run a local dev chain in one process (every service, PGlite, in-process bus)
-          flags: --seed --port --data --memory --mode --interval-ms --accounts --grpc-port-base --log-level
+          flags: --seed --port --data --mode --interval-ms --accounts --grpc-port-base --log-format --console
   events tail               print bus events as Koinos JSON lines
           flags: --subject --from all|new|<seq> --limit --raw --nats-url --stream --subject-prefix
   events republish          publish blocks' koinos.block.accept and koinos.event.* again
@@ -29,7 +30,7 @@ commands:
   rebuild account-history   drop account history and rebuild it from the block store
           flags: --database-url --block-store-address --batch-size
   help    this text
-See cli/README.md for every flag.`;
+\`cairn <command> --help\` lists every flag of a command with its default; cli/README.md explains them.`;
 
 /** Maintenance commands by their two words; each gets argv, env, a stop signal and the output streams. */
 const COMMANDS: Record<string, Command> = {
@@ -52,21 +53,38 @@ async function maintenance(command: Command, argv: string[]): Promise<never> {
   process.exit(code);
 }
 
+/** `cairn dev --help`: every flag with its default and description. */
+export function devHelp(): string {
+  return formatHelp({
+    usage: "usage: cairn dev [flags]\nA local dev chain in one process: every service, PGlite (in memory unless --data), in-process bus, funded dev accounts.",
+    schema: devOptionsSchema,
+    service: "dev",
+    docFiles: [fileURLToPath(new URL("./dev/options.ts", import.meta.url))],
+  });
+}
+
 async function dev(argv: string[]): Promise<void> {
+  if (wantsHelp(argv)) {
+    console.log(devHelp());
+    return;
+  }
   let opts;
   try {
     opts = loadConfig({ service: "dev", schema: devOptionsSchema, argv });
+    if (opts.memory && opts.data !== undefined) throw new Error("--memory and --data exclude each other (the chain is in memory unless --data is given)");
   } catch (e) {
     console.error(`cairn dev: ${(e as Error).message}`);
     process.exit(2);
   }
-  const logger = createLogger({ level: opts.logLevel, name: "cairn-dev" });
+  const tty = process.stdout.isTTY === true;
+  const logger = createLogger({ level: opts.logLevel, name: "cairn-dev", format: opts.logFormat ?? defaultLogFormat(process.stdout) });
   const started = performance.now();
-  const node = await startDevNode(opts, logger).catch((e) => {
-    console.error(`cairn dev: could not start: ${isCairnError(e) ? e.message : (e as Error)?.stack ?? String(e)}`);
+  const printBlocks = opts.console === "on" || (opts.console === "auto" && tty);
+  const node = await startDevNode(opts, logger, printBlocks ? { console: { write: (line) => console.log(line), color: tty } } : {}).catch((e) => {
+    console.error(`cairn dev: could not start: ${isCairnError(e) ? e.message : ((e as Error)?.stack ?? String(e))}`);
     process.exit(1);
   });
-  console.log(banner(node, opts));
+  console.log(banner(node, opts, { color: tty }));
   console.log(`Ready in ${Math.round(performance.now() - started)} ms`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -5,8 +5,8 @@
  * in-process bus (or NATS). Stops in reverse order.
  */
 import { join, resolve } from "node:path";
-import { type Logger, createMetricsRegistry } from "@cairn/core";
-import { addressToBase58 } from "@cairn/protocol";
+import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
+import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
@@ -17,10 +17,19 @@ import * as mempoolSvc from "@cairn/mempool";
 import * as historySvc from "@cairn/account-history";
 import { blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
 import { startGateway } from "@cairn/gateway";
-import type { DevOptions } from "./options.ts";
+import { startDevConsole } from "./console.ts";
+import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
+import { type DevOptions, dataDirOf } from "./options.ts";
+
+/** KOIN's decimals (the native contract's `decimals`): balances are in units of 10^-8 KOIN. */
+const KOIN_DECIMALS = 8;
 
 export interface DevNode {
   chainId: Uint8Array;
+  /** The native KOIN contract (base58) and its decimals. */
+  koin: { address: string; decimals: number };
+  /** Where the chain is kept: a directory, or undefined (memory or Postgres). */
+  dataDir: string | undefined;
   accounts: chainSvc.DevAccount[];
   producerAddress: string;
   url: string;
@@ -34,15 +43,44 @@ export interface DevNode {
  */
 function databaseUrlFor(opts: DevOptions): string {
   if (opts.databaseUrl) return opts.databaseUrl;
-  if (opts.memory) return "pglite://memory";
-  return `pglite://${resolve(join(opts.data, "pglite"))}`;
+  const dir = dataDirOf(opts);
+  return dir === undefined ? "pglite://memory" : `pglite://${resolve(join(dir, "pglite"))}`;
 }
 
-export async function startDevNode(opts: DevOptions, logger: Logger): Promise<DevNode> {
+/** What the dev node may be given besides its options. */
+export interface DevNodeDeps {
+  /** Where the per-block console lines go; default none (no console). */
+  console?: { write(line: string): void; color: boolean };
+}
+
+export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNodeDeps = {}): Promise<DevNode> {
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch((e) => logger.error({ err: String(e) }, "stop failed"));
   };
+  const dataDir = dataDirOf(opts);
+  const chainOptions = chainSvc.chainOptionsSchema.parse({
+    grpcHost: opts.host,
+    grpcPort: opts.grpcPortBase === 0 ? 0 : opts.grpcPortBase,
+    devSeed: opts.seed,
+    devAccounts: opts.accounts,
+    devBalance: opts.balance,
+    irreversibleThreshold: opts.irreversibleThreshold,
+  });
+  const genesisFlags: GenesisFlags = { seed: opts.seed, accounts: opts.accounts, balance: opts.balance, koinAddress: chainOptions.koinAddress };
+  let lock: ReturnType<typeof lockDataDir> | undefined;
+  if (dataDir !== undefined) {
+    // Before anything opens the database: a second node on the directory, or other genesis flags, stop here.
+    const held = lockDataDir(dataDir);
+    lock = held;
+    stops.push(async () => held.release());
+    try {
+      checkGenesisFlags(dataDir, genesisFlags);
+    } catch (e) {
+      held.release();
+      throw e;
+    }
+  }
   try {
     const metrics = createMetricsRegistry("cairn-dev");
     const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger }) : createMemoryEventBus({}, { logger });
@@ -66,14 +104,6 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
     const txStoreClient = createInProcessClient(transaction_store.TransactionStoreServiceDefinition, blockStore.transactionStore);
 
     let mempoolChecks: chainSvc.MempoolChecks | undefined;
-    const chainOptions = chainSvc.chainOptionsSchema.parse({
-      grpcHost: opts.host,
-      grpcPort: port(0),
-      devSeed: opts.seed,
-      devAccounts: opts.accounts,
-      devBalance: opts.balance,
-      irreversibleThreshold: opts.irreversibleThreshold,
-    });
     const chain = chainSvc.createChainNode(chainOptions, {
       logger,
       metrics,
@@ -120,7 +150,14 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
     const grpcPorts: DevNode["grpcPorts"] = {};
     grpcPorts.blockStore = (await blockStore.start()).port;
     stops.push(() => blockStore.stop());
-    grpcPorts.chain = (await chain.start()).port;
+    grpcPorts.chain = (await chain.start().catch((e: unknown) => {
+      // The chain's own words name no directory and no flag: say which, and the ways out.
+      if (dataDir !== undefined && e instanceof Error && /holds chain .* but the genesis configured gives/.test(e.message)) {
+        throw new CairnError(DataDirErrorCode.GenesisMismatch, `${genesisMismatchMessage(dataDir, [])} (${e.message})`, { status: ErrorStatus.FailedPrecondition, cause: e });
+      }
+      throw e;
+    })).port;
+    if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, chain.chain.rules.chainId);
     stops.push(() => chain.stop());
     grpcPorts.mempool = (await mempool.start()).port;
     stops.push(() => mempool.stop());
@@ -153,9 +190,19 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       },
     );
     stops.push(() => gateway.stop());
+    lock?.update({ url: gateway.url });
+
+    if (deps.console) {
+      const events = createEventDecoder({ sources: [koinAbiSource(defaultJsonCodec(), chainOptions.koinAddress), contractMetaAbiSource(async (contract) => (await metaClient.getContractMeta({ contract_id: addressFromBase58(contract) })).meta?.abi)] });
+      const sub = await startDevConsole(bus, events, { ...deps.console, koinAddress: chainOptions.koinAddress, decimals: KOIN_DECIMALS });
+      // Before the bus closes (stops run in reverse).
+      stops.push(() => sub.close());
+    }
 
     return {
       chainId: chain.chain.rules.chainId,
+      koin: { address: chainOptions.koinAddress, decimals: KOIN_DECIMALS },
+      dataDir,
       accounts: chain.dev?.accounts ?? [],
       producerAddress: chain.dev ? addressToBase58(chain.dev.producerAddress) : "",
       url: gateway.url,

@@ -121,7 +121,7 @@ export function docCommentsOf(files: readonly string[]): Map<string, string[]> {
         .replace(/\s+/g, " ")
         .trim();
       let sentence = body.match(/^(.+?)\.(\s|$)/)?.[1] ?? body;
-      if (sentence.length > 100) sentence = `${sentence.slice(0, 99).trimEnd()}…`;
+      if (sentence.length > 120) sentence = `${sentence.slice(0, 119).trimEnd()}…`;
       const list = inFile.get(m[2]!) ?? [];
       if (!list.includes(sentence)) list.push(sentence);
       inFile.set(m[2]!, list);
@@ -153,8 +153,9 @@ export function formatHelp(spec: HelpSpec): string {
     // nested (sections declared side by side reuse names like `enabled`): then none rather than a wrong one.
     const found = docs.get(leaf.path[leaf.path.length - 1]!) ?? [];
     const doc = leaf.path.length > 1 && found.length > 1 ? "" : (found[found.length - 1] ?? "");
-    const def = d.has ? `(default: ${showDefault(d.value)})` : "(default: none)";
-    return { left: hint ? `${flag} ${hint}` : flag, right: doc ? `${doc} ${def}` : def };
+    // No schema default: the doc comment says what happens when unset, if it mentions a default.
+    const def = d.has ? `(default: ${showDefault(d.value)})` : /default/i.test(doc) ? "" : "(default: none)";
+    return { left: hint ? `${flag} ${hint}` : flag, right: [doc, def].filter((x) => x !== "").join(" ") };
   });
   const width = Math.min(40, Math.max(...rows.map((r) => r.left.length)));
   const lines = [spec.usage.trimEnd(), "", "flags:"];
