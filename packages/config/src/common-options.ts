@@ -48,6 +48,13 @@ export function commonOptions(defaults: CommonOptionDefaults) {
      * service runs with no server; `DATABASE_URL` points it at Postgres.
      */
     databaseUrl: databaseUrlSchema.default(`pglite://./data/${defaults.service}`),
+    /**
+     * A Postgres streaming replica of `databaseUrl` for read queries (block and transaction
+     * lookups in the block store, history in account history). Unset: the primary serves them.
+     * `DATABASE_READ_URL` is honoured. Writes, migrations and reads a write depends on stay on
+     * `databaseUrl`.
+     */
+    databaseReadUrl: databaseUrlSchema.optional(),
     /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
     natsUrl: natsUrlSchema.optional(),
     /** Address the gRPC server binds. Default `0.0.0.0` (reachable from other containers). */

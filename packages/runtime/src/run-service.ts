@@ -96,7 +96,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     }
     let db: DatabaseHandle | undefined;
     if (spec.database) {
-      db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, signal: abort.signal });
+      db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, readUrl: options.databaseReadUrl, signal: abort.signal });
       stops.push(() => db!.close());
     }
     if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);

@@ -24,6 +24,8 @@ await runService({
       metrics,
       bus,
       db: db!.db,
+      // History queries on the read replica when DATABASE_READ_URL is set; indexing on the primary.
+      readDb: db!.readDb,
       blocks: blockSourceFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });

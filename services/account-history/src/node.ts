@@ -24,6 +24,8 @@ export interface AccountHistoryNodeDeps {
   metrics: MetricsRegistry;
   bus: Pick<EventBus, "subscribe">;
   db: CairnDb;
+  /** Where `get_account_history` queries go: a streaming replica of `db` (`DatabaseHandle.readDb`). Default `db`. */
+  readDb?: CairnDb;
   /** Blocks and receipts by height (the block store). */
   blocks: BlockSource;
   /** The chain head and LIB. */
@@ -50,7 +52,7 @@ export interface AccountHistoryNode {
 export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: AccountHistoryNodeDeps): AccountHistoryNode {
   const log = deps.logger.child({ module: "account-history" });
   const metrics = createAccountHistoryMetrics(deps.metrics);
-  const store = new DrizzleAccountHistoryStore(deps.db);
+  const store = new DrizzleAccountHistoryStore(deps.db, { readDb: deps.readDb });
   const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
   const service = createAccountHistoryService(store);
   const stopping = new AbortController();

@@ -14,6 +14,7 @@ import {
   blockDigest,
   decodeNonce,
   encodeNonce,
+  nonceAccount,
   recoverAddress,
   transactionDigest,
 } from "@cairn/protocol";
@@ -24,7 +25,7 @@ import { type BlockInfo, ExecutionContext } from "./execution/context.ts";
 import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
 import { type ChainRules, resourceLimits } from "./execution/rules.ts";
-import { accountRc, applyTransaction, checkRequiredFields, nonceAccount, readNonce } from "./execution/transaction.ts";
+import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "./execution/transaction.ts";
 import { type BlockNode, type ForkChoice, ForkTree, genesisNode, topology } from "./fork-tree.ts";
 import { genesisState } from "./genesis.ts";
 import { MemoryState, type StateChange, StateLayer } from "./state/state.ts";

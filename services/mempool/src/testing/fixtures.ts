@@ -13,12 +13,12 @@ import {
   buildBlock,
   buildTransaction,
   decodeNonce,
+  nonceAccount,
   privateKeyFromSeed,
   sha256Multihash,
 } from "@cairn/protocol";
 import type { BlockSource } from "../block-source.ts";
 import type { ChainReads } from "../chain-reads.ts";
-import { nonceAccountOf } from "../pending/entry.ts";
 import type { BlockPointer } from "../store/store.ts";
 
 /** Chain id the test transactions carry. */
@@ -129,7 +129,7 @@ export class FakeChain implements ChainReads, BlockSource {
     let n = 0n;
     for (const b of this.branch(this.tip?.id ?? ZERO_ID)) {
       for (const tx of b.transactions) {
-        if (bytesEqual(nonceAccountOf(tx.header!), account)) {
+        if (bytesEqual(nonceAccount(tx.header!), account)) {
           const v = decodeNonce(tx.header!.nonce);
           if (v > n) n = v;
         }
