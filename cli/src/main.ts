@@ -9,11 +9,8 @@
 import { fileURLToPath } from "node:url";
 import { createLogger, defaultLogFormat, isCairnError } from "@cairn/core";
 import { formatHelp, loadConfig, wantsHelp } from "@cairn/config";
-import { banner } from "./dev/banner.ts";
-import { startDevNode } from "./dev/node.ts";
 import { devOptionsSchema } from "./dev/options.ts";
-import { eventsRepublish, eventsTail } from "./events/commands.ts";
-import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./rebuild/commands.ts";
+import { assertDevPortsFree } from "./dev/preflight.ts";
 import type { Command } from "./rebuild/command-kit.ts";
 
 const USAGE = `usage: cairn <command>
@@ -32,12 +29,16 @@ commands:
   help    this text
 \`cairn <command> --help\` lists every flag of a command with its default; cli/README.md explains them.`;
 
-/** Maintenance commands by their two words; each gets argv, env, a stop signal and the output streams. */
-const COMMANDS: Record<string, Command> = {
-  "events tail": eventsTail,
-  "events republish": eventsRepublish,
-  "rebuild block-store": rebuildBlockStoreCommand,
-  "rebuild account-history": rebuildAccountHistoryCommand,
+/**
+ * Maintenance commands by their two words; each gets argv, env, a stop signal and the output
+ * streams. Loaded on use: importing every service costs seconds on a busy machine, and a command
+ * (or a refusal such as a port in use) should not wait for the others.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  "events tail": async () => (await import("./events/commands.ts")).eventsTail,
+  "events republish": async () => (await import("./events/commands.ts")).eventsRepublish,
+  "rebuild block-store": async () => (await import("./rebuild/commands.ts")).rebuildBlockStoreCommand,
+  "rebuild account-history": async () => (await import("./rebuild/commands.ts")).rebuildAccountHistoryCommand,
 };
 
 /** Runs a maintenance command: the first SIGINT/SIGTERM asks it to stop cleanly, a second one exits at once. */
@@ -76,6 +77,13 @@ async function dev(argv: string[]): Promise<void> {
     console.error(`cairn dev: ${(e as Error).message}`);
     process.exit(2);
   }
+  try {
+    assertDevPortsFree(opts);
+  } catch (e) {
+    console.error(`cairn dev: could not start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const [{ startDevNode }, { banner }] = await Promise.all([import("./dev/node.ts"), import("./dev/banner.ts")]);
   const tty = process.stdout.isTTY === true;
   const logger = createLogger({ level: opts.logLevel, name: "cairn-dev", format: opts.logFormat ?? defaultLogFormat(process.stdout) });
   const started = performance.now();
@@ -102,7 +110,7 @@ async function dev(argv: string[]): Promise<void> {
 const [command, ...rest] = process.argv.slice(2);
 const maintenanceCommand = COMMANDS[`${command} ${rest[0]}`];
 if (command === "dev") await dev(rest);
-else if (maintenanceCommand !== undefined) await maintenance(maintenanceCommand, rest.slice(1));
+else if (maintenanceCommand !== undefined) await maintenance(await maintenanceCommand(), rest.slice(1));
 else if (command === undefined || command === "help" || command === "--help") console.log(USAGE);
 else {
   console.error(`cairn: unknown command "${command}"\n\n${USAGE}`);

@@ -7,7 +7,7 @@
  *   bun gateway/src/main.ts [--config cairn.json] [--port 8080] [--nats-url nats://…]
  */
 import { fileURLToPath } from "node:url";
-import { createLogger, createMetricsRegistry, type Logger, type MetricsRegistry } from "@cairn/core";
+import { assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isAddressInUse, type Logger, type MetricsRegistry, portInUseError } from "@cairn/core";
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
@@ -71,7 +71,7 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
   const owned = deps.clients === undefined ? grpcClientsFor(options, codec, logger) : undefined;
   const clients = deps.clients ?? owned!.clients;
   const app = createApp(options, { clients, bus: deps.bus, logger, metrics, codec });
-  const server = Bun.serve({
+  const serve = () => Bun.serve({
     hostname: options.host,
     port: options.port,
     fetch: app.fetch,
@@ -80,6 +80,15 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
     // absurd bodies, which it would refuse with a bare 413.
     maxRequestBodySize: Math.max(1024 * 1024 * 1024, options.jsonRpc.maxBodyBytes * 2),
   });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = serve();
+  } catch (err) {
+    await app.close();
+    owned?.close();
+    if (isAddressInUse(err)) throw portInUseError({ host: options.host, port: options.port, what: "JSON-RPC gateway", flag: "--port" }, err);
+    throw err;
+  }
   const port = server.port ?? options.port;
   logger.info({ host: options.host, port, services: Object.keys(clients), methods: app.table.reachable.length }, "gateway listening");
 
@@ -106,8 +115,8 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
 export const gatewayCliSchema = gatewayOptionsSchema.extend({
   /** Minimum log level. Default `info`. */
   logLevel: logLevelSchema.default("info"),
-  /** Log format: `json` (default, for collectors) or `pretty` (one readable line per event). */
-  logFormat: logFormatSchema.default("json"),
+  /** Log format: `json` (for collectors) or `pretty` (one readable line per event). Default pretty on a terminal, json otherwise. */
+  logFormat: logFormatSchema.optional(),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
 });
@@ -126,8 +135,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { logLevel, logFormat, natsUrl, ...options } = config;
-  const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat });
+  const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat ?? defaultLogFormat(process.stdout) });
   try {
+    assertPortsFree([{ host: options.host ?? "0.0.0.0", port: options.port ?? 8080, what: "cairn-gateway HTTP (JSON-RPC, REST, WebSocket)", flag: "--port" }]);
     const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger });
     await bus?.start();
     const running = await startGateway(options, { logger, bus });
@@ -141,7 +151,8 @@ async function main(): Promise<void> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   } catch (err) {
-    logger.fatal({ err: String(err) }, "gateway failed to start");
+    logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "gateway failed to start");
+    if (process.stderr.isTTY) console.error(`cairn-gateway: could not start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }

@@ -18,6 +18,7 @@ import * as historySvc from "@cairn/account-history";
 import { blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
 import { startGateway } from "@cairn/gateway";
 import { startDevConsole } from "./console.ts";
+import { assertDevPortsFree } from "./preflight.ts";
 import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
 import { type DevOptions, dataDirOf } from "./options.ts";
 
@@ -68,6 +69,8 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     irreversibleThreshold: opts.irreversibleThreshold,
   });
   const genesisFlags: GenesisFlags = { seed: opts.seed, accounts: opts.accounts, balance: opts.balance, koinAddress: chainOptions.koinAddress };
+  // Ports another process holds fail now, in milliseconds, naming the flag (not after PGlite starts).
+  assertDevPortsFree(opts);
   let lock: ReturnType<typeof lockDataDir> | undefined;
   if (dataDir !== undefined) {
     // Before anything opens the database: a second node on the directory, or other genesis flags, stop here.

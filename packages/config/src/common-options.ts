@@ -41,8 +41,11 @@ export function commonOptions(defaults: CommonOptionDefaults) {
   return z.object({
     /** Minimum log level. Default `info`; `LOG_LEVEL` is honoured. */
     logLevel: logLevelSchema.default("info"),
-    /** Log format: `json` (default, for collectors) or `pretty` (one readable line per event). */
-    logFormat: logFormatSchema.default("json"),
+    /**
+     * Log format: `json` (for collectors) or `pretty` (one readable line per event). Default
+     * pretty when stdout is a terminal, json otherwise (containers, files, pipes).
+     */
+    logFormat: logFormatSchema.optional(),
     /**
      * The service's database. Default `pglite://./data/<service>`: embedded and persistent, so a
      * service runs with no server; `DATABASE_URL` points it at Postgres.

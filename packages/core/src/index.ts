@@ -8,3 +8,4 @@ export * from "./bytes.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./async.ts";
+export * from "./ports.ts";

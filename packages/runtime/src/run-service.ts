@@ -5,7 +5,7 @@
  * (each waiting with backoff, logging what it waits for), build and start the service, then on
  * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
  */
-import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, prom, serveMetrics } from "@cairn/core";
+import { type Logger, type MetricsRegistry, assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isCairnError, prom, serveMetrics } from "@cairn/core";
 import { dirname, join } from "node:path";
 import { type CommonOptions, ConfigError, ConfigErrorCode, formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
@@ -64,7 +64,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     }
     throw e;
   }
-  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, format: options.logFormat });
+  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, format: options.logFormat ?? defaultLogFormat(process.stdout) });
   routeGrpcLogs(logger);
   const abort = new AbortController();
   const stops: (() => Promise<unknown> | unknown)[] = [];
@@ -88,6 +88,13 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
 
   try {
+    // Ports first: a port another process holds fails now, naming the flag, not after the
+    // database and NATS waits as the listener's own error.
+    const grpcHost = options.grpcHost ?? "0.0.0.0";
+    assertPortsFree([
+      ...(options.grpcPort === undefined ? [] : [{ host: grpcHost, port: options.grpcPort, what: `${spec.binary} gRPC`, flag: "--grpc-port" }]),
+      ...(options.metricsPort === undefined ? [] : [{ host: "0.0.0.0", port: options.metricsPort, what: `${spec.binary} metrics`, flag: "--metrics-port" }]),
+    ]);
     const metrics = createMetricsRegistry(spec.service);
     if (options.metricsPort !== undefined) {
       const m = serveMetrics(metrics, options.metricsPort);
@@ -112,7 +119,9 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       stops.push(() => clearInterval(timer));
     }
   } catch (e) {
-    logger.fatal({ err: e instanceof Error ? e.message : String(e) }, "start-up failed");
+    logger.fatal({ err: e instanceof Error ? e.message : String(e), code: isCairnError(e) ? e.code : undefined }, "start-up failed");
+    // The reason on its own line too, for a person at a terminal reading past the log format.
+    if (process.stderr.isTTY) console.error(`${spec.binary}: could not start: ${e instanceof Error ? e.message : String(e)}`);
     await shutdown("start-up failed", 1);
   }
 }
