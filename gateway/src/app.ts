@@ -29,6 +29,7 @@ import { createReadCache } from "./table/read-cache.ts";
 import { createWsHub, type GatewayBus, type WsHub } from "./ws/hub.ts";
 import { gatewayEventDecoder } from "./events.ts";
 import { wsRoute } from "./ws/route.ts";
+import { loadExplorer, wantsHtml } from "./explorer/static.ts";
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -100,6 +101,11 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   app.get("/metrics", async () => new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType, "Access-Control-Allow-Origin": "*" } }));
   app.get("/openapi.json", () => restJsonResponse((openApi ??= JSON.stringify(buildOpenApi(table, codec)))));
   app.get("/ws", wsRoute(hub));
+  const explorer = options.explorer ? loadExplorer({ koinContractId: options.rest.koinContractId, decimals: 8 }) : undefined;
+  if (explorer) {
+    app.get("/explorer/:file", (c) => explorer.asset(c.req.param("file")) ?? restError(404, RestErrorCode.NotFound, `no file ${c.req.path}`));
+    app.get("/", (c, next) => (wantsHtml(c.req.raw) ? explorer.page() : next()));
+  }
 
   registerRestRoutes(app, { ...options.rest, maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, codec, events });
   registerRpcRoutes(app, { maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, table });
@@ -117,6 +123,7 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   const routed = app.fetch;
   const fetch = (request: Request, env?: unknown, executionCtx?: Parameters<typeof routed>[2]): Response | Promise<Response> => {
     if (request.method === "OPTIONS" || isRestPath(pathOf(request.url))) return routed(request, env, executionCtx);
+    if (explorer && request.method === "GET" && (pathOf(request.url).startsWith("/explorer/") || wantsHtml(request))) return routed(request, env, executionCtx);
     return jsonRpc(request, serverOfEnv(env)).catch((err: unknown) => {
       logger.error({ err: String(err) }, "unhandled error in JSON-RPC");
       return jsonRpcResponse(errorText(null, { code: JsonRpcCode.InternalError, message: JsonRpcMessage.Internal }));
