@@ -6,9 +6,9 @@
  * DATABASE_URL / NATS_URL make the dev node use real Postgres / NATS.
  *   cairn events tail | events republish | rebuild block-store | rebuild account-history  (see cli/README.md)
  */
-import { fileURLToPath } from "node:url";
 import { createLogger, defaultLogFormat, isCairnError } from "@cairn/core";
-import { formatHelp, loadConfig, wantsHelp } from "@cairn/config";
+import { loadConfig, wantsHelp } from "@cairn/config";
+import { devHelp } from "./dev/help.ts";
 import { devOptionsSchema } from "./dev/options.ts";
 import { assertDevPortsFree } from "./dev/preflight.ts";
 import type { Command } from "./rebuild/command-kit.ts";
@@ -52,16 +52,6 @@ async function maintenance(command: Command, argv: string[]): Promise<never> {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   const code = await command({ argv, env: process.env, signal: abort.signal, stdout: process.stdout, stderr: process.stderr });
   process.exit(code);
-}
-
-/** `cairn dev --help`: every flag with its default and description. */
-export function devHelp(): string {
-  return formatHelp({
-    usage: "usage: cairn dev [flags]\nA local dev chain in one process: every service, PGlite (in memory unless --data), in-process bus, funded dev accounts.",
-    schema: devOptionsSchema,
-    service: "dev",
-    docFiles: [fileURLToPath(new URL("./dev/options.ts", import.meta.url))],
-  });
 }
 
 async function dev(argv: string[]): Promise<void> {

@@ -61,7 +61,7 @@ test.skipIf(!available && !ci)(
       signer.provider = provider;
       const koin = new Contract({ id: "15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL", abi: utils.tokenAbi, provider, signer }).functions;
       const to = Signer.fromSeed(`${target!.seed} 1`).getAddress();
-      const { transaction } = await koin.transfer({ from: signer.getAddress(), to, value: "250000000" });
+      const { transaction } = await koin.transfer!({ from: signer.getAddress(), to, value: "250000000" });
       const txId = transaction!.id!;
 
       // It appears without a reload, pushed over the WebSocket.
