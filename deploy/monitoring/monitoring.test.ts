@@ -17,8 +17,10 @@ async function exportedMetrics(): Promise<Map<string, string>> {
       if (path.endsWith(".test.ts") || path.includes("/testing/")) continue;
       const text = await read(path);
       for (const m of text.matchAll(/new prom\.(Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*"(cairn_[a-z0-9_]+)"/g)) out.set(m[2]!, m[1]!);
-      // Metrics registered through a helper (`{ name: "cairn_…", help: … }` passed on).
+      // Metrics registered through a helper (`{ name: "cairn_…", help: … }` passed on to a histogram).
       for (const m of text.matchAll(/\{\s*name:\s*"(cairn_[a-z0-9_]+)",\s*help:/g)) if (!out.has(m[1]!)) out.set(m[1]!, m[1]!.endsWith("_seconds") ? "Histogram" : "Counter");
+      // Gauges made by a helper taking the name first (`lagGauge("cairn_…", help, …)`).
+      for (const m of text.matchAll(/[a-zA-Z]+\(\s*"(cairn_[a-z0-9_]+)",\s*"/g)) if (!out.has(m[1]!)) out.set(m[1]!, "Gauge");
     }
   }
   return out;
@@ -57,7 +59,7 @@ describe("monitoring", async () => {
   const dashboard = JSON.parse(await read("deploy/monitoring/grafana/dashboards/cairn.json")) as { panels: { title: string; targets: { expr: string }[] }[] };
 
   test("the services declare the metrics the dashboard is built on", () => {
-    for (const name of ["cairn_chain_head_height", "cairn_chain_lib_height", "cairn_mempool_pending_transactions", "cairn_gateway_request_duration_seconds", "cairn_database_up"]) {
+    for (const name of ["cairn_chain_head_height", "cairn_chain_lib_height", "cairn_chain_head_block_age_seconds", "cairn_mempool_pending_transactions", "cairn_jetstream_consumer_pending_messages", "cairn_gateway_request_duration_seconds", "cairn_database_up", "cairn_nats_connected"]) {
       expect(metrics.has(name)).toBe(true);
     }
   });

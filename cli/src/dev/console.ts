@@ -12,6 +12,7 @@
 import { styleText } from "node:util";
 import { toHex } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
+import type { GatewayBus } from "@cairn/gateway";
 import { broadcast, type protocol } from "@cairn/proto";
 import { type EventDecoder, KoinEntryPoint, addressToBase58 } from "@cairn/protocol";
 
@@ -106,7 +107,7 @@ export function createLineFormatter(options: Omit<DevConsoleOptions, "write">, e
 }
 
 /** Prints every accepted block of `bus` until stopped. */
-export async function startDevConsole(bus: EventBus, events: EventDecoder, options: DevConsoleOptions): Promise<Subscription> {
+export async function startDevConsole(bus: Pick<EventBus, "subscribe"> | GatewayBus, events: EventDecoder, options: DevConsoleOptions): Promise<Pick<Subscription, "close">> {
   const format = createLineFormatter(options, events);
   return bus.subscribe(
     "koinos.block.accept",

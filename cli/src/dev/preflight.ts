@@ -6,7 +6,7 @@
 import { type PortUse, assertPortsFree } from "@cairn/core";
 import type { DevOptions } from "./options.ts";
 
-const GRPC_NAMES = ["chain", "block store", "mempool", "account history", "block producer"];
+const GRPC_NAMES = ["chain", "block store", "mempool", "account history", "block producer", "dev controls"];
 
 /** The ports the dev node listens on, with what listens and the flag that moves it. */
 export function devPorts(opts: Pick<DevOptions, "host" | "port" | "grpcPortBase">): PortUse[] {

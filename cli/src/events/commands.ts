@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import type { Logger } from "@cairn/core";
-import { blockSourceFromClient } from "@cairn/account-history";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import { fromBase58 } from "@cairn/core";
 import { block_store, contract_meta_store } from "@cairn/proto";
 import { type EventAbiSource, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
@@ -73,7 +73,7 @@ export const eventsRepublish: Command = (io) =>
     try {
       await client.waitForReady(CONNECT_TIMEOUT_MS, io.signal);
       bus = await startBus(o, "cairn-events-republish", logger, io);
-      const r = await republishBlocks(blockSourceFromClient(client), bus, {
+      const r = await republishBlocks(blockStoreFromClient(client), bus, {
         fromHeight: BigInt(o.fromHeight),
         toHeight: o.toHeight === undefined ? undefined : BigInt(o.toHeight),
         kinds: new Set(o.subjects),

@@ -26,6 +26,9 @@ export const databaseUrlSchema = z
 /** A NATS server URL (`nats://host:port`, several separated by commas). */
 export const natsUrlSchema = z.string().regex(/^(nats|tls|ws|wss):\/\//, "expected nats://host:port");
 
+/** JetStream `num_replicas` of the event stream. */
+export const natsStreamReplicasSchema = z.number().int().min(1).max(5);
+
 /** Per-service defaults of the common options. */
 export interface CommonOptionDefaults {
   /** Service folder name; the default database is `pglite://./data/<service>`. */
@@ -60,6 +63,12 @@ export function commonOptions(defaults: CommonOptionDefaults) {
     databaseReadUrl: databaseUrlSchema.optional(),
     /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
     natsUrl: natsUrlSchema.optional(),
+    /**
+     * Copies of the event stream a JetStream cluster keeps (1–5). Unset: a new stream gets 1 and an
+     * existing one keeps its count. On a 3-node NATS cluster set 3 (every service the same), so
+     * events survive the loss of a node.
+     */
+    natsStreamReplicas: natsStreamReplicasSchema.optional(),
     /** Address the gRPC server binds. Default `0.0.0.0` (reachable from other containers). */
     grpcHost: z.string().min(1).default("0.0.0.0"),
     /** Port the gRPC server binds. */

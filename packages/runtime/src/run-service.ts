@@ -54,9 +54,9 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     console.log(formatHelp({ usage: `usage: ${spec.binary} [flags]`, schema: spec.schema, service: spec.service, docFiles: [join(dirname(Bun.main), "options.ts")] }));
     process.exit(0);
   }
-  let options: z.output<S> & Partial<CommonOptions>;
+  let options: z.output<S> & Partial<CommonOptions> & { databaseReadUrl?: string };
   try {
-    options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
+    options = loadConfig({ service: spec.service, schema: spec.schema }) as typeof options;
   } catch (e) {
     if (e instanceof ConfigError || isCairnError(e)) {
       console.error(`${spec.binary}: ${(e as Error).message}`);
@@ -107,7 +107,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       stops.push(() => db!.close());
     }
     if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas }, { logger, metrics });
     await bus.start(abort.signal);
     stops.push(() => bus.close());
     const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });

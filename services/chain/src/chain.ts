@@ -6,6 +6,8 @@
  * transaction before memory changes, so memory never runs ahead of the record.
  */
 import { KeyedMutex, type Logger, Mutex, bytesEqual, toHex } from "@cairn/core";
+import type { BlockSink } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
 import {
   METADATA_KEYS,
@@ -37,14 +39,6 @@ export interface ChainEvents {
   transactionAccepted(e: { transaction: protocol.Transaction; receipt: protocol.TransactionReceipt; height: bigint }): void;
 }
 
-/** The mempool as the chain asks it at submission (protocol §4.9 step 2). */
-export interface MempoolChecks {
-  /** Highest pending nonce bytes of a payee (empty when none pending). */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** Whether the payer can cover `rc` on top of what its pending transactions reserve. */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): Promise<boolean>;
-}
-
 export interface ChainOptions {
   /** Blocks between head and LIB. Default 60 (Koinos). */
   irreversibleThreshold: number;
@@ -66,10 +60,6 @@ export const defaultChainOptions: ChainOptions = {
 };
 
 /** The block store, written synchronously before each block commits (as Koinos does). */
-export interface BlockSink {
-  addBlock(block: protocol.Block, receipt: protocol.BlockReceipt): Promise<void>;
-}
-
 export interface ChainDeps {
   store: ChainStore;
   /** When set, every applied block is added here before the chain commits it. */

@@ -138,10 +138,10 @@ export async function startStreamingReplica(): Promise<StreamingReplica> {
       await replica`select pg_wal_replay_resume()`;
     },
     async waitForReplay(timeoutMs = 30_000) {
-      const [{ lsn }] = await primary<{ lsn: string }[]>`select pg_current_wal_insert_lsn()::text as lsn`;
+      const [{ lsn }] = (await primary`select pg_current_wal_insert_lsn()::text as lsn`) as unknown as [{ lsn: string }];
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const [{ caught }] = await replica<{ caught: boolean }[]>`select coalesce(pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn, false) as caught`;
+        const [{ caught }] = (await replica`select coalesce(pg_last_wal_replay_lsn() >= ${lsn}::pg_lsn, false) as caught`) as unknown as [{ caught: boolean }];
         if (caught) return;
         if (Date.now() > deadline) throw new Error(`replica did not replay up to ${lsn} within ${timeoutMs} ms`);
         await Bun.sleep(50);

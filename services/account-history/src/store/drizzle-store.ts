@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, lte, sql } from "drizzle-orm";
 import { bytesEqual } from "@cairn/core";
 import { type CairnDb, executeRows } from "@cairn/db";
 import { ZERO_ID } from "@cairn/protocol";
-import type { BlockRef } from "../block-source.ts";
+import type { BlockRef } from "@cairn/protocol";
 import { blockHistory } from "../impacted.ts";
 import { insertEntries, insertRecords } from "./bulk-insert.ts";
 import { buildRows, checkLinks, impactedAddresses } from "./rows.ts";
