@@ -5,6 +5,7 @@
  */
 import pino from "pino";
 import pretty from "pino-pretty";
+import { Writable } from "node:stream";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
@@ -77,8 +78,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
   const destination = options.destination ?? (process.stdout as unknown as pino.DestinationStream & { isTTY?: boolean });
   if (options.format === "pretty") {
+    // pino-pretty pipes into a Node stream: a bare `{ write }` destination is wrapped in one.
+    const target = typeof (destination as { on?: unknown }).on === "function" ? (destination as unknown as NodeJS.WritableStream) : new Writable({ write: (chunk, _enc, done) => (destination.write(String(chunk)), done()) });
     const stream = pretty({
-      destination: destination as unknown as NodeJS.WritableStream,
+      destination: target,
       colorize: options.colorize ?? (destination as { isTTY?: boolean }).isTTY === true,
       sync: true,
       translateTime: "SYS:HH:MM:ss.l",
