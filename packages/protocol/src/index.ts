@@ -16,3 +16,4 @@ export * from "./chain-id.ts";
 export * from "./constants.ts";
 export * from "./json/index.ts";
 export * from "./events/index.ts";
+export * from "./rejections.ts";

@@ -3,6 +3,7 @@
  * gateway passes `message` through as the JSON-RPC error message, with no `data`.
  */
 import { CairnError, ErrorStatus, toHex } from "@cairn/core";
+import { rejection } from "@cairn/protocol";
 
 /** Error codes of the `block_store` and `transaction_store` domains. */
 export enum BlockStoreErrorCode {
@@ -16,6 +17,8 @@ export enum BlockStoreErrorCode {
   BlockNotPresent = "block_store.block_not_present",
   /** A block to add has no id or no header. */
   InvalidBlock = "block_store.invalid_block",
+  /** A request without the ids (or head block id) it needs. */
+  MissingField = "block_store.missing_field",
   /** More than `MAX_REQUEST_ITEMS` transaction ids asked for. */
   TransactionRequestTooLarge = "transaction_store.request_too_large",
   /** Client side: the block store answered without a block or receipt it was asked for. */
@@ -53,4 +56,9 @@ export function invalidBlock(what: string): CairnError {
 /** `cannot request more than 1000 transactions` (InvalidArgument). */
 export function transactionRequestTooLarge(): CairnError {
   return new CairnError(BlockStoreErrorCode.TransactionRequestTooLarge, `cannot request more than ${MAX_REQUEST_ITEMS} transactions`, { status: ErrorStatus.InvalidArgument });
+}
+
+/** Koinos's text for a request without the ids or head block id it needs (InvalidArgument). */
+export function missingField(name: "block_store_no_ids" | "block_store_no_head" | "transaction_store_no_ids"): CairnError {
+  return new CairnError(BlockStoreErrorCode.MissingField, rejection(name).message, { status: ErrorStatus.InvalidArgument });
 }
