@@ -8,7 +8,8 @@
  *   message delivered and not yet acknowledged. JetStream forgets a stopped puller's requests
  *   when they expire (about 30 s), so just after a stop the consumer may still look active.
  *
- * The commands refuse with what they saw and what to do, unless `--force`.
+ * The rebuild commands (`cairn rebuild …`, `cairn-account-history-rebuild`) refuse with what they
+ * saw and what to do, unless `--force`.
  */
 import { checkHealth } from "@cairn/rpc";
 import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from "@nats-io/jetstream";
