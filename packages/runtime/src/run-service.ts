@@ -37,17 +37,17 @@ export function closingAfter(unit: ServiceUnit, ...clients: ({ close(): void } |
 /** How often readiness (the database answering) is checked, ms. */
 export const READINESS_INTERVAL_MS = 5_000;
 
-export interface ServiceEnvironment<O, B = EventBus> {
+export interface ServiceEnvironment<O> {
   options: O;
   logger: Logger;
   metrics: MetricsRegistry;
   db: DatabaseHandle | undefined;
-  /** The started NATS bus (undefined only for an optional bus without `natsUrl`). */
-  bus: B;
+  /** The started NATS bus. */
+  bus: EventBus;
   signal: AbortSignal;
 }
 
-export interface RunServiceSpec<S extends z.ZodObject, Optional extends boolean = false> {
+export interface RunServiceSpec<S extends z.ZodObject> {
   /** Binary name for logs, e.g. `cairn-chain`. */
   binary: string;
   /** Service folder name: config section, env prefix, data directory. */
@@ -57,13 +57,11 @@ export interface RunServiceSpec<S extends z.ZodObject, Optional extends boolean 
   database?: { migrationsFolder: string; schemaName: string };
   /** Durable consumer / NATS connection name. */
   busName?: string;
-  /** True: without `natsUrl` the service runs without a bus (the gateway: /ws then refuses subscriptions). Default false: `natsUrl` is required. */
-  busOptional?: Optional;
-  build(env: ServiceEnvironment<z.output<S>, Optional extends true ? EventBus | undefined : EventBus>): Promise<ServiceUnit> | ServiceUnit;
+  build(env: ServiceEnvironment<z.output<S>>): Promise<ServiceUnit> | ServiceUnit;
 }
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
-export async function runService<S extends z.ZodObject, Optional extends boolean = false>(spec: RunServiceSpec<S, Optional>): Promise<void> {
+export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
     // The binary's options.ts sits next to its main.ts: its doc comments describe the flags.
@@ -122,16 +120,11 @@ export async function runService<S extends z.ZodObject, Optional extends boolean
       db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, readUrl: options.databaseReadUrl, signal: abort.signal });
       stops.push(() => db!.close());
     }
-    let bus: EventBus | undefined;
-    if (options.natsUrl) {
-      const started = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas }, { logger, metrics });
-      await started.start(abort.signal);
-      stops.push(() => started.close());
-      bus = started;
-    } else if (!spec.busOptional) {
-      throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    }
-    const unit = await spec.build({ options, logger, metrics, db, bus: bus as EventBus, signal: abort.signal });
+    if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas }, { logger, metrics });
+    await bus.start(abort.signal);
+    stops.push(() => bus.close());
+    const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });
     stops.push(() => unit.stop());
     const { port } = await unit.start(abort.signal);
     logger.info({ binary: spec.binary, port }, "service ready");
