@@ -60,7 +60,6 @@ describe("layering (later wins)", () => {
   test("defaults only", () => {
     expect(load()).toEqual({
       logLevel: "info",
-      logPretty: false,
       databaseUrl: "pglite://./data/chain",
       grpcHost: "0.0.0.0",
       grpcPort: 50051,
