@@ -9,7 +9,7 @@ describe("common options", () => {
       logLevel: "info",
       logPretty: false,
       databaseUrl: "pglite://./data/block-store",
-      grpcHost: "0.0.0.0",
+      grpcHost: "127.0.0.1",
       grpcPort: 50052,
       metricsPort: 9452,
     });

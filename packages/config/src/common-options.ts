@@ -47,8 +47,11 @@ export function commonOptions(defaults: CommonOptionDefaults) {
     databaseUrl: databaseUrlSchema.default(`pglite://./data/${defaults.service}`),
     /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
     natsUrl: natsUrlSchema.optional(),
-    /** Address the gRPC server binds. Default `0.0.0.0` (reachable from other containers). */
-    grpcHost: z.string().min(1).default("0.0.0.0"),
+    /**
+     * Address the gRPC server and the `/metrics` endpoint bind. Default `127.0.0.1`: nothing is
+     * reachable from another host unless configured (containers set `0.0.0.0`).
+     */
+    grpcHost: z.string().min(1).default("127.0.0.1"),
     /** Port the gRPC server binds. */
     grpcPort: portSchema.default(defaults.grpcPort),
     /** Port of the Prometheus `/metrics` endpoint; 0 picks a free port. */

@@ -62,7 +62,7 @@ describe("layering (later wins)", () => {
       logLevel: "info",
       logPretty: false,
       databaseUrl: "pglite://./data/chain",
-      grpcHost: "0.0.0.0",
+      grpcHost: "127.0.0.1",
       grpcPort: 50051,
       metricsPort: 9451,
       irreversibleThreshold: 60,

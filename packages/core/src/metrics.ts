@@ -12,8 +12,11 @@ export function createMetricsRegistry(service: string, collectDefaults = true): 
   return registry;
 }
 
-/** Serves `registry` on `port` at `/metrics` with Bun.serve; returns a stop function. */
-export function serveMetrics(registry: client.Registry, port: number, hostname = "0.0.0.0"): { port: number; stop: () => void } {
+/**
+ * Serves `registry` on `port` at `/metrics` with Bun.serve; returns a stop function. `hostname`
+ * defaults to loopback: services pass the address their gRPC server binds.
+ */
+export function serveMetrics(registry: client.Registry, port: number, hostname = "127.0.0.1"): { port: number; stop: () => void } {
   const server = Bun.serve({
     port,
     hostname,

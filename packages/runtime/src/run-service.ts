@@ -83,7 +83,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
   try {
     const metrics = createMetricsRegistry(spec.service);
     if (options.metricsPort !== undefined) {
-      const m = serveMetrics(metrics, options.metricsPort);
+      const m = serveMetrics(metrics, options.metricsPort, options.grpcHost);
       stops.push(() => m.stop());
       logger.info({ port: m.port }, "metrics listening");
     }

@@ -16,6 +16,8 @@ export enum BlockStoreErrorCode {
   BlockNotPresent = "block_store.block_not_present",
   /** A block to add has no id or no header. */
   InvalidBlock = "block_store.invalid_block",
+  /** A block to add fails verification (id, merkle root, signature, parent). */
+  UnverifiedBlock = "block_store.unverified_block",
   /** More than `MAX_REQUEST_ITEMS` transaction ids asked for. */
   TransactionRequestTooLarge = "transaction_store.request_too_large",
 }
@@ -51,4 +53,9 @@ export function invalidBlock(what: string): CairnError {
 /** `cannot request more than 1000 transactions` (InvalidArgument). */
 export function transactionRequestTooLarge(): CairnError {
   return new CairnError(BlockStoreErrorCode.TransactionRequestTooLarge, `cannot request more than ${MAX_REQUEST_ITEMS} transactions`, { status: ErrorStatus.InvalidArgument });
+}
+
+/** A block `AddBlock` refuses (InvalidArgument): `reason` says which check failed. */
+export function unverifiedBlock(reason: string): CairnError {
+  return new CairnError(BlockStoreErrorCode.UnverifiedBlock, `block rejected: ${reason}`, { status: ErrorStatus.InvalidArgument });
 }
