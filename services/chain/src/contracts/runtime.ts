@@ -6,7 +6,7 @@
  */
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { addressToBase58 } from "@cairn/protocol";
+import { addressText } from "@cairn/protocol";
 import type { ExecutionContext } from "../execution/context.ts";
 import { ChainError } from "../execution/errors.ts";
 import { TICKS } from "../execution/metering.ts";
@@ -112,10 +112,10 @@ export class ContractRuntime {
     const native = this.native(req.contractId);
     if (!native) {
       const bytecode = ctx.state.get(SPACES.contractBytecode, req.contractId);
-      if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressToBase58(req.contractId)} does not exist`);
+      if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
       throw new ChainError(
         "invalid_contract",
-        `contract ${addressToBase58(req.contractId)} has uploaded bytecode but no native implementation, and this node does not execute WASM contracts yet`,
+        `contract ${addressText(req.contractId)} has uploaded bytecode but no native implementation, and this node does not execute WASM contracts yet`,
       );
     }
     ctx.frames.push({ contractId: req.contractId, entryPoint: req.entryPoint, caller, callerPrivilege: privilege });

@@ -6,7 +6,7 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { addressToBase58, blockId, transactionMerkleRoot } from "@cairn/protocol";
+import { addressText, blockId, transactionMerkleRoot } from "@cairn/protocol";
 import type { ContractRuntime } from "../contracts/runtime.ts";
 import { nextStateRoot } from "../state/merkle.ts";
 import { type StateChange, StateLayer, type StateReader, toDeltaEntries, undoOf } from "../state/state.ts";
@@ -84,7 +84,7 @@ export function checkBlockStructure(block: protocol.Block, rules: ChainRules, bl
   } catch (e) {
     throw new ChainError("invalid_signature", `invalid block signature: ${(e as Error).message}`);
   }
-  if (!bytesEqual(signer, rules.genesisAddress)) throw new ChainError("invalid_signature", `block signature is by ${addressToBase58(signer)}, not the genesis key ${addressToBase58(rules.genesisAddress)}`);
+  if (!bytesEqual(signer, rules.genesisAddress)) throw new ChainError("invalid_signature", `block signature is by ${addressText(signer)}, not the genesis key ${addressText(rules.genesisAddress)}`);
   if (!bytesEqual(h.signer, signer)) throw new ChainError("invalid_signature", "block signer field does not match its signature");
   return h;
 }

@@ -1,6 +1,6 @@
 /** Applying each kind of operation of a transaction. */
 import { protocol } from "@cairn/proto";
-import { addressToBase58, sha256Multihash } from "@cairn/protocol";
+import { addressText, sha256Multihash } from "@cairn/protocol";
 import type { ContractRuntime } from "../contracts/runtime.ts";
 import { SPACES } from "../contracts/spaces.ts";
 import type { ExecutionContext } from "./context.ts";
@@ -30,10 +30,10 @@ export function applyOperation(ctx: ExecutionContext, runtime: ContractRuntime, 
     if (u.contract_id.length === 0) throw new ChainError("missing_required_arguments", "missing expected field in upload_contract_operation: contract_id");
     const existing = readContractMetadata(ctx, u.contract_id);
     if (existing?.authorizes_upload_contract) {
-      throw new ChainError("invalid_contract", `contract ${addressToBase58(u.contract_id)} overrides upload authority, which needs WASM execution`);
+      throw new ChainError("invalid_contract", `contract ${addressText(u.contract_id)} overrides upload authority, which needs WASM execution`);
     }
     if (!ctx.checkAccountAuthority(u.contract_id)) {
-      throw new ChainError("authorization_failure", `account ${addressToBase58(u.contract_id)} has not authorized contract upload`);
+      throw new ChainError("authorization_failure", `account ${addressText(u.contract_id)} has not authorized contract upload`);
     }
     putSystem(ctx, SPACES.contractBytecode, u.contract_id, u.bytecode);
     const meta = protocol.ContractMetadataObject.fromPartial({
@@ -58,7 +58,7 @@ export function applyOperation(ctx: ExecutionContext, runtime: ContractRuntime, 
     const s = op.set_system_contract;
     if (!ctx.hasSystemAuthority()) throw new ChainError("insufficient_privileges", "set_system_contract requires the chain's system authority");
     const meta = readContractMetadata(ctx, s.contract_id);
-    if (!meta) throw new ChainError("invalid_contract", `contract ${addressToBase58(s.contract_id)} does not exist`);
+    if (!meta) throw new ChainError("invalid_contract", `contract ${addressText(s.contract_id)} does not exist`);
     meta.system = s.system_contract;
     putSystem(ctx, SPACES.contractMetadata, s.contract_id, protocol.ContractMetadataObject.encode(meta).finish());
     return;

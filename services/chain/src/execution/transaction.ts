@@ -9,7 +9,7 @@ import { protocol } from "@cairn/proto";
 import {
   KoinEntryPoint,
   SHA256_CODE,
-  addressToBase58,
+  addressText,
   decodeNonce,
   encodeNonce,
   fromMultihash,
@@ -103,9 +103,9 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
 
   const signers = input.signers(tx);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
-  if (!signedBy(header.payer)) throw new ChainError("authorization_failure", `payer ${addressToBase58(header.payer)} has not authorized transaction`);
+  if (!signedBy(header.payer)) throw new ChainError("authorization_failure", `payer ${addressText(header.payer)} has not authorized transaction`);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
-    throw new ChainError("authorization_failure", `payee ${addressToBase58(header.payee)} has not authorized transaction`);
+    throw new ChainError("authorization_failure", `payee ${addressText(header.payee)} has not authorized transaction`);
   }
 
   const account = nonceAccount(header);
@@ -114,7 +114,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   if (nonce !== current + 1n) {
     throw new ChainError(
       "invalid_nonce",
-      `invalid transaction nonce - account: ${addressToBase58(account)}, nonce: 0x${toHex(header.nonce)}, current nonce: 0x${toHex(encodeNonce(current))}`,
+      `invalid transaction nonce - account: ${addressText(account)}, nonce: 0x${toHex(header.nonce)}, current nonce: 0x${toHex(encodeNonce(current))}`,
     );
   }
 
