@@ -12,7 +12,7 @@ import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
 import { createNatsEventBus } from "@cairn/bus";
-import { loadConfig, logLevelSchema, natsUrlSchema } from "@cairn/config";
+import { loadConfig, logLevelSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -109,6 +109,10 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   logPretty: z.boolean().default(false),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
+  /** JetStream stream of the node's events. Default `KOINOS` (as every service). */
+  natsStream: natsStreamSchema.default("KOINOS"),
+  /** Subject prefix of the node's events. Default empty (as every service). */
+  natsSubjectPrefix: natsSubjectPrefixSchema.default(""),
 });
 
 async function main(): Promise<void> {
@@ -119,10 +123,10 @@ async function main(): Promise<void> {
     process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const { logLevel, logPretty, natsUrl, ...options } = config;
+  const { logLevel, logPretty, natsUrl, natsStream, natsSubjectPrefix, ...options } = config;
   const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
   try {
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway" }, { logger });
+    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger });
     await bus?.start();
     const running = await startGateway(options, { logger, bus });
     const shutdown = (signal: string) => {

@@ -143,9 +143,16 @@ const healthSchema = z.object({
   timeoutMs: positiveInt.default(1000),
   /**
    * Head older than this (by `head_block_time`) makes `/health` 503, in ms. Default 60000.
-   * 0 disables the check (dev chains that only produce blocks on demand).
+   * 0 disables the check (a manual producer, or none).
    */
   maxHeadAgeMs: z.number().int().min(0).default(60_000),
+  /**
+   * An old head alone is not a fault: `/health` fails only when transactions have been pending
+   * in the mempool, with no new block, for longer than `maxHeadAgeMs`. Default false (blocks
+   * are expected every interval). Set it for a producer that makes blocks only when
+   * transactions arrive (instant mode): a quiet chain is then idle, not stalled.
+   */
+  idleHeadOk: z.boolean().default(false),
 });
 
 /** The gateway's options schema (defaults included). */

@@ -10,6 +10,8 @@ describe("common options", () => {
       logPretty: false,
       databaseUrl: "pglite://./data/block-store",
       grpcHost: "127.0.0.1",
+      natsStream: "KOINOS",
+      natsSubjectPrefix: "",
       grpcPort: 50052,
       metricsPort: 9452,
     });

@@ -23,6 +23,12 @@ export const databaseUrlSchema = z
 /** A NATS server URL (`nats://host:port`, several separated by commas). */
 export const natsUrlSchema = z.string().regex(/^(nats|tls|ws|wss):\/\//, "expected nats://host:port");
 
+/** A JetStream stream name (letters, digits, `-`, `_`). */
+export const natsStreamSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a stream name: letters, digits, - and _");
+
+/** A subject prefix: dot-separated tokens without wildcards, or empty for none. */
+export const natsSubjectPrefixSchema = z.string().regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, "expected dot-separated tokens (letters, digits, - and _)");
+
 /** Per-service defaults of the common options. */
 export interface CommonOptionDefaults {
   /** Service folder name; the default database is `pglite://./data/<service>`. */
@@ -47,6 +53,13 @@ export function commonOptions(defaults: CommonOptionDefaults) {
     databaseUrl: databaseUrlSchema.default(`pglite://./data/${defaults.service}`),
     /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
     natsUrl: natsUrlSchema.optional(),
+    /**
+     * JetStream stream holding the events. Default `KOINOS`. Every service of one node must use
+     * the same stream and prefix; a different pair lets several nodes (or test runs) share a server.
+     */
+    natsStream: natsStreamSchema.default("KOINOS"),
+    /** Prepended (with a dot) to every subject on the wire. Default empty (Koinos subjects as they are). */
+    natsSubjectPrefix: natsSubjectPrefixSchema.default(""),
     /**
      * Address the gRPC server and the `/metrics` endpoint bind. Default `127.0.0.1`: nothing is
      * reachable from another host unless configured (containers set `0.0.0.0`).

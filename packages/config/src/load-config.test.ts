@@ -63,6 +63,8 @@ describe("layering (later wins)", () => {
       logPretty: false,
       databaseUrl: "pglite://./data/chain",
       grpcHost: "127.0.0.1",
+      natsStream: "KOINOS",
+      natsSubjectPrefix: "",
       grpcPort: 50051,
       metricsPort: 9451,
       irreversibleThreshold: 60,

@@ -93,7 +93,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       stops.push(() => db!.close());
     }
     if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service }, { logger });
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger });
     await bus.start(abort.signal);
     stops.push(() => bus.close());
     const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });
