@@ -17,7 +17,7 @@ import * as grpc from "@grpc/grpc-js";
 import { type Logger, createLogger, fromBase64url } from "@cairn/core";
 import { type DevNode, devOptionsSchema, startDevNode } from "@cairn/cli";
 import { protocol, token } from "@cairn/proto";
-import { KoinEntryPoint, addressFromBase58, buildTransaction, encodeNonce, privateKeyFromSeed, toKoinosJson, addressFromPrivateKey } from "@cairn/protocol";
+import { KoinEntryPoint, addressFromBase58, addressFromPrivateKey, buildTransaction, decodeNonce, privateKeyFromSeed, toKoinosJson } from "@cairn/protocol";
 import { DEFAULT_MAX_BODY_BYTES } from "../../../gateway/src/options.ts";
 import { grpcBody, grpcTargets } from "./grpc-cases.ts";
 import { type CaseContext, type HttpCase, methodSchemas, nextCase } from "./jsonrpc-cases.ts";
@@ -117,7 +117,7 @@ async function accountNonce(url: string, account: number): Promise<bigint> {
   const r = await rpc(url, "chain.get_account_nonce", { account: toKoinosJson("cairn.chain.v1.GetAccountNonceRequest", { account: address }).account });
   const nonce = r.result?.nonce as string | undefined;
   if (nonce === undefined) return 0n;
-  return protocol.ValueType.decode(fromBase64url(nonce)).uint64_value;
+  return decodeNonce(fromBase64url(nonce));
 }
 
 /** Valid transfers (accounts 0 and 1, explicit nonces) and reads until `stop` resolves. */
@@ -132,7 +132,7 @@ async function validTraffic(url: string, chainId: Uint8Array, stop: Promise<void
       const nonce = sent.get(from)! + 1n;
       const tx = transfer(chainId, from, 1 - from, nonce);
       report.tried.valid++;
-      const r = await rpc(url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", tx), broadcast: true }).catch((e: unknown) => ({ error: { code: 0, message: String(e) } }));
+      const r: Awaited<ReturnType<typeof rpc>> = await rpc(url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", tx), broadcast: true }).catch((e: unknown) => ({ error: { code: 0, message: String(e) } }));
       if (r.error !== undefined || r.result?.receipt === undefined) {
         report.validFailures++;
         fail(`valid transfer ${from}#${nonce} failed: ${JSON.stringify(r.error)}`);
