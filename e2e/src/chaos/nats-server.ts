@@ -47,7 +47,7 @@ export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? "n
   const dir = mkdtempSync(join(tmpdir(), "cairn-chaos-nats-"));
   let proc: ReturnType<typeof Bun.spawn> | undefined;
   const start = async () => {
-    proc = Bun.spawn([binary, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdout: Bun.file(join(dir, "server.log")), stderr: "inherit" });
+    proc = Bun.spawn([binary, "-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdout: "ignore", stderr: "ignore" });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       const ok = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } }).then(

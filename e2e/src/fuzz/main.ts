@@ -193,26 +193,47 @@ function inspectHttp(c: HttpCase, status: number, text: string): void {
   }
 }
 
+/** The last requests sent, to show what preceded a node that stopped answering. */
+const recent: string[] = [];
+const describeCase = (c: HttpCase) => `${c.kind} ${c.method} ${c.path.slice(0, 60)} ${typeof c.body === "string" ? c.body.slice(0, 160) : c.body === undefined ? "" : `<${c.body instanceof Uint8Array ? `${c.body.length} bytes` : "stream"}>`}`;
+
 async function fuzzHttp(url: string, r: Random, ctx: CaseContext, total: number): Promise<void> {
   let next = 0;
+  let unreachable = 0;
   const worker = async () => {
-    while (next < total) {
+    while (next < total && unreachable < 20) {
       next++;
-      const c = nextCase(r, ctx);
+      let c: HttpCase;
+      try {
+        c = nextCase(r, ctx);
+      } catch (e) {
+        fail(`fuzzer: case generation failed: ${String(e)}`);
+        continue;
+      }
       count(report.kinds, `jsonrpc:${c.kind}`);
       const n = ++report.tried.jsonrpc;
+      recent.push(describeCase(c));
+      if (recent.length > 24) recent.shift();
       try {
         const res = await fetch(url + c.path, { method: c.method, body: c.body, headers: { "content-type": "application/json" }, signal: AbortSignal.timeout(60_000) });
         inspectHttp(c, res.status, await res.text());
+        unreachable = 0;
       } catch (e) {
         // A server may refuse an oversized body by answering and closing before reading it all.
         if (c.kind === "oversized" && /ECONNRESET|closed/.test(String(e))) count(report.kinds, "oversized:connection-closed");
-        else fail(`${c.kind}: no answer: ${String(e)} for ${typeof c.body === "string" ? c.body.slice(0, 120) : c.path.slice(0, 120)}`);
+        else {
+          fail(`${c.kind}: no answer: ${String(e)} for ${describeCase(c)}`);
+          if (/ECONNREFUSED/.test(String(e)) && ++unreachable === 20) {
+            fail(`the gateway stopped listening; the last requests were:\n  ${recent.join("\n  ")}`);
+            console.log(`the last requests before the gateway stopped listening:\n  ${recent.join("\n  ")}`);
+          }
+        }
       }
-      if (n % PROGRESS_EVERY === 0) console.log(`fuzz: ${report.tried.jsonrpc} HTTP inputs, ${report.failures.length} failures`);
+      if (n % PROGRESS_EVERY === 0) console.log(`fuzz: ${n} HTTP inputs, ${report.failures.length} failures`);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (unreachable >= 20) throw new Error("the gateway stopped listening");
 }
 
 async function fuzzGrpc(node: DevNode, r: Random, total: number): Promise<void> {
