@@ -9,8 +9,9 @@
  *                          [--gateways 1] [--account-histories 1] [--restart]
  *                          [--run-id ID] [--keep] [--logs DIR] [-- COMMAND ...]
  *
- * With a COMMAND, it runs it once the cluster is healthy (CAIRN_E2E_URL, CAIRN_E2E_URLS and
- * CAIRN_E2E_SEED set), then stops the cluster and exits with the command's status.
+ * With a COMMAND, it runs it once the cluster is healthy (CAIRN_E2E_URL, CAIRN_E2E_URLS,
+ * CAIRN_E2E_SEED and CAIRN_E2E_METRICS_URLS — `name=url,…` of each service's /metrics — set),
+ * then stops the cluster and exits with the command's status.
  * Every run has its own database (`cairn_cluster_<run>`), JetStream stream (`CLUSTER_<run>`) and
  * subject prefix, removed on stop; --keep leaves them and --run-id ID resumes a kept run. It never
  * touches the `KOINOS` stream. (--fresh, once needed for that, is accepted and changes nothing.)
@@ -54,7 +55,13 @@ try {
 }
 if (command.length > 0) {
   const child = Bun.spawn(command, {
-    env: { ...process.env, CAIRN_E2E_URL: cluster.gatewayUrls[0]!, CAIRN_E2E_URLS: cluster.gatewayUrls.join(","), CAIRN_E2E_SEED: options.seed },
+    env: {
+      ...process.env,
+      CAIRN_E2E_URL: cluster.gatewayUrls[0]!,
+      CAIRN_E2E_URLS: cluster.gatewayUrls.join(","),
+      CAIRN_E2E_SEED: options.seed,
+      CAIRN_E2E_METRICS_URLS: Object.entries(cluster.metricsUrls).map(([name, url]) => `${name}=${url}`).join(","),
+    },
     stdout: "inherit",
     stderr: "inherit",
   });

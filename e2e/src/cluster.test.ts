@@ -9,12 +9,14 @@ import { Contract, Provider, Signer, utils } from "koilib";
 import { natsTestTarget } from "@cairn/bus/testing";
 import { postgresTestUrl } from "@cairn/db/testing";
 import { type Cluster, startCluster } from "../../scripts/lib/cluster.ts";
+import { findPromtool, promtoolProblems, sampleValue } from "./promtool.ts";
 import { eventually, rpc } from "./target.ts";
 
 const KOIN = "15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL";
 const pg = await postgresTestUrl();
 const nats = await natsTestTarget();
 const available = pg !== undefined && nats.available;
+const promtool = findPromtool();
 if (!available) console.warn("cluster e2e: Postgres or NATS unavailable, skipped (runs under CI=true)");
 
 let cluster: Cluster;
@@ -52,6 +54,22 @@ describe.skipIf(!available)("multi-process node on Postgres and NATS", () => {
     const head1 = (await rpc(g1!, "chain.get_head_info")).result;
     const head2 = (await rpc(g2!, "chain.get_head_info")).result;
     expect(head2).toEqual(head1);
+  });
+
+  test.skipIf(!promtool)("every service's /metrics is promtool-clean, with NATS state, consumer lag and head age", async () => {
+    const endpoints = { ...cluster.metricsUrls, ...Object.fromEntries(cluster.gatewayUrls.map((u, i) => [`gateway-${i + 1}`, `${u}/metrics`])) };
+    const texts: Record<string, string> = {};
+    for (const [name, url] of Object.entries(endpoints)) {
+      texts[name] = await (await fetch(url)).text();
+      expect(`${name}: ${await promtoolProblems(promtool!, texts[name]!)}`).toBe(`${name}: `);
+    }
+    for (const name of Object.keys(cluster.metricsUrls)) expect(sampleValue(texts[name]!, "cairn_nats_connected")).toBe(1);
+    expect(sampleValue(texts["gateway-1"]!, "cairn_nats_connected")).toBe(1);
+    // Durable consumers report their lag (a number, normally 0 on an idle node).
+    for (const [name, consumer] of [["block-store", "block_store"], ["account-history-1", "account_history"], ["mempool", "mempool"]] as const) {
+      expect(`${name}: ${sampleValue(texts[name]!, "cairn_jetstream_consumer_pending_messages", { consumer }) !== undefined}`).toBe(`${name}: true`);
+    }
+    expect(sampleValue(texts.chain!, "cairn_chain_head_block_age_seconds")).toBeGreaterThanOrEqual(0);
   });
 
   for (const name of ["block-store", "mempool", "account-history-1", "chain", "block-producer", "gateway-2"]) {

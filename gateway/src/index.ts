@@ -7,7 +7,7 @@
  */
 export { createApp, type GatewayApp, type GatewayDeps } from "./app.ts";
 export { startGateway, grpcClientsFor, type RunningGateway, type StartGatewayDeps } from "./main.ts";
-export { defaultGatewayOptions, gatewayOptionsSchema, parseGatewayOptions, type GatewayOptions, type GatewayOptionsInput } from "./options.ts";
+export { DEFAULT_DENY, defaultGatewayOptions, gatewayOptionsSchema, parseGatewayOptions, type GatewayOptions, type GatewayOptionsInput } from "./options.ts";
 export { buildMethodTable, type GatewayClients, type MethodTable, type TableMethod } from "./table/method-table.ts";
 export type { GatewayBus, GatewayBusMessage } from "./ws/hub.ts";
 export { websocket } from "./ws/route.ts";

@@ -12,7 +12,7 @@ import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
 import { createNatsEventBus } from "@cairn/bus";
-import { loadConfig, logLevelSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
+import { loadConfig, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -109,6 +109,8 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   logPretty: z.boolean().default(false),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
+  /** JetStream copies of the event stream on a NATS cluster; as every service (unset: left as it is, 1 for a new stream). */
+  natsStreamReplicas: natsStreamReplicasSchema.optional(),
   /** JetStream stream of the node's events. Default `KOINOS` (as every service). */
   natsStream: natsStreamSchema.default("KOINOS"),
   /** Subject prefix of the node's events. Default empty (as every service). */
@@ -123,12 +125,13 @@ async function main(): Promise<void> {
     process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const { logLevel, logPretty, natsUrl, natsStream, natsSubjectPrefix, ...options } = config;
+  const { logLevel, logPretty, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...options } = config;
   const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
   try {
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger });
+    const metrics = createMetricsRegistry("gateway");
+    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas, stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger, metrics });
     await bus?.start();
-    const running = await startGateway(options, { logger, bus });
+    const running = await startGateway(options, { logger, bus, metrics });
     const shutdown = (signal: string) => {
       logger.info({ signal }, "signal received");
       void running

@@ -14,6 +14,9 @@ export const DEFAULT_KOIN_CONTRACT = "15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL";
 /** KOIN `balance_of` entry point (protocol §5.2). */
 export const DEFAULT_BALANCE_OF_ENTRY_POINT = 0x5c721497;
 
+/** Methods a gateway refuses unless configured otherwise (see `jsonRpc.deny`). */
+export const DEFAULT_DENY: readonly string[] = ["block_store.add_block", "block_producer.", "dev."];
+
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 const address = z.string().min(1);
@@ -44,6 +47,12 @@ const servicesSchema = z.object({
    * methods stay unreachable until removed from `jsonRpc.deny`.
    */
   blockProducer: address.optional(),
+  /**
+   * `cairn.dev.v1.DevService` (development controls, `dev.*`: snapshots, time, balances), served
+   * by the one-process dev node. Default unset, and even when set its methods stay unreachable
+   * until `dev.` is removed from `jsonRpc.deny`.
+   */
+  dev: address.optional(),
 });
 
 const jsonRpcSchema = z.object({
@@ -55,10 +64,11 @@ const jsonRpcSchema = z.object({
   allow: z.array(z.string()).default([]),
   /**
    * Method prefixes that may not be called (Koinos blacklist, "method blacklisted"). Default
-   * `block_store.add_block` and `block_producer.`: only the node itself may write blocks to the
-   * store, and production is admin-only. Replace the list (e.g. `[]`) to expose them.
+   * `block_store.add_block`, `block_producer.` and `dev.`: only the node itself may write blocks to
+   * the store, production is admin-only, and development controls (snapshot, revert, set_balance…)
+   * have no place on a public node. Replace the list (e.g. `[]`) to expose them.
    */
-  deny: z.array(z.string()).default(["block_store.add_block", "block_producer."]),
+  deny: z.array(z.string()).default([...DEFAULT_DENY]),
   /**
    * Read methods whose concurrent identical calls share one service call (single-flight): a call
    * arriving while an identical one is in flight gets that one's answer. Default the head and

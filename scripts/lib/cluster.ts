@@ -21,6 +21,11 @@ const root = resolve(import.meta.dir, "../..");
 
 export interface ClusterOptions {
   databaseUrl: string;
+  /**
+   * A streaming replica of `databaseUrl`: the read services (block store, account history) get it
+   * as `DATABASE_READ_URL` and answer lookups from it; the chain and mempool use the primary only.
+   */
+  databaseReadUrl?: string;
   natsUrl: string;
   /** First gateway HTTP port (more gateways take the next ones). */
   httpPort: number;
@@ -77,6 +82,8 @@ export interface ClusterService {
 
 export interface Cluster {
   gatewayUrls: string[];
+  /** Each gRPC service's Prometheus endpoint by service name (`http://127.0.0.1:PORT/metrics`). */
+  metricsUrls: Record<string, string>;
   databaseUrl: string;
   /** This run's id, JetStream stream and subject prefix. */
   runId: string;
@@ -117,13 +124,16 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
     args: string[];
     healthy: () => Promise<boolean>;
     address: string;
+    /** Extra environment for this service. */
+    env?: Record<string, string>;
   }
-  const env = { DATABASE_URL: databaseUrl, NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel };
+  // DATABASE_READ_URL only where `databaseReadUrl` gives it (never inherited from this process).
+  const env = { DATABASE_URL: databaseUrl, DATABASE_READ_URL: "", NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel };
   const starts = new Map<string, number>();
   const spawn = (spec: Spec) => {
     const out = openSync(join(o.logs, `${spec.name}.log`), "a");
     const bus = ["--nats-stream", stream, "--nats-subject-prefix", subjectPrefix];
-    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env }, stdout: out, stderr: out });
+    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
     running.set(spec.name, { proc, spec });
     starts.set(spec.name, (starts.get(spec.name) ?? 0) + 1);
     void proc.exited.then((code) => {
@@ -208,14 +218,22 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   const addr = (i: number) => `127.0.0.1:${o.grpcPortBase + i}`;
   const grpc = (i: number) => ["--grpc-host", "127.0.0.1", "--grpc-port", String(o.grpcPortBase + i), "--metrics-port", String(o.metricsPortBase + i)];
   const gatewayUrls: string[] = [];
+  const metricsUrls: Record<string, string> = {};
+  const metricsAt = (name: string, i: number) => (metricsUrls[name] = `http://127.0.0.1:${o.metricsPortBase + i}/metrics`);
+  const readEnv = o.databaseReadUrl ? { DATABASE_READ_URL: o.databaseReadUrl } : undefined;
   try {
-    await add({ name: "block-store", entry: "services/block-store/src/main.ts", args: grpc(1), healthy: grpcHealthy(addr(1)), address: addr(1) });
+    metricsAt("block-store", 1);
+    metricsAt("chain", 0);
+    metricsAt("mempool", 2);
+    metricsAt("block-producer", 4);
+    await add({ name: "block-store", entry: "services/block-store/src/main.ts", args: grpc(1), healthy: grpcHealthy(addr(1)), address: addr(1), env: readEnv });
     await add({ name: "chain", entry: "services/chain/src/main.ts", args: [...grpc(0), "--dev-seed", o.seed, "--block-store-address", addr(1), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(0)), address: addr(0) });
     await add({ name: "mempool", entry: "services/mempool/src/main.ts", args: [...grpc(2), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(2)), address: addr(2) });
     for (let i = 0; i < o.accountHistories; i++) {
       const name = o.accountHistories === 1 ? "account-history" : `account-history-${i + 1}`;
       const slot = 3 + i * 10;
-      await add({ name, entry: "services/account-history/src/main.ts", args: [...grpc(slot), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(slot)), address: addr(slot) });
+      metricsAt(name, slot);
+      await add({ name, entry: "services/account-history/src/main.ts", args: [...grpc(slot), "--chain-address", addr(0), "--block-store-address", addr(1)], healthy: grpcHealthy(addr(slot)), address: addr(slot), env: readEnv });
     }
     await add({ name: "block-producer", entry: "services/block-producer/src/main.ts", args: [...grpc(4), "--dev-seed", o.seed, "--mode", o.mode, "--chain-address", addr(0), "--mempool-address", addr(2)], healthy: grpcHealthy(addr(4)), address: addr(4) });
     for (let i = 0; i < o.gateways; i++) {
@@ -241,5 +259,5 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
     throw e;
   }
   o.say(`ready: JSON-RPC ${gatewayUrls.join(", ")}; logs in ${o.logs}`);
-  return { gatewayUrls, databaseUrl, runId, stream, subjectPrefix, services, stop };
+  return { gatewayUrls, metricsUrls, databaseUrl, runId, stream, subjectPrefix, services, stop };
 }

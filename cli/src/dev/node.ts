@@ -2,22 +2,31 @@
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
  * gateway in one process, wired with in-process clients (each gRPC server still listening on its
  * port), PGlite per service under the data directory (or in memory, or Postgres), and the
- * in-process bus (or NATS). Stops in reverse order.
+ * in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
+ * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
+ * bus facade that follow each new set. Stops in reverse order.
  */
 import { join, resolve } from "node:path";
 import { type Logger, createMetricsRegistry } from "@cairn/core";
 import { addressToBase58 } from "@cairn/protocol";
 import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
-import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
-import { createInProcessClient } from "@cairn/rpc";
+import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, transaction_store } from "@cairn/proto";
+import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import * as blockStoreSvc from "@cairn/block-store";
 import * as mempoolSvc from "@cairn/mempool";
 import * as historySvc from "@cairn/account-history";
-import { blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
-import { startGateway } from "@cairn/gateway";
+import { DEFAULT_DENY, startGateway } from "@cairn/gateway";
+import { createDevClock } from "./clock.ts";
+import { createDevController } from "./controller.ts";
+import { createSwapGate, forwardingImplementation } from "./forward.ts";
 import type { DevOptions } from "./options.ts";
+import { type DevDatabases, type DevServices, devPort } from "./services.ts";
+import { createDatabaseSnapshots } from "./snapshots.ts";
+
+/** The dev node's per-call deadline at the gateway, ms. */
+export const DEV_CALL_TIMEOUT_MS = 30_000;
 
 export interface DevNode {
   chainId: Uint8Array;
@@ -45,94 +54,60 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
   };
   try {
     const metrics = createMetricsRegistry("cairn-dev");
-    const bus: EventBus = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger }) : createMemoryEventBus({}, { logger });
-    await bus.start();
-    stops.push(() => bus.close());
+    // NATS: one bus for the node's life. In-process: a fresh bus for each set of services, so a
+    // revert leaves no event of the abandoned blocks behind.
+    const nats: EventBus | undefined = opts.natsUrl ? createNatsEventBus({ url: opts.natsUrl, name: "cairn-dev" }, { logger, metrics }) : undefined;
+    if (nats) {
+      await nats.start();
+      stops.push(() => nats.close());
+    }
 
-    const port = (i: number) => (opts.grpcPortBase === 0 ? 0 : opts.grpcPortBase + i);
     const open = async (m: { MIGRATIONS_FOLDER: string; SCHEMA_NAME: string }): Promise<DatabaseHandle> => {
       const db = await openDatabase(databaseUrlFor(opts), { logger, schemaName: m.SCHEMA_NAME, migrationsFolder: m.MIGRATIONS_FOLDER });
       stops.push(() => db.close());
       return db;
     };
-    const chainDb = await open(chainSvc);
-    const blockDb = await open(blockStoreSvc);
-    const mempoolDb = await open(mempoolSvc);
-    const historyDb = await open(historySvc);
+    const dbs: DevDatabases = { chain: await open(chainSvc), blockStore: await open(blockStoreSvc), mempool: await open(mempoolSvc), accountHistory: await open(historySvc) };
 
-    // Block store first: the chain hands it every block before committing.
-    const blockStore = blockStoreSvc.createBlockStoreNode({ grpcHost: opts.host, grpcPort: port(1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: blockDb });
-    const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
-    const txStoreClient = createInProcessClient(transaction_store.TransactionStoreServiceDefinition, blockStore.transactionStore);
-
-    let mempoolChecks: chainSvc.MempoolChecks | undefined;
-    const chainOptions = chainSvc.chainOptionsSchema.parse({
-      grpcHost: opts.host,
-      grpcPort: port(0),
-      devSeed: opts.seed,
-      devAccounts: opts.accounts,
-      devBalance: opts.balance,
-      irreversibleThreshold: opts.irreversibleThreshold,
-    });
-    const chain = chainSvc.createChainNode(chainOptions, {
+    const gate = createSwapGate();
+    const controller = createDevController(opts, {
       logger,
       metrics,
-      bus,
-      db: chainDb.db,
-      mempool: {
-        pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
-        checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
+      dbs,
+      snapshots: createDatabaseSnapshots(dbs.chain.db, Object.values(dbs).map((d) => d.schemaName)),
+      clock: createDevClock(),
+      gate,
+      openBus: async () => {
+        if (nats) return nats;
+        const bus = createMemoryEventBus({}, { logger });
+        await bus.start();
+        return bus;
       },
-      blockStore: chainSvc.blockStoreFromClient(blockStoreClient),
+      closeBus: async (bus) => {
+        if (bus !== nats) await bus.close();
+      },
+      replaceable: nats === undefined,
     });
-    const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
-    const metaClient = createInProcessClient(contract_meta_store.ContractMetaStoreServiceDefinition, chain.services.contractMetaStore);
+    await controller.start();
+    stops.push(() => controller.stop());
+    const first = controller.services;
 
-    const mempool = mempoolSvc.createMempoolNode(mempoolSvc.mempoolOptionsSchema.parse({ grpcHost: opts.host, grpcPort: port(2), irreversibleThreshold: opts.irreversibleThreshold }), {
-      logger,
-      metrics,
-      bus,
-      db: mempoolDb,
-      chain: mempoolSvc.chainReadsFromClient(chainClient),
-      blocks: mempoolSvc.blockSourceFromClient(blockStoreClient),
-    });
-    mempoolChecks = mempool.checks;
-    const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool);
+    const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>) =>
+      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate));
 
-    const history = historySvc.createAccountHistoryNode(historySvc.accountHistoryOptionsSchema.parse({ grpcHost: opts.host, grpcPort: port(3) }), {
-      logger,
-      metrics,
-      bus,
-      db: historyDb.db,
-      blocks: historySvc.blockSourceFromClient(blockStoreClient),
-      chain: historySvc.chainReadsFromClient(chainClient),
-    });
-    const historyClient = createInProcessClient(account_history.AccountHistoryServiceDefinition, history.service);
-
-    const producer = createBlockProducerNode(blockProducerOptionsSchema.parse({ grpcHost: opts.host, grpcPort: port(4), mode: opts.mode, intervalMs: opts.intervalMs, devSeed: opts.seed }), {
-      logger,
-      metrics,
-      bus,
-      chain: chainClient,
-      mempool: mempoolClient,
-    });
-
-    const grpcPorts: DevNode["grpcPorts"] = {};
-    grpcPorts.blockStore = (await blockStore.start()).port;
-    stops.push(() => blockStore.stop());
-    grpcPorts.chain = (await chain.start()).port;
-    stops.push(() => chain.stop());
-    grpcPorts.mempool = (await mempool.start()).port;
-    stops.push(() => mempool.stop());
-    grpcPorts.accountHistory = (await history.start()).port;
-    stops.push(() => history.stop());
-    grpcPorts.blockProducer = (await producer.start()).port;
-    stops.push(() => producer.stop());
+    const devServer = createGrpcServer({ host: opts.host, port: devPort(opts, 5), descriptorSet: descriptorSetBytes() }, { logger, metrics });
+    devServer.addService(dev.DevServiceDefinition, controller.service);
+    const devGrpcPort = await devServer.start();
+    stops.push(() => devServer.stop({ graceMs: 1000 }));
 
     const gateway = await startGateway(
       {
         host: opts.host,
         port: opts.port,
+        // The dev controls are what this node is for. Calls wait at the swap gate while revert or
+        // reset replaces the services, and those two take a few seconds on a busy machine: a
+        // longer deadline than Koinos's 5 s keeps them from failing half-way for the client.
+        jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
         // Interval: the head must be fresh. Instant: an old head is idle unless transactions wait
@@ -147,25 +122,29 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       {
         logger,
         metrics,
-        bus,
+        bus: controller.gatewayBus,
         clients: {
-          [chainPb.ChainServiceDefinition.fullName]: chainClient,
-          [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: metaClient,
-          [block_store.BlockStoreServiceDefinition.fullName]: blockStoreClient,
-          [transaction_store.TransactionStoreServiceDefinition.fullName]: txStoreClient,
-          [mempoolPb.MempoolServiceDefinition.fullName]: mempoolClient,
-          [account_history.AccountHistoryServiceDefinition.fullName]: historyClient,
+          [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain),
+          [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore),
+          [block_store.BlockStoreServiceDefinition.fullName]: forward(block_store.BlockStoreServiceDefinition, (s) => s.implementations.blockStore),
+          [transaction_store.TransactionStoreServiceDefinition.fullName]: forward(transaction_store.TransactionStoreServiceDefinition, (s) => s.implementations.transactionStore),
+          [mempoolPb.MempoolServiceDefinition.fullName]: forward(mempoolPb.MempoolServiceDefinition, (s) => s.implementations.mempool),
+          [account_history.AccountHistoryServiceDefinition.fullName]: forward(account_history.AccountHistoryServiceDefinition, (s) => s.implementations.accountHistory),
+          [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service),
         },
       },
     );
     stops.push(() => gateway.stop());
 
     return {
-      chainId: chain.chain.rules.chainId,
-      accounts: chain.dev?.accounts ?? [],
-      producerAddress: chain.dev ? addressToBase58(chain.dev.producerAddress) : "",
+      chainId: first.chain.chain.rules.chainId,
+      accounts: first.chain.dev?.accounts ?? [],
+      producerAddress: first.chain.dev ? addressToBase58(first.chain.dev.producerAddress) : "",
       url: gateway.url,
-      grpcPorts,
+      // Ephemeral ports (grpcPortBase 0) change when revert or reset replaces the services.
+      get grpcPorts() {
+        return { ...controller.services.grpcPorts, dev: devGrpcPort };
+      },
       stop: stopAll,
     };
   } catch (e) {

@@ -4,7 +4,7 @@
  */
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import type { Logger } from "@cairn/core";
-import { blockSourceFromClient } from "@cairn/account-history";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import { block_store } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { type Command, type CommandIo, commandLogger, loadCommandOptions, runCommand } from "../rebuild/command-kit.ts";
@@ -53,7 +53,7 @@ export const eventsRepublish: Command = (io) =>
     try {
       await client.waitForReady(CONNECT_TIMEOUT_MS, io.signal);
       bus = await startBus(o, "cairn-events-republish", logger, io);
-      const r = await republishBlocks(blockSourceFromClient(client), bus, {
+      const r = await republishBlocks(blockStoreFromClient(client), bus, {
         fromHeight: BigInt(o.fromHeight),
         toHeight: o.toHeight === undefined ? undefined : BigInt(o.toHeight),
         kinds: new Set(o.subjects),

@@ -4,17 +4,17 @@
  * in the chain's order; subject selection, clipping at the head, batching and progress.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { toHex } from "@cairn/core";
+import { type ReplayProgress, toHex } from "@cairn/core";
 import { createMemoryBroker, createMemoryEventBus, type EventBus } from "@cairn/bus";
-import type { BlockRef, BlockSource, BlockWithReceipt, ReplayProgress } from "@cairn/account-history";
+import type { BlockSource, BlockWithReceipt } from "@cairn/block-store/client";
 import { broadcast } from "@cairn/proto";
-import { addressToBase58 } from "@cairn/protocol";
+import { type BlockRef, addressToBase58 } from "@cairn/protocol";
 import { createTestChain, KOIN_ID } from "@cairn/chain/testing";
 import { recordedBlocks, type RecordedBlock } from "../rebuild/testing/chain-scenario.ts";
 import { republishBlocks } from "./republish.ts";
 
 /** A block source over recorded blocks: ancestors of the requested head, by height. */
-class FakeBlockSource implements Pick<BlockSource, "blocksByHeight" | "highest"> {
+class FakeBlockSource implements Pick<BlockSource, "blocksWithReceiptsByHeight" | "highest"> {
   readonly calls: [bigint, number][] = [];
   private readonly byId = new Map<string, RecordedBlock>();
 
@@ -29,7 +29,7 @@ class FakeBlockSource implements Pick<BlockSource, "blocksByHeight" | "highest">
     return { id: this.head.block.id, height: this.head.block.header!.height };
   }
 
-  async blocksByHeight(headId: Uint8Array, startHeight: bigint, count: number): Promise<BlockWithReceipt[]> {
+  async blocksWithReceiptsByHeight(headId: Uint8Array, startHeight: bigint, count: number): Promise<BlockWithReceipt[]> {
     this.calls.push([startHeight, count]);
     const chain: BlockWithReceipt[] = [];
     for (let b = this.byId.get(toHex(headId)); b; b = this.byId.get(toHex(b.block.header!.previous))) chain.unshift({ block: b.block, receipt: b.receipt });

@@ -5,7 +5,9 @@
  * a block they already applied changes nothing.
  */
 import type { EventBus } from "@cairn/bus";
-import { type BlockRef, type BlockSource, type ReplayProgress, MAX_BLOCKS_PER_REQUEST, progressMeter } from "@cairn/account-history";
+import { type BlockSource, MAX_REQUEST_ITEMS } from "@cairn/block-store/client";
+import { type ReplayProgress, progressMeter } from "@cairn/core";
+import type { BlockRef } from "@cairn/protocol";
 import { blockMessages, type RepublishKind } from "./block-messages.ts";
 
 /** What to republish. */
@@ -44,9 +46,9 @@ export interface RepublishResult {
 }
 
 /** Reads blocks from `source` and publishes their messages on `bus` (see the file comment). */
-export async function republishBlocks(source: Pick<BlockSource, "blocksByHeight" | "highest">, bus: Pick<EventBus, "publishMany">, options: RepublishOptions): Promise<RepublishResult> {
+export async function republishBlocks(source: Pick<BlockSource, "blocksWithReceiptsByHeight" | "highest">, bus: Pick<EventBus, "publishMany">, options: RepublishOptions): Promise<RepublishResult> {
   const kinds = options.kinds ?? new Set<RepublishKind>(["block", "events"]);
-  const batch = Math.min(Math.max(options.batchSize ?? 100, 1), MAX_BLOCKS_PER_REQUEST);
+  const batch = Math.min(Math.max(options.batchSize ?? 100, 1), MAX_REQUEST_ITEMS);
   const interval = options.progressIntervalMs ?? 1000;
   if (options.fromHeight < 1n) throw new RangeError("fromHeight must be at least 1");
   const head = options.head ?? (await source.highest());
@@ -59,7 +61,7 @@ export async function republishBlocks(source: Pick<BlockSource, "blocksByHeight"
   for (let h = from; head !== undefined && h <= to; h += BigInt(batch)) {
     options.signal?.throwIfAborted();
     const count = Math.min(batch, Number(to - h + 1n));
-    const blocks = await source.blocksByHeight(head.id, h, count);
+    const blocks = await source.blocksWithReceiptsByHeight(head.id, h, count);
     if (blocks.length !== count) throw new Error(`block store returned ${blocks.length} blocks at height ${h}, expected ${count}`);
     const messages = blocks.flatMap(({ block, receipt }) => blockMessages(block, receipt, kinds));
     if (messages.length > 0) {

@@ -4,7 +4,7 @@
  * reported, and the rebuild refuses to empty a store the stream cannot fully restore.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { ReplayProgress } from "@cairn/account-history";
+import type { ReplayProgress } from "@cairn/core";
 import { createMemoryBroker, createMemoryEventBus, Subjects, type EventBus } from "@cairn/bus";
 import { DrizzleBlockStore, MIGRATIONS_FOLDER } from "@cairn/block-store";
 import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";

@@ -10,10 +10,9 @@
  * no block or does not start at block 1: dropping the store would lose every block below. Stop the
  * block store service first; nothing else may write the tables while they are rebuilt.
  */
-import { silentLogger, type Logger } from "@cairn/core";
+import { progressMeter, type ReplayProgress, silentLogger, type Logger } from "@cairn/core";
 import { Subjects, type BusMessage, type EventBus, type Subscription } from "@cairn/bus";
 import { type BlockStore, type Topology, createBlockAcceptHandler, createBlockStoreMetrics, createBlockWriter } from "@cairn/block-store";
-import { type ReplayProgress, progressMeter } from "@cairn/account-history";
 import type { ReplayBounds } from "./replay-bounds.ts";
 
 /** Options of `rebuildBlockStore`. */

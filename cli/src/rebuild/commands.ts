@@ -10,9 +10,9 @@ import {
   DrizzleAccountHistoryStore,
   MIGRATIONS_FOLDER as HISTORY_MIGRATIONS,
   SCHEMA_NAME as HISTORY_SCHEMA,
-  blockSourceFromClient,
   rebuildAccountHistory,
 } from "@cairn/account-history";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import { block_store } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { rebuildBlockStore } from "./block-store.ts";
@@ -73,7 +73,7 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
     try {
       await client.waitForReady(CONNECT_TIMEOUT_MS, io.signal);
       db = await openDatabase(o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
-      const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), blockSourceFromClient(client), {
+      const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), blockStoreFromClient(client), {
         batchSize: o.batchSize,
         signal: io.signal,
         onProgress: (p) => printer.report(p),

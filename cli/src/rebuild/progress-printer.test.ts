@@ -1,6 +1,6 @@
 /** The progress display: one line rewritten with `\r` on a terminal, one line per report otherwise. */
 import { describe, expect, test } from "bun:test";
-import type { ReplayProgress } from "@cairn/account-history";
+import type { ReplayProgress } from "@cairn/core";
 import { progressPrinter } from "./progress-printer.ts";
 
 const report = (done: number, total: number, secondsLeft: number): ReplayProgress => ({ done, total, blocksPerSecond: 1500, secondsLeft, elapsedSeconds: done / 1500 });

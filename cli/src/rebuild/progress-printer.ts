@@ -1,8 +1,8 @@
 /**
- * Prints progress reports (`formatProgress` of @cairn/account-history: blocks done, rate, time
+ * Prints progress reports (`formatProgress` of @cairn/core: blocks done, rate, time
  * left): one line rewritten with `\r` on a terminal, one line per report otherwise (logs, CI).
  */
-import { formatProgress, type ReplayProgress } from "@cairn/account-history";
+import { formatProgress, type ReplayProgress } from "@cairn/core";
 
 /** Where progress goes: a `process.stdout`-like stream. */
 export interface ProgressOutput {

@@ -21,7 +21,7 @@ describe("/health", () => {
     const { res, json } = await get(app, "/health");
     expect(res.status).toBe(200);
     expect(json.status).toBe("ok");
-    expect(Object.keys(json.checks).sort()).toEqual(["account_history", "block_producer", "block_store", "chain", "contract_meta_store", "head", "mempool", "transaction_store"]);
+    expect(Object.keys(json.checks).sort()).toEqual(["account_history", "block_producer", "block_store", "chain", "contract_meta_store", "dev", "head", "mempool", "transaction_store"]);
     expect(json.checks.chain).toMatchObject({ status: "ok", method: "chain.get_head_info" });
     expect(json.checks.head).toMatchObject({ status: "ok", height: "3", age_ms: 5000, max_age_ms: 60000 });
   });

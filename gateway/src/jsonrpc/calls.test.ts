@@ -146,6 +146,20 @@ describe("allow and deny lists", () => {
     const app = createApp({ jsonRpc: { deny: [] } }, { clients: node.clients });
     expect((await post(app, call("block_store.add_block", {}))).json.result).toEqual({});
     expect((await post(app, call("block_producer.produce_block", {}))).json.result).toEqual({ height: "1" });
+    expect((await post(app, call("dev.snapshot", {}))).json.result).toEqual({ id: "1" });
+  });
+
+  test("a production gateway denies dev.* by default, even with a dev service behind it", async () => {
+    const node = createFakeNode(1);
+    const app = createApp({}, { clients: node.clients });
+    for (const method of ["dev.snapshot", "koinos.rpc.dev.snapshot", "dev.revert", "dev.set_balance", "dev.reset", "dev.get_status"]) {
+      expect((await post(app, call(method, {}))).json.error).toEqual(translate("method blacklisted"));
+    }
+    expect(node.controls.calls.some((c) => c.method === "snapshot")).toBe(false);
+    expect(app.table.reachable.some((m) => m.service.jsonRpcService === "dev")).toBe(false);
+    // Nor are they listed in the OpenAPI document, nor served by REST.
+    const doc = await (await app.request("/openapi.json")).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).some((p) => p.startsWith("/v1/rpc/dev/"))).toBe(false);
   });
 
   test("a non-empty allow list refuses everything else ('method not whitelisted'), checked before the deny list", async () => {

@@ -258,4 +258,50 @@ describe("GET /openapi.json", () => {
     for (const r of refs) expect(doc.components.schemas[r.slice(29, -1)]).toBeDefined();
     expect(doc.components.schemas["cairn.chain.v1.GetHeadInfoResponse"].properties.head_block_time.type).toBe("string");
   });
+
+  test("every operation has a unique operationId, servers is set, and gateway statuses are declared", async () => {
+    const doc = (await get(setup().app, "/openapi.json")).json;
+    expect(doc.servers).toEqual([{ url: "/", description: expect.any(String) }]);
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>)) {
+      for (const [verb, op] of Object.entries(item)) {
+        expect(`${verb} ${path}: ${typeof op.operationId}`).toBe(`${verb} ${path}: string`);
+        ids.push(op.operationId!);
+        if (path.startsWith("/v1/")) for (const status of ["400", "403", "404", "409", "429", "500", "501", "503", "504"]) expect(op.responses[status]).toBeDefined();
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/v1/transactions"].post.responses["413"]).toBeDefined();
+    expect(doc.paths["/v1/rpc/chain/get_head_info"].post.responses["413"]).toBeDefined();
+    expect(doc.paths["/ws"].get.responses["426"]).toBeDefined();
+    expect(doc.paths["/health"].get.responses["503"]).toBeDefined();
+  });
+});
+
+describe("path validation", () => {
+  test("a malformed address is a 400 naming what an address is, before any call", async () => {
+    const { node, app } = setup();
+    const before = node.controls.calls.length;
+    for (const route of ["balance", "nonce", "rc", "history"]) {
+      const { res, json } = await get(app, `/v1/accounts/notanaddress/${route}`);
+      expect(res.status).toBe(400);
+      expect(json.error.code).toBe("gateway.bad_request");
+      expect(json.error.message).toContain("address must be a base58 Koinos address");
+      expect(json.error.message).toContain("notanaddress");
+    }
+    // Valid base58 with a wrong checksum is refused too.
+    const bad = BOB.slice(0, -1) + (BOB.endsWith("H") ? "J" : "H");
+    expect((await get(app, `/v1/accounts/${bad}/balance`)).res.status).toBe(400);
+    expect(node.controls.calls.length).toBe(before);
+    expect((await get(app, `/v1/accounts/${BOB}/balance`)).res.status).toBe(200);
+  });
+
+  test("a malformed block or transaction id is a 400 naming the expected form", async () => {
+    const { app } = setup();
+    for (const path of ["/v1/blocks/id/0x1234", "/v1/blocks/id/1220" + "ab".repeat(32), "/v1/transactions/0x1220zz", "/v1/transactions/" + "0x1220" + "a".repeat(63)]) {
+      const { res, json } = await get(app, path);
+      expect(res.status).toBe(400);
+      expect(json.error.message).toContain("0x1220 followed by 64 hex digits");
+    }
+  });
 });

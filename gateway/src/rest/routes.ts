@@ -6,7 +6,7 @@
  */
 import { toBase64url } from "@cairn/core";
 import type { JsonCodec, JsonObject } from "@cairn/protocol";
-import { decodeNonce } from "@cairn/protocol";
+import { addressFromBase58, decodeNonce } from "@cairn/protocol";
 import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../hono-env.ts";
 import { restJsonResponse } from "../middleware/cors.ts";
@@ -48,6 +48,27 @@ function positive(value: string | undefined, name: string): string {
   return BigInt(value).toString();
 }
 
+/** A Koinos id in the path: `0x` + the hex of a sha2-256 multihash (0x1220 + 32 bytes). */
+const ID_PATTERN = /^0x1220[0-9a-fA-F]{64}$/;
+
+/** The `:id` path parameter, or a 400 naming what a block or transaction id looks like. */
+function id(c: Context, what: "block" | "transaction"): string {
+  const value = c.req.param("id") ?? "";
+  if (!ID_PATTERN.test(value)) return badRequest(`${what} id must be 0x-prefixed hex of a sha2-256 multihash (0x1220 followed by 64 hex digits), got "${value}"`);
+  return value.toLowerCase();
+}
+
+/** The `:address` path parameter, or a 400 when it is not a base58 Koinos address (25 bytes, version 0, valid checksum). */
+function address(c: Context): string {
+  const value = c.req.param("address") ?? "";
+  try {
+    addressFromBase58(value);
+  } catch {
+    return badRequest(`address must be a base58 Koinos address (25 bytes, version 0, valid checksum), got "${value}"`);
+  }
+  return value;
+}
+
 /** Head topology id and height, from chain.get_head_info. */
 async function head(rest: RestCaller): Promise<{ id: string; height: bigint }> {
   const info = await rest.json("chain", "get_head_info");
@@ -66,13 +87,14 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
   get("/v1/chain-id", async () => ok(await rest.json("chain", "get_chain_id")));
 
   get("/v1/blocks/id/:id", async (c) => {
+    const blockId = id(c, "block");
     const result = await rest.json("block_store", "get_blocks_by_id", {
-      block_ids: [c.req.param("id")],
+      block_ids: [blockId],
       return_block: flag(c, "block", true),
       return_receipt: flag(c, "receipt", true),
     });
     const item = ((result.block_items ?? []) as JsonObject[])[0];
-    if (item === undefined || item.block_id === undefined) return notFound(`block ${c.req.param("id")} not found`);
+    if (item === undefined || item.block_id === undefined) return notFound(`block ${blockId} not found`);
     return ok(item);
   });
 
@@ -108,9 +130,10 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
   });
 
   get("/v1/transactions/:id", async (c) => {
-    const result = await rest.json("transaction_store", "get_transactions_by_id", { transaction_ids: [c.req.param("id")] });
+    const txId = id(c, "transaction");
+    const result = await rest.json("transaction_store", "get_transactions_by_id", { transaction_ids: [txId] });
     const item = ((result.transactions ?? []) as JsonObject[])[0];
-    return item === undefined ? notFound(`transaction ${c.req.param("id")} not found`) : ok(item);
+    return item === undefined ? notFound(`transaction ${txId} not found`) : ok(item);
   });
 
   post("/v1/transactions", async (c) => {
@@ -131,20 +154,20 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
 
   get("/v1/accounts/:address/nonce", async (c) => {
     const m = rest.method("chain", "get_account_nonce");
-    const request = parseParams(m.input.fromJson.bind(m.input), { account: c.req.param("address") });
+    const request = parseParams(m.input.fromJson.bind(m.input), { account: address(c) });
     const response = await rest.message<{ nonce: Uint8Array }>("chain", "get_account_nonce", request);
     const json = m.output.toJson(response);
     return ok({ ...json, value: response.nonce.length === 0 ? "0" : decodeNonce(response.nonce).toString() });
   });
 
   get("/v1/accounts/:address/rc", async (c) => {
-    const result = await rest.json("chain", "get_account_rc", { account: c.req.param("address") });
+    const result = await rest.json("chain", "get_account_rc", { account: address(c) });
     return ok({ rc: result.rc ?? "0" });
   });
 
   get("/v1/accounts/:address/balance", async (c) => {
     const argsCodec = codec.forType("cairn.token.v1.BalanceOfArguments");
-    const args = parseParams(argsCodec.fromJson.bind(argsCodec), { owner: c.req.param("address") });
+    const args = parseParams(argsCodec.fromJson.bind(argsCodec), { owner: address(c) });
     const response = await rest.message<{ result: Uint8Array }>("chain", "read_contract", parseParams(rest.method("chain", "read_contract").input.fromJson, {
       contract_id: options.koinContractId,
       entry_point: options.balanceOfEntryPoint,
@@ -157,7 +180,7 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
   get("/v1/accounts/:address/history", async (c) => {
     const params: Record<string, unknown> = { limit: options.defaultHistoryLimit };
     for (const [key, value] of Object.entries(c.req.query())) params[key] = value === "true" ? true : value === "false" ? false : value;
-    params.address = c.req.param("address");
+    params.address = address(c);
     const result = await rest.json("account_history", "get_account_history", params);
     return ok({ values: result.values ?? [] });
   });

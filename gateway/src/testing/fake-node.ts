@@ -5,7 +5,7 @@
  * behaviour for the gateway's tests and bench.
  */
 import { CairnError, ErrorStatus, fromBase58, toBase58, toHex } from "@cairn/core";
-import { account_history, block_producer, block_store, broadcast, chain, contract_meta_store, mempool, protocol, token, transaction_store } from "@cairn/proto";
+import { account_history, block_producer, block_store, broadcast, chain, contract_meta_store, dev, mempool, protocol, token, transaction_store } from "@cairn/proto";
 import { encodeNonce } from "@cairn/protocol";
 import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import type { GatewayClients } from "../table/method-table.ts";
@@ -207,6 +207,16 @@ export function createFakeNode(blocks = 0): FakeNode {
     },
   };
 
+  const devImpl: Partial<ServiceImplementation<typeof dev.DevServiceDefinition>> = {
+    async snapshot() {
+      record("snapshot", {});
+      return { id: 1n };
+    },
+    async getStatus() {
+      return dev.GetStatusResponse.fromPartial({ mode: "instant" });
+    },
+  };
+
   const full = <T>(impl: Partial<T>) => impl as T;
   const clients: GatewayClients = {
     [chain.ChainServiceDefinition.fullName]: createInProcessClient(chain.ChainServiceDefinition, full(chainImpl)),
@@ -216,6 +226,7 @@ export function createFakeNode(blocks = 0): FakeNode {
     [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: createInProcessClient(contract_meta_store.ContractMetaStoreServiceDefinition, full(metaImpl)),
     [mempool.MempoolServiceDefinition.fullName]: createInProcessClient(mempool.MempoolServiceDefinition, full(mempoolImpl)),
     [block_producer.BlockProducerServiceDefinition.fullName]: createInProcessClient(block_producer.BlockProducerServiceDefinition, full(producerImpl)),
+    [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, full(devImpl)),
   };
 
   return {

@@ -117,15 +117,14 @@ describe.skipIf(!target.available)("NatsEventBus specifics", () => {
     expect(isCairnError(err) && err.code).toBe("bus.publish_failed");
   });
 
-  test("publishMany pipelines (well above the ~4,800/s of serial awaits)", async () => {
+  test("publishMany: every message acknowledged once, in call order, on contiguous sequences", async () => {
+    // Its speed (pipelined, not awaited one by one) is a benchmark figure, not a test assertion.
     const bus = await started();
     const n = 5_000;
     const messages = Array.from({ length: n }, (_, i) => ({ subject: Subjects.transactionAccept, data: enc(`t${i}`) }));
-    const t0 = performance.now();
     const acks = await bus.publishMany(messages);
-    const perSecond = n / ((performance.now() - t0) / 1000);
-    console.info(`NATS publishMany: ${Math.round(perSecond)} msg/s`);
-    expect(acks.at(-1)!.sequence - acks[0]!.sequence).toBe(n - 1);
-    expect(perSecond).toBeGreaterThan(5_000);
+    expect(acks).toHaveLength(n);
+    acks.forEach((ack, i) => expect(ack.sequence).toBe(acks[0]!.sequence + i));
   });
+
 });

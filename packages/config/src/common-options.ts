@@ -29,6 +29,9 @@ export const natsStreamSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a
 /** A subject prefix: dot-separated tokens without wildcards, or empty for none. */
 export const natsSubjectPrefixSchema = z.string().regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, "expected dot-separated tokens (letters, digits, - and _)");
 
+/** JetStream `num_replicas` of the event stream. */
+export const natsStreamReplicasSchema = z.number().int().min(1).max(5);
+
 /** Per-service defaults of the common options. */
 export interface CommonOptionDefaults {
   /** Service folder name; the default database is `pglite://./data/<service>`. */
@@ -51,8 +54,21 @@ export function commonOptions(defaults: CommonOptionDefaults) {
      * service runs with no server; `DATABASE_URL` points it at Postgres.
      */
     databaseUrl: databaseUrlSchema.default(`pglite://./data/${defaults.service}`),
+    /**
+     * A Postgres streaming replica of `databaseUrl` for read queries (block and transaction
+     * lookups in the block store, history in account history). Unset: the primary serves them.
+     * `DATABASE_READ_URL` is honoured. Writes, migrations and reads a write depends on stay on
+     * `databaseUrl`.
+     */
+    databaseReadUrl: databaseUrlSchema.optional(),
     /** NATS server. Unset: the in-process bus (one-process mode only). `NATS_URL` is honoured. */
     natsUrl: natsUrlSchema.optional(),
+    /**
+     * Copies of the event stream a JetStream cluster keeps (1–5). Unset: a new stream gets 1 and an
+     * existing one keeps its count. On a 3-node NATS cluster set 3 (every service the same), so
+     * events survive the loss of a node.
+     */
+    natsStreamReplicas: natsStreamReplicasSchema.optional(),
     /**
      * JetStream stream holding the events. Default `KOINOS`. Every service of one node must use
      * the same stream and prefix; a different pair lets several nodes (or test runs) share a server.

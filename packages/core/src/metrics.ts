@@ -4,12 +4,30 @@ import client from "prom-client";
 export type MetricsRegistry = client.Registry;
 export { client as prom };
 
+/**
+ * prom-client's default metrics that are gauges named `_total`, which Prometheus reserves for
+ * counters (`promtool check metrics` rejects them). Their per-type twins without the suffix
+ * (`cairn_nodejs_active_handles{type}` …) stay; `sum()` of those gives the same totals.
+ */
+const MISNAMED_DEFAULT_GAUGES = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
+
 /** A fresh registry with the default process metrics labelled by service. */
 export function createMetricsRegistry(service: string, collectDefaults = true): client.Registry {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
-  if (collectDefaults) client.collectDefaultMetrics({ register: registry, prefix: "cairn_" });
+  if (collectDefaults) {
+    client.collectDefaultMetrics({ register: registry, prefix: "cairn_" });
+    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(`cairn_${name}`);
+  }
   return registry;
+}
+
+/**
+ * The metric `name` already registered in `registry`, or the one `create` registers: for metrics
+ * that several components sharing one registry declare (the one-process node, tests).
+ */
+export function getOrCreateMetric<T>(registry: client.Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
 /**

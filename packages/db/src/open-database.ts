@@ -1,4 +1,5 @@
 /** `openDatabase`: the one entry point services use to get their database. */
+import { CairnError, ErrorStatus } from "@cairn/core";
 import type { DatabaseHandle } from "./handle.ts";
 import { runMigrations } from "./migrate.ts";
 import type { OpenDatabaseOptions } from "./options.ts";
@@ -10,15 +11,23 @@ import { parseDatabaseUrl, redactUrl } from "./url.ts";
 /**
  * Opens the database `url` points at (`postgres://`, `postgresql://`, `pglite://memory`,
  * `pglite://<dir>`), selects the service's schema, and applies `migrationsFolder` when given.
- * For Postgres it waits for the server with backoff first (up to `waitTimeoutMs`).
+ * For Postgres it waits for the server with backoff first (up to `waitTimeoutMs`), and for the
+ * read replica at `readUrl` when one is given (Postgres only: `db.invalid_url` otherwise).
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const target = parseDatabaseUrl(url);
   const schemaName = checkSchemaName(opts.schemaName ?? DEFAULT_SCHEMA);
   const log = opts.logger.child({ module: "db", schema: schemaName });
+  const readUrl = opts.readUrl === undefined || opts.readUrl === "" ? undefined : opts.readUrl;
+  if (readUrl !== undefined && (target.kind !== "postgres" || parseDatabaseUrl(readUrl).kind !== "postgres")) {
+    throw new CairnError("db.invalid_url", "a read replica URL needs a postgres:// database URL and must itself be postgres://", {
+      status: ErrorStatus.InvalidArgument,
+      data: { url: redactUrl(url), readUrl: redactUrl(readUrl) },
+    });
+  }
   const handle =
     target.kind === "postgres"
-      ? await openPostgres(target.url, schemaName, opts, log)
+      ? await openPostgres(target.url, schemaName, opts, log, readUrl)
       : await openPglite(target.dataDir, schemaName, log);
   if (opts.migrationsFolder !== undefined) {
     try {
@@ -28,6 +37,6 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions): Prom
       throw err;
     }
   }
-  log.info({ kind: handle.kind, url: redactUrl(url) }, "database open");
+  log.info({ kind: handle.kind, url: redactUrl(url), readReplica: handle.hasReadReplica }, "database open");
   return handle;
 }

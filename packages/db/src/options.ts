@@ -16,6 +16,12 @@ export interface OpenDatabaseOptions {
    * none, the caller runs migrations itself.
    */
   migrationsFolder?: string;
+  /**
+   * A Postgres streaming replica of the same database (`postgres://…`) for read queries: the
+   * handle's `readDb` connects there, with the same schema on `search_path`, and is never
+   * migrated or written. Default: none, `readDb` is the primary. Only with a Postgres `url`.
+   */
+  readUrl?: string;
   /** Aborts the wait for the Postgres server at start. */
   signal?: AbortSignal;
   /**

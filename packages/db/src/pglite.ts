@@ -56,6 +56,8 @@ export async function openPglite(dataDir: string | undefined, schemaName: string
   let closed = false;
   return {
     db,
+    readDb: db,
+    hasReadReplica: false,
     kind: "pglite",
     schemaName,
     async ping() {

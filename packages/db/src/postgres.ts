@@ -1,7 +1,8 @@
 /**
  * The Postgres driver: a postgres.js pool wrapped by `drizzle-orm/postgres-js`. Every connection
  * starts with `search_path` set to the service's schema (a startup parameter, so pooled
- * connections opened later get it too).
+ * connections opened later get it too). With a read URL, a second pool on the streaming replica
+ * serves `readDb`.
  */
 import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -10,14 +11,50 @@ import type { CairnDb, DatabaseHandle } from "./handle.ts";
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_WAIT_TIMEOUT_MS, type OpenDatabaseOptions } from "./options.ts";
 import { redactUrl } from "./url.ts";
 
-/** Connects to the server at `url` (waiting for it), creates the schema, returns the handle. */
-export async function openPostgres(url: string, schemaName: string, opts: OpenDatabaseOptions, log: Logger): Promise<DatabaseHandle> {
+/** Connects to the server at `url` (and the replica at `readUrl`), creates the schema on the primary, returns the handle. */
+export async function openPostgres(url: string, schemaName: string, opts: OpenDatabaseOptions, log: Logger, readUrl?: string): Promise<DatabaseHandle> {
+  const applicationName = opts.applicationName ?? `cairn-${schemaName}`;
+  const client = await connect(url, schemaName, applicationName, opts, log);
+  let replica: postgres.Sql | undefined;
+  try {
+    await client.unsafe(`create schema if not exists "${schemaName}"`);
+    if (readUrl !== undefined) {
+      replica = await connect(readUrl, schemaName, `${applicationName}-read`, opts, log);
+      log.info({ url: redactUrl(readUrl) }, "read replica open");
+    }
+  } catch (err) {
+    await client.end({ timeout: 0 }).catch(() => undefined);
+    throw err;
+  }
+  const db: CairnDb = drizzle({ client });
+  const readDb: CairnDb = replica === undefined ? db : drizzle({ client: replica });
+  let closed = false;
+  return {
+    db,
+    readDb,
+    hasReadReplica: replica !== undefined,
+    kind: "postgres",
+    schemaName,
+    async ping() {
+      await client`select 1`;
+      if (replica !== undefined) await replica`select 1`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([client.end({ timeout: 5 }), replica?.end({ timeout: 5 })]);
+    },
+  };
+}
+
+/** A pool on `url` once the server accepts connections (waiting with backoff up to `waitTimeoutMs`). */
+async function connect(url: string, schemaName: string, applicationName: string, opts: OpenDatabaseOptions, log: Logger): Promise<postgres.Sql> {
   const client = postgres(url, {
     max: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     connect_timeout: 10,
     // `CREATE … IF NOT EXISTS` notices would otherwise go to the console.
     onnotice: (notice) => log.debug({ notice: notice.message }, "postgres notice"),
-    connection: { search_path: schemaName, application_name: opts.applicationName ?? `cairn-${schemaName}` },
+    connection: { search_path: schemaName, application_name: applicationName },
   });
   try {
     await retryWithBackoff(() => client`select 1`, {
@@ -35,20 +72,5 @@ export async function openPostgres(url: string, schemaName: string, opts: OpenDa
       cause: err,
     });
   }
-  await client.unsafe(`create schema if not exists "${schemaName}"`);
-  const db: CairnDb = drizzle({ client });
-  let closed = false;
-  return {
-    db,
-    kind: "postgres",
-    schemaName,
-    async ping() {
-      await client`select 1`;
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.end({ timeout: 5 });
-    },
-  };
+  return client;
 }

@@ -8,6 +8,12 @@ import { protocol } from "@cairn/proto";
 import { sha256, sha256Multihash, toMultihash } from "./hash.ts";
 import { merkleRoot } from "./merkle.ts";
 
+/** A block's id and height: how services point at a block (a head, the LIB, a fork point). */
+export interface BlockRef {
+  id: Uint8Array;
+  height: bigint;
+}
+
 type TransactionHeader = protocol.TransactionHeader;
 type BlockHeader = protocol.BlockHeader;
 type Operation = protocol.Operation;

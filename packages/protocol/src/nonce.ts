@@ -1,5 +1,8 @@
-/** Transaction nonces: a serialized `value_type{uint64_value}` = 0x28 ‖ varint(n). */
-import { CairnError, ErrorStatus } from "@cairn/core";
+/**
+ * Transaction nonces: a serialized `value_type{uint64_value}` = 0x28 ‖ varint(n), and whose
+ * nonce a transaction header uses.
+ */
+import { CairnError, ErrorStatus, bytesEqual } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 
 /** Nonce bytes of `n` (0 → 28 00). */
@@ -18,4 +21,12 @@ export function decodeNonce(bytes: Uint8Array): bigint {
   }
   if (v.uint64_value === undefined) throw new CairnError("protocol.invalid_nonce", "nonce value_type does not hold a uint64_value", { status: ErrorStatus.InvalidArgument, chainCode: -201 });
   return v.uint64_value;
+}
+
+/**
+ * Whose nonce a header uses (protocol §4.6): the payee when set and different from the payer,
+ * else the payer. The chain checks and bumps this account's nonce; the mempool orders by it.
+ */
+export function nonceAccount(header: protocol.TransactionHeader): Uint8Array {
+  return header.payee.length > 0 && !bytesEqual(header.payee, header.payer) ? header.payee : header.payer;
 }

@@ -16,6 +16,7 @@ import {
   loadNativeBackend,
   merkleRoot,
   nobleBackend,
+  nonceAccount,
   operationMerkleRoot,
   privateKeyFromSeed,
   privateKeyFromWif,
@@ -209,6 +210,14 @@ describe("§4.6 nonces", () => {
   });
   test("bytes that are not a uint64 value_type are rejected", () => {
     expect(() => decodeNonce(fromBase64url("OAg="))).toThrow("uint64_value");
+  });
+  test("the nonce account is the payee when set and different from the payer, else the payer", () => {
+    const payer = fromHex("00".repeat(24) + "01");
+    const payee = fromHex("00".repeat(24) + "02");
+    const header = (p: Partial<protocol.TransactionHeader>) => protocol.TransactionHeader.fromPartial({ payer, ...p });
+    expect(nonceAccount(header({}))).toEqual(payer);
+    expect(nonceAccount(header({ payee }))).toEqual(payee);
+    expect(nonceAccount(header({ payee: payer.slice() }))).toEqual(payer);
   });
 });
 

@@ -1,65 +1,199 @@
 /**
- * gRPC server reflection (`grpc.reflection.v1` and `v1alpha`, @grpc/reflection) built from the
- * FileDescriptorSet of all Cairn protos, so grpcurl and Postman can list and call services with
- * no .proto files at hand. Only the services a server actually hosts are listed; every message
- * type of the set can still be described.
+ * gRPC server reflection (`grpc.reflection.v1` and `v1alpha`) answered from a real
+ * FileDescriptorSet — the `buf build` image of every Cairn proto with its imports, plus
+ * `grpc/health/v1/health.proto`. Files are served exactly as buf compiled them: their own names,
+ * `dependency` lists and fully qualified type names, each answer carrying the requested file and
+ * everything it imports, so `buf curl`, grpcurl, Postman and other-language clients can list and
+ * call every method with no .proto files at hand. Only the services a server hosts are listed;
+ * every type of the set can be described.
+ *
+ * (@grpc/reflection rebuilds descriptors from proto-loader definitions, which loses dependency
+ * lists and file names; only its .proto files of the reflection service itself are used here.)
  */
+import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import type { Server } from "@grpc/grpc-js";
-import { loadFileDescriptorSetFromBuffer, loadSync, type Options, type PackageDefinition } from "@grpc/proto-loader";
-import { ReflectionService } from "@grpc/reflection";
+import { dirname, join, resolve } from "node:path";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type DescriptorProto, type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { type Server, type ServerDuplexStream, loadPackageDefinition, status } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
 
 /** A serialized `google.protobuf.FileDescriptorSet` (e.g. `buf build -o set.binpb`), or the path of one. */
 export type DescriptorSetSource = string | Uint8Array;
 
-const LOADER_OPTIONS: Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+/** The health proto as reflection names it, and where grpc-health-check ships it (for `buf build`). */
+export const HEALTH_PROTO = { name: "grpc/health/v1/health.proto", path: healthProtoPath } as const;
 
-async function readSource(source: DescriptorSetSource): Promise<Buffer> {
-  if (typeof source === "string") return readFile(source);
-  return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+async function readSource(source: DescriptorSetSource): Promise<Uint8Array> {
+  if (typeof source === "string") return new Uint8Array(await readFile(source));
+  return source;
 }
 
-/** The health proto's descriptors (file `health/v1/health.proto`, as grpc-health-check ships it). */
-function healthDefinition(): PackageDefinition {
-  const root = resolve(dirname(healthProtoPath), "../..");
-  return loadSync("health/v1/health.proto", { ...LOADER_OPTIONS, includeDirs: [root] });
+/** What a reflection answer is built from: every file, and which file declares each symbol. */
+export interface DescriptorIndex {
+  /** Encoded FileDescriptorProto by file name. */
+  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** File name by fully qualified symbol (message, enum, enum value, field, service, method, extension). */
+  readonly symbols: ReadonlyMap<string, string>;
+  /** Extended message → field number → file declaring the extension. */
+  readonly extensions: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** Fully qualified names of every service in the set. */
+  readonly services: readonly string[];
+  /** The requested file first, then every file it imports, transitively (each once). */
+  withDependencies(file: string): Uint8Array[];
+}
+
+/** Indexes a FileDescriptorSet for reflection; every import must itself be in the set. */
+export function indexDescriptorSet(bytes: Uint8Array): DescriptorIndex {
+  const set = fromBinary(FileDescriptorSetSchema, bytes);
+  const files = new Map<string, Uint8Array>();
+  const protos = new Map<string, FileDescriptorProto>();
+  const symbols = new Map<string, string>();
+  const extensions = new Map<string, Map<number, string>>();
+  const services: string[] = [];
+  for (const file of set.file) {
+    if (files.has(file.name)) continue;
+    files.set(file.name, toBinary(FileDescriptorProtoSchema, file));
+    protos.set(file.name, file);
+    const prefix = file.package ? `${file.package}.` : "";
+    const add = (name: string) => symbols.set(name, file.name);
+    const addExtensions = (list: FileDescriptorProto["extension"], scope: string) => {
+      for (const ext of list) {
+        add(scope + ext.name);
+        const extendee = ext.extendee.replace(/^\./, "");
+        if (!extensions.has(extendee)) extensions.set(extendee, new Map());
+        extensions.get(extendee)!.set(ext.number, file.name);
+      }
+    };
+    const addEnum = (e: FileDescriptorProto["enumType"][number], scope: string) => {
+      add(scope + e.name);
+      // Enum values are scoped like their enum's siblings (protobuf's C++ scoping rule).
+      for (const v of e.value) add(scope + v.name);
+    };
+    const addMessage = (m: DescriptorProto, scope: string) => {
+      const name = scope + m.name;
+      add(name);
+      for (const f of m.field) add(`${name}.${f.name}`);
+      for (const o of m.oneofDecl) add(`${name}.${o.name}`);
+      for (const nested of m.nestedType) addMessage(nested, `${name}.`);
+      for (const e of m.enumType) addEnum(e, `${name}.`);
+      addExtensions(m.extension, `${name}.`);
+    };
+    for (const m of file.messageType) addMessage(m, prefix);
+    for (const e of file.enumType) addEnum(e, prefix);
+    addExtensions(file.extension, prefix);
+    for (const s of file.service) {
+      add(prefix + s.name);
+      services.push(prefix + s.name);
+      for (const m of s.method) add(`${prefix}${s.name}.${m.name}`);
+    }
+  }
+  for (const [name, file] of protos) {
+    for (const dep of file.dependency) {
+      if (!files.has(dep)) throw new Error(`descriptor set is incomplete: ${name} imports ${dep}, which it does not contain`);
+    }
+  }
+  return {
+    files,
+    symbols,
+    extensions,
+    services,
+    withDependencies(name) {
+      const order: string[] = [];
+      const visit = (n: string) => {
+        if (order.includes(n)) return;
+        order.push(n);
+        for (const dep of protos.get(n)?.dependency ?? []) visit(dep);
+      };
+      visit(name);
+      return order.map((n) => files.get(n)!);
+    },
+  };
+}
+
+// Reflection request/response as proto-loader decodes them (keepCase, oneofs).
+interface ReflectionRequest {
+  host?: string;
+  message_request?: "file_by_filename" | "file_containing_symbol" | "file_containing_extension" | "all_extension_numbers_of_type" | "list_services";
+  file_by_filename?: string;
+  file_containing_symbol?: string;
+  file_containing_extension?: { containing_type?: string; extension_number?: number };
+  all_extension_numbers_of_type?: string;
+  list_services?: string;
+}
+
+class NotFound extends Error {}
+
+/** One answer to one reflection request (the same for v1 and v1alpha, whose messages are identical). */
+export function answerReflection(index: DescriptorIndex, listed: readonly string[], request: ReflectionRequest): Record<string, unknown> {
+  const base = { valid_host: request.host ?? "", original_request: request };
+  const files = (names: string) => ({ file_descriptor_response: { file_descriptor_proto: index.withDependencies(names).map((b) => Buffer.from(b)) } });
+  try {
+    switch (request.message_request) {
+      case "list_services":
+        return { ...base, list_services_response: { service: listed.map((name) => ({ name })) } };
+      case "file_by_filename": {
+        const name = request.file_by_filename ?? "";
+        if (!index.files.has(name)) throw new NotFound(`file not found: ${name}`);
+        return { ...base, ...files(name) };
+      }
+      case "file_containing_symbol": {
+        const symbol = (request.file_containing_symbol ?? "").replace(/^\./, "");
+        const file = index.symbols.get(symbol);
+        if (file === undefined) throw new NotFound(`symbol not found: ${symbol}`);
+        return { ...base, ...files(file) };
+      }
+      case "file_containing_extension": {
+        const type = (request.file_containing_extension?.containing_type ?? "").replace(/^\./, "");
+        const number = request.file_containing_extension?.extension_number ?? 0;
+        const file = index.extensions.get(type)?.get(number);
+        if (file === undefined) throw new NotFound(`extension ${number} of ${type} not found`);
+        return { ...base, ...files(file) };
+      }
+      case "all_extension_numbers_of_type": {
+        const type = (request.all_extension_numbers_of_type ?? "").replace(/^\./, "");
+        if (!index.symbols.has(type)) throw new NotFound(`type not found: ${type}`);
+        return { ...base, all_extension_numbers_response: { base_type_name: type, extension_number: [...(index.extensions.get(type)?.keys() ?? [])] } };
+      }
+      default:
+        return { ...base, error_response: { error_code: status.UNIMPLEMENTED, error_message: `unsupported reflection request: ${String(request.message_request)}` } };
+    }
+  } catch (e) {
+    if (e instanceof NotFound) return { ...base, error_response: { error_code: status.NOT_FOUND, error_message: e.message } };
+    throw e;
+  }
+}
+
+/** The reflection service definitions (v1, v1alpha) from @grpc/reflection's own .proto files. */
+function reflectionServices() {
+  const require = createRequire(import.meta.url);
+  const root = join(dirname(require.resolve("@grpc/reflection/package.json")), "build/proto");
+  const load = (version: "v1" | "v1alpha") => {
+    const pkg = loadPackageDefinition(loadSync(`grpc/reflection/${version}/reflection.proto`, { keepCase: true, oneofs: true, longs: Number, includeDirs: [resolve(root)] }));
+    const ns = pkg.grpc as unknown as { reflection: Record<string, { ServerReflection: { service: Parameters<Server["addService"]>[0] } }> };
+    return ns.reflection[version]!.ServerReflection.service;
+  };
+  return [load("v1"), load("v1alpha")];
 }
 
 /**
- * Adds reflection to `server`, describing the services named in `services` (fully qualified)
- * from `source`. The health service's descriptor is added so it can be listed too.
+ * Adds reflection v1 and v1alpha to `server`, listing `services` (fully qualified) and describing
+ * every file of `source`. Every listed service must be declared in the set (health included).
  */
-export async function addReflection(server: Server, source: DescriptorSetSource, services: readonly string[]): Promise<void> {
-  const set = loadFileDescriptorSetFromBuffer(await readSource(source), LOADER_OPTIONS);
-  const pkg: PackageDefinition = { ...healthDefinition(), ...set };
-  new ReflectionService(pkg, { services: [...services] }).addToServer(server);
-}
-
-/**
- * Encodes `FileDescriptorSet { repeated FileDescriptorProto file = 1; }` from a proto-loader
- * package definition (each type carries the encoded descriptors of its files). For tests and
- * tools that have .proto files rather than a `buf build` output.
- */
-export function descriptorSetFromPackageDefinition(pkg: PackageDefinition): Uint8Array {
-  const files = new Map<string, Buffer>();
-  for (const def of Object.values(pkg)) {
-    const protos = (def as { fileDescriptorProtos?: unknown }).fileDescriptorProtos;
-    if (!Array.isArray(protos)) continue;
-    for (const bytes of protos as Buffer[]) files.set(bytes.toString("base64"), bytes);
+export async function addReflection(server: Server, source: DescriptorSetSource, services: readonly string[]): Promise<DescriptorIndex> {
+  const index = indexDescriptorSet(await readSource(source));
+  const missing = services.filter((s) => !index.services.includes(s));
+  if (missing.length > 0) throw new Error(`descriptor set does not declare ${missing.join(", ")} (build it with \`bun run generate\`; health comes from ${HEALTH_PROTO.name})`);
+  const listed = [...services];
+  for (const definition of reflectionServices()) {
+    server.addService(definition, {
+      ServerReflectionInfo(call: ServerDuplexStream<ReflectionRequest, Record<string, unknown>>) {
+        call.on("data", (request: ReflectionRequest) => call.write(answerReflection(index, listed, request)));
+        call.on("end", () => call.end());
+        call.on("error", () => call.end());
+      },
+    });
   }
-  const parts: Buffer[] = [];
-  for (const bytes of files.values()) parts.push(Buffer.from([0x0a]), varint(bytes.length), bytes);
-  return new Uint8Array(Buffer.concat(parts));
-}
-
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return Buffer.from(out);
+  return index;
 }

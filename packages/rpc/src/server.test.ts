@@ -5,6 +5,10 @@ import { dirname, resolve } from "node:path";
 import { CairnError, createMetricsRegistry, ErrorStatus, isCairnError, silentLogger } from "@cairn/core";
 import { credentials, loadPackageDefinition, setLogger, type Client, type ClientDuplexStream } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { descriptorSetBytes } from "@cairn/proto";
+import { indexDescriptorSet } from "./reflection.ts";
 import { createGrpcClient } from "./client.ts";
 import { RpcErrorCode } from "./error-mapping.ts";
 import { routeGrpcLogs } from "./grpc-logging.ts";
@@ -95,6 +99,11 @@ interface ReflectionResponse {
   error_response?: { error_code: number; error_message: string };
 }
 
+function decodeFiles(r: ReflectionResponse): FileDescriptorProto[] {
+  expect(r.error_response).toBeUndefined();
+  return (r.file_descriptor_response?.file_descriptor_proto ?? []).map((b) => fromBinary(FileDescriptorProtoSchema, b));
+}
+
 function reflectionClient(version: "v1" | "v1alpha", address: string): ReflectionClient {
   const root = resolve(dirname(createRequire(import.meta.url).resolve("@grpc/reflection")), "../proto");
   const pkg = loadPackageDefinition(loadSync(`grpc/reflection/${version}/reflection.proto`, { keepCase: true, oneofs: true, includeDirs: [root] }));
@@ -128,9 +137,41 @@ describe("reflection", () => {
       expect(names).toEqual([ECHO, "grpc.health.v1.Health"]);
       const file = await ask(client, { file_containing_symbol: "cairn.test.v1.EchoRequest" });
       expect(file.error_response).toBeUndefined();
-      expect(file.file_descriptor_response?.file_descriptor_proto.length).toBeGreaterThan(0);
+      const [echo] = decodeFiles(file);
+      expect(echo?.name).toBe("echo.proto");
+      // Fully qualified names, as compiled by buf (not proto-loader's relative ones).
+      expect(echo?.service[0]?.method.find((m) => m.name === "Echo")?.inputType).toBe(".cairn.test.v1.EchoRequest");
+      const method = await ask(client, { file_containing_symbol: `${ECHO}.Count` });
+      expect(decodeFiles(method)[0]?.name).toBe("echo.proto");
+      const health = decodeFiles(await ask(client, { file_by_filename: "grpc/health/v1/health.proto" }));
+      expect(health.map((f) => f.name)).toEqual(["grpc/health/v1/health.proto"]);
+      expect(health[0]?.service[0]?.name).toBe("Health");
+      const missing = await ask(client, { file_containing_symbol: "cairn.test.v1.Nope" });
+      expect(missing.error_response?.error_code).toBe(5);
     });
   }
+
+  test("an answer carries the file and everything it imports, each once", () => {
+    const index = indexDescriptorSet(descriptorSetBytes());
+    const files = index.withDependencies(index.symbols.get("cairn.chain.v1.ChainService")!).map((b) => fromBinary(FileDescriptorProtoSchema, b));
+    const names = files.map((f) => f.name);
+    expect(names[0]).toBe("cairn/chain/v1/chain.proto");
+    expect(new Set(names).size).toBe(names.length);
+    for (const f of files) for (const dep of f.dependency) expect(names).toContain(dep);
+    expect(names).toContain("cairn/protocol/v1/protocol.proto");
+    expect(names).toContain("google/protobuf/descriptor.proto");
+    expect(index.services).toContain("grpc.health.v1.Health");
+    expect(index.extensions.get("google.protobuf.FieldOptions")?.size).toBeGreaterThan(0);
+    expect(() => indexDescriptorSet(toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files.slice(0, 1) })))).toThrow("incomplete");
+  });
+
+  test("a listed service missing from the descriptor set is refused at start", async () => {
+    const only = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: fromBinary(FileDescriptorSetSchema, echoDescriptorSet()).file.filter((f) => f.name === "echo.proto") }));
+    const server = createGrpcServer({ host: "127.0.0.1", descriptorSet: only }, { logger: silentLogger() });
+    server.addService(EchoServiceService, createEchoImplementation().implementation);
+    await expect(server.start()).rejects.toThrow("grpc.health.v1.Health");
+    await server.stop();
+  });
 
   test("accepts the descriptor set as a file path", async () => {
     const path = `${process.env.TMPDIR ?? "/tmp"}/cairn-rpc-test-${process.pid}.binpb`;

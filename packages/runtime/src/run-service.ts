@@ -47,9 +47,9 @@ export interface RunServiceSpec<S extends z.ZodObject> {
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
 export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
-  let options: z.output<S> & Partial<CommonOptions>;
+  let options: z.output<S> & Partial<CommonOptions> & { databaseReadUrl?: string };
   try {
-    options = loadConfig({ service: spec.service, schema: spec.schema }) as z.output<S> & Partial<CommonOptions>;
+    options = loadConfig({ service: spec.service, schema: spec.schema }) as typeof options;
   } catch (e) {
     if (e instanceof ConfigError || isCairnError(e)) {
       console.error(`${spec.binary}: ${(e as Error).message}`);
@@ -89,11 +89,11 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     }
     let db: DatabaseHandle | undefined;
     if (spec.database) {
-      db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, signal: abort.signal });
+      db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, readUrl: options.databaseReadUrl, signal: abort.signal });
       stops.push(() => db!.close());
     }
     if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger });
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger, metrics });
     await bus.start(abort.signal);
     stops.push(() => bus.close());
     const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });

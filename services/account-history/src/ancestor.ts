@@ -5,7 +5,8 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import { ZERO_ID } from "@cairn/protocol";
-import type { BlockRef, BlockSource } from "./block-source.ts";
+import type { BlockSource } from "@cairn/block-store/client";
+import type { BlockRef } from "@cairn/protocol";
 import { badBlockSource } from "./errors.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
 

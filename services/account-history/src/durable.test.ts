@@ -14,8 +14,7 @@ import { type CairnDb, openDatabase } from "@cairn/db";
 import { openTestDatabase, postgresTestUrl, type TestDatabase } from "@cairn/db/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
-import type { BlockSource } from "./block-source.ts";
-import type { ChainReads } from "./chain-reads.ts";
+import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
 import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, startTestNode } from "./testing/index.ts";
 
@@ -43,7 +42,7 @@ function natsBuses(url: string): BusFactory {
 }
 
 /** A block source and chain that can be switched off. */
-function switchable(c: SourcedChain): { blocks: BlockSource; chain: ChainReads; down: { value: boolean } } {
+function switchable(c: SourcedChain): { blocks: HistoryBlocks; chain: HistoryChain; down: { value: boolean } } {
   const down = { value: false };
   const check = () => {
     if (down.value) throw new Error("unreachable");
@@ -51,7 +50,7 @@ function switchable(c: SourcedChain): { blocks: BlockSource; chain: ChainReads; 
   return {
     down,
     blocks: {
-      blocksByHeight: async (...a) => (check(), c.source.blocksByHeight(...a)),
+      blocksWithReceiptsByHeight: async (...a) => (check(), c.source.blocksWithReceiptsByHeight(...a)),
       idsByHeight: async (...a) => (check(), c.source.idsByHeight(...a)),
       highest: async () => (check(), c.source.highest()),
     },

@@ -136,10 +136,10 @@ describe("fork-aware history", () => {
     for (let i = 4n; i <= 6n; i++) await s.t.produce([s.t.transfer(1, 2, i, i - 3n)]);
     expect(s.feed.skip()).toBe(3); // blocks 4–6 never reach the bus
     await s.t.produce([s.t.transfer(2, 3, 1n, 1n)]);
-    const readsBefore = s.source.calls.blocksByHeight;
+    const readsBefore = s.source.calls.blocksWithReceiptsByHeight;
     await s.feed.flush();
     await expectMatchesHead(s);
-    expect(s.source.calls.blocksByHeight).toBeGreaterThan(readsBefore);
+    expect(s.source.calls.blocksWithReceiptsByHeight).toBeGreaterThan(readsBefore);
     expect(await s.h.metric("cairn_account_history_blocks_applied_total", { source: "catch_up" })).toBe(4);
   });
 

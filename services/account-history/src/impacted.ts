@@ -11,7 +11,7 @@
  */
 import { compareBytes, toHex } from "@cairn/core";
 import { account_history, type protocol } from "@cairn/proto";
-import type { BlockWithReceipt } from "./block-source.ts";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
 
 /** What a record is: a block record or a transaction record. */

@@ -17,10 +17,11 @@
 import { CairnError, ErrorStatus, type Logger, Mutex, bytesEqual, toHex } from "@cairn/core";
 import type { broadcast, protocol } from "@cairn/proto";
 import { findCommonAncestor } from "./ancestor.ts";
-import type { BlockRef, BlockSource, BlockWithReceipt } from "./block-source.ts";
-import type { ChainReads } from "./chain-reads.ts";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
+import type { BlockRef } from "@cairn/protocol";
 import { AccountHistoryErrorCode, badBlockSource } from "./errors.ts";
 import type { AccountHistoryMetrics } from "./metrics.ts";
+import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import type { AccountHistoryStore, ApplyPlan, ApplyResult } from "./store/store.ts";
 
 /** What handling one event or one catch-up did. */
@@ -37,8 +38,8 @@ export interface IndexerOptions {
 /** What the indexer uses. */
 export interface IndexerDeps {
   store: AccountHistoryStore;
-  blocks: BlockSource;
-  chain: ChainReads;
+  blocks: HistoryBlocks;
+  chain: HistoryChain;
   logger: Logger;
   metrics?: AccountHistoryMetrics;
 }
@@ -138,7 +139,7 @@ export class AccountHistoryIndexer {
     let expected = head;
     for (let h = ancestor.height + 1n; h <= target.height; h += BigInt(this.batchSize)) {
       const left = Number(target.height - h + 1n);
-      const blocks = await this.deps.blocks.blocksByHeight(target.id, h, Math.min(this.batchSize, left));
+      const blocks = await this.deps.blocks.blocksWithReceiptsByHeight(target.id, h, Math.min(this.batchSize, left));
       if (blocks.length === 0) throw badBlockSource("block store returned no blocks for the target's branch", { target: toHex(target.id), from: String(h) });
       const r = await this.write({ expectedHead: expected, revertTo: h === ancestor.height + 1n ? revertTo : undefined, blocks }, "catch_up");
       if (r.outcome === "conflict") return false;

@@ -3,8 +3,8 @@
 import { block_store, chain } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { runService } from "@cairn/runtime";
-import { blockSourceFromClient } from "./block-source.ts";
-import { chainReadsFromClient } from "./chain-reads.ts";
+import { blockStoreFromClient } from "@cairn/block-store/client";
+import { chainReadsFromClient } from "@cairn/chain/client";
 import { ACCOUNT_HISTORY_DURABLE } from "./events.ts";
 import { createAccountHistoryNode } from "./node.ts";
 import { accountHistoryOptionsSchema } from "./options.ts";
@@ -24,7 +24,9 @@ await runService({
       metrics,
       bus,
       db: db!.db,
-      blocks: blockSourceFromClient(blockStoreClient),
+      // History queries on the read replica when DATABASE_READ_URL is set; indexing on the primary.
+      readDb: db!.readDb,
+      blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });
     return {

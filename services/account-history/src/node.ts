@@ -8,12 +8,11 @@ import type { EventBus, Subscription } from "@cairn/bus";
 import type { CairnDb } from "@cairn/db";
 import { account_history, descriptorSetBytes } from "@cairn/proto";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
-import type { BlockSource } from "./block-source.ts";
-import type { ChainReads } from "./chain-reads.ts";
 import { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler } from "./events.ts";
 import { AccountHistoryIndexer } from "./indexer.ts";
 import { createAccountHistoryMetrics } from "./metrics.ts";
 import type { AccountHistoryOptions } from "./options.ts";
+import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import { type AccountHistoryServiceImpl, createAccountHistoryService } from "./service.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
@@ -24,10 +23,12 @@ export interface AccountHistoryNodeDeps {
   metrics: MetricsRegistry;
   bus: Pick<EventBus, "subscribe">;
   db: CairnDb;
+  /** Where `get_account_history` queries go: a streaming replica of `db` (`DatabaseHandle.readDb`). Default `db`. */
+  readDb?: CairnDb;
   /** Blocks and receipts by height (the block store). */
-  blocks: BlockSource;
+  blocks: HistoryBlocks;
   /** The chain head and LIB. */
-  chain: ChainReads;
+  chain: HistoryChain;
   /** Durable consumer name. Default `account_history`; instances sharing it share the work. */
   durable?: string;
 }
@@ -50,7 +51,7 @@ export interface AccountHistoryNode {
 export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: AccountHistoryNodeDeps): AccountHistoryNode {
   const log = deps.logger.child({ module: "account-history" });
   const metrics = createAccountHistoryMetrics(deps.metrics);
-  const store = new DrizzleAccountHistoryStore(deps.db);
+  const store = new DrizzleAccountHistoryStore(deps.db, { readDb: deps.readDb });
   const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
   const service = createAccountHistoryService(store);
   const stopping = new AbortController();

@@ -1,9 +1,15 @@
 /** Account history options (defaults → config file → env → flags, validated by this schema). */
-import { commonOptions } from "@cairn/config";
+import { commonOptions, databaseUrlSchema } from "@cairn/config";
 import { z } from "zod";
 
 /** The `account-history` configuration section. */
 export const accountHistoryOptionsSchema = commonOptions({ service: "account-history", grpcPort: 50054, metricsPort: 9454 }).extend({
+  /**
+   * A Postgres streaming replica of `databaseUrl` that answers `get_account_history`. Unset: the
+   * primary answers. `DATABASE_READ_URL` is honoured. History read there may be a few commits
+   * behind the indexer, which writes and plans on `databaseUrl`.
+   */
+  databaseReadUrl: databaseUrlSchema.optional(),
   /** Block store gRPC address: catch-up, fork switches and rebuilds read blocks and receipts there. */
   blockStoreAddress: z.string().min(1).default("127.0.0.1:50052"),
   /** Chain gRPC address: the head to catch up to, and the LIB, at start and after gaps. */

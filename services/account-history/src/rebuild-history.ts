@@ -4,11 +4,10 @@
  * the applied head — reporting progress as it goes. Stop the live service first: if anything else
  * moves the read model meanwhile, the rebuild stops with `account_history.contention`.
  */
-import { CairnError, ErrorStatus } from "@cairn/core";
-import { ZERO_ID } from "@cairn/protocol";
-import type { BlockRef, BlockSource } from "./block-source.ts";
+import type { BlockSource } from "@cairn/block-store/client";
+import { CairnError, ErrorStatus, progressMeter, type ReplayProgress } from "@cairn/core";
+import { type BlockRef, ZERO_ID } from "@cairn/protocol";
 import { AccountHistoryErrorCode, badBlockSource } from "./errors.ts";
-import { progressMeter, type ReplayProgress } from "./progress.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
 
 /** Options of `rebuildAccountHistory`. */
@@ -34,7 +33,7 @@ export interface RebuildResult {
 }
 
 /** Drops `store` and rebuilds it from `source` (see the file comment). */
-export async function rebuildAccountHistory(store: AccountHistoryStore, source: BlockSource, opts: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildAccountHistory(store: AccountHistoryStore, source: Pick<BlockSource, "blocksWithReceiptsByHeight" | "highest">, opts: RebuildOptions = {}): Promise<RebuildResult> {
   const batch = opts.batchSize ?? 100;
   const interval = opts.progressIntervalMs ?? 1000;
   const target = opts.head ?? (await source.highest()) ?? { id: ZERO_ID, height: 0n };
@@ -47,7 +46,7 @@ export async function rebuildAccountHistory(store: AccountHistoryStore, source: 
   let lastReport = performance.now();
   for (let h = 1n; h <= target.height; h += BigInt(batch)) {
     opts.signal?.throwIfAborted();
-    const blocks = await source.blocksByHeight(target.id, h, Math.min(batch, Number(target.height - h + 1n)));
+    const blocks = await source.blocksWithReceiptsByHeight(target.id, h, Math.min(batch, Number(target.height - h + 1n)));
     if (blocks.length === 0) throw badBlockSource("block store returned no blocks for the rebuild target's branch", { from: String(h) });
     const r = await store.apply({ expectedHead: expected, blocks });
     if (r.outcome === "conflict") {

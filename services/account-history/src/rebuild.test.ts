@@ -13,7 +13,7 @@ import { openTestDatabase } from "@cairn/db/testing";
 import { block_store, descriptorSetBytes } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import { createGrpcServer } from "@cairn/rpc";
-import { formatProgress, type ReplayProgress } from "./progress.ts";
+import { formatProgress, type ReplayProgress } from "@cairn/core";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, memoryBlockStoreService, parentOf, startTestNode } from "./testing/index.ts";
@@ -33,7 +33,7 @@ async function busyChain(c: SourcedChain, afterEachBlock: () => Promise<unknown>
   };
   const send = (from: number, to: number, v: bigint) => t.transfer(from, to, v, decodeNonce(t.chain.accountNonce(t.dev.accounts[from]!.address)) + 1n);
   for (let i = 1; i <= 20; i++) await submit(t.block([send(i % 4, (i + 1) % 4, BigInt(i))]));
-  const [b18] = await c.source.blocksByHeight(t.chain.head.id, 18n, 1);
+  const [b18] = await c.source.blocksWithReceiptsByHeight(t.chain.head.id, 18n, 1);
   const nonce1 = decodeNonce(t.chain.accountNonce(t.dev.accounts[1]!.address)); // blocks 19 and 20 send from accounts 3 and 0
   const f19 = t.block([t.transfer(1, 0, 9n, nonce1 + 1n)], { parent: parentOf(b18!.block, b18!.receipt), timestamp: b18!.block.header!.timestamp + 700n });
   const r19 = await submit(f19);

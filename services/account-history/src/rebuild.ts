@@ -8,14 +8,13 @@
  *
  * Options are the service's own (same config file section, env and flags).
  */
-import { createLogger, isCairnError } from "@cairn/core";
+import { createLogger, formatProgress, isCairnError } from "@cairn/core";
 import { ConfigError, loadConfig } from "@cairn/config";
 import { openDatabase } from "@cairn/db";
 import { block_store } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
-import { blockSourceFromClient } from "./block-source.ts";
+import { blockStoreFromClient } from "@cairn/block-store/client";
 import { accountHistoryOptionsSchema } from "./options.ts";
-import { formatProgress } from "./progress.ts";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
@@ -55,7 +54,7 @@ const client = createGrpcClient(block_store.BlockStoreServiceDefinition, options
 let code = 0;
 try {
   await client.waitForReady(30_000, abort.signal);
-  const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), blockSourceFromClient(client), {
+  const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), blockStoreFromClient(client), {
     batchSize: options.batchSize,
     signal: abort.signal,
     onProgress: (p) => print(`rebuild: ${formatProgress(p)}`),

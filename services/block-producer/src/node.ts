@@ -17,6 +17,8 @@ export interface BlockProducerNodeDeps {
   bus: Pick<EventBus, "publish" | "subscribe">;
   chain: ProducerChain;
   mempool: ProducerMempool;
+  /** Clock for block timestamps, ms since epoch. Default `Date.now`; the dev node's clock can run ahead. */
+  now?: () => bigint;
 }
 
 export interface BlockProducerNode {
@@ -45,6 +47,7 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
       publisher: deps.bus,
       privateKey: producerKeyOf(opts),
       logger: log,
+      now: deps.now,
       onProduced: (p) => {
         blocks.inc();
         txs.inc(p.block.transactions.length);

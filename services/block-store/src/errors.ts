@@ -20,6 +20,8 @@ export enum BlockStoreErrorCode {
   UnverifiedBlock = "block_store.unverified_block",
   /** More than `MAX_REQUEST_ITEMS` transaction ids asked for. */
   TransactionRequestTooLarge = "transaction_store.request_too_large",
+  /** Client side: the block store answered without a block or receipt it was asked for. */
+  BadResponse = "block_store.bad_response",
 }
 
 /** Most block ids (by id) or blocks (by height) one request may ask for (Koinos: 1000). */

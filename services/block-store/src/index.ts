@@ -12,7 +12,7 @@ export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./paths.ts";
 export { createBlockStoreService, createTransactionStoreService, type BlockStoreServiceDeps, type BlockStoreServiceImpl, type TransactionStoreServiceImpl } from "./service.ts";
 export { BLOCK_STORE_DURABLE, createBlockAcceptHandler, subscribeBlockAccept, type BlockAcceptConsumerDeps } from "./events.ts";
 export { createBlockWriter, type BlockWriter, type BlockWriterDeps } from "./writer.ts";
-export { createBlockStoreMetrics, type BlockSource, type BlockStoreMetrics } from "./metrics.ts";
+export { createBlockStoreMetrics, type BlockOrigin, type BlockStoreMetrics } from "./metrics.ts";
 export { BlockStoreErrorCode, MAX_REQUEST_ITEMS } from "./errors.ts";
 export { DrizzleBlockStore, type DrizzleBlockStoreOptions } from "./store/drizzle-store.ts";
 export { DEFAULT_TOPOLOGY_CACHE_SIZE } from "./store/topology-cache.ts";

@@ -6,7 +6,7 @@
 import { prom } from "@cairn/core";
 
 /** Where a stored block came from: the chain's `AddBlock` call or a `koinos.block.accept` event. */
-export type BlockSource = "add_block" | "event";
+export type BlockOrigin = "add_block" | "event";
 
 /** Every metric the block store updates. */
 export interface BlockStoreMetrics {

@@ -24,7 +24,7 @@ export interface BlockStoreNodeDeps {
   metrics: prom.Registry;
   /** A started bus; the node subscribes to `koinos.block.accept` on it. */
   bus: EventBus;
-  /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`. */
+  /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`; lookups use its `readDb`. */
   db: DatabaseHandle;
 }
 
@@ -51,7 +51,8 @@ export interface BlockStoreNode {
 export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost" | "grpcPort" | "topologyCacheSize">, deps: BlockStoreNodeDeps): BlockStoreNode {
   const logger = deps.logger.child({ module: "block-store" });
   const metrics = createBlockStoreMetrics(deps.metrics);
-  const store = new DrizzleBlockStore(deps.db.db, { topologyCacheSize: options.topologyCacheSize });
+  // Lookups on the read replica when the handle has one (DATABASE_READ_URL); writes on the primary.
+  const store = new DrizzleBlockStore(deps.db.db, { topologyCacheSize: options.topologyCacheSize, readDb: deps.db.readDb });
   const writer = createBlockWriter({ store, metrics, logger });
   const blockStore = createBlockStoreService({ store, writer, metrics });
   const transactionStore = createTransactionStoreService({ store, metrics });

@@ -5,11 +5,11 @@
  */
 import { toHex, type Logger } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import type { BlockSource, BlockStoreMetrics } from "./metrics.ts";
+import type { BlockOrigin, BlockStoreMetrics } from "./metrics.ts";
 import type { BlockStore } from "./store/store.ts";
 
 /** Stores blocks; resolves `true` when the block was new. */
-export type BlockWriter = (block: protocol.Block, receipt: protocol.BlockReceipt | undefined, source: BlockSource) => Promise<boolean>;
+export type BlockWriter = (block: protocol.Block, receipt: protocol.BlockReceipt | undefined, source: BlockOrigin) => Promise<boolean>;
 
 /** What the writer uses. */
 export interface BlockWriterDeps {

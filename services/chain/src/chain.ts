@@ -6,6 +6,8 @@
  * transaction before memory changes, so memory never runs ahead of the record.
  */
 import { KeyedMutex, type Logger, Mutex, bytesEqual, toHex } from "@cairn/core";
+import type { BlockSink } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
 import {
   METADATA_KEYS,
@@ -14,6 +16,7 @@ import {
   blockDigest,
   decodeNonce,
   encodeNonce,
+  nonceAccount,
   recoverAddress,
   transactionDigest,
 } from "@cairn/protocol";
@@ -24,7 +27,7 @@ import { type BlockInfo, ExecutionContext } from "./execution/context.ts";
 import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
 import { type ChainRules, resourceLimits } from "./execution/rules.ts";
-import { accountRc, applyTransaction, checkRequiredFields, nonceAccount, readNonce } from "./execution/transaction.ts";
+import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "./execution/transaction.ts";
 import { type BlockNode, type ForkChoice, ForkTree, genesisNode, topology } from "./fork-tree.ts";
 import { genesisState } from "./genesis.ts";
 import { MemoryState, type StateChange, StateLayer } from "./state/state.ts";
@@ -34,14 +37,6 @@ import type { ChainStore } from "./store/store.ts";
 export interface ChainEvents {
   blockApplied(e: { block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; live: boolean; newLib?: BlockNode; forkHeads: broadcast.ForkHeads }): void;
   transactionAccepted(e: { transaction: protocol.Transaction; receipt: protocol.TransactionReceipt; height: bigint }): void;
-}
-
-/** The mempool as the chain asks it at submission (protocol §4.9 step 2). */
-export interface MempoolChecks {
-  /** Highest pending nonce bytes of a payee (empty when none pending). */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** Whether the payer can cover `rc` on top of what its pending transactions reserve. */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): Promise<boolean>;
 }
 
 export interface ChainOptions {
@@ -65,10 +60,6 @@ export const defaultChainOptions: ChainOptions = {
 };
 
 /** The block store, written synchronously before each block commits (as Koinos does). */
-export interface BlockSink {
-  addBlock(block: protocol.Block, receipt: protocol.BlockReceipt): Promise<void>;
-}
-
 export interface ChainDeps {
   store: ChainStore;
   /** When set, every applied block is added here before the chain commits it. */

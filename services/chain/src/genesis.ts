@@ -47,7 +47,16 @@ export interface DevGenesisOptions {
   balance: bigint;
   koinId: Uint8Array;
   resourceLimits?: protocol.ResourceLimitData;
+  /**
+   * KOIN the genesis key itself holds, in satoshis. Default 0. A dev node gives it
+   * {@link DEV_GENESIS_KEY_BALANCE} so the genesis key has the mana to pay for its own
+   * transactions (mint, set_balance of the dev controls).
+   */
+  genesisKeyBalance?: bigint;
 }
+
+/** KOIN the dev node's genesis key holds: 100 KOIN, mana for thousands of dev mint/burn transactions. */
+export const DEV_GENESIS_KEY_BALANCE = 10_000_000_000n;
 
 export interface DevGenesis {
   genesis: protocol.GenesisData;
@@ -69,7 +78,11 @@ export function devGenesis(opts: DevGenesisOptions): DevGenesis {
   const entries: protocol.GenesisEntry[] = [
     ...systemEntries(producerAddress, opts.resourceLimits ?? DEFAULT_RESOURCE_LIMITS),
     ...nativeContractEntries(opts.koinId, "koin"),
-    ...koinGenesisObjects(opts.koinId, accounts.map((a) => ({ address: a.address, balance: opts.balance })), 0n),
+    ...koinGenesisObjects(
+      opts.koinId,
+      [...accounts.map((a) => ({ address: a.address, balance: opts.balance })), ...((opts.genesisKeyBalance ?? 0n) > 0n ? [{ address: producerAddress, balance: opts.genesisKeyBalance! }] : [])],
+      0n,
+    ),
   ];
   return { genesis: protocol.GenesisData.fromPartial({ entries }), producerKey, producerAddress, accounts };
 }

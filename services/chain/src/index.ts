@@ -2,11 +2,10 @@
  * @cairn/chain — the chain service: validation, state, forks, native KOIN, events. The dev node
  * and main.ts compose it through `createChainNode`; tests use the harness under src/testing.
  */
-export { Chain, type ChainEvents, type MempoolChecks, type BlockSink, defaultChainOptions } from "./chain.ts";
+export { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
 export { createChainNode, type ChainNode, type ChainNodeDeps } from "./node.ts";
 export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
-export { blockStoreFromClient, mempoolChecksFromClient } from "./adapters.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
 export { createChainService, createContractMetaStoreService } from "./service.ts";
 export { blockAcceptMessage, eventParcelMessages, type AcceptFlags } from "./messages.ts";

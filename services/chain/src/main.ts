@@ -3,7 +3,8 @@
 import { block_store, mempool } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { runService } from "@cairn/runtime";
-import { blockStoreFromClient, mempoolChecksFromClient } from "./adapters.ts";
+import { blockStoreFromClient } from "@cairn/block-store/client";
+import { mempoolChecksFromClient } from "@cairn/mempool/client";
 import { createChainNode } from "./node.ts";
 import { chainOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";

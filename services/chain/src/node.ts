@@ -8,14 +8,16 @@ import { chain as chainPb, contract_meta_store, descriptorSetBytes, type protoco
 import { addressFromBase58 } from "@cairn/protocol";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
 import type { CairnDb } from "@cairn/db";
-import { type BlockSink, Chain, type ChainEvents, type MempoolChecks, defaultChainOptions } from "./chain.ts";
-import { createKoinContract } from "./contracts/koin.ts";
+import type { BlockSink, BlockSource } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
+import { createKoinContract, defaultKoinOptions } from "./contracts/koin.ts";
 import { ContractRuntime } from "./contracts/runtime.ts";
 import { createChainEvents, type EventPublisher } from "./events.ts";
-import { type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
+import { DEV_GENESIS_KEY_BALANCE, type DevGenesis, devGenesis, loadGenesisFile } from "./genesis.ts";
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
-import { type BlockStoreReads, reindex } from "./reindex.ts";
+import { reindex } from "./reindex.ts";
 import { createChainService, createContractMetaStoreService } from "./service.ts";
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
 
@@ -27,7 +29,9 @@ export interface ChainNodeDeps {
   /** Mempool checks for submit_transaction (absent: none). */
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
-  blockStore?: BlockSink & BlockStoreReads;
+  blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
+  /** Clock in ms since epoch (block timestamp bounds, reads at the pending block). Default `Date.now`; the dev node's clock can run ahead. */
+  now?: () => bigint;
 }
 
 export interface ChainNode {
@@ -46,11 +50,13 @@ export interface ChainNode {
 export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps): ChainNode {
   const log = deps.logger.child({ module: "chain" });
   const koinId = addressFromBase58(opts.koinAddress);
-  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId });
+  const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId, genesisKeyBalance: DEV_GENESIS_KEY_BALANCE });
   const genesis: protocol.GenesisData = opts.genesisFile ? loadGenesisFile(opts.genesisFile) : dev!.genesis;
   const runtime = new ContractRuntime();
-  runtime.register(koinId, createKoinContract());
-  const metrics = createChainMetrics(deps.metrics);
+  // A dev chain's genesis key may burn from any account (the dev controls' set_balance).
+  runtime.register(koinId, createKoinContract({ ...defaultKoinOptions, systemMayBurn: dev !== undefined }));
+  let loaded = false;
+  const metrics = createChainMetrics(deps.metrics, () => (loaded ? chain.head.timestamp : undefined));
   const published = createChainEvents(deps.bus, log);
   const events: ChainEvents = {
     blockApplied(e) {
@@ -65,7 +71,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
   };
   const chain = new Chain(
     { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
-    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log },
+    { store: new DrizzleChainStore(deps.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
   const service = createChainService(chain);
   const instrumented: typeof service = {
@@ -110,6 +116,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       }
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
+      loaded = true;
       server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
       server.addService(chainPb.ChainServiceDefinition, instrumented);
       server.addService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore);

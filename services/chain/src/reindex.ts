@@ -1,41 +1,39 @@
 /**
  * `--reindex`: drops chain state and rebuilds it by re-applying every block the block store holds
- * on its highest chain, in height order, printing progress (blocks done, rate, time left).
+ * on its highest chain, in height order, logging progress (blocks done, rate, time left).
  */
-import type { Logger } from "@cairn/core";
-import type { block_store } from "@cairn/proto";
-import type { PromiseClient } from "@cairn/rpc";
+import type { BlockSource } from "@cairn/block-store/client";
+import { type Logger, progressMeter } from "@cairn/core";
 import type { Chain } from "./chain.ts";
 
-export type BlockStoreReads = Pick<PromiseClient<typeof block_store.BlockStoreServiceDefinition>, "getHighestBlock" | "getBlocksByHeight">;
-
+/** Blocks read per block store request. */
 const BATCH = 500;
 
-export async function reindex(chain: Chain, blocks: BlockStoreReads, logger: Logger, signal?: AbortSignal): Promise<{ blocks: number }> {
-  const highest = (await blocks.getHighestBlock({})).topology;
+/** Minimum time between progress lines, ms. */
+const REPORT_INTERVAL_MS = 2000;
+
+export async function reindex(chain: Chain, blocks: Pick<BlockSource, "highest" | "blocksByHeight">, logger: Logger, signal?: AbortSignal): Promise<{ blocks: number }> {
+  const highest = await blocks.highest();
   const target = highest?.height ?? 0n;
   logger.info({ target: Number(target) }, "reindex: rebuilding chain state from the block store");
   await chain.reset();
-  if (!highest || target === 0n) return { blocks: 0 };
-  const started = performance.now();
+  if (!highest) return { blocks: 0 };
+  const meter = progressMeter(Number(target));
   let done = 0;
-  let lastReport = started;
+  let lastReport = performance.now();
   for (let h = 1n; h <= target; h += BigInt(BATCH)) {
     signal?.throwIfAborted();
-    const res = await blocks.getBlocksByHeight({ head_block_id: highest.id, ancestor_start_height: h, num_blocks: BATCH, return_block: true, return_receipt: false });
-    for (const item of res.block_items) {
-      if (!item.block) throw new Error(`block store returned no block at height ${item.block_height}`);
-      await chain.submitBlock(item.block, { replay: true });
+    for (const block of await blocks.blocksByHeight(highest.id, h, BATCH)) {
+      await chain.submitBlock(block, { replay: true });
       done++;
     }
     const now = performance.now();
-    if (now - lastReport > 2000 || h + BigInt(BATCH) > target) {
-      const rate = done / ((now - started) / 1000);
-      const left = Number(target) - done;
-      logger.info({ done, target: Number(target), blocksPerSecond: Math.round(rate), secondsLeft: Math.round(left / Math.max(rate, 1e-9)) }, "reindex: progress");
+    if (now - lastReport > REPORT_INTERVAL_MS || h + BigInt(BATCH) > target) {
+      const p = meter(done);
+      logger.info({ done, target: Number(target), blocksPerSecond: Math.round(p.blocksPerSecond), secondsLeft: Math.round(Number.isFinite(p.secondsLeft) ? p.secondsLeft : 0) }, "reindex: progress");
       lastReport = now;
     }
   }
-  logger.info({ blocks: done, seconds: Math.round((performance.now() - started) / 1000) }, "reindex: done");
+  logger.info({ blocks: done, seconds: Math.round(meter(done).elapsedSeconds) }, "reindex: done");
   return { blocks: done };
 }

@@ -3,8 +3,9 @@
  * and tells whether the branch still contains the block the mempool applied last.
  */
 import { bytesEqual } from "@cairn/core";
-import { type BlockSource, MAX_BLOCKS_PER_REQUEST } from "./block-source.ts";
+import { MAX_REQUEST_ITEMS } from "@cairn/block-store/client";
 import type { Inclusions } from "./inclusions.ts";
+import type { MempoolBlocks } from "./ports.ts";
 import type { BlockPointer } from "./store/store.ts";
 
 /** What to read: heights `from … to` of the branch ending at `headId`. */
@@ -26,12 +27,12 @@ export interface BranchScan {
  * Adds every block of `range` to `into`, in batches of 1,000, and checks the block at
  * `last.height` (when inside the range and above 0) against `last.id`.
  */
-export async function scanBranch(source: BlockSource, range: BranchRange, last: BlockPointer, into: Inclusions): Promise<BranchScan> {
+export async function scanBranch(source: MempoolBlocks, range: BranchRange, last: BlockPointer, into: Inclusions): Promise<BranchScan> {
   let containsLast = true;
   let blocks = 0;
   for (let h = range.from; h <= range.to; ) {
     const span = range.to - h + 1n;
-    const count = span < BigInt(MAX_BLOCKS_PER_REQUEST) ? Number(span) : MAX_BLOCKS_PER_REQUEST;
+    const count = span < BigInt(MAX_REQUEST_ITEMS) ? Number(span) : MAX_REQUEST_ITEMS;
     const got = await source.blocksByHeight(range.headId, h, count);
     for (const b of got) {
       into.addBlock(b);

@@ -5,8 +5,7 @@
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import { decodeNonce } from "@cairn/protocol";
-import { nonceAccountOf } from "./pending/entry.ts";
+import { decodeNonce, nonceAccount } from "@cairn/protocol";
 
 /** Included transaction ids and highest used nonce per account, accumulated block by block. */
 export class Inclusions {
@@ -29,7 +28,7 @@ export class Inclusions {
       } catch {
         continue; // the chain applied it, so this cannot happen; never let it stop a block
       }
-      const account = toHex(nonceAccountOf(tx.header));
+      const account = toHex(nonceAccount(tx.header));
       const prev = this.maxNonce.get(account);
       if (prev === undefined || nonce > prev) this.maxNonce.set(account, nonce);
     }

@@ -6,11 +6,11 @@
  * §3.3) and, in-process, the checks the chain makes at submission. Pending transactions live in
  * memory, recorded in the `mempool` schema with the last applied block.
  */
-export { createMempoolNode, sweepIntervalMs, type MempoolChecks, type MempoolNode, type MempoolNodeDeps } from "./node.ts";
+export { createMempoolNode, sweepIntervalMs, type MempoolNode, type MempoolNodeDeps } from "./node.ts";
+export { mempoolChecksFromClient, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
+export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
-export { blockSourceFromClient, MAX_BLOCKS_PER_REQUEST, type BlockSource, type BlockSourceClient } from "./block-source.ts";
-export { chainReadsFromClient, type ChainReads, type ChainReadsClient } from "./chain-reads.ts";
 export { createMempoolService, MAX_TRANSACTIONS_PER_REQUEST, type MempoolServiceImpl } from "./service.ts";
 export { Mempool, defaultMempoolConfig, type AddOutcome, type MempoolConfig, type MempoolDeps } from "./mempool.ts";
 export { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";

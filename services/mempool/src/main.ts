@@ -7,8 +7,8 @@
 import { block_store, chain } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { runService } from "@cairn/runtime";
-import { blockSourceFromClient } from "./block-source.ts";
-import { chainReadsFromClient } from "./chain-reads.ts";
+import { blockStoreFromClient } from "@cairn/block-store/client";
+import { chainReadsFromClient } from "@cairn/chain/client";
 import { createMempoolNode } from "./node.ts";
 import { mempoolOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
@@ -27,7 +27,7 @@ await runService({
       bus,
       db: db!,
       chain: chainReadsFromClient(chainClient),
-      blocks: blockSourceFromClient(blockClient),
+      blocks: blockStoreFromClient(blockClient),
     });
     return {
       setServing: (serving: boolean) => node.setServing(serving),

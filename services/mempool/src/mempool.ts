@@ -9,13 +9,12 @@
 import { type Logger, Mutex, bytesEqual, retryWithBackoff, toHex } from "@cairn/core";
 import type { broadcast, protocol } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
-import type { BlockSource } from "./block-source.ts";
 import { scanBranch } from "./branch-scan.ts";
-import type { ChainReads } from "./chain-reads.ts";
 import { Inclusions } from "./inclusions.ts";
 import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
 import { type PendingEntry, entryFromAccepted, entryFromRecord, recordOf } from "./pending/entry.ts";
 import { PendingPool } from "./pending/pool.ts";
+import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { MempoolQueries } from "./queries.ts";
 import type { BlockPointer, MempoolStore } from "./store/store.ts";
 import { WriteBehind } from "./write-behind.ts";
@@ -46,8 +45,8 @@ export const defaultMempoolConfig: MempoolConfig = {
 /** What the controller uses. */
 export interface MempoolDeps {
   store: MempoolStore;
-  chain: ChainReads;
-  blocks: BlockSource;
+  chain: MempoolChain;
+  blocks: MempoolBlocks;
   logger: Logger;
   metrics?: MempoolMetrics;
   /** Called after each addition (the node publishes it as `koinos.mempool.accept`). */
@@ -113,7 +112,7 @@ export class Mempool {
       this.expireLocked();
       return retryWithBackoff(
         async () => {
-          const head = await this.deps.chain.head();
+          const { head } = await this.deps.chain.headInfo();
           if (this.head && bytesEqual(this.head.id, head.id)) return;
           await this.reconcile(head, undefined);
         },

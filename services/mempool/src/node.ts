@@ -9,12 +9,12 @@ import type { EventBus, Subscription } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
-import type { BlockSource } from "./block-source.ts";
-import type { ChainReads } from "./chain-reads.ts";
+import type { MempoolChecks } from "./client.ts";
 import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
 import { createMempoolMetrics } from "./metrics.ts";
 import type { MempoolOptions } from "./options.ts";
+import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { type MempoolServiceImpl, createMempoolService } from "./service.ts";
 import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 import type { MempoolStore } from "./store/store.ts";
@@ -28,18 +28,10 @@ export interface MempoolNodeDeps {
   bus: EventBus;
   /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
   db: DatabaseHandle;
-  chain: ChainReads;
-  blocks: BlockSource;
+  chain: MempoolChain;
+  blocks: MempoolBlocks;
   /** Clock in ms for expiry (tests). Default `Date.now`. */
   now?: () => number;
-}
-
-/** The mempool as the chain asks it at submission (protocol §4.9 step 2), in-process. */
-export interface MempoolChecks {
-  /** The payee's highest pending nonce bytes; empty when none is pending. */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** Whether the payer can cover `rc` on top of the rc its pending transactions reserve. */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): Promise<boolean>;
 }
 
 /** A mempool service instance. */

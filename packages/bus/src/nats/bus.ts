@@ -2,7 +2,7 @@
  * The NATS JetStream event bus: one connection, one stream capturing the Koinos subjects,
  * JetStream publish (acked by the server once stored) and pull consumers per subscription.
  */
-import { CairnError, ErrorStatus, isCairnError, retryWithBackoff, type Logger } from "@cairn/core";
+import { CairnError, ErrorStatus, isCairnError, retryWithBackoff, type Logger, type MetricsRegistry } from "@cairn/core";
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { resolveDeliveryOptions, resolveSubscription, type ResolvedDeliveryOptions } from "../delivery.ts";
@@ -10,6 +10,7 @@ import { BusErrorCode, closed, durableInUse, invalidSubject, notStarted } from "
 import type { EventBus, MessageHandler, OutgoingMessage, PublishAck, SubscribeOptions, Subscription } from "../event-bus.ts";
 import { assertDurableName, assertPattern, assertSubject, subjectMatches } from "../subjects.ts";
 import { ensureConsumer } from "./consumer.ts";
+import { registerBusMetrics, type MetricsSource } from "./metrics.ts";
 import { resolveNatsOptions, type NatsEventBusDeps, type NatsEventBusOptions, type ResolvedNatsOptions } from "./options.ts";
 import { subjectMapper, type SubjectMapper } from "./prefix.ts";
 import { ensureStream } from "./stream.ts";
@@ -17,7 +18,7 @@ import { NatsSubscription, type NatsSubscriptionContext } from "./subscription.t
 
 /** Builds a NATS-backed bus. No side effects until `start()`. */
 export function createNatsEventBus(options: NatsEventBusOptions, deps: NatsEventBusDeps): EventBus {
-  return new NatsEventBus(options, deps.logger.child({ module: "bus" }));
+  return new NatsEventBus(options, deps.logger.child({ module: "bus" }), deps.metrics);
 }
 
 interface Live {
@@ -36,10 +37,13 @@ class NatsEventBus implements EventBus {
   private readonly stopStarting = new AbortController();
   private closing: Promise<void> | undefined;
   private readonly subscriptions = new Set<NatsSubscription>();
+  private connected = false;
+  private unregisterMetrics: (() => void) | undefined;
 
   constructor(
     options: NatsEventBusOptions,
     private readonly logger: Logger,
+    private readonly metrics: MetricsRegistry | undefined,
   ) {
     this.o = resolveNatsOptions(options);
     this.delivery = resolveDeliveryOptions(options);
@@ -71,7 +75,9 @@ class NatsEventBus implements EventBus {
       throw closed();
     }
     this.state = "started";
+    this.connected = true;
     this.watchConnection(this.live_.nc);
+    if (this.metrics) this.unregisterMetrics = registerBusMetrics(this.metrics, this.metricsSource());
     this.logger.info({ url, name, stream, subjectPrefix: this.o.subjectPrefix }, "event bus started");
   }
 
@@ -90,10 +96,28 @@ class NatsEventBus implements EventBus {
   private watchConnection(nc: NatsConnection): void {
     void (async () => {
       for await (const s of nc.status()) {
+        if (s.type === "disconnect") this.connected = false;
+        else if (s.type === "reconnect") this.connected = true;
         if (s.type === "disconnect" || s.type === "error") this.logger.warn({ status: s.type, server: "server" in s ? s.server : undefined }, "nats connection");
         else if (s.type === "reconnect") this.logger.info({ status: s.type }, "nats connection");
       }
     })().catch(() => {});
+  }
+
+  /** What the metrics read at scrape time: connection state and the lag of this bus's durable consumers. */
+  private metricsSource(): MetricsSource {
+    return {
+      connection: this.o.name,
+      stream: this.o.stream,
+      connected: () => this.connected && this.state === "started",
+      lag: async () => {
+        const live = this.live_;
+        if (!live || !this.connected) return [];
+        const durables = [...new Set([...this.subscriptions].map((s) => s.durable).filter((d): d is string => d !== undefined))];
+        const infos = await Promise.all(durables.map((d) => live.jsm.consumers.info(this.o.stream, d).catch(() => undefined)));
+        return infos.filter((i) => i !== undefined).map((i) => ({ stream: this.o.stream, consumer: i.name, pending: i.num_pending, ackPending: i.num_ack_pending }));
+      },
+    };
   }
 
   publish(subject: string, data: Uint8Array): Promise<PublishAck> {
@@ -180,6 +204,8 @@ class NatsEventBus implements EventBus {
 
   private async shutdown(): Promise<void> {
     this.stopStarting.abort(closed());
+    this.unregisterMetrics?.();
+    this.connected = false;
     if (this.state === "new") {
       this.state = "closed";
       return;

@@ -1,5 +1,5 @@
 /** Options of the NATS JetStream bus, each with its default and the reason for it. */
-import type { Logger } from "@cairn/core";
+import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { DeliveryOptions } from "../delivery.ts";
 import { ALL_KOINOS_SUBJECTS } from "../subjects.ts";
 
@@ -17,6 +17,14 @@ export interface NatsEventBusOptions extends DeliveryOptions {
    * several independent buses can share one server (tests, several networks). Default `""` (none).
    */
   subjectPrefix?: string;
+  /**
+   * Copies of the stream kept by a JetStream cluster (`num_replicas`, 1–5). On a 3-node cluster,
+   * 3 keeps every event through the loss of one node. When set, an existing stream is changed to
+   * this count at start (JetStream re-replicates it in place). Default: unset — a new stream gets
+   * 1 (a single server) and an existing one keeps its count, so a tool connecting with defaults
+   * never shrinks a replicated stream.
+   */
+  streamReplicas?: number;
   /** Stream storage. Default `file`: a consumer that was down must find what it missed after a server restart. */
   storage?: "file" | "memory";
   /**
@@ -47,6 +55,12 @@ export interface NatsEventBusOptions extends DeliveryOptions {
 
 export interface NatsEventBusDeps {
   logger: Logger;
+  /**
+   * Registry for `cairn_nats_connected{connection}` and, per durable consumer,
+   * `cairn_jetstream_consumer_pending_messages{stream,consumer}` (lag) and
+   * `cairn_jetstream_consumer_ack_pending_messages`. Default none (no metrics).
+   */
+  metrics?: MetricsRegistry;
 }
 
 /** Every option filled in (delivery options are resolved separately). */
@@ -57,6 +71,7 @@ export interface ResolvedNatsOptions {
   subjects: string[];
   subjectPrefix: string;
   storage: "file" | "memory";
+  streamReplicas: number | undefined;
   maxAgeMs: number;
   maxBytes: number;
   ackWaitMs: number;
@@ -73,6 +88,7 @@ export function resolveNatsOptions(o: NatsEventBusOptions): ResolvedNatsOptions 
     subjects: o.subjects ?? [ALL_KOINOS_SUBJECTS],
     subjectPrefix: o.subjectPrefix ?? "",
     storage: o.storage ?? "file",
+    streamReplicas: o.streamReplicas,
     maxAgeMs: o.maxAgeMs ?? 24 * 60 * 60 * 1000,
     maxBytes: o.maxBytes ?? 1024 * 1024 * 1024,
     ackWaitMs: o.ackWaitMs ?? 5_000,

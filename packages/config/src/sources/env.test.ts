@@ -23,6 +23,17 @@ describe("environment layer", () => {
     expect(envNames("gateway", leaves[3]!)).toEqual(["CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT"]);
   });
 
+  test("DATABASE_READ_URL sets databaseReadUrl where a service has that key, and nothing elsewhere", () => {
+    const withRead = configLeaves(z.object({ databaseUrl: z.string().optional(), databaseReadUrl: z.string().optional() }));
+    expect(envNames("block-store", withRead[1]!)).toEqual(["DATABASE_READ_URL", "CAIRN_BLOCK_STORE_DATABASE_READ_URL"]);
+    const env = { DATABASE_URL: "postgres://primary/db", DATABASE_READ_URL: "postgres://replica/db" };
+    expect(envLayer(env, "block-store", withRead).map((e) => [e.path.join("."), e.value])).toEqual([
+      ["databaseUrl", "postgres://primary/db"],
+      ["databaseReadUrl", "postgres://replica/db"],
+    ]);
+    expect(values(env).map(([key]) => key)).toEqual(["databaseUrl"]);
+  });
+
   test("values come weakest first, so the service-specific one wins when applied", () => {
     expect(values({ DATABASE_URL: "a", CAIRN_CHAIN_DATABASE_URL: "c" })).toEqual([
       ["databaseUrl", "a", "DATABASE_URL"],

@@ -1,6 +1,6 @@
 /**
  * The environment layer. For a key `irreversibleThreshold` of service `chain`, from weakest to
- * strongest: the conventional name where one exists (`DATABASE_URL`, `NATS_URL`, `LOG_LEVEL`),
+ * strongest: the conventional name where one exists (`DATABASE_URL`, `DATABASE_READ_URL`, `NATS_URL`, `LOG_LEVEL`),
  * then the service name `CAIRN_CHAIN_IRREVERSIBLE_THRESHOLD`. Nested keys join with `_`
  * (`CAIRN_GATEWAY_JSONRPC_BATCH_LIMIT`). There is no global `CAIRN_<KEY>` form: it collides with
  * other services' prefixes (the mempool's `chainAddress` would be `CAIRN_CHAIN_ADDRESS`, an unknown
@@ -23,6 +23,7 @@ export const CONFIG_FILE_ENV = "CAIRN_CONFIG";
 /** Conventional variables understood for top-level keys of these names. */
 export const CONVENTIONAL_ENV: Readonly<Record<string, string>> = {
   databaseUrl: "DATABASE_URL",
+  databaseReadUrl: "DATABASE_READ_URL",
   natsUrl: "NATS_URL",
   logLevel: "LOG_LEVEL",
 };

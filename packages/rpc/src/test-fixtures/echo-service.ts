@@ -2,11 +2,13 @@
  * Test fixture: `cairn.test.v1.EchoService` (echo.proto beside this file) as a hand-written
  * grpc-js definition in the shape ts-proto emits (`as const`, typed serializers) but with a JSON
  * codec, an implementation whose behaviour tests can steer, a recording logger and the
- * FileDescriptorSet of echo.proto for reflection.
+ * FileDescriptorSet of echo.proto (with health) for reflection.
  */
 import { CairnError, ErrorStatus, delay, type Logger } from "@cairn/core";
-import { loadSync } from "@grpc/proto-loader";
-import { descriptorSetFromPackageDefinition } from "../reflection.ts";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { HEALTH_PROTO } from "../reflection.ts";
 import type { CallContext, ServiceImplementation } from "../types.ts";
 
 export interface EchoRequest {
@@ -94,9 +96,28 @@ export function createEchoImplementation(): { implementation: ServiceImplementat
   return { implementation: implementation as unknown as ServiceImplementation<typeof EchoServiceService>, state };
 }
 
-/** echo.proto's FileDescriptorSet, as `buf build` would produce for reflection. */
+let echoSet: Uint8Array | undefined;
+
+/**
+ * The FileDescriptorSet reflection serves for the echo server: `buf build` (the repository's dev
+ * dependency) of echo.proto beside the gRPC health proto, as scripts/generate.ts builds Cairn's.
+ */
 export function echoDescriptorSet(): Uint8Array {
-  return descriptorSetFromPackageDefinition(loadSync("echo.proto", { includeDirs: [import.meta.dir] }));
+  if (echoSet) return echoSet;
+  const dir = mkdtempSync(join(tmpdir(), "cairn-rpc-echo-"));
+  try {
+    mkdirSync(join(dir, "src", dirname(HEALTH_PROTO.name)), { recursive: true });
+    copyFileSync(join(import.meta.dir, "echo.proto"), join(dir, "src", "echo.proto"));
+    copyFileSync(HEALTH_PROTO.path, join(dir, "src", HEALTH_PROTO.name));
+    const buf = join(import.meta.dir, "../../../../node_modules/.bin/buf");
+    const out = join(dir, "set.binpb");
+    const run = Bun.spawnSync([buf, "build", join(dir, "src"), "-o", out], { stderr: "pipe" });
+    if (run.exitCode !== 0) throw new Error(`buf build failed: ${run.stderr.toString()}`);
+    echoSet = new Uint8Array(readFileSync(out));
+    return echoSet;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A logger that keeps every entry, to assert on what was logged. */

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, lte, sql } from "drizzle-orm";
 import { bytesEqual } from "@cairn/core";
 import { type CairnDb, executeRows } from "@cairn/db";
 import { ZERO_ID } from "@cairn/protocol";
-import type { BlockRef } from "../block-source.ts";
+import type { BlockRef } from "@cairn/protocol";
 import { blockHistory } from "../impacted.ts";
 import { insertEntries, insertRecords } from "./bulk-insert.ts";
 import { buildRows, checkLinks, impactedAddresses } from "./rows.ts";
@@ -23,9 +23,26 @@ function sameRef(a: BlockRef, b: BlockRef): boolean {
   return a.height === b.height && bytesEqual(a.id, b.id);
 }
 
+/** Options of `DrizzleAccountHistoryStore`. */
+export interface DrizzleAccountHistoryStoreOptions {
+  /**
+   * A streaming replica of `db` (`DatabaseHandle.readDb`) that answers `history` queries. Default:
+   * `db`. The replica may be a few commits behind; the indexer's own reads (progress, applied
+   * blocks) and every write stay on `db`.
+   */
+  readDb?: CairnDb;
+}
+
 /** The account history read model in the service's Postgres schema. */
 export class DrizzleAccountHistoryStore implements AccountHistoryStore {
-  constructor(private readonly db: CairnDb) {}
+  private readonly readDb: CairnDb;
+
+  constructor(
+    private readonly db: CairnDb,
+    options: DrizzleAccountHistoryStoreOptions = {},
+  ) {
+    this.readDb = options.readDb ?? db;
+  }
 
   async progress(): Promise<HistoryProgress> {
     const row = (await this.db.select().from(progress).where(eq(progress.id, PROGRESS_ID)))[0];
@@ -82,7 +99,7 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
     if (q.irreversible) conditions.push(lte(entries.height, sql`(select ${progress.libHeight} from ${progress} where ${progress.id} = ${PROGRESS_ID})`));
     const start = q.ascending ? (q.seqNum ?? 0n) : q.seqNum;
     if (start !== undefined) conditions.push(q.ascending ? gte(entries.seqNum, start) : lte(entries.seqNum, start));
-    const rows = await this.db
+    const rows = await this.readDb
       .select({ seqNum: entries.seqNum, kind: records.kind, record: records.record })
       .from(entries)
       .innerJoin(records, and(eq(records.blockId, entries.blockId), eq(records.position, entries.position)))

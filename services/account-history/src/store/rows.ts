@@ -3,7 +3,8 @@
  * from each address's last seq_num. Pure: the store supplies the last seq_nums and writes the rows.
  */
 import { bytesEqual, toHex } from "@cairn/core";
-import type { BlockRef, BlockWithReceipt } from "../block-source.ts";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
+import type { BlockRef } from "@cairn/protocol";
 import { badBlockSource } from "../errors.ts";
 import { blockHistory, type RecordKind } from "../impacted.ts";
 

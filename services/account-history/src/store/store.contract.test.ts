@@ -10,7 +10,7 @@ import { openTestDatabase, testDatabaseUrls, type TestDatabase } from "@cairn/db
 import { account_history } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
 import { KOIN_ID } from "@cairn/chain/testing";
-import type { BlockWithReceipt } from "../block-source.ts";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { createSourcedChain, dumpReadModel, parentOf } from "../testing/index.ts";
 import { DrizzleAccountHistoryStore } from "./drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./migrations.ts";
@@ -34,7 +34,7 @@ async function threeBlocks() {
   const r1 = await t.produce([t.transfer(0, 1, 100n, 1n)]);
   const r2 = await t.produce([t.transfer(0, 2, 5n, 2n), t.transfer(1, 2, 3n, 1n)]);
   await t.produce();
-  const blocks = (await c.source.blocksByHeight(t.chain.head.id, 1n, 10)) as BlockWithReceipt[];
+  const blocks = (await c.source.blocksWithReceiptsByHeight(t.chain.head.id, 1n, 10)) as BlockWithReceipt[];
   return { ...c, blocks, r1, r2 };
 }
 
@@ -108,7 +108,7 @@ for (const target of await testDatabaseUrls()) {
       const b4 = t.block([], { parent: parentOf(b3, rb3) });
       await t.chain.submitBlock(b4);
       expect(toHex(t.chain.head.id)).toBe(toHex(b4.id));
-      const branch = await source.blocksByHeight(b4.id, 2n, 10);
+      const branch = await source.blocksWithReceiptsByHeight(b4.id, 2n, 10);
 
       const r = await store.apply({ expectedHead: ref(blocks[2]!), revertTo: ref(blocks[0]!), blocks: branch });
       expect(r).toMatchObject({ outcome: "applied", reverted: 2 });

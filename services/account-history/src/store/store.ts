@@ -8,7 +8,8 @@
  * all in ONE database transaction. Two writers (two instances, or an event and a catch-up) can
  * therefore never apply the same block twice or interleave: the loser gets `conflict` and re-plans.
  */
-import type { BlockRef, BlockWithReceipt } from "../block-source.ts";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
+import type { BlockRef } from "@cairn/protocol";
 import type { RecordKind } from "../impacted.ts";
 
 /** Where the read model stands. */

@@ -5,14 +5,16 @@
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import type { BlockRef, BlockSource, BlockWithReceipt } from "../block-source.ts";
+import type { BlockSink, BlockWithReceipt } from "@cairn/block-store/client";
+import type { BlockRef } from "@cairn/protocol";
+import type { HistoryBlocks } from "../ports.ts";
 
 /** In-memory twin of the block store, as account history reads it. */
-export class MemoryBlockSource implements BlockSource {
+export class MemoryBlockSource implements HistoryBlocks, BlockSink {
   private readonly byId = new Map<string, BlockWithReceipt>();
   private best: BlockRef | undefined;
   /** Calls made, by method (tests assert that catch-up did or did not read). */
-  readonly calls = { blocksByHeight: 0, idsByHeight: 0, highest: 0 };
+  readonly calls = { blocksWithReceiptsByHeight: 0, idsByHeight: 0, highest: 0 };
   /** When set, every call rejects with it (a block store that is down). */
   failWith: Error | undefined;
 
@@ -23,8 +25,8 @@ export class MemoryBlockSource implements BlockSource {
     if (!this.best || height > this.best.height) this.best = { id: block.id, height };
   }
 
-  async blocksByHeight(headId: Uint8Array, startHeight: bigint, count: number): Promise<BlockWithReceipt[]> {
-    this.calls.blocksByHeight++;
+  async blocksWithReceiptsByHeight(headId: Uint8Array, startHeight: bigint, count: number): Promise<BlockWithReceipt[]> {
+    this.calls.blocksWithReceiptsByHeight++;
     return this.branch(headId, startHeight, count);
   }
 

@@ -3,14 +3,14 @@ import type { EventBus } from "@cairn/bus";
 import { Subjects } from "@cairn/bus";
 import { broadcast, protocol } from "@cairn/proto";
 import { type TestChain, type TestChainOptions, createTestChain } from "@cairn/chain/testing";
-import type { ChainReads } from "../chain-reads.ts";
+import type { HistoryChain } from "../ports.ts";
 import { MemoryBlockSource } from "./block-source.ts";
 
 /** A harness chain whose every applied block lands in a MemoryBlockSource. */
 export interface SourcedChain {
   t: TestChain;
   source: MemoryBlockSource;
-  reads: ChainReads & { failWith?: Error };
+  reads: HistoryChain & { failWith?: Error };
 }
 
 /** Creates a harness chain (4 funded dev accounts) that writes its blocks to a MemoryBlockSource. */
@@ -21,8 +21,8 @@ export async function createSourcedChain(opts: Omit<TestChainOptions, "blockStor
 }
 
 /** ChainReads over a live harness chain (its head and LIB at the time of the call). */
-export function chainReadsOf(t: Pick<TestChain, "chain">): ChainReads & { failWith?: Error } {
-  const reads: ChainReads & { failWith?: Error } = {
+export function chainReadsOf(t: Pick<TestChain, "chain">): HistoryChain & { failWith?: Error } {
+  const reads: HistoryChain & { failWith?: Error } = {
     async headInfo() {
       if (reads.failWith) throw reads.failWith;
       const { head, lib } = t.chain.headInfo();

@@ -4,8 +4,8 @@ import type { EventBus } from "@cairn/bus";
 import type { CairnDb } from "@cairn/db";
 import { account_history } from "@cairn/proto";
 import { type ServiceClient, createGrpcClient } from "@cairn/rpc";
-import type { BlockRef, BlockSource } from "../block-source.ts";
-import type { ChainReads } from "../chain-reads.ts";
+import type { BlockRef } from "@cairn/protocol";
+import type { HistoryBlocks, HistoryChain } from "../ports.ts";
 import { type AccountHistoryNode, createAccountHistoryNode } from "../node.ts";
 import { accountHistoryOptionsSchema } from "../options.ts";
 import { waitUntil } from "./wait.ts";
@@ -14,8 +14,8 @@ import { waitUntil } from "./wait.ts";
 export interface TestNodeDeps {
   db: CairnDb;
   bus: Pick<EventBus, "subscribe">;
-  blocks: BlockSource;
-  chain: ChainReads;
+  blocks: HistoryBlocks;
+  chain: HistoryChain;
   durable?: string;
   batchSize?: number;
 }

@@ -6,6 +6,13 @@
  *
  * Ancestor walks (`Ancestry`) run over a `TopologyCache` of recent blocks, skip pointers for long
  * distances, and one recursive query for what the cache does not hold.
+ *
+ * With a read replica (`readDb`), lookups (blocks, topologies, ancestor walks, transactions) go to
+ * the replica first. Stored blocks never change, so whatever the replica returns is right; what it
+ * lacks may only be not replicated yet, so those ids (and walks that stop short) are asked again on
+ * the primary. A block the chain has just announced is therefore found at once, and the primary
+ * only serves the few newest blocks. The writer's own reads (skip pointers, progress, the highest
+ * block) stay on the primary.
  */
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { CairnDb } from "@cairn/db";
@@ -24,6 +31,11 @@ const BATCH = 1000;
 export interface DrizzleBlockStoreOptions {
   /** Topologies kept in memory for ancestor walks. Default `DEFAULT_TOPOLOGY_CACHE_SIZE`; 0 disables. */
   topologyCacheSize?: number;
+  /**
+   * A streaming replica of `db` (`DatabaseHandle.readDb`) for lookups. Default: none, `db` serves
+   * them. Misses on the replica are asked again on `db` (replication lag, see the header).
+   */
+  readDb?: CairnDb;
 }
 
 /**
@@ -75,7 +87,10 @@ function uniqueIds(ids: readonly Uint8Array[]): Uint8Array[] {
 /** The block store on a migrated `CairnDb` (Postgres or PGlite). */
 export class DrizzleBlockStore implements BlockStore {
   private readonly cache: TopologyCache;
+  /** Walks on the primary (the writer's, and the fallback). */
   private readonly ancestry: Ancestry;
+  /** The replica, or undefined when reads go to the primary. */
+  private readonly replica: { db: CairnDb; ancestry: Ancestry } | undefined;
 
   /** `db` must be migrated with this package's `drizzle/` folder. */
   constructor(
@@ -84,6 +99,8 @@ export class DrizzleBlockStore implements BlockStore {
   ) {
     this.cache = new TopologyCache(options.topologyCacheSize ?? DEFAULT_TOPOLOGY_CACHE_SIZE);
     this.ancestry = new Ancestry(db, this.cache);
+    // Both walk over one cache: it only ever holds stored (immutable) topologies.
+    if (options.readDb !== undefined && options.readDb !== db) this.replica = { db: options.readDb, ancestry: new Ancestry(options.readDb, this.cache) };
   }
 
   async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {
@@ -124,26 +141,38 @@ export class DrizzleBlockStore implements BlockStore {
 
   async getBlocksById(ids: readonly Uint8Array[], options: ReadOptions): Promise<(BlockRecord | undefined)[]> {
     const found = new Map<string, BlockRecord>();
-    for (const batch of chunks(uniqueIds(ids))) {
-      for (const record of await this.readBlocks(inArray(blocks.id, batch), options)) found.set(toHex(record.id), record);
-    }
+    const read = async (db: CairnDb, wanted: Uint8Array[]) => {
+      for (const batch of chunks(wanted)) {
+        for (const record of await this.readBlocks(db, inArray(blocks.id, batch), options)) found.set(toHex(record.id), record);
+      }
+    };
+    const unique = uniqueIds(ids);
+    await read(this.readDb, unique);
+    if (this.replica !== undefined) await read(this.db, unique.filter((id) => !found.has(toHex(id))));
     return ids.map((id) => found.get(toHex(id)));
   }
 
   async getTopology(id: Uint8Array): Promise<Topology | undefined> {
-    const node = await this.ancestry.node(id);
+    const node = (await this.replica?.ancestry.node(id)) ?? (await this.ancestry.node(id));
     return node === undefined ? undefined : { id: node.id, height: node.height, previous: node.previous };
   }
 
   async getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]> {
-    const path = await this.ancestry.walk(head, startHeight, endHeight);
+    let path = await (this.replica?.ancestry ?? this.ancestry).walk(head, startHeight, endHeight);
+    // Short of the wanted range: the replica may not have the newest links yet.
+    const wanted = (endHeight < head.height ? endHeight : head.height) - startHeight + 1n;
+    if (this.replica !== undefined && BigInt(path.length) < wanted) path = await this.ancestry.walk(head, startHeight, endHeight);
     if (!options.block && !options.receipt) return path.map((t) => ({ id: t.id, height: t.height, previous: t.previous }));
     const first = path[0];
     const last = path[path.length - 1];
     if (first === undefined || last === undefined) return [];
     // The path is contiguous in height: one index range scan (siblings on other forks are dropped).
     const bodies = new Map<string, BlockRecord>();
-    for (const record of await this.readBlocks(and(gte(blocks.height, first.height), lte(blocks.height, last.height))!, options)) bodies.set(toHex(record.id), record);
+    for (const record of await this.readBlocks(this.readDb, and(gte(blocks.height, first.height), lte(blocks.height, last.height))!, options)) bodies.set(toHex(record.id), record);
+    const missing = path.filter((t) => !bodies.has(toHex(t.id))).map((t) => t.id);
+    if (this.replica !== undefined && missing.length > 0) {
+      for (const batch of chunks(missing)) for (const record of await this.readBlocks(this.db, inArray(blocks.id, batch), options)) bodies.set(toHex(record.id), record);
+    }
     return path.map((t) => bodies.get(toHex(t.id)) ?? { id: t.id, height: t.height, previous: t.previous });
   }
 
@@ -161,11 +190,31 @@ export class DrizzleBlockStore implements BlockStore {
   async getTransactionsById(ids: readonly Uint8Array[]): Promise<TransactionRecord[]> {
     const bodies = new Map<string, Uint8Array>();
     const links = new Map<string, Uint8Array[]>();
-    for (const batch of chunks(uniqueIds(ids.filter((id) => id.length > 0)))) {
-      const rows = await this.db.select().from(transactions).where(inArray(transactions.id, batch));
+    const unique = uniqueIds(ids.filter((id) => id.length > 0));
+    await this.readTransactions(this.readDb, unique, bodies, links);
+    if (this.replica !== undefined) await this.readTransactions(this.db, unique.filter((id) => !bodies.has(toHex(id))), bodies, links);
+    const out: TransactionRecord[] = [];
+    for (const id of ids) {
+      const key = toHex(id);
+      const body = bodies.get(key);
+      if (body === undefined) continue;
+      out.push({ transaction: protocol.Transaction.decode(body), containingBlocks: links.get(key) ?? [] });
+    }
+    return out;
+  }
+
+  /** Where lookups go first: the replica, or the primary when there is none. */
+  private get readDb(): CairnDb {
+    return this.replica?.db ?? this.db;
+  }
+
+  /** Reads the transactions `ids` and their containing-block links from `db` into `bodies` and `links`. */
+  private async readTransactions(db: CairnDb, ids: Uint8Array[], bodies: Map<string, Uint8Array>, links: Map<string, Uint8Array[]>): Promise<void> {
+    for (const batch of chunks(ids)) {
+      const rows = await db.select().from(transactions).where(inArray(transactions.id, batch));
       for (const row of rows) bodies.set(toHex(row.id), row.transaction);
       if (rows.length === 0) continue;
-      const found = await this.db
+      const found = await db
         .select({ transactionId: containing.transactionId, blockId: containing.blockId })
         .from(containing)
         .innerJoin(blocks, eq(blocks.id, containing.blockId))
@@ -178,14 +227,6 @@ export class DrizzleBlockStore implements BlockStore {
         links.set(key, list);
       }
     }
-    const out: TransactionRecord[] = [];
-    for (const id of ids) {
-      const key = toHex(id);
-      const body = bodies.get(key);
-      if (body === undefined) continue;
-      out.push({ transaction: protocol.Transaction.decode(body), containingBlocks: links.get(key) ?? [] });
-    }
-    return out;
   }
 
   async getProgress(): Promise<Progress | undefined> {
@@ -203,9 +244,9 @@ export class DrizzleBlockStore implements BlockStore {
     this.cache.clear();
   }
 
-  /** The blocks matching `where`, with the requested parts decoded. */
-  private async readBlocks(where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
-    const rows = await this.db
+  /** The blocks matching `where` in `db`, with the requested parts decoded. */
+  private async readBlocks(db: CairnDb, where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
+    const rows = await db
       .select({
         id: blocks.id,
         height: blocks.height,

@@ -6,7 +6,8 @@
  * so both the in-memory and the SQL paths are held to the same answers.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { isCairnError, toHex } from "@cairn/core";
+import { isCairnError, silentLogger, toHex } from "@cairn/core";
+import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { openTestDatabase, type TestDatabase, type TestDatabaseTarget } from "@cairn/db/testing";
 import type { protocol } from "@cairn/proto";
 import { MIGRATIONS_FOLDER } from "../paths.ts";
@@ -25,11 +26,23 @@ async function storeAll(store: BlockStore, blocks: readonly protocol.Block[]): P
   for (const b of blocks) await store.storeBlock(b, makeReceipt(b));
 }
 
+/** How the suite reads. */
+export interface BlockStoreContractOptions {
+  /**
+   * Give the stores a `readDb` of their own: a second connection pool on the same schema, so
+   * every lookup takes the read-replica path (replica first, then the primary for misses).
+   */
+  separateReadPool?: boolean;
+}
+
 /** Registers the contract suite against one database target. */
-export function runBlockStoreContract(target: TestDatabaseTarget): void {
-  describe(`BlockStore contract: ${target.name}`, () => {
+export function runBlockStoreContract(target: TestDatabaseTarget, suite: BlockStoreContractOptions = {}): void {
+  describe(`BlockStore contract: ${target.name}${suite.separateReadPool ? " (reads through a separate read pool)" : ""}`, () => {
     let db: TestDatabase | undefined;
+    let reads: DatabaseHandle | undefined;
     afterEach(async () => {
+      await reads?.close();
+      reads = undefined;
       await db?.dispose();
       db = undefined;
     });
@@ -38,7 +51,9 @@ export function runBlockStoreContract(target: TestDatabaseTarget): void {
     async function open(): Promise<{ store: BlockStore; cold: () => BlockStore }> {
       db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
       const handle = db;
-      return { store: new DrizzleBlockStore(handle.db), cold: () => new DrizzleBlockStore(handle.db, { topologyCacheSize: 0 }) };
+      if (suite.separateReadPool) reads = await openDatabase(target.url, { logger: silentLogger(), schemaName: handle.schemaName });
+      const readDb = reads?.db;
+      return { store: new DrizzleBlockStore(handle.db, { readDb }), cold: () => new DrizzleBlockStore(handle.db, { topologyCacheSize: 0, readDb }) };
     }
 
     test("storing a block is idempotent; progress follows new blocks only", async () => {

@@ -24,6 +24,12 @@ export interface KoinOptions {
   symbol: string;
   decimals: number;
   description: string;
+  /**
+   * Development chains only: the system authority (genesis key) may also burn from any account,
+   * which is how the dev controls lower a balance through a transaction. Default false (Koinos:
+   * only the owner, an allowance, or kernel mode).
+   */
+  systemMayBurn?: boolean;
 }
 
 export const defaultKoinOptions: KoinOptions = { name: "Koin", symbol: "KOIN", decimals: 8, description: "Koinos native token (Cairn)" };
@@ -163,7 +169,8 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     [KoinEntryPoint.burn]: (f, raw) => {
       const a = decode(f, token.BurnArguments, raw);
       f.require(a.from.length > 0, "burn argument 'from' cannot be null");
-      f.require(f.callerPrivilege === protocol.Privilege.kernel_mode || checkAuthority(f, a.from, a.value), "from has not authorized burn", "authorization_failure");
+      const bySystem = options.systemMayBurn === true && f.hasSystemAuthority();
+      f.require(f.callerPrivilege === protocol.Privilege.kernel_mode || bySystem || checkAuthority(f, a.from, a.value), "from has not authorized burn", "authorization_failure");
       const from = regenerate(readBalance(f, a.from), now(f));
       f.require(from.balance >= a.value, "account 'from' has insufficient balance", "failure");
       const supply = readSupply(f);

@@ -13,6 +13,7 @@ import {
   decodeNonce,
   encodeNonce,
   fromMultihash,
+  nonceAccount,
   operationMerkleRoot,
   transactionId,
 } from "@cairn/protocol";
@@ -54,11 +55,6 @@ export interface AppliedTransaction {
 }
 
 const missing = (what: string) => new ChainError("missing_required_arguments", `missing expected field in transaction: ${what}`);
-
-/** Nonce account: the payee when set and different from the payer, else the payer. */
-export function nonceAccount(header: protocol.TransactionHeader): Uint8Array {
-  return header.payee.length > 0 && !bytesEqual(header.payee, header.payer) ? header.payee : header.payer;
-}
 
 export function readNonce(state: { get: StateLayer["get"] }, account: Uint8Array): bigint {
   const raw = state.get(SPACES.transactionNonce, account);

@@ -2,7 +2,9 @@
 import { silentLogger } from "@cairn/core";
 import { broadcast, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, addressFromBase58, buildBlock, buildTransaction } from "@cairn/protocol";
-import { type BlockSink, Chain, type ChainEvents, type ChainOptions, type MempoolChecks, defaultChainOptions } from "../chain.ts";
+import type { BlockSink } from "@cairn/block-store/client";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import { Chain, type ChainEvents, type ChainOptions, defaultChainOptions } from "../chain.ts";
 import { createKoinContract } from "../contracts/koin.ts";
 import { ContractRuntime } from "../contracts/runtime.ts";
 import { type DevGenesis, devGenesis } from "../genesis.ts";

@@ -2,9 +2,9 @@
  * A pending transaction as the mempool holds it: the stored record plus what lookups need
  * (hex keys, the decoded transaction, the nonce bytes as sent).
  */
-import { CairnError, ErrorStatus, bytesEqual, toHex } from "@cairn/core";
+import { CairnError, ErrorStatus, toHex } from "@cairn/core";
 import { type broadcast, mempool, protocol } from "@cairn/proto";
-import { decodeNonce } from "@cairn/protocol";
+import { decodeNonce, nonceAccount } from "@cairn/protocol";
 import { MempoolErrorCode } from "../errors.ts";
 import type { PendingRecord } from "../store/store.ts";
 
@@ -19,11 +19,6 @@ export interface PendingEntry extends PendingRecord {
   nonceBytes: Uint8Array;
 }
 
-/** Whose nonce a header uses: payee when set and ≠ payer, else payer (protocol §4.6). */
-export function nonceAccountOf(header: protocol.TransactionHeader): Uint8Array {
-  return header.payee.length > 0 && !bytesEqual(header.payee, header.payer) ? header.payee : header.payer;
-}
-
 function invalid(message: string): CairnError {
   return new CairnError(MempoolErrorCode.InvalidTransaction, message, { status: ErrorStatus.InvalidArgument });
 }
@@ -35,14 +30,14 @@ export function entryFromAccepted(msg: broadcast.TransactionAccepted, sequence: 
   if (!tx || !header || tx.id.length === 0 || header.payer.length === 0) throw invalid("transaction without id, header or payer");
   const nonce = decodeNonce(header.nonce);
   const r = msg.receipt ?? protocol.TransactionReceipt.create();
-  const nonceAccount = nonceAccountOf(header);
+  const account = nonceAccount(header);
   return {
     id: tx.id,
     idHex: toHex(tx.id),
     payer: header.payer,
     payerHex: toHex(header.payer),
-    nonceAccount,
-    nonceAccountHex: toHex(nonceAccount),
+    nonceAccount: account,
+    nonceAccountHex: toHex(account),
     nonce,
     nonceBytes: header.nonce,
     rcUsed: r.rc_used,

@@ -1,7 +1,7 @@
 /**
  * Test fixtures: dev keys, signed transactions (KOIN transfers or empty operation lists), their
  * `koinos.transaction.accept` payloads, and `FakeChain`, a small fork-aware chain of signed
- * blocks that answers as both the chain (`ChainReads`) and the block store (`BlockSource`).
+ * blocks that answers as both the chain (`MempoolChain`) and the block store (`MempoolBlocks`).
  */
 import { CairnError, ErrorStatus, bytesEqual, toHex, utf8 } from "@cairn/core";
 import { broadcast, protocol, token } from "@cairn/proto";
@@ -13,13 +13,12 @@ import {
   buildBlock,
   buildTransaction,
   decodeNonce,
+  nonceAccount,
   privateKeyFromSeed,
   sha256Multihash,
 } from "@cairn/protocol";
-import type { BlockSource } from "../block-source.ts";
-import type { ChainReads } from "../chain-reads.ts";
-import { nonceAccountOf } from "../pending/entry.ts";
-import type { BlockPointer } from "../store/store.ts";
+import type { HeadInfo } from "@cairn/chain/client";
+import type { MempoolBlocks, MempoolChain } from "../ports.ts";
 
 /** Chain id the test transactions carry. */
 export const CHAIN_ID = sha256Multihash(utf8("cairn mempool tests"));
@@ -88,11 +87,11 @@ export function accepted(tx: protocol.Transaction, o: UseOptions = {}): broadcas
 let stamp = 1_700_000_000_000n;
 
 /** Blocks by id with a movable head; answers as the chain and as the block store. */
-export class FakeChain implements ChainReads, BlockSource {
+export class FakeChain implements MempoolChain, MempoolBlocks {
   readonly blocks = new Map<string, protocol.Block>();
   tip: protocol.Block | undefined;
-  readonly calls = { accountNonce: 0, blocksByHeight: 0, head: 0 };
-  /** The next this many `blocksByHeight` / `head` calls fail with UNAVAILABLE. */
+  readonly calls = { accountNonce: 0, blocksByHeight: 0, headInfo: 0 };
+  /** The next this many `blocksByHeight` / `headInfo` calls fail with UNAVAILABLE. */
   failures = 0;
 
   /** A signed block of `txs` on `parent` (default: the tip; undefined = genesis). Not made head. */
@@ -117,10 +116,11 @@ export class FakeChain implements ChainReads, BlockSource {
     return broadcast.BlockAccepted.fromPartial({ block, receipt: { id: block.id, height: block.header!.height }, live: true, head });
   }
 
-  async head(): Promise<BlockPointer> {
-    this.calls.head++;
+  /** The tip as the head; the LIB is not modelled (0). */
+  async headInfo(): Promise<HeadInfo> {
+    this.calls.headInfo++;
     this.maybeFail();
-    return this.tip ? { id: this.tip.id, height: this.tip.header!.height } : { id: ZERO_ID, height: 0n };
+    return { head: this.tip ? { id: this.tip.id, height: this.tip.header!.height } : { id: ZERO_ID, height: 0n }, lib: 0n };
   }
 
   /** Highest nonce the account used on the tip's branch. */
@@ -129,7 +129,7 @@ export class FakeChain implements ChainReads, BlockSource {
     let n = 0n;
     for (const b of this.branch(this.tip?.id ?? ZERO_ID)) {
       for (const tx of b.transactions) {
-        if (bytesEqual(nonceAccountOf(tx.header!), account)) {
+        if (bytesEqual(nonceAccount(tx.header!), account)) {
           const v = decodeNonce(tx.header!.nonce);
           if (v > n) n = v;
         }

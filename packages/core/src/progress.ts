@@ -1,4 +1,4 @@
-/** Progress of a long replay: blocks done, rate and time left, and how to print it. */
+/** Progress of a long replay (rebuilds, reindex, republish): blocks done, rate and time left, and its one-line text. */
 
 /** One progress report. */
 export interface ReplayProgress {

@@ -1,0 +1,162 @@
+/**
+ * One set of the dev node's services — chain, block store, mempool, account history, block
+ * producer — over databases opened by the caller and a bus given by it, wired with in-process
+ * clients (each gRPC server still listening on its port). The dev node starts one at launch and
+ * replaces it with a fresh one on `dev.revert` / `dev.reset`, after putting the databases back, so
+ * every in-memory state is rebuilt from the rows exactly as on a restart.
+ */
+import type { Logger, MetricsRegistry } from "@cairn/core";
+import type { EventBus } from "@cairn/bus";
+import type { DatabaseHandle } from "@cairn/db";
+import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
+import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
+import * as chainSvc from "@cairn/chain";
+import { chainReadsFromClient } from "@cairn/chain/client";
+import * as blockStoreSvc from "@cairn/block-store";
+import { blockStoreFromClient } from "@cairn/block-store/client";
+import * as mempoolSvc from "@cairn/mempool";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import * as historySvc from "@cairn/account-history";
+import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
+import type { DevOptions } from "./options.ts";
+
+/** The databases of the services (one handle each, possibly on one shared instance). */
+export interface DevDatabases {
+  chain: DatabaseHandle;
+  blockStore: DatabaseHandle;
+  mempool: DatabaseHandle;
+  accountHistory: DatabaseHandle;
+}
+
+/** What every set of services shares. */
+export interface DevServicesDeps {
+  logger: Logger;
+  metrics: MetricsRegistry;
+  bus: EventBus;
+  dbs: DevDatabases;
+  /** The node's clock (ms since epoch). */
+  now: () => bigint;
+  /** Production mode to start in (the current one after a swap). */
+  mode: ProductionMode;
+  intervalMs: number;
+}
+
+/** The running services and the implementations the gateway and the dev controls call. */
+export interface DevServices {
+  chain: chainSvc.ChainNode;
+  producer: BlockProducer;
+  implementations: {
+    chain: ServiceImplementation<typeof chainPb.ChainServiceDefinition>;
+    contractMetaStore: ServiceImplementation<typeof contract_meta_store.ContractMetaStoreServiceDefinition>;
+    blockStore: ServiceImplementation<typeof block_store.BlockStoreServiceDefinition>;
+    transactionStore: ServiceImplementation<typeof transaction_store.TransactionStoreServiceDefinition>;
+    mempool: ServiceImplementation<typeof mempoolPb.MempoolServiceDefinition>;
+    accountHistory: ServiceImplementation<typeof account_history.AccountHistoryServiceDefinition>;
+  };
+  grpcPorts: Record<string, number | null | undefined>;
+  /** Stops them in reverse order (databases and bus stay open). */
+  stop(): Promise<void>;
+}
+
+/** The gRPC port of service `i` (chain 0, block store 1, mempool 2, account history 3, producer 4, dev 5). */
+export function devPort(opts: DevOptions, i: number): number {
+  return opts.grpcPortBase === 0 ? 0 : opts.grpcPortBase + i;
+}
+
+/** Builds and starts the services; on failure, stops what started and rethrows. */
+export async function startDevServices(opts: DevOptions, deps: DevServicesDeps): Promise<DevServices> {
+  const { logger, metrics, bus, dbs } = deps;
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => logger.error({ err: String(e) }, "stop failed"));
+    stops.length = 0;
+  };
+  try {
+    // Block store first: the chain hands it every block before committing.
+    const blockStore = blockStoreSvc.createBlockStoreNode({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: dbs.blockStore });
+    const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
+
+    let mempoolChecks: MempoolChecks | undefined;
+    const chainOptions = chainSvc.chainOptionsSchema.parse({
+      grpcHost: opts.host,
+      grpcPort: devPort(opts, 0),
+      devSeed: opts.seed,
+      devAccounts: opts.accounts,
+      devBalance: opts.balance,
+      irreversibleThreshold: opts.irreversibleThreshold,
+    });
+    const chain = chainSvc.createChainNode(chainOptions, {
+      logger,
+      metrics,
+      bus,
+      db: dbs.chain.db,
+      mempool: {
+        pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
+        checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
+      },
+      blockStore: blockStoreFromClient(blockStoreClient),
+      now: deps.now,
+    });
+    const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
+
+    const mempool = mempoolSvc.createMempoolNode(mempoolSvc.mempoolOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 2), irreversibleThreshold: opts.irreversibleThreshold }), {
+      logger,
+      metrics,
+      bus,
+      db: dbs.mempool,
+      chain: chainReadsFromClient(chainClient),
+      blocks: blockStoreFromClient(blockStoreClient),
+      now: () => Number(deps.now()),
+    });
+    mempoolChecks = mempool.checks;
+    const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool);
+
+    const history = historySvc.createAccountHistoryNode(historySvc.accountHistoryOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 3) }), {
+      logger,
+      metrics,
+      bus,
+      db: dbs.accountHistory.db,
+      blocks: blockStoreFromClient(blockStoreClient),
+      chain: chainReadsFromClient(chainClient),
+    });
+
+    const producer = createBlockProducerNode(blockProducerOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 4), mode: deps.mode, intervalMs: deps.intervalMs, devSeed: opts.seed }), {
+      logger,
+      metrics,
+      bus,
+      chain: chainClient,
+      mempool: mempoolClient,
+      now: deps.now,
+    });
+
+    const grpcPorts: DevServices["grpcPorts"] = {};
+    grpcPorts.blockStore = (await blockStore.start()).port;
+    stops.push(() => blockStore.stop());
+    grpcPorts.chain = (await chain.start()).port;
+    stops.push(() => chain.stop());
+    grpcPorts.mempool = (await mempool.start()).port;
+    stops.push(() => mempool.stop());
+    grpcPorts.accountHistory = (await history.start()).port;
+    stops.push(() => history.stop());
+    grpcPorts.blockProducer = (await producer.start()).port;
+    stops.push(() => producer.stop());
+
+    return {
+      chain,
+      producer: producer.producer,
+      implementations: {
+        chain: chain.services.chain,
+        contractMetaStore: chain.services.contractMetaStore,
+        blockStore: blockStore.blockStore,
+        transactionStore: blockStore.transactionStore,
+        mempool: mempool.mempool,
+        accountHistory: history.service,
+      },
+      grpcPorts,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

@@ -1,0 +1,57 @@
+/** The client-side port: BlockSource and BlockSink over a BlockStoreService gRPC client. */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { toHex } from "@cairn/core";
+import { block_store, protocol } from "@cairn/proto";
+import { ZERO_ID } from "@cairn/protocol";
+import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS } from "./client.ts";
+import { makeChain, makeReceipt } from "./testing/fixtures.ts";
+import { startTestNode, type TestNode } from "./testing/harness.ts";
+
+let t: TestNode;
+const chain = makeChain(undefined, 5);
+const idsOf = (blocks: protocol.Block[]) => blocks.map((b) => toHex(b.id));
+
+beforeAll(async () => {
+  t = await startTestNode();
+}, 30_000);
+afterAll(async () => {
+  await t.dispose();
+});
+
+describe("blockStoreFromClient", () => {
+  test("adds blocks, then reads blocks, blocks with receipts, ids and the highest block relative to a head", async () => {
+    const store = blockStoreFromClient(t.blocks);
+    expect(await store.highest()).toBeUndefined();
+    for (const b of chain) await store.addBlock(b, makeReceipt(b));
+    const head = chain[4]!;
+    expect(idsOf(await store.blocksByHeight(head.id, 2n, 3))).toEqual(idsOf(chain.slice(1, 4)));
+    const withReceipts = await store.blocksWithReceiptsByHeight(chain[3]!.id, 3n, 10);
+    expect(idsOf(withReceipts.map((b) => b.block))).toEqual(idsOf(chain.slice(2, 4)));
+    expect(toHex(withReceipts[0]!.receipt.id)).toBe(toHex(chain[2]!.id));
+    expect((await store.idsByHeight(head.id, 4n, 10)).map((b) => [b.height, toHex(b.id)])).toEqual([
+      [4n, toHex(chain[3]!.id)],
+      [5n, toHex(head.id)],
+    ]);
+    expect(await store.highest()).toEqual({ id: head.id, height: 5n });
+  });
+
+  test("caps a request at MAX_REQUEST_ITEMS and refuses an item without what it asked for", async () => {
+    const requests: block_store.GetBlocksByHeightRequest[] = [];
+    const item = block_store.BlockItem.fromPartial({ block_id: ZERO_ID, block_height: 1n, block: protocol.Block.fromPartial({}) });
+    const client: BlockStoreClient = {
+      getBlocksByHeight: async (req) => {
+        requests.push(req);
+        return { block_items: [req.return_block ? item : { ...item, block: undefined }] };
+      },
+      getHighestBlock: async () => ({ topology: undefined }),
+      addBlock: async () => ({}),
+    };
+    const store = blockStoreFromClient(client);
+    expect(await store.blocksByHeight(ZERO_ID, 1n, 5_000)).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ num_blocks: MAX_REQUEST_ITEMS, return_block: true, return_receipt: false });
+    await expect(store.blocksWithReceiptsByHeight(ZERO_ID, 1n, 1)).rejects.toMatchObject({ code: "block_store.bad_response" });
+    expect(requests[1]).toMatchObject({ return_block: true, return_receipt: true });
+    await store.idsByHeight(ZERO_ID, 1n, 1);
+    expect(requests[2]).toMatchObject({ return_block: false, return_receipt: false });
+  });
+});
