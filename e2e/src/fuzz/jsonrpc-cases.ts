@@ -88,6 +88,8 @@ function flipSomething(r: Random, value: unknown): unknown {
 function mutatedTransaction(r: Random, ctx: CaseContext): Record<string, unknown> {
   const base = structuredClone(r.pick(ctx.transactions())) as Record<string, unknown> & { header?: Record<string, unknown>; signatures?: string[]; operations?: unknown[] };
   for (let n = 1 + r.int(3); n > 0; n--) {
+    // An earlier mutation may have replaced the header by a non-object.
+    if (base.header !== undefined && (typeof base.header !== "object" || base.header === null || Array.isArray(base.header))) base.header = {};
     switch (r.int(12)) {
       case 0:
         base.signatures = flipSomething(r, base.signatures) as string[];
