@@ -24,8 +24,17 @@ export function grpcTargets(): GrpcTarget[] {
   const out: GrpcTarget[] = [];
   for (const service of codec.listServices()) {
     for (const m of service.methods) {
-      const { $defs, ...schema } = codec.toJsonSchema(m.inputType) as Schema & { $defs?: Record<string, Schema> };
-      out.push({ service: service.typeName, path: `/${service.typeName}/${m.name}`, inputType: m.inputType, schema, defs: $defs ?? {} });
+      // Types without a Koinos JSON form (grpc.health.v1) get random and mutated bytes only.
+      let schema: Schema = {};
+      let defs: Record<string, Schema> = {};
+      try {
+        const { $defs, ...rest } = codec.toJsonSchema(m.inputType) as Schema & { $defs?: Record<string, Schema> };
+        schema = rest;
+        defs = $defs ?? {};
+      } catch {
+        // keep the empty schema
+      }
+      out.push({ service: service.typeName, path: `/${service.typeName}/${m.name}`, inputType: m.inputType, schema, defs });
     }
   }
   return out;

@@ -27,7 +27,8 @@ export interface MethodSchema {
 export function methodSchemas(): MethodSchema[] {
   const codec = defaultJsonCodec();
   const out: MethodSchema[] = [];
-  for (const service of codec.listServices()) {
+  // Cairn's services (the descriptors also hold grpc.health.v1, which the gateway does not serve).
+  for (const service of codec.listServices().filter((s) => s.typeName.startsWith("cairn."))) {
     for (const m of service.methods) {
       const { $defs, ...schema } = codec.toJsonSchema(m.inputType) as Schema & { $defs?: Record<string, Schema> };
       out.push({ method: m.jsonRpcMethod, schema, defs: $defs ?? {} });

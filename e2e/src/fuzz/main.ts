@@ -245,6 +245,7 @@ async function fuzzGrpc(node: DevNode, r: Random, total: number): Promise<void> 
     "cairn.mempool.v1.MempoolService": node.grpcPorts.mempool,
     "cairn.account_history.v1.AccountHistoryService": node.grpcPorts.accountHistory,
     "cairn.block_producer.v1.BlockProducerService": node.grpcPorts.blockProducer,
+    "grpc.health.v1.Health": node.grpcPorts.chain,
   };
   const targets = grpcTargets().filter((t) => portOf[t.service] !== undefined && portOf[t.service] !== null);
   const clients = new Map<number, grpc.Client>();
@@ -338,4 +339,4 @@ async function main(): Promise<number> {
   return crashed === 0 && report.validFailures === 0 ? 0 : 1;
 }
 
-process.exit(await main());
+process.exit(await main().catch((e: unknown) => (console.error(`fuzz: failed: ${String(e)}`), 2)));
