@@ -27,8 +27,10 @@ export interface MethodSchema {
 export function methodSchemas(): MethodSchema[] {
   const codec = defaultJsonCodec();
   const out: MethodSchema[] = [];
-  // Cairn's services (the descriptors also hold grpc.health.v1, which the gateway does not serve).
-  for (const service of codec.listServices().filter((s) => s.typeName.startsWith("cairn."))) {
+  // Cairn's services (the descriptors also hold grpc.health.v1, which the gateway does not serve),
+  // without the dev node's controls: dev.reset, dev.revert and dev.mine_blocks do what they say
+  // to the chain the valid traffic runs on.
+  for (const service of codec.listServices().filter((s) => s.typeName.startsWith("cairn.") && s.jsonRpcService !== "dev")) {
     for (const m of service.methods) {
       const { $defs, ...schema } = codec.toJsonSchema(m.inputType) as Schema & { $defs?: Record<string, Schema> };
       out.push({ method: m.jsonRpcMethod, schema, defs: $defs ?? {} });
