@@ -10,7 +10,6 @@ interface ComposeService {
   profiles?: string[];
   command?: string[];
   environment?: Record<string, string>;
-  networks?: { default?: { aliases?: string[] } };
   depends_on?: Record<string, unknown>;
 }
 
@@ -46,9 +45,9 @@ describe("compose.yaml", () => {
     expect(started("monitoring")).toEqual([...CORE, "grafana", "prometheus"].sort());
   });
 
-  test("merged Koinos services: the serving service answers to the Koinos name and the profile probes it", () => {
-    expect(services.block_store!.networks?.default?.aliases).toContain("transaction_store");
-    expect(services.chain!.networks?.default?.aliases).toContain("contract_meta_store");
+  test("merged Koinos services: the profile probes the service that serves it, and the gateway uses that one", () => {
+    expect(services.jsonrpc!.environment!.CAIRN_GATEWAY_SERVICES_TRANSACTION_STORE).toBe("block_store:50052");
+    expect(services.jsonrpc!.environment!.CAIRN_GATEWAY_SERVICES_CONTRACT_META_STORE).toBe("chain:50051");
     expect(services.transaction_store!.command).toEqual(["bun", "scripts/healthcheck.ts", "grpc", "block_store:50052", "cairn.transaction_store.v1.TransactionStoreService"]);
     expect(services.contract_meta_store!.command).toEqual(["bun", "scripts/healthcheck.ts", "grpc", "chain:50051", "cairn.contract_meta_store.v1.ContractMetaStoreService"]);
   });

@@ -120,6 +120,10 @@ describe("dev.* through koilib (one-process node)", () => {
 
     expect(await call("dev.revert", { id })).toEqual({ reverted: true });
     expect(await observe()).toEqual(before);
+    // The new services' metrics replaced the old ones; the gateway's stayed.
+    const metrics = await (await fetch(`${target.url}/metrics`)).text();
+    expect(metrics).toContain("cairn_gateway_requests_total");
+    expect(metrics).toContain("cairn_chain_blocks_applied_total");
     // The later snapshot went with it, and so did the one reverted to (anvil's rule).
     await expect(call("dev.revert", { id: later })).rejects.toThrow(`unknown snapshot id ${later}`);
     await expect(call("dev.revert", { id })).rejects.toThrow(`unknown snapshot id ${id}`);

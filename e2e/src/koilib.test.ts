@@ -121,7 +121,7 @@ describe(`koilib 9.1.1 against Cairn (${process.env.CAIRN_E2E_URL ? "multi-proce
 
   test("a transfer to yourself reverts with code 1", async () => {
     const err = await koin.functions.transfer!({ from: alice.getAddress(), to: alice.getAddress(), value: "1" }).catch((e: Error) => e);
-    expect(JSON.parse((err as Error).message)).toEqual({ error: "cannot transfer to yourself", code: 1, logs: [] });
+    expect(JSON.parse((err as Error).message)).toEqual({ error: "cannot transfer to yourself", code: 1, logs: ["transaction reverted: cannot transfer to yourself"] });
   });
 
   test("fetchAbi reads contract_meta_store (KOIN has none: undefined)", async () => {

@@ -39,7 +39,7 @@ const servicesSchema = z.object({
   mempool: address.default("localhost:50053"),
   /**
    * `cairn.account_history.v1.AccountHistoryService`. Default unset: account history is an
-   * optional service (compose profiles `account_history`, `api`, `all`); set it to serve it.
+   * optional service (compose profiles `account_history`, `grpc`, `api`, `all`); set it to serve it.
    */
   accountHistory: address.optional(),
   /**

@@ -8,16 +8,16 @@
  * in a block produced at once, so block store, account history and events see it like any other.
  */
 import { CairnError, ErrorStatus, type Logger, Mutex, type MetricsRegistry, toHex } from "@cairn/core";
-import { type EventBus, Subjects, type Subscription } from "@cairn/bus";
-import { block_store, broadcast, chain as chainPb, dev, mempool as mempoolPb, protocol, token, transaction_store } from "@cairn/proto";
+import { type EventBus, Subjects } from "@cairn/bus";
+import { broadcast, dev, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, addressFromBase58, addressFromPrivateKey, buildTransaction, decodeNonce } from "@cairn/protocol";
-import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
+import type { ServiceImplementation } from "@cairn/rpc";
 import { type ProductionMode, producerKeyOf } from "@cairn/block-producer";
 import { chainOptionsSchema } from "@cairn/chain";
 import type { DevClock } from "./clock.ts";
 import { type SwapGate, type SwitchableBus, createSwitchableBus } from "./forward.ts";
 import type { DevOptions } from "./options.ts";
-import { type DevDatabases, type DevServices, startDevServices } from "./services.ts";
+import { type DevDatabases, type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
 import type { DatabaseSnapshot, DatabaseSnapshots } from "./snapshots.ts";
 
 export type DevServiceImpl = ServiceImplementation<typeof dev.DevServiceDefinition>;
@@ -57,16 +57,6 @@ export interface DevController {
   stop(): Promise<void>;
 }
 
-interface Generation {
-  bus: EventBus;
-  services: DevServices;
-  chain: ReturnType<typeof createInProcessClient<typeof chainPb.ChainServiceDefinition>>;
-  mempool: ReturnType<typeof createInProcessClient<typeof mempoolPb.MempoolServiceDefinition>>;
-  transactionStore: ReturnType<typeof createInProcessClient<typeof transaction_store.TransactionStoreServiceDefinition>>;
-  blockStore: ReturnType<typeof createInProcessClient<typeof block_store.BlockStoreServiceDefinition>>;
-  stop(): Promise<void>;
-}
-
 const invalid = (code: string, message: string) => new CairnError(`dev.${code}`, message, { status: ErrorStatus.InvalidArgument });
 
 export function createDevController(opts: DevOptions, deps: DevControllerDeps): DevController {
@@ -80,48 +70,14 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
   let nextSnapshotId = 1n;
   let mode: ProductionMode = opts.mode;
   let intervalMs = opts.intervalMs;
-  let generation: Generation | undefined;
+  let generation: DevGeneration | undefined;
   let gatewayBus: SwitchableBus | undefined;
 
-  const current = (): Generation => {
+  const current = (): DevGeneration => {
     if (!generation) throw new CairnError("dev.not_running", "the dev node is not running", { status: ErrorStatus.Unavailable });
     return generation;
   };
-  const metricNames = () => new Set(deps.metrics.getMetricsAsArray().map((m) => m.name));
-
-  /** Starts a set of services on a new bus; the metrics they register are removed when they stop. */
-  async function launch(): Promise<Generation> {
-    const bus = await deps.openBus();
-    const before = metricNames();
-    let services: DevServices;
-    try {
-      services = await startDevServices(opts, { logger: deps.logger, metrics: deps.metrics, bus, dbs: deps.dbs, now: clock.now, mode, intervalMs });
-    } catch (e) {
-      for (const name of metricNames()) if (!before.has(name)) deps.metrics.removeSingleMetric(name);
-      await deps.closeBus(bus);
-      throw e;
-    }
-    const owned = [...metricNames()].filter((n) => !before.has(n));
-    // A fixed next-block timestamp is released once a block reaches it.
-    const observer: Subscription = await bus.subscribe(Subjects.blockAccept, (m) => {
-      const timestamp = broadcast.BlockAccepted.decode(m.data).block?.header?.timestamp;
-      if (timestamp !== undefined) clock.observeBlock(timestamp);
-    });
-    return {
-      bus,
-      services,
-      chain: createInProcessClient(chainPb.ChainServiceDefinition, services.implementations.chain),
-      mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, services.implementations.mempool),
-      transactionStore: createInProcessClient(transaction_store.TransactionStoreServiceDefinition, services.implementations.transactionStore),
-      blockStore: createInProcessClient(block_store.BlockStoreServiceDefinition, services.implementations.blockStore),
-      async stop() {
-        await observer.close();
-        await services.stop();
-        for (const name of owned) deps.metrics.removeSingleMetric(name);
-        await deps.closeBus(bus);
-      },
-    };
-  }
+  const launch = () => startDevGeneration(opts, { ...deps, mode, intervalMs });
 
   /** Stops the services, runs `rewrite` on the stopped databases, starts fresh services. */
   async function replace(rewrite: () => Promise<void>): Promise<void> {

@@ -6,18 +6,19 @@
  * every in-memory state is rebuilt from the rows exactly as on a restart.
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
-import type { EventBus } from "@cairn/bus";
+import { type EventBus, Subjects } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
-import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
-import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
+import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
+import { createInProcessClient, type ServiceClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import * as blockStoreSvc from "@cairn/block-store";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
-import type { MempoolChecks } from "@cairn/mempool/client";
+import { type MempoolChecks, deferredMempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
 import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
+import type { DevClock } from "./clock.ts";
 import type { DevOptions } from "./options.ts";
 
 /** The databases of the services (one handle each, possibly on one shared instance). */
@@ -90,10 +91,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       metrics,
       bus,
       db: dbs.chain.db,
-      mempool: {
-        pendingNonce: (payee) => mempoolChecks!.pendingNonce(payee),
-        checkResources: (payer, max, rc) => mempoolChecks!.checkResources(payer, max, rc),
-      },
+      mempool: deferredMempoolChecks(() => mempoolChecks!),
       blockStore: blockStoreFromClient(blockStoreClient),
       now: deps.now,
     });
@@ -159,4 +157,69 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     await stopAll();
     throw e;
   }
+}
+
+/** A set of services on a bus of its own, with the clients the dev controls use. */
+export interface DevGeneration {
+  bus: EventBus;
+  services: DevServices;
+  chain: ServiceClient<typeof chainPb.ChainServiceDefinition>;
+  mempool: ServiceClient<typeof mempoolPb.MempoolServiceDefinition>;
+  transactionStore: ServiceClient<typeof transaction_store.TransactionStoreServiceDefinition>;
+  blockStore: ServiceClient<typeof block_store.BlockStoreServiceDefinition>;
+  /** Stops the services, forgets the metrics they registered, closes the bus. */
+  stop(): Promise<void>;
+}
+
+export interface DevGenerationDeps {
+  logger: Logger;
+  metrics: MetricsRegistry;
+  dbs: DevDatabases;
+  clock: DevClock;
+  mode: ProductionMode;
+  intervalMs: number;
+  openBus(): Promise<EventBus>;
+  closeBus(bus: EventBus): Promise<void>;
+}
+
+/**
+ * Starts a set of services on a new bus. The metrics they register are removed again when they
+ * stop (the next set registers the same names), and the clock sees every block's timestamp (a
+ * fixed next-block time is released once a block reaches it).
+ */
+export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDeps): Promise<DevGeneration> {
+  const { metrics, clock } = deps;
+  const names = () => new Set(metrics.getMetricsAsArray().map((m) => m.name));
+  const bus = await deps.openBus();
+  const before = names();
+  // What this set registered (not what others, e.g. the gateway, register later).
+  const registered = () => [...names()].filter((name) => !before.has(name));
+  const forget = (owned: string[]) => owned.forEach((name) => metrics.removeSingleMetric(name));
+  let services: DevServices;
+  try {
+    services = await startDevServices(opts, { logger: deps.logger, metrics, bus, dbs: deps.dbs, now: clock.now, mode: deps.mode, intervalMs: deps.intervalMs });
+  } catch (e) {
+    forget(registered());
+    await deps.closeBus(bus);
+    throw e;
+  }
+  const owned = registered();
+  const observer = await bus.subscribe(Subjects.blockAccept, (m) => {
+    const timestamp = broadcast.BlockAccepted.decode(m.data).block?.header?.timestamp;
+    if (timestamp !== undefined) clock.observeBlock(timestamp);
+  });
+  return {
+    bus,
+    services,
+    chain: createInProcessClient(chainPb.ChainServiceDefinition, services.implementations.chain),
+    mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, services.implementations.mempool),
+    transactionStore: createInProcessClient(transaction_store.TransactionStoreServiceDefinition, services.implementations.transactionStore),
+    blockStore: createInProcessClient(block_store.BlockStoreServiceDefinition, services.implementations.blockStore),
+    async stop() {
+      await observer.close();
+      await services.stop();
+      forget(owned);
+      await deps.closeBus(bus);
+    },
+  };
 }

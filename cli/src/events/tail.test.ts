@@ -54,7 +54,7 @@ describe("tailEvents", () => {
     const messages: OutgoingMessage[] = [
       ...chainMessages(blocks[1]!), // irreversible, accept, forks, one transfer event parcel
       { subject: "koinos.transaction.accept", data: broadcast.TransactionAccepted.encode({ transaction: tx, receipt: txReceipt, height: 2n, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }).finish() },
-      { subject: "koinos.transaction.fail", data: broadcast.TransactionFailed.encode({ id: tx.id }).finish() },
+      { subject: "koinos.transaction.fail", data: broadcast.TransactionFailed.encode({ id: tx.id, reason: "" }).finish() },
       { subject: "koinos.mempool.accept", data: broadcast.MempoolAccepted.encode({ transaction: tx, receipt: txReceipt, height: 2n, pending_rc_used: 123n }).finish() },
       { subject: "koinos.gossip.status", data: broadcast.GossipStatus.encode({ enabled: true }).finish() },
       { subject: "koinos.custom.thing", data: Uint8Array.of(1, 2, 250) },

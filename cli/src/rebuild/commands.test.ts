@@ -34,6 +34,9 @@ async function run(command: Command, argv: string[]): Promise<{ code: number; st
   return { code, stdout, stderr };
 }
 
+/** Health is asked where nothing listens (other nodes may run on this machine's default ports). */
+const NOT_LIVE = ["--service-address", "127.0.0.1:1"];
+
 let scenario: LiveScenario;
 let server: BlockStoreNode;
 let address: string;
@@ -59,7 +62,7 @@ beforeAll(async () => {
 
 describe("cairn rebuild account-history", () => {
   test("rebuilds from the block store over gRPC, printing progress lines", async () => {
-    const r = await run(rebuildAccountHistoryCommand, ["--database-url", `pglite://${dataDir}`, "--block-store-address", address, "--batch-size", "4"]);
+    const r = await run(rebuildAccountHistoryCommand, ["--database-url", `pglite://${dataDir}`, "--block-store-address", address, "--batch-size", "4", ...NOT_LIVE]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
@@ -99,7 +102,7 @@ describe.skipIf(!nats.available)("events republish → events tail → rebuild b
     expect(lines.map((l) => (l.payload as { block: { header: { height: string } } }).block.header.height)).toEqual(Array.from({ length: 11 }, (_, i) => String(i + 1)));
     expect(lines.every((l) => (l.payload as { head?: boolean; live?: boolean }).head === true && (l.payload as { live?: boolean }).live === undefined)).toBe(true);
 
-    const rebuild = await run(rebuildBlockStoreCommand, [...busFlags, "--database-url", `pglite://${dataDir}`]);
+    const rebuild = await run(rebuildBlockStoreCommand, [...busFlags, "--database-url", `pglite://${dataDir}`, ...NOT_LIVE]);
     expect(rebuild.stderr).toBe("");
     expect(rebuild.code).toBe(0);
     expect(rebuild.stdout).toContain("rebuild block-store: 11 koinos.block.accept messages in stream");

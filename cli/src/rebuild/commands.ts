@@ -1,25 +1,45 @@
 /**
  * `cairn rebuild block-store` and `cairn rebuild account-history` as commands: options, database
  * (migrated, in the service's schema), the event stream or the block store, the rebuild with a
- * progress display, and shutdown. Stop the service being rebuilt first.
+ * progress display, and shutdown. Each refuses to run while the service it rebuilds is live
+ * (live-guard.ts) unless `--force`, and can work inside a `cairn dev` data directory (`--dev-data`).
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import { openDatabase, type DatabaseHandle } from "@cairn/db";
-import { DrizzleBlockStore, MIGRATIONS_FOLDER as BLOCK_STORE_MIGRATIONS, SCHEMA_NAME as BLOCK_STORE_SCHEMA } from "@cairn/block-store";
 import {
+  BLOCK_STORE_DURABLE,
+  DrizzleBlockStore,
+  MIGRATIONS_FOLDER as BLOCK_STORE_MIGRATIONS,
+  SCHEMA_NAME as BLOCK_STORE_SCHEMA,
+  createBlockStoreMetrics,
+  createBlockStoreService,
+  createBlockWriter,
+} from "@cairn/block-store";
+import {
+  ACCOUNT_HISTORY_DURABLE,
   DrizzleAccountHistoryStore,
   MIGRATIONS_FOLDER as HISTORY_MIGRATIONS,
   SCHEMA_NAME as HISTORY_SCHEMA,
   rebuildAccountHistory,
 } from "@cairn/account-history";
-import { blockStoreFromClient } from "@cairn/block-store/client";
+import { type BlockSource, blockStoreFromClient } from "@cairn/block-store/client";
 import { block_store } from "@cairn/proto";
-import { createGrpcClient } from "@cairn/rpc";
+import { createGrpcClient, createInProcessClient } from "@cairn/rpc";
 import { rebuildBlockStore } from "./block-store.ts";
 import { type Command, UsageError, commandLogger, loadCommandOptions, runCommand } from "./command-kit.ts";
+import { assertNotLive, consumerSign, healthSign, serviceAddress } from "@cairn/runtime";
 import { natsReplayBounds } from "./nats-bounds.ts";
 import { rebuildAccountHistoryOptionsSchema, rebuildBlockStoreOptionsSchema } from "./options.ts";
 import { progressPrinter } from "./progress-printer.ts";
+
+/** `pglite://<dir>/pglite`: the one PGlite a `cairn dev` node keeps its services' schemas in. */
+function devDatabaseUrl(command: string, dir: string): string {
+  const path = resolve(join(dir, "pglite"));
+  if (!existsSync(path)) throw new UsageError(`${command}: ${resolve(dir)} is not a cairn dev data directory (no ${path})`);
+  return `pglite://${path}`;
+}
 
 /** How long to wait for NATS or the block store. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -34,15 +54,29 @@ export const rebuildBlockStoreCommand: Command = (io) =>
         "cairn rebuild block-store: --source chain is not available: the chain keeps block bodies only above the LIB and serves no block-reading RPC. Rebuild from the event stream (--source events), or keep the block store's data: it is what the chain's --reindex replays from.",
       );
     }
+    const name = "cairn rebuild block-store";
     const logger = commandLogger("cairn-rebuild-block-store", o.logLevel, io);
+    if (o.devData !== undefined && o.natsUrl === undefined) {
+      throw new UsageError(
+        `${name}: ${resolve(o.devData)} is a cairn dev data directory, and a dev node on its in-process bus leaves no event stream to replay. ` +
+          `Its block store is the only copy of the blocks (the chain keeps bodies only above the last irreversible block), so there is nothing to rebuild it from: ` +
+          `keep it, or start a new dev chain by removing the directory. If the node ran with --nats-url, pass the same --nats-url (and --stream/--subject-prefix) to replay its stream.`,
+      );
+    }
+    const databaseUrl = o.devData !== undefined ? devDatabaseUrl(name, o.devData) : o.databaseUrl;
     const url = (o.natsUrl ?? DEFAULT_NATS_URL).split(",");
+    await assertNotLive(
+      "block store",
+      [healthSign("block store", o.serviceAddress ?? serviceAddress(o.grpcHost, o.grpcPort)), consumerSign("block store", url, o.stream, BLOCK_STORE_DURABLE)],
+      o.force,
+    );
     const printer = progressPrinter(io.stdout, "rebuild block-store");
     let bus: EventBus | undefined;
     let db: DatabaseHandle | undefined;
     try {
       bus = createNatsEventBus({ url, stream: o.stream, subjectPrefix: o.subjectPrefix, name: "cairn-rebuild-block-store", startupTimeoutMs: CONNECT_TIMEOUT_MS }, { logger });
       await bus.start(io.signal);
-      db = await openDatabase(o.databaseUrl, { logger, schemaName: BLOCK_STORE_SCHEMA, migrationsFolder: BLOCK_STORE_MIGRATIONS, signal: io.signal });
+      db = await openDatabase(databaseUrl, { logger, schemaName: BLOCK_STORE_SCHEMA, migrationsFolder: BLOCK_STORE_MIGRATIONS, signal: io.signal });
       const bounds = await natsReplayBounds({ url, stream: o.stream, subjectPrefix: o.subjectPrefix });
       io.stdout.write(`rebuild block-store: ${bounds.count} koinos.block.accept messages in stream ${o.stream} (sequences ${bounds.firstSequence}…${bounds.lastSequence}, first block ${bounds.firstHeight ?? "?"})\n`);
       const r = await rebuildBlockStore(new DrizzleBlockStore(db.db, { topologyCacheSize: o.topologyCacheSize }), bus, bounds, {
@@ -66,14 +100,36 @@ export const rebuildBlockStoreCommand: Command = (io) =>
 export const rebuildAccountHistoryCommand: Command = (io) =>
   runCommand("cairn rebuild account-history", io, async () => {
     const o = loadCommandOptions("cairn rebuild account-history", "account-history", rebuildAccountHistoryOptionsSchema, io);
+    const name = "cairn rebuild account-history";
     const logger = commandLogger("cairn-rebuild-account-history", o.logLevel, io);
+    const dev = o.devData !== undefined ? devDatabaseUrl(name, o.devData) : undefined;
+    await assertNotLive(
+      "account history",
+      [
+        healthSign("account history", o.serviceAddress ?? serviceAddress(o.grpcHost, o.grpcPort)),
+        o.natsUrl === undefined ? Promise.resolve(undefined) : consumerSign("account history", o.natsUrl.split(","), o.stream, ACCOUNT_HISTORY_DURABLE),
+      ],
+      o.force,
+    );
     const printer = progressPrinter(io.stdout, "rebuild account-history");
-    const client = createGrpcClient(block_store.BlockStoreServiceDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger });
+    // On a dev data dir the blocks come from the block store's schema in the same PGlite; else from the block store service.
+    const client = dev === undefined ? createGrpcClient(block_store.BlockStoreServiceDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger }) : undefined;
     let db: DatabaseHandle | undefined;
+    let blocksDb: DatabaseHandle | undefined;
     try {
-      await client.waitForReady(CONNECT_TIMEOUT_MS, io.signal);
-      db = await openDatabase(o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
-      const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), blockStoreFromClient(client), {
+      let source: BlockSource;
+      if (client !== undefined) {
+        await client.waitForReady(CONNECT_TIMEOUT_MS, io.signal);
+        source = blockStoreFromClient(client);
+      } else {
+        blocksDb = await openDatabase(dev!, { logger, schemaName: BLOCK_STORE_SCHEMA, migrationsFolder: BLOCK_STORE_MIGRATIONS, signal: io.signal });
+        const store = new DrizzleBlockStore(blocksDb.db, { topologyCacheSize: 0 });
+        const metrics = createBlockStoreMetrics();
+        const service = createBlockStoreService({ store, metrics, writer: createBlockWriter({ store, metrics, logger }) });
+        source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service));
+      }
+      db = await openDatabase(dev ?? o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
+      const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), source, {
         batchSize: o.batchSize,
         signal: io.signal,
         onProgress: (p) => printer.report(p),
@@ -83,7 +139,8 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
       return 0;
     } finally {
       printer.end();
-      client.close();
+      client?.close();
       await db?.close();
+      await blocksDb?.close();
     }
   });

@@ -21,8 +21,20 @@ export const rebuildBlockStoreOptionsSchema = blockStoreOptionsSchema.extend({
   stream: z.string().min(1).default("KOINOS"),
   /** Subject prefix on the wire, when the bus was configured with one. Default none. */
   subjectPrefix: z.string().default(""),
-  /** Empty the store even when the stream holds no block or does not start at block 1 (blocks below are lost). */
+  /**
+   * Run even when the block store service looks live (answers gRPC health at `serviceAddress`,
+   * or its durable consumer is being pulled from), and empty the store even when the stream holds
+   * no block or does not start at block 1 (blocks below are lost). Default false.
+   */
   force: z.boolean().default(false),
+  /** Where the running service would answer gRPC health. Default `127.0.0.1:<grpcPort>` (50052, a `cairn dev` node's too). */
+  serviceAddress: z.string().min(1).optional(),
+  /**
+   * Rebuild inside a `cairn dev` data directory (`<dir>/pglite`: one PGlite, a schema per service)
+   * instead of `databaseUrl`. A dev node on the in-process bus leaves no stream to replay: the
+   * command then refuses and says so; pass the node's `--nats-url` when it ran on NATS.
+   */
+  devData: z.string().min(1).optional(),
   /** Logs go to stderr. Default `warn`: stdout carries the progress. */
   logLevel: logLevelSchema.default("warn"),
 });
@@ -32,6 +44,17 @@ export type RebuildBlockStoreOptions = z.output<typeof rebuildBlockStoreOptionsS
 
 /** `cairn rebuild account-history`: the service's options (`databaseUrl`, `blockStoreAddress`, `batchSize`). */
 export const rebuildAccountHistoryOptionsSchema = accountHistoryOptionsSchema.extend({
+  /** Run even when the account history service looks live (gRPC health, or its durable consumer active). Default false. */
+  force: z.boolean().default(false),
+  /** Where the running service would answer gRPC health. Default `127.0.0.1:<grpcPort>` (50054, a `cairn dev` node's too). */
+  serviceAddress: z.string().min(1).optional(),
+  /** JetStream stream whose `account_history` durable consumer is checked when `natsUrl` is set. Default `KOINOS`. */
+  stream: z.string().min(1).default("KOINOS"),
+  /**
+   * Rebuild inside a `cairn dev` data directory (`<dir>/pglite`) instead of `databaseUrl`: the
+   * blocks are read from the block store's schema in the same PGlite, so no service needs to run.
+   */
+  devData: z.string().min(1).optional(),
   /** Logs go to stderr. Default `warn`: stdout carries the progress. */
   logLevel: logLevelSchema.default("warn"),
 });

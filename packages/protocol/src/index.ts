@@ -14,3 +14,4 @@ export * from "./sign.ts";
 export * from "./chain-id.ts";
 export * from "./constants.ts";
 export * from "./json/index.ts";
+export * from "./rejections.ts";

@@ -14,12 +14,13 @@ import {
 const info = { method: "cairn.x.v1.XService/Do", address: "host:1", deadlineMs: 250 };
 
 describe("koinosErrorData", () => {
-  test("is Koinos's text: code first, then the data", () => {
+  test("is Koinos's text: the captured keys and code, sorted as the chain's JSON library writes them", () => {
     expect(koinosErrorData({ chainCode: 1, data: { logs: [] } })).toBe('{"code":1,"logs":[]}');
     expect(koinosErrorData({ chainCode: -201, data: {} })).toBe('{"code":-201}');
+    expect(koinosErrorData({ chainCode: -201, data: { n: "0x2801", logs: [], c: "0x2801", a: "1x" } })).toBe('{"a":"1x","c":"0x2801","code":-201,"logs":[],"n":"0x2801"}');
   });
 
-  test("the chain code wins over a `code` key in data, keeping its place first", () => {
+  test("the chain code wins over a `code` key in data", () => {
     expect(koinosErrorData({ chainCode: 100, data: { logs: ["x"], code: "other" } })).toBe('{"code":100,"logs":["x"]}');
   });
 
@@ -55,7 +56,7 @@ describe("errorToGrpcStatus", () => {
     expect(status.metadata.get(ErrorMetadataKey.Code)).toEqual(["chain.b?d"]);
     const data = JSON.parse(String(status.metadata.get(ErrorMetadataKey.Data)[0]));
     expect(data).toMatchObject({ truncated: true });
-    expect(String(status.metadata.get(ErrorMetadataKey.KoinosData)[0])).toStartWith('{"code":1,"truncated":true');
+    expect(String(status.metadata.get(ErrorMetadataKey.KoinosData)[0])).toBe('{"bytes":' + data.bytes + ',"code":1,"truncated":true}');
   });
 
   test("a status outside gRPC's range becomes INTERNAL", () => {

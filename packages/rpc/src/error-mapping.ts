@@ -78,14 +78,18 @@ function toJson(value: unknown): string {
 }
 
 /**
- * The exact `data` text a Koinos node puts in a chain error: `{"code":<chainCode>, ...data}`
- * (`code` first; a `code` key in `data` is overridden). `undefined` when the error has no chain
- * code — Koinos sends no data for those. The gateway puts this string in JSON-RPC `error.data`.
+ * The exact `data` text a Koinos node puts in a chain error: the captured keys plus
+ * `"code":<chainCode>` (a `code` key in `data` is overridden), keys in sorted order as the
+ * chain's JSON library writes them, e.g. `{"a":"1…","c":"0x2801","code":-201,"logs":[],"n":"0x2801"}`.
+ * `undefined` when the error has no chain code — Koinos sends no data for those. The gateway
+ * puts this string in JSON-RPC `error.data`.
  */
 export function koinosErrorData(err: { chainCode?: number | undefined; data: Record<string, unknown> }): string | undefined {
   if (err.chainCode === undefined) return undefined;
-  const { code: _replaced, ...rest } = err.data;
-  return toJson({ code: err.chainCode, ...rest });
+  const all: Record<string, unknown> = { ...err.data, code: err.chainCode };
+  const sorted: Record<string, unknown> = {};
+  for (const k of Object.keys(all).sort()) sorted[k] = all[k];
+  return toJson(sorted);
 }
 
 function isValidErrorStatus(code: unknown): code is number {

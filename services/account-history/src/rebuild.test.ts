@@ -83,11 +83,17 @@ describe("rebuildAccountHistory", () => {
     const dir = mkdtempSync(join(tmpdir(), "cairn-ah-rebuild-"));
     cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
 
-    const proc = Bun.spawn(["bun", join(import.meta.dir, "rebuild.ts"), "--database-url", `pglite://${dir}`, "--block-store-address", `127.0.0.1:${port}`, "--batch-size", "4"], {
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { ...process.env, LOG_LEVEL: "warn", CAIRN_CONFIG: "" },
-    });
+    // No NATS and health asked where nothing listens: the guard sees no live service.
+    const { NATS_URL: _nats, ...inherited } = process.env;
+    const env = { ...inherited, LOG_LEVEL: "warn", CAIRN_CONFIG: "" };
+    const args = ["bun", join(import.meta.dir, "rebuild.ts"), "--database-url", `pglite://${dir}`, "--block-store-address", `127.0.0.1:${port}`, "--batch-size", "4"];
+    // Something answering gRPC health at the service's address: refused, nothing touched.
+    const refused = Bun.spawn([...args, "--service-address", `127.0.0.1:${port}`], { stdout: "pipe", stderr: "pipe", env });
+    const [refusedErr, refusedCode] = await Promise.all([new Response(refused.stderr).text(), refused.exited]);
+    expect(refusedCode).toBe(1);
+    expect(refusedErr).toContain("refusing to run while the account history service is live");
+
+    const proc = Bun.spawn([...args, "--service-address", "127.0.0.1:1"], { stdout: "pipe", stderr: "pipe", env });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     if (code !== 0) throw new Error(`rebuild exited with ${code}: ${err}`);
     const lines = out.trim().split("\n");

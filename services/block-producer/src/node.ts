@@ -1,6 +1,7 @@
 /**
  * The block producer as one unit: the producer, its admin gRPC server (never public), the
- * instant-mode trigger on `koinos.mempool.accept`, and metrics.
+ * instant-mode trigger on `koinos.mempool.accept`, metrics, and gRPC health that turns NOT_SERVING
+ * while production is stalled (see `isStalled`).
  */
 import { type Logger, type MetricsRegistry, prom } from "@cairn/core";
 import { block_producer, descriptorSetBytes } from "@cairn/proto";
@@ -14,7 +15,7 @@ import { type BlockProducerServiceImpl, createBlockProducerService } from "./ser
 export interface BlockProducerNodeDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  bus: Pick<EventBus, "publish" | "subscribe">;
+  bus: Pick<EventBus, "subscribe">;
   chain: ProducerChain;
   mempool: ProducerMempool;
   /** Clock for block timestamps, ms since epoch. Default `Date.now`; the dev node's clock can run ahead. */
@@ -26,6 +27,8 @@ export interface BlockProducerNode {
   setServing(serving: boolean): void;
   producer: BlockProducer;
   service: BlockProducerServiceImpl;
+  /** Whether production is stalled now (what the health reports). */
+  stalled(): boolean;
   start(): Promise<{ port: number | undefined }>;
   stop(): Promise<void>;
 }
@@ -38,13 +41,13 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
   const log = deps.logger.child({ module: "block-producer" });
   const blocks = new prom.Counter({ name: "cairn_block_producer_blocks_total", help: "Blocks produced", registers: [deps.metrics] });
   const txs = new prom.Counter({ name: "cairn_block_producer_transactions_total", help: "Transactions put in blocks", registers: [deps.metrics] });
-  const failed = new prom.Counter({ name: "cairn_block_producer_failed_transactions_total", help: "Transactions left out because the chain rejected them", registers: [deps.metrics] });
+  const failed = new prom.Counter({ name: "cairn_block_producer_failed_transactions_total", help: "Transactions left out of a block because the chain refused them there", registers: [deps.metrics] });
+  const stalledGauge = new prom.Gauge({ name: "cairn_block_producer_stalled", help: "1 while block production is stalled (gRPC health NOT_SERVING)", registers: [deps.metrics] });
   const producer = new BlockProducer(
-    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, includedMemoryMs: 30_000, instantBatchMs: opts.instantBatchMs },
+    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, instantBatchMs: opts.instantBatchMs },
     {
       chain: deps.chain,
       mempool: deps.mempool,
-      publisher: deps.bus,
       privateKey: producerKeyOf(opts),
       logger: log,
       now: deps.now,
@@ -58,25 +61,58 @@ export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps:
   const service = createBlockProducerService(producer);
   let server: GrpcServer | undefined;
   let sub: Subscription | undefined;
+  let watch: ReturnType<typeof setInterval> | undefined;
+  let runtimeServing = true;
+  let reported: boolean | undefined;
+  const stalled = () => isStalled(producer, opts.stallAfterMs, Date.now());
+  const report = () => {
+    const s = stalled();
+    stalledGauge.set(s ? 1 : 0);
+    const serving = runtimeServing && !s;
+    if (serving !== reported) {
+      reported = serving;
+      server?.setServing("", serving);
+      if (s) log.error({ lastProducedAt: new Date(producer.lastProducedAt).toISOString(), stallAfterMs: opts.stallAfterMs }, "block production stalled: health NOT_SERVING");
+    }
+  };
   return {
     setServing(serving: boolean) {
-      server?.setServing("", serving);
+      runtimeServing = serving;
+      reported = undefined;
+      report();
     },
     producer,
     service,
+    stalled,
     async start() {
       sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
       await producer.start();
       server = createGrpcServer({ host: opts.grpcHost, port: opts.grpcPort, descriptorSet: descriptorSetBytes() }, { logger: log, metrics: deps.metrics });
       server.addService(block_producer.BlockProducerServiceDefinition, service);
       const port = await server.start();
+      watch = setInterval(report, Math.max(50, Math.min(5_000, Math.floor(opts.stallAfterMs / 4))));
+      watch.unref?.();
       log.info({ port, mode: producer.mode }, "block producer admin listening");
       return { port };
     },
     async stop() {
+      if (watch) clearInterval(watch);
       await sub?.close();
       await producer.stop();
       await server?.stop({ graceMs: 5000 });
     },
   };
+}
+
+/**
+ * Production is stalled when no block was made for longer than `stallAfterMs` although one was
+ * due: in interval mode, one is due every interval (so the age allowed is at least two
+ * intervals); in instant mode, when the last attempt failed (chain or mempool unreachable, a
+ * refused block). Manual mode is never stalled.
+ */
+export function isStalled(p: Pick<BlockProducer, "mode" | "intervalMs" | "lastProducedAt" | "lastFailureAt">, stallAfterMs: number, now: number): boolean {
+  const age = now - p.lastProducedAt;
+  if (p.mode === "interval") return age > Math.max(stallAfterMs, 2 * p.intervalMs);
+  if (p.mode === "instant") return p.lastFailureAt !== undefined && age > stallAfterMs;
+  return false;
 }

@@ -17,6 +17,11 @@ export const blockProducerOptionsSchema = commonOptions({ service: "block-produc
   mempoolAddress: z.string().default("127.0.0.1:50053"),
   /** Instant mode: ms to gather transactions after the first arrives, so load makes big blocks. Default 25. */
   instantBatchMs: z.number().int().min(0).max(10_000).default(25),
+  /**
+   * gRPC health turns NOT_SERVING when no block was made for this long although one was due
+   * (interval mode: at least two intervals; instant mode: after a failed attempt), ms. Default 60000.
+   */
+  stallAfterMs: z.number().int().min(100).default(60_000),
   /** Most transactions per block (the mempool returns at most 2000). */
   maxTransactionsPerBlock: z.number().int().min(1).max(2000).default(2000),
 });

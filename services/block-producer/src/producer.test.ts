@@ -1,6 +1,6 @@
 /** The producer against a real chain (in-process) and a small in-memory mempool. */
 import { describe, expect, test } from "bun:test";
-import { silentLogger, toHex } from "@cairn/core";
+import { CairnError, silentLogger, toHex } from "@cairn/core";
 import { block_producer, chain as chainPb, mempool, protocol } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
 import { createChainService } from "@cairn/chain";
@@ -11,7 +11,7 @@ import { createBlockProducerService } from "./service.ts";
 function fakeMempool(): ProducerMempool & { txs: protocol.Transaction[] } {
   const m = {
     txs: [] as protocol.Transaction[],
-    async getPendingTransactions() {
+    async getPendingTransactions(_req?: unknown) {
       return mempool.GetPendingTransactionsResponse.fromPartial({ pending_transactions: m.txs.map((transaction) => ({ transaction, network_bandwidth_used: 300n, compute_bandwidth_used: 40_000n })) });
     },
   };
@@ -22,12 +22,11 @@ async function setup(mode: "instant" | "interval" | "manual" = "manual") {
   const t = await createTestChain({ now: () => BigInt(Date.now()) });
   const chain = createInProcessClient(chainPb.ChainServiceDefinition, createChainService(t.chain));
   const pool = fakeMempool();
-  const published: { subject: string; data: Uint8Array }[] = [];
   const producer = new BlockProducer(
-    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, includedMemoryMs: 30_000, instantBatchMs: 5 },
-    { chain, mempool: pool, publisher: { publish: async (subject, data) => published.push({ subject, data }) }, privateKey: t.dev.producerKey, logger: silentLogger() },
+    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, instantBatchMs: 5, retryPendingMs: 20 },
+    { chain, mempool: pool, privateKey: t.dev.producerKey, logger: silentLogger() },
   );
-  return { t, chain, pool, published, producer };
+  return { t, chain, pool, producer };
 }
 
 describe("block producer", () => {
@@ -38,8 +37,9 @@ describe("block producer", () => {
     await producer.stop();
   });
 
-  test("includes pending transactions; leaves out and reports one that fails", async () => {
-    const { t, pool, published, producer } = await setup();
+  test("includes pending transactions; leaves out one the chain refuses (the chain reports it failed)", async () => {
+    const { t, pool, producer } = await setup();
+    await producer.start();
     const good = t.transfer(0, 1, 10n, 1n);
     const bad = t.transfer(2, 3, DEV_BALANCE + 1n, 1n);
     const good2 = t.transfer(1, 2, 5n, 1n);
@@ -47,11 +47,26 @@ describe("block producer", () => {
     const p = (await producer.produce())!;
     expect(p.block.transactions.map((x) => toHex(x.id))).toEqual([toHex(good.id), toHex(good2.id)]);
     expect(p.failed.map(toHex)).toEqual([toHex(bad.id)]);
-    expect(published.map((x) => x.subject)).toEqual(["koinos.transaction.fail"]);
+    expect(t.events.filter((e) => e.kind === "fail").map((e) => toHex((e as { id: Uint8Array }).id))).toEqual([toHex(bad.id)]);
     expect(t.balance(1)).toBe(DEV_BALANCE + 10n - 5n);
-    // Already included transactions are not included again while the mempool catches up.
-    const next = (await producer.produce())!;
-    expect(next.block.transactions).toHaveLength(0);
+  });
+
+  test("asks the mempool on the head block and waits while it has not reflected it", async () => {
+    const { t, pool, producer } = await setup();
+    await producer.start();
+    const asked: (Uint8Array | undefined)[] = [];
+    let behind = 3;
+    const original = pool.getPendingTransactions;
+    pool.getPendingTransactions = async (req: mempool.GetPendingTransactionsRequest) => {
+      asked.push(req.block_id);
+      if (behind-- > 0) throw new CairnError("mempool.unknown_block", "cannot retrieve pending transactions from an unknown block");
+      return original(req);
+    };
+    pool.txs.push(t.transfer(0, 1, 10n, 1n));
+    const p = (await producer.produce())!;
+    expect(p.block.transactions).toHaveLength(1);
+    expect(asked).toHaveLength(4);
+    expect(asked.every((id) => id !== undefined && toHex(id) === t.chain.head.previousHex)).toBe(true);
   });
 
   test("instant mode makes a block when transactions are pending", async () => {
@@ -95,12 +110,43 @@ describe("block producer", () => {
     await producer.stop();
   });
 
+  test("a transaction refused only for the moment (nonce ahead) stays pending and is mined once it can apply", async () => {
+    const { t, pool, producer } = await setup("instant");
+    await producer.start();
+    const second = t.transfer(0, 1, 2n, 2n);
+    pool.txs.push(second);
+    producer.notifyPending();
+    await Bun.sleep(100);
+    expect(t.events.filter((e) => e.kind === "fail")).toHaveLength(0);
+    const first = t.transfer(0, 1, 1n, 1n);
+    pool.txs.push(first);
+    producer.notifyPending();
+    for (let i = 0; i < 400 && t.chain.accountNonce(t.dev.accounts[0]!.address)[1] !== 2; i++) await Bun.sleep(10);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 3n);
+    await producer.stop();
+  });
+
+  test("stop in interval mode returns promptly and nothing is produced afterwards (no backlog)", async () => {
+    const { t, producer } = await setup("interval");
+    await producer.start();
+    for (let i = 0; i < 200 && t.chain.head.height < 3n; i++) await Bun.sleep(5);
+    const started = Date.now();
+    await producer.stop();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const h = t.chain.head.height;
+    await Bun.sleep(200);
+    expect(t.chain.head.height).toBe(h);
+    expect(await producer.produce()).toBeUndefined();
+  });
+
   test("stays within the block's resource limits", async () => {
     const { t, pool, producer } = await setup();
+    await producer.start();
     const limits = t.chain.resourceLimits();
     const fit = Number(limits.compute_bandwidth_limit / 40_000n);
     for (let i = 0; i < fit + 5; i++) pool.txs.push(t.transfer(0, 1, 1n, BigInt(i + 1)));
     const p = (await producer.produce())!;
     expect(p.block.transactions.length).toBe(fit);
-  });
+    await producer.stop();
+  }, 60_000);
 });

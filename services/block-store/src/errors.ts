@@ -3,6 +3,7 @@
  * gateway passes `message` through as the JSON-RPC error message, with no `data`.
  */
 import { CairnError, ErrorStatus, toHex } from "@cairn/core";
+import { rejection } from "@cairn/protocol";
 
 /** Error codes of the `block_store` and `transaction_store` domains. */
 export enum BlockStoreErrorCode {
@@ -18,6 +19,8 @@ export enum BlockStoreErrorCode {
   InvalidBlock = "block_store.invalid_block",
   /** A block to add fails verification (id, merkle root, signature, parent). */
   UnverifiedBlock = "block_store.unverified_block",
+  /** A request without the ids (or head block id) it needs. */
+  MissingField = "block_store.missing_field",
   /** More than `MAX_REQUEST_ITEMS` transaction ids asked for. */
   TransactionRequestTooLarge = "transaction_store.request_too_large",
   /** Client side: the block store answered without a block or receipt it was asked for. */
@@ -60,4 +63,9 @@ export function transactionRequestTooLarge(): CairnError {
 /** A block `AddBlock` refuses (InvalidArgument): `reason` says which check failed. */
 export function unverifiedBlock(reason: string): CairnError {
   return new CairnError(BlockStoreErrorCode.UnverifiedBlock, `block rejected: ${reason}`, { status: ErrorStatus.InvalidArgument });
+}
+
+/** Koinos's text for a request without the ids or head block id it needs (InvalidArgument). */
+export function missingField(name: "block_store_no_ids" | "block_store_no_head" | "transaction_store_no_ids"): CairnError {
+  return new CairnError(BlockStoreErrorCode.MissingField, rejection(name).message, { status: ErrorStatus.InvalidArgument });
 }

@@ -58,7 +58,9 @@ describe("BlockStoreService", () => {
         { block_id: `0x${toHex(main[2]!.id)}`, block_height: "3" },
       ],
     });
-    expect(toKoinosJson("cairn.block_store.v1.GetBlocksByIdResponse", await t.blocks.getBlocksById({ block_ids: [], return_block: true, return_receipt: true }))).toEqual({});
+    // No ids at all is an error on Koinos (koinos-block-store), not an empty answer.
+    expect((await t.blocks.getBlocksById({ block_ids: [], return_block: true, return_receipt: true }).catch((e) => e)).message).toBe("expected field 'block_id' was nil");
+    expect((await t.blocks.getBlocksByHeight({ head_block_id: new Uint8Array(), ancestor_start_height: 1n, num_blocks: 1, return_block: false, return_receipt: false }).catch((e) => e)).message).toBe("expected field, 'head_block_id' was nil");
   });
 
   test("get_blocks_by_id honours return_block and return_receipt", async () => {
@@ -182,6 +184,7 @@ describe("TransactionStoreService", () => {
 
   test("all unknown gives {}; more than 1000 ids is refused", async () => {
     expect(toKoinosJson("cairn.transaction_store.v1.GetTransactionsByIdResponse", await t.transactions.getTransactionsById({ transaction_ids: [unknown.id] }))).toEqual({});
+    expect((await t.transactions.getTransactionsById({ transaction_ids: [] }).catch((e) => e)).message).toBe("expected field transaction_ids was nil");
     const e = await failure(t.transactions.getTransactionsById({ transaction_ids: Array.from({ length: 1001 }, () => shared.id) }));
     expect([e.message, e.status]).toEqual(["cannot request more than 1000 transactions", ErrorStatus.InvalidArgument]);
   });

@@ -6,7 +6,7 @@
  */
 import { block_store, transaction_store } from "@cairn/proto";
 import type { ServiceImplementation } from "@cairn/rpc";
-import { blockNotPresent, heightMismatch, invalidBlock, invalidStartHeight, MAX_REQUEST_ITEMS, requestTooLarge, transactionRequestTooLarge } from "./errors.ts";
+import { blockNotPresent, heightMismatch, invalidBlock, invalidStartHeight, MAX_REQUEST_ITEMS, missingField, requestTooLarge, transactionRequestTooLarge } from "./errors.ts";
 import type { BlockStoreMetrics } from "./metrics.ts";
 import { toBlockTopology } from "./store/codec.ts";
 import type { BlockRecord, BlockStore, ReadOptions } from "./store/store.ts";
@@ -52,6 +52,7 @@ export function createBlockStoreService({ store, writer, metrics }: BlockStoreSe
     getBlocksById: (req) =>
       timed(metrics, "get_blocks_by_id", async () => {
         if (req.block_ids.length > MAX_REQUEST_ITEMS) throw requestTooLarge();
+        if (req.block_ids.length === 0) throw missingField("block_store_no_ids");
         const options: ReadOptions = { block: req.return_block, receipt: req.return_receipt };
         const records = await store.getBlocksById(req.block_ids, options);
         return { block_items: records.map((r) => (r === undefined ? block_store.BlockItem.create() : toItem(r, options))) };
@@ -62,6 +63,7 @@ export function createBlockStoreService({ store, writer, metrics }: BlockStoreSe
         if (req.num_blocks > MAX_REQUEST_ITEMS) throw requestTooLarge();
         if (req.num_blocks === 0) return { block_items: [] };
         if (req.ancestor_start_height === 0n) throw invalidStartHeight();
+        if (req.head_block_id.length === 0) throw missingField("block_store_no_head");
         const head = await store.getTopology(req.head_block_id);
         if (head === undefined) throw blockNotPresent(req.head_block_id);
         const start = req.ancestor_start_height;
@@ -94,6 +96,7 @@ export function createTransactionStoreService({ store, metrics }: Pick<BlockStor
   return {
     getTransactionsById: (req) =>
       timed(metrics, "get_transactions_by_id", async () => {
+        if (req.transaction_ids.length === 0) throw missingField("transaction_store_no_ids");
         if (req.transaction_ids.length > MAX_REQUEST_ITEMS) throw transactionRequestTooLarge();
         const records = await store.getTransactionsById(req.transaction_ids);
         return { transactions: records.map((r) => ({ transaction: r.transaction, containing_blocks: r.containingBlocks })) };

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { token } from "@cairn/proto";
 import { KoinEntryPoint, ZERO_ID, decodeNonce, transactionId } from "@cairn/protocol";
+import type { MempoolChecks } from "@cairn/mempool/client";
 import { DEV_BALANCE, KOIN_ID, createTestChain } from "./testing/harness.ts";
 
 describe("genesis", () => {
@@ -67,11 +68,68 @@ describe("transactions and blocks", () => {
     expect(t.events[0]!.kind).toBe("tx");
   });
 
-  test("a second transaction from the same account counts the first as pending", async () => {
-    const t = await createTestChain();
+  /** A mempool that has not taken anything yet (every accept still on its way). */
+  const emptyMempool = (): MempoolChecks & { calls: string[] } => {
+    const calls: string[] = [];
+    return {
+      calls,
+      checkResources: async (_p, max, rc) => (calls.push(`resources ${rc}`), rc <= max),
+      checkNonce: async () => (calls.push("nonce"), true),
+      pendingNonce: async () => new Uint8Array(),
+      pendingCount: async () => 0,
+      pendingIds: async () => new Set(),
+    };
+  };
+
+  test("a second transaction from the same account counts the first as pending before the mempool has it", async () => {
+    const mempool = emptyMempool();
+    const t = await createTestChain({ mempool });
     await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true);
     await t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n), true);
-    await expect(t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n), true)).rejects.toThrow("invalid transaction nonce");
+    // Nonce 2 is pending (in the window): the mempool's rule, "invalid account nonce".
+    const again = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n), true).catch((e) => e);
+    expect(again.message).toBe("invalid account nonce");
+    expect(again.chainCode).toBe(-201);
+    // Nonce 4 skips 3: the chain counts from the highest pending nonce.
+    await expect(t.chain.submitTransaction(t.transfer(0, 1, 5n, 4n), true)).rejects.toThrow("invalid transaction nonce");
+  });
+
+  test("the mempool is asked with the transaction's rc_limit, on top of what pending transactions reserve", async () => {
+    const mempool = emptyMempool();
+    const t = await createTestChain({ mempool });
+    const rc = t.chain.accountRc(t.dev.accounts[0]!.address);
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n, { rcLimit: rc }), true);
+    expect(mempool.calls[0]).toBe(`resources ${rc}`);
+    const e = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n, { rcLimit: 1_000_000n }), true).catch((x) => x);
+    expect(e.message).toBe("insufficient pending account resources");
+    expect(e.chainCode).toBe(104);
+    expect(e.data).toEqual({});
+  });
+
+  test("a receipt only once the accept is stored on the bus: with the bus down the client gets an error, and nothing counts as pending", async () => {
+    const mempool = emptyMempool();
+    let down = true;
+    const t = await createTestChain({
+      mempool,
+      events: {
+        transactionAccepted: async () => {
+          if (down) throw new Error("NATS connection closed");
+        },
+      },
+    });
+    const e = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true).catch((x) => x);
+    expect(e.code).toBe("chain.rpc_failure");
+    expect(e.message).toContain("NATS connection closed");
+    down = false;
+    // The same nonce is free again: the failed submission left nothing behind.
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true);
+  });
+
+  test("without broadcast the mempool is not asked", async () => {
+    const mempool = emptyMempool();
+    const t = await createTestChain({ mempool });
+    await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), false);
+    expect(mempool.calls).toEqual([]);
   });
 
   test("block events come out in application order with head and fork heads", async () => {

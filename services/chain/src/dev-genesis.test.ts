@@ -60,7 +60,7 @@ describe("dev genesis for the dev controls", () => {
     const t = await devChain(false);
     const owner = t.dev.accounts[1]!.address;
     // An authorization failure (Koinos code -200): the transaction, and so its block, is refused.
-    await expect(t.byGenesisKey(KoinEntryPoint.burn, token.BurnArguments.encode({ from: owner, value: 2000n }).finish(), 1n)).rejects.toThrow("from has not authorized burn");
+    await expect(t.byGenesisKey(KoinEntryPoint.burn, token.BurnArguments.encode({ from: owner, value: 2000n }).finish(), 1n)).rejects.toThrow("account 'from' has not authorized burn");
     expect(t.balance(owner)).toBe(DEV_BALANCE);
   });
 });

@@ -2,8 +2,10 @@
  * What the chain publishes (protocol §6, architecture §4): after a block, `koinos.block.irreversible`
  * (when the LIB moved), `koinos.block.accept`, `koinos.block.forks`, then one
  * `koinos.event.<contract>.<name>` per contract event; `koinos.transaction.accept` for every
- * broadcast transaction. Publishing is pipelined: calls are made in order, never awaited one by
- * one; failures are logged (consumers catch up from the block store).
+ * broadcast transaction (awaited: the submission fails when the bus cannot store it);
+ * `koinos.transaction.fail` for a transaction a block could never include. Block events are
+ * pipelined: calls are made in order, never awaited one by one; failures are logged (consumers
+ * catch up from the block store).
  */
 import { type Logger, toHex } from "@cairn/core";
 import { Subjects } from "@cairn/bus";
@@ -34,8 +36,13 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
       for (const m of parcels) send(m.subject, m.data);
       logger.debug({ block: toHex(block.id), height: Number(block.header?.height ?? 0n), head }, "block events published");
     },
-    transactionAccepted({ transaction, receipt, height }) {
-      send(Subjects.transactionAccept, broadcast.TransactionAccepted.encode({ transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }).finish());
+    /** Awaited: a receipt is returned only once the accept is durably on the bus. */
+    async transactionAccepted({ transaction, receipt, height }) {
+      await publisher.publish(Subjects.transactionAccept, broadcast.TransactionAccepted.encode({ transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }).finish());
+      onPublished?.(Subjects.transactionAccept);
+    },
+    transactionFailed({ id, reason }) {
+      send(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id, reason }).finish());
     },
   };
 }

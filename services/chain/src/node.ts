@@ -66,7 +66,11 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       published.blockApplied(e);
     },
     transactionAccepted(e) {
-      published.transactionAccepted(e);
+      return published.transactionAccepted(e);
+    },
+    transactionFailed(e) {
+      metrics.transactions.inc({ outcome: "failed" });
+      published.transactionFailed?.(e);
     },
   };
   const chain = new Chain(

@@ -13,8 +13,9 @@ import { invokeSystemCall } from "./system-calls.ts";
 export type ChainServiceImpl = ServiceImplementation<typeof chainPb.ChainServiceDefinition>;
 export type ContractMetaStoreImpl = ServiceImplementation<typeof contract_meta_store.ContractMetaStoreServiceDefinition>;
 
-const requireField = (ok: boolean, what: string) => {
-  if (!ok) throw new ChainError("missing_required_arguments", `missing expected field: ${what}`);
+/** Koinos's `missing expected field: <f>` (code -1002, data `{"f":…}`). */
+const requireField = (ok: boolean, f: string) => {
+  if (!ok) throw ChainError.of("missing_field", { f });
 };
 
 export function createChainService(chain: Chain): ChainServiceImpl {
@@ -49,7 +50,8 @@ export function createChainService(chain: Chain): ChainServiceImpl {
       return { nonce: chain.accountNonce(req.account) };
     },
     getAccountRc(req) {
-      requireField(req.account.length > 0, "account");
+      // Koinos names the field `payer` here (controller get_account_rc).
+      requireField(req.account.length > 0, "payer");
       return { rc: chain.accountRc(req.account) };
     },
     getResourceLimits() {
@@ -61,7 +63,7 @@ export function createChainService(chain: Chain): ChainServiceImpl {
     async proposeBlock(req) {
       requireField(req.block !== undefined, "block");
       const r = await chain.proposeBlock(req.block!);
-      return { receipt: r.receipt, failed_transaction_indices: r.failed };
+      return { receipt: r.receipt, failed_transaction_indices: r.failed.map((f) => f.index) };
     },
   };
 }

@@ -64,12 +64,12 @@ const byId = new Map<number, SystemCallName>(Object.entries(SystemCallId).map(([
 export function resolveSystemCall(id: bigint | undefined, name: string | undefined): SystemCallName {
   if (name !== undefined && name !== "") {
     // Own keys only: `toString` or `constructor` are "in" every object.
-    if (!Object.hasOwn(SystemCallId, name)) throw new ChainError("unknown_system_call", "unknown system call name");
+    if (!Object.hasOwn(SystemCallId, name)) throw ChainError.of("unknown_system_call_name");
     return name as SystemCallName;
   }
-  if (id === undefined) throw new ChainError("missing_required_arguments", "missing expected field in invoke_system_call: id or name");
+  if (id === undefined) throw ChainError.of("missing_id_or_name", { f1: "id", f2: "name" });
   const n = byId.get(Number(id));
-  if (!n) throw new ChainError("unknown_system_call", `unknown system call id ${id}`);
+  if (!n) throw ChainError.of("unknown_thunk", { tid: Number(id) });
   return n;
 }
 

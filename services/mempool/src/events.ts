@@ -35,12 +35,19 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
       }
       case Subjects.transactionFail: {
         const msg = decodePayload(broadcast.TransactionFailed, m, logger);
-        if (msg) await mempool.transactionFailed(msg.id);
+        if (msg) await mempool.transactionFailed(msg.id, msg.reason);
         return;
       }
       default:
         return;
     }
+  };
+}
+
+/** Publishes `koinos.transaction.fail` (id and reason) without waiting; a failed publish is logged. */
+export function transactionFailPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (failed: { id: Uint8Array; reason: string }) => void {
+  return ({ id, reason }) => {
+    bus.publish(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id, reason }).finish()).catch((err) => logger.error({ subject: Subjects.transactionFail, err: String(err) }, "event publish failed"));
   };
 }
 

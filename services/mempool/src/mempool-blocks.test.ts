@@ -88,7 +88,7 @@ describe("head blocks", () => {
     expect(t.chain.calls.accountNonce).toBe(0); // a gap, not a fork
   });
 
-  test("a fork switch re-reads the new branch and re-validates nonces against the chain", async () => {
+  test("a fork switch re-reads the new branch, brings back the abandoned branch's transactions and re-validates nonces", async () => {
     const t = await createTestMempool();
     await t.m.catchUp();
     const x1 = makeTx(0, 1n);
@@ -103,16 +103,16 @@ describe("head blocks", () => {
     const oldHead = t.chain.extend([x1]);
     await t.m.blockAccepted(block(oldHead));
     expect(ids(t.m.queries.pending(10))).toEqual(ids([x2, z1, z2, w1, v1]));
-    // The new branch leaves x1 out (x2 can never apply) and includes z1 and w1.
+    // The new branch leaves x1 out (it comes back, so x2 can still follow it) and includes z1 and w1.
     const n2 = t.chain.block([w1], common);
     t.chain.tip = n2;
     const n3 = t.chain.extend([z1]);
     await t.m.blockAccepted(block(n2, false));
     await t.m.blockAccepted(block(n3));
-    expect(ids(t.m.queries.pending(10))).toEqual(ids([z2, v1]));
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([x2, z2, v1, x1]));
     expect(t.m.lastApplied).toEqual({ id: n3.id, height: 3n });
     expect(t.chain.calls.accountNonce).toBeGreaterThan(0);
-    expect(await metricValue(t.metrics.removed, { reason: "nonce_gap" })).toBe(1);
+    expect(await metricValue(t.metrics.removed, { reason: "nonce_gap" })).toBe(0);
     expect((await t.store.load()).progress?.id).toEqual(n3.id);
   });
 
@@ -129,7 +129,8 @@ describe("head blocks", () => {
     expect(ids(t.m.queries.pending(10))).toEqual(ids([a2]));
     t.chain.tip = t.chain.block([], b1);
     await t.m.blockAccepted(block(t.chain.tip));
-    expect(t.m.pool.size).toBe(0); // a2 follows a1, which the new head's branch lacks
+    // a, in the abandoned block only, is pending again, and a2 still follows it.
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([a2, a]));
     expect(t.m.lastApplied?.id).toEqual(t.chain.tip.id);
   });
 });
@@ -193,5 +194,26 @@ describe("catch-up and failures", () => {
     await t.m.blockAccepted(block(b2));
     expect(t.chain.calls.blocksByHeight).toBe(0);
     expect(t.m.lastApplied?.id).toEqual(b2.id);
+  });
+});
+
+describe("fork switch with nothing pending", () => {
+  test("the abandoned branch's transactions come back even when the pending set was empty, and are announced", async () => {
+    const t = await createTestMempool();
+    await t.m.catchUp();
+    const x = makeTx(0, 1n);
+    await t.m.transactionAccepted(accepted(x));
+    const common = t.chain.extend([]);
+    await t.m.blockAccepted(block(common));
+    await t.m.blockAccepted(block(t.chain.extend([x])));
+    expect(t.m.pool.size).toBe(0);
+    const announced = t.published.length;
+    const n2 = t.chain.block([], common);
+    t.chain.tip = n2;
+    const n3 = t.chain.extend([]);
+    await t.m.blockAccepted(block(n2, false));
+    await t.m.blockAccepted(block(n3));
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([x]));
+    expect(t.published.slice(announced).map((p) => toHex(p.transaction!.id))).toEqual([toHex(x.id)]);
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The mempool controller: the pending set (in memory, the database as the record) and every rule
- * that changes it — additions from `koinos.transaction.accept` (idempotent, within limits),
- * removals for included, failed and expired transactions, gap fill and fork re-validation when a
- * head block does not extend the last one applied, catch-up at start. Every mutation runs under
- * one mutex, so events, the expiry sweep and catch-up never interleave; reads (`queries`) are
- * lock-free.
+ * that changes it — additions from `koinos.transaction.accept` (idempotent, within limits;
+ * acknowledged only once durable), removals for included, failed and expired transactions, gap
+ * fill and fork handling when a head block does not extend the last one applied (the abandoned
+ * branch's transactions come back, then nonces are re-validated), catch-up at start. A
+ * transaction it drops without a block (refused, expired, successor of a failed one, stale after
+ * a fork) is reported through `onFailed` (`koinos.transaction.fail` with the reason), so a
+ * receipted transaction never disappears in silence. Every mutation runs under one mutex, so
+ * events, the expiry sweep and catch-up never interleave; reads (`queries`) are lock-free.
  */
 import { type Logger, Mutex, bytesEqual, retryWithBackoff, toHex } from "@cairn/core";
 import type { broadcast, protocol } from "@cairn/proto";
@@ -13,6 +16,7 @@ import { scanBranch } from "./branch-scan.ts";
 import { Inclusions } from "./inclusions.ts";
 import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
 import { type PendingEntry, entryFromAccepted, entryFromRecord, recordOf } from "./pending/entry.ts";
+import { FailureLog } from "./pending/failures.ts";
 import { PendingPool } from "./pending/pool.ts";
 import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { MempoolQueries } from "./queries.ts";
@@ -49,14 +53,28 @@ export interface MempoolDeps {
   blocks: MempoolBlocks;
   logger: Logger;
   metrics?: MempoolMetrics;
-  /** Called after each addition (the node publishes it as `koinos.mempool.accept`). */
+  /** Called after each addition is durable (the node publishes it as `koinos.mempool.accept`). */
   onAccepted?: (accepted: broadcast.MempoolAccepted) => void;
+  /** Called for each transaction dropped without a block (the node publishes `koinos.transaction.fail`). */
+  onFailed?: (failed: { id: Uint8Array; reason: string }) => void;
   /** Clock in ms (tests inject one). Default `Date.now`. */
   now?: () => number;
 }
 
 /** What happened to a `koinos.transaction.accept`. */
 export type AddOutcome = "added" | "duplicate" | RejectionReason;
+
+/** The reason a dropped transaction is reported with. */
+const FAILURE_TEXT: Record<RemovalReason, string> = {
+  included: "included in a block",
+  failed: "failed",
+  expired: "expired: not included in a block before the mempool's expiration",
+  stale_nonce: "its nonce was used by another transaction",
+  nonce_gap: "an earlier nonce of its account can no longer apply",
+};
+
+/** Failed transactions remembered for `get_failed_transactions`. */
+const FAILURES_KEPT = 100_000;
 
 /** Confirmed nonces asked from the chain at once during a fork re-validation. */
 const NONCE_QUERY_CONCURRENCY = 32;
@@ -66,6 +84,8 @@ export class Mempool {
   readonly pool = new PendingPool();
   /** The read side (RPCs, the chain's checks). */
   readonly queries = new MempoolQueries(this.pool);
+  /** Transactions that ended without a block, with the reason (bounded, newest kept). */
+  readonly failures = new FailureLog(FAILURES_KEPT);
   private head: BlockPointer | undefined;
   private nextSequence = 1n;
   private readonly mutex = new Mutex();
@@ -121,9 +141,16 @@ export class Mempool {
     });
   }
 
-  /** Handles `koinos.transaction.accept`. */
-  transactionAccepted(msg: broadcast.TransactionAccepted): Promise<AddOutcome> {
-    return this.mutex.run(() => this.add(msg));
+  /**
+   * Handles `koinos.transaction.accept`; resolves once the addition is durable (the bus
+   * acknowledges the event only then, so a crash never loses an acknowledged transaction).
+   */
+  async transactionAccepted(msg: broadcast.TransactionAccepted): Promise<AddOutcome> {
+    const { outcome, accepted } = await this.mutex.run(() => this.add(msg));
+    // A redelivered accept (its first write failed) is a duplicate in memory: commit it too.
+    if (outcome === "added" || outcome === "duplicate") await this.writer.flush();
+    if (accepted) this.deps.onAccepted?.(accepted);
+    return outcome;
   }
 
   /** Handles `koinos.block.accept`. */
@@ -131,12 +158,17 @@ export class Mempool {
     return this.mutex.run(() => this.applyBlock(msg));
   }
 
-  /** Handles `koinos.transaction.fail`: drops the transaction and its account's later nonces. */
-  transactionFailed(id: Uint8Array): Promise<boolean> {
+  /**
+   * Handles `koinos.transaction.fail`: drops that transaction, as koinos-mempool does. Its
+   * account's later nonces stay: the failure may be a transaction already mined elsewhere, and
+   * those that can no longer apply are refused for the moment in blocks until they expire.
+   */
+  transactionFailed(id: Uint8Array, reason = ""): Promise<boolean> {
     return this.mutex.run(() => {
+      this.failures.record(id, reason);
       const e = this.pool.get(toHex(id));
       if (!e) return false;
-      this.dropWithSuccessors(e, "failed");
+      this.removeEntry(e, "failed");
       this.metrics.pending.set(this.pool.size);
       return true;
     });
@@ -161,30 +193,32 @@ export class Mempool {
 
   // ---------------------------------------------------------------------------------- mutations
 
-  private add(msg: broadcast.TransactionAccepted): AddOutcome {
+  private add(msg: broadcast.TransactionAccepted): { outcome: AddOutcome; accepted?: broadcast.MempoolAccepted } {
     let e: PendingEntry;
     try {
       e = entryFromAccepted(msg, this.nextSequence, this.now());
     } catch (err) {
-      return this.reject("malformed", { err: String(err) });
+      return { outcome: this.reject("malformed", { err: String(err) }, msg.transaction?.id) };
     }
-    if (this.pool.has(e.idHex)) return "duplicate";
+    if (this.pool.has(e.idHex)) return { outcome: "duplicate" };
     const ctx = { tx: e.idHex, account: e.nonceAccountHex, nonce: String(e.nonce) };
-    if (this.pool.size >= this.config.maxPendingTransactions) return this.reject("pool_full", ctx);
-    if (this.pool.countOf(e.nonceAccountHex) >= this.config.maxPendingPerAccount) return this.reject("account_limit", ctx);
-    if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) return this.reject("nonce_taken", ctx);
+    if (this.pool.size >= this.config.maxPendingTransactions) return { outcome: this.reject("pool_full", ctx, e.id) };
+    if (this.pool.countOf(e.nonceAccountHex) >= this.config.maxPendingPerAccount) return { outcome: this.reject("account_limit", ctx, e.id) };
+    if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) return { outcome: this.reject("nonce_taken", ctx, e.id) };
     this.nextSequence++;
     this.pool.add(e);
+    this.failures.forget(e.id);
     this.writer.put(e.idHex, recordOf(e));
     this.metrics.accepted.inc();
     this.metrics.pending.set(this.pool.size);
-    this.deps.onAccepted?.({ transaction: e.tx, receipt: msg.receipt, height: msg.height, pending_rc_used: this.pool.reservedRc(e.payerHex) });
-    return "added";
+    return { outcome: "added", accepted: { transaction: e.tx, receipt: msg.receipt, height: msg.height, pending_rc_used: this.pool.reservedRc(e.payerHex) } };
   }
 
-  private reject(reason: RejectionReason, ctx: Record<string, unknown>): RejectionReason {
+  /** A transaction the chain accepted but the mempool cannot keep: logged and reported as failed. */
+  private reject(reason: RejectionReason, ctx: Record<string, unknown>, id: Uint8Array | undefined): RejectionReason {
     this.metrics.rejected.inc({ reason });
     this.log.warn({ ...ctx, reason }, "transaction not kept");
+    if (id && id.length > 0) this.fail(id, `mempool refused the transaction: ${reason.replace(/_/g, " ")}`);
     return reason;
   }
 
@@ -237,7 +271,9 @@ export class Mempool {
    */
   private async reconcile(target: BlockPointer, block: protocol.Block | undefined): Promise<void> {
     const last = this.head ?? { id: ZERO_ID, height: 0n };
-    if (this.pool.size === 0) {
+    // With nothing pending and no block applied yet there is nothing to remove or bring back.
+    // (With nothing pending after blocks, a fork switch may still bring transactions back.)
+    if (this.pool.size === 0 && last.height === 0n) {
       await this.commitHead(target);
       return;
     }
@@ -249,10 +285,50 @@ export class Mempool {
     const scan = await scanBranch(this.deps.blocks, range, last, inc);
     const forked = !scan.containsLast || last.height > target.height || (last.height === target.height && !bytesEqual(last.id, target.id));
     const before = this.pool.size;
+    const restored = forked ? await this.restoreAbandoned(last, range.from, inc) : [];
     this.removeIncluded(inc);
     if (forked) await this.revalidateNonces();
     await this.commitHead(target);
-    this.log.info({ from: Number(last.height), to: Number(target.height), forked, blocksRead: scan.blocks, removed: before - this.pool.size }, forked ? "fork switch reconciled" : "gap filled");
+    // Announce what came back and survived, so an instant-mode producer mines it.
+    for (const e of restored) if (this.pool.has(e.idHex)) this.deps.onAccepted?.({ transaction: e.tx, receipt: undefined, height: target.height, pending_rc_used: this.pool.reservedRc(e.payerHex) });
+    this.log.info({ from: Number(last.height), to: Number(target.height), forked, blocksRead: scan.blocks, restored: restored.length, removed: before + restored.length - this.pool.size }, forked ? "fork switch reconciled" : "gap filled");
+  }
+
+  /**
+   * A fork switch: the transactions of the abandoned branch (heights `from …` of the branch
+   * ending at `last`) that the new branch does not include go back to the pending set, as they
+   * are on a Koinos node, whose pending set is kept per fork. Their nonces are re-validated next.
+   * Their resource figures are not in the blocks, so they come back as zero.
+   */
+  private async restoreAbandoned(last: BlockPointer, from: bigint, newBranch: Inclusions): Promise<PendingEntry[]> {
+    const restored: PendingEntry[] = [];
+    if (last.height === 0n) return restored;
+    for (let h = from; h <= last.height; ) {
+      const span = last.height - h + 1n;
+      const count = span < 1000n ? Number(span) : 1000;
+      const blocks = await this.deps.blocks.blocksByHeight(last.id, h, count);
+      for (const b of blocks) {
+        for (const tx of b.transactions) {
+          const idHex = toHex(tx.id);
+          if (newBranch.ids.has(idHex) || this.pool.has(idHex)) continue;
+          let e: PendingEntry;
+          try {
+            e = entryFromAccepted({ transaction: tx, receipt: undefined, height: b.header?.height ?? 0n, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n }, this.nextSequence, this.now());
+          } catch {
+            continue;
+          }
+          if (this.pool.withNonce(e.nonceAccountHex, e.nonce)) continue;
+          this.nextSequence++;
+          this.pool.add(e);
+          this.failures.forget(e.id);
+          this.writer.put(e.idHex, recordOf(e));
+          restored.push(e);
+        }
+      }
+      if (blocks.length < count) break;
+      h += BigInt(count);
+    }
+    return restored;
   }
 
   /** Keeps, per nonce account, only the run confirmed + 1, + 2, … of pending nonces. */
@@ -303,9 +379,20 @@ export class Mempool {
     for (const s of this.pool.ofAccount(e.nonceAccountHex)) if (s.nonce > e.nonce) this.removeEntry(s, "nonce_gap");
   }
 
+  /**
+   * Removes `e`. Unless a block included it (or the chain already reported it failed), its
+   * failure is reported, with the reason.
+   */
   private removeEntry(e: PendingEntry, reason: RemovalReason): void {
     if (!this.pool.remove(e.idHex)) return;
     this.writer.delete(e.idHex, e.id);
     this.metrics.removed.inc({ reason });
+    if (reason !== "included" && reason !== "failed") this.fail(e.id, FAILURE_TEXT[reason]);
+  }
+
+  /** Records and reports a transaction that ends without a block. */
+  private fail(id: Uint8Array, reason: string): void {
+    this.failures.record(id, reason);
+    this.deps.onFailed?.({ id, reason });
   }
 }

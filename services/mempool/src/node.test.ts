@@ -42,7 +42,7 @@ describe("mempool node", () => {
     expect(second.node.controller.lastApplied?.height).toBe(3n);
     await second.node.stop();
     await bus.close();
-  }, 30_000);
+  }, 120_000);
 
   test("a handler that fails (block store down on a gap) is redelivered and applied once", async () => {
     const db = await emptySharedDb();
@@ -58,7 +58,7 @@ describe("mempool node", () => {
     expect(t.chain.calls.blocksByHeight).toBe(3);
     await t.node.stop();
     await t.bus.close();
-  }, 30_000);
+  }, 120_000);
 
   test("without a gRPC server; the expiry sweep runs on its own timer", async () => {
     const db = await emptySharedDb();
@@ -72,7 +72,7 @@ describe("mempool node", () => {
     await t.node.stop();
     expect((await t.node.store.load()).pending).toEqual([]);
     await t.bus.close();
-  }, 30_000);
+  }, 120_000);
 
   test("catch-up at start on an empty store records the chain head without reading blocks", async () => {
     const db = await emptySharedDb();
@@ -84,5 +84,5 @@ describe("mempool node", () => {
     expect(chain.calls.blocksByHeight).toBe(0);
     await t.node.stop();
     await t.bus.close();
-  }, 30_000);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import type { DatabaseHandle } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, createGrpcServer } from "@cairn/rpc";
 import type { MempoolChecks } from "./client.ts";
-import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
+import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher, transactionFailPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
 import { createMempoolMetrics } from "./metrics.ts";
 import type { MempoolOptions } from "./options.ts";
@@ -73,7 +73,7 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
       irreversibleThreshold: options.irreversibleThreshold,
       flushDelayMs: 5,
     },
-    { store, chain: deps.chain, blocks: deps.blocks, logger: log, metrics: createMempoolMetrics(deps.metrics), onAccepted: mempoolAcceptPublisher(deps.bus, log), now: deps.now },
+    { store, chain: deps.chain, blocks: deps.blocks, logger: log, metrics: createMempoolMetrics(deps.metrics), onAccepted: mempoolAcceptPublisher(deps.bus, log), onFailed: transactionFailPublisher(deps.bus, log), now: deps.now },
   );
   const service = createMempoolService(controller);
   const abort = new AbortController();
@@ -90,8 +90,11 @@ export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps
     store,
     controller,
     checks: {
+      checkResources: async (payer, maxPayerRc, rcLimit) => controller.queries.checkResources(payer, maxPayerRc, rcLimit),
+      checkNonce: async (payee, nonce) => controller.queries.checkNonce(payee, nonce),
       pendingNonce: async (payee) => controller.queries.pendingNonce(payee),
-      checkResources: async (payer, maxPayerRc, rc) => controller.queries.checkResources(payer, maxPayerRc, rc),
+      pendingCount: async (payee) => controller.queries.pendingCount(payee),
+      pendingIds: async (ids) => new Set(controller.queries.byIds(ids).map((e) => e.idHex)),
     },
     async start() {
       await controller.load();

@@ -1,6 +1,6 @@
 /**
  * The read side of the mempool (what the RPCs and the chain's checks ask), answered from the
- * in-memory pending set without taking the controller's lock.
+ * in-memory pending set without taking the controller's lock, with koinos-mempool's rules.
  */
 import { toHex } from "@cairn/core";
 import { decodeNonce } from "@cairn/protocol";
@@ -11,7 +11,7 @@ import type { PendingPool } from "./pending/pool.ts";
 export class MempoolQueries {
   constructor(private readonly pool: PendingPool) {}
 
-  /** The first `limit` pending transactions in arrival order. */
+  /** The first `limit` pending transactions in arrival order (0: none, as koinos-mempool). */
   pending(limit: number): PendingEntry[] {
     return this.pool.first(limit);
   }
@@ -32,9 +32,9 @@ export class MempoolQueries {
   }
 
   /**
-   * Whether `nonce` is the payee's next one given its pending transactions: highest pending + 1.
-   * With nothing pending the mempool cannot know the confirmed nonce, so it answers true and the
-   * chain decides. Bytes that are not a nonce value are never acceptable.
+   * check_account_nonce: false only when a transaction of the payee with exactly this nonce is
+   * already pending (whether the nonce follows the account's is the chain's to decide). Bytes
+   * that are not a nonce value are never acceptable.
    */
   checkNonce(payee: Uint8Array, nonce: Uint8Array): boolean {
     let n: bigint;
@@ -43,18 +43,17 @@ export class MempoolQueries {
     } catch {
       return false;
     }
-    const top = this.pool.topOf(toHex(payee));
-    return top === undefined || n === top.nonce + 1n;
+    return this.pool.withNonce(toHex(payee), n) === undefined;
   }
 
-  /** The rc reserved by the payer's pending transactions (sum of their receipts' rc_used). */
+  /** The rc reserved by the payer's pending transactions (the sum of their rc_limits). */
   reservedRc(payer: Uint8Array): bigint {
     return this.pool.reservedRc(toHex(payer));
   }
 
-  /** Whether the payer can cover `rc` on top of what its pending transactions reserve. */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rc: bigint): boolean {
-    return this.reservedRc(payer) + rc <= maxPayerRc;
+  /** check_pending_account_resources: can the payer cover `rcLimit` on top of what its pending transactions reserve? */
+  checkResources(payer: Uint8Array, maxPayerRc: bigint, rcLimit: bigint): boolean {
+    return this.reservedRc(payer) + rcLimit <= maxPayerRc;
   }
 
   /** How many transactions of the payee (nonce account) are pending. */

@@ -37,13 +37,15 @@ async function drain(): Promise<void> {
   await eventually(() => t.node.controller.pool.size === 0 && t.node.controller.lastApplied?.height === b.header!.height);
 }
 
-describe("MempoolService over gRPC", () => {
-  test("get_pending_transactions: arrival order, resource fields, limit, 0 = all, over 2,000 refused", async () => {
+describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
+  test("get_pending_transactions: arrival order, resource fields, limit (0 or absent: nothing), over 2,000 refused", async () => {
     const a = makeTx(0, 1n, { to: 1 });
     const b = makeTx(1, 1n);
     const c = makeTx(0, 2n, { to: 2 });
     await submit(a, b, c);
-    const all = await client.getPendingTransactions({ limit: 0n });
+    expect((await client.getPendingTransactions({ limit: 0n })).pending_transactions).toEqual([]);
+    expect((await t.node.mempool.getPendingTransactions(mempool.GetPendingTransactionsRequest.fromPartial({}), {} as never)).pending_transactions).toEqual([]);
+    const all = await client.getPendingTransactions({ limit: 10n });
     expect(hexIds(all.pending_transactions)).toEqual(hexIds([a, b, c]));
     const first = all.pending_transactions[0]!;
     expect([first.disk_storage_used, first.network_bandwidth_used, first.compute_bandwidth_used]).toEqual([1n, 2n, 3n]);
@@ -52,7 +54,7 @@ describe("MempoolService over gRPC", () => {
     expect(hexIds((await client.getPendingTransactions({ limit: 2n })).pending_transactions)).toEqual(hexIds([a, b]));
     expect(hexIds((await client.getPendingTransactions({ limit: 2000n })).pending_transactions)).toHaveLength(3);
     const err = await client.getPendingTransactions({ limit: 2001n }).catch((e) => e);
-    expect(err.message).toBe("cannot request more than 2000 transactions");
+    expect(err.message).toBe("requested too many pending transactions. max: 2000");
     expect(err.code).toBe("mempool.too_many_requested");
     const inProcess = createInProcessClient(mempool.MempoolServiceDefinition, t.node.mempool);
     expect(hexIds((await inProcess.getPendingTransactions({ limit: 1n })).pending_transactions)).toEqual(hexIds([a]));
@@ -68,7 +70,24 @@ describe("MempoolService over gRPC", () => {
     expect(hexIds(res.pending_transactions)).toEqual(hexIds([b, a]));
     expect((await client.getPendingTransactionsById({ transaction_ids: [] })).pending_transactions).toEqual([]);
     const err = await client.getPendingTransactionsById({ transaction_ids: Array.from({ length: 2001 }, () => a.id) }).catch((e) => e);
-    expect(err.message).toBe("cannot request more than 2000 transactions");
+    expect(err.message).toBe("requested too many pending transactions. max: 2000");
+    await drain();
+  });
+
+  test("block_id: the head the pending set reflects is answered, another block is unknown", async () => {
+    const a = makeTx(3, 2n);
+    await submit(a);
+    const head = t.node.controller.lastApplied!;
+    expect(head.height).toBeGreaterThan(0n);
+    expect(hexIds((await client.getPendingTransactions({ limit: 10n, block_id: head.id })).pending_transactions)).toEqual(hexIds([a]));
+    expect(hexIds((await client.getPendingTransactionsById({ transaction_ids: [a.id], block_id: head.id })).pending_transactions)).toEqual(hexIds([a]));
+    expect((await client.getPendingNonce({ payee: ACCOUNTS[3]!, block_id: head.id })).nonce).toEqual(encodeNonce(2n));
+    const other = new Uint8Array([0x12, 0x20, ...new Uint8Array(32).fill(7)]);
+    expect((await client.getPendingTransactions({ limit: 10n, block_id: other }).catch((e) => e)).message).toBe("cannot retrieve pending transactions from an unknown block");
+    expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[3]!, max_payer_rc: 5n, rc_limit: 5n, block_id: other }).catch((e) => e)).message).toBe("cannot check pending account resources from an unknown block");
+    expect((await client.checkAccountNonce({ payee: ACCOUNTS[3]!, nonce: encodeNonce(3n), block_id: other }).catch((e) => e)).message).toBe("cannot check pending account resources from an unknown block");
+    expect((await client.getPendingNonce({ payee: ACCOUNTS[3]!, block_id: other }).catch((e) => e)).message).toBe("cannot check pending nonce from an unknown block");
+    expect((await client.getPendingTransactionCount({ payee: ACCOUNTS[3]!, block_id: other }).catch((e) => e)).message).toBe("cannot check pending nonce from an unknown block");
     await drain();
   });
 
@@ -82,20 +101,23 @@ describe("MempoolService over gRPC", () => {
     const nonce = await client.getPendingNonce({ payee });
     expect(nonce.nonce).toEqual(encodeNonce(3n));
     expect(toKoinosJson("cairn.mempool.v1.GetPendingNonceResponse", nonce)).toEqual({ nonce: "KAM=" });
+    // False only when exactly that nonce is pending for the payee.
     expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(4n) })).success).toBe(true);
     expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(3n) })).success).toBe(false);
-    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(5n) })).success).toBe(false);
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(1n) })).success).toBe(false);
+    expect((await client.checkAccountNonce({ payee, nonce: encodeNonce(5n) })).success).toBe(true);
     expect((await client.getPendingTransactionCount({ payee })).count).toBe(3n);
     await drain();
   });
 
-  test("get_reserved_account_rc and check_pending_account_resources", async () => {
+  test("get_reserved_account_rc (the sum of pending rc_limits) and check_pending_account_resources", async () => {
     const payer = ACCOUNTS[7]!;
-    await submit(makeTx(7, 1n), makeTx(7, 2n));
+    await submit(makeTx(7, 1n, { rcLimit: 100n }), makeTx(7, 2n, { rcLimit: 100n }));
     expect((await client.getReservedAccountRc({ account: payer })).rc).toBe(200n);
     expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 800n })).success).toBe(true);
     expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 801n })).success).toBe(false);
-    expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 5n, block_id: new Uint8Array([1]) })).success).toBe(true);
+    expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 5n })).success).toBe(true);
+    expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 6n })).success).toBe(false);
     expect(await t.node.checks.checkResources(payer, 1_000n, 800n)).toBe(true);
     expect(await t.node.checks.checkResources(payer, 1_000n, 801n)).toBe(false);
     expect(await t.node.checks.pendingNonce(payer)).toEqual(encodeNonce(2n));
@@ -115,20 +137,22 @@ describe("events", () => {
     await Bun.sleep(20);
     const mine = t.published.slice(before);
     expect(hexIds(mine)).toEqual(hexIds([a]));
-    expect(mine[0]!.pending_rc_used).toBe(100n);
+    expect(mine[0]!.pending_rc_used).toBe(a.header!.rc_limit);
     expect(mine[0]!.receipt?.rc_used).toBe(100n);
     expect(t.node.controller.pool.size).toBe(1);
     await drain();
   });
 
-  test("transaction.fail removes the transaction; a side-fork block leaves it pending", async () => {
+  test("transaction.fail removes the transaction, get_failed_transactions answers its reason; a side-fork block leaves it pending", async () => {
     const a = makeTx(1, 10n);
     const b = makeTx(2, 10n);
     await submit(a, b);
     await t.publishBlock(t.chain.block([b], t.chain.tip), false);
-    await t.publishFail(a.id);
+    await t.publishFail(a.id, "account 'from' has insufficient balance");
     await eventually(() => !t.node.controller.pool.has(toHex(a.id)));
-    expect(hexIds((await client.getPendingTransactions({ limit: 0n })).pending_transactions)).toEqual(hexIds([b]));
+    expect(hexIds((await client.getPendingTransactions({ limit: 10n })).pending_transactions)).toEqual(hexIds([b]));
+    const failed = await client.getFailedTransactions({ transaction_ids: [b.id, a.id] });
+    expect(failed.failed_transactions.map((f) => [toHex(f.id), f.reason])).toEqual([[toHex(a.id), "account 'from' has insufficient balance"]]);
     await drain();
   });
 });

@@ -1,11 +1,16 @@
 /**
- * The gRPC face of the mempool: `cairn.mempool.v1.MempoolService` (protocol §3.3). Thin: each
- * method reads the in-memory pending set. The optional `block_id` parameters are accepted and
- * ignored: this mempool keeps one pending set on the current head, not one per fork.
+ * The gRPC face of the mempool: `cairn.mempool.v1.MempoolService` (protocol §3.3), with
+ * koinos-mempool's rules: `limit` 0 returns nothing, more than 2,000 is refused, reserved rc is
+ * the sum of pending rc_limits, a nonce is refused only when exactly that nonce is pending. The
+ * optional `block_id`: this mempool keeps the pending set of the head it last applied, so a
+ * `block_id` naming that block (or none) is answered, and any other is answered as koinos-mempool
+ * answers a block it has no view of. Before the first block, like koinos-mempool, `block_id` is
+ * ignored by the pending-transaction reads.
  */
+import { bytesEqual } from "@cairn/core";
 import type { mempool } from "@cairn/proto";
 import type { ServiceImplementation } from "@cairn/rpc";
-import { tooManyRequested } from "./errors.ts";
+import { tooManyRequested, unknownBlock } from "./errors.ts";
 import type { Mempool } from "./mempool.ts";
 import { toPendingTransaction } from "./pending/entry.ts";
 
@@ -18,29 +23,48 @@ export const MAX_TRANSACTIONS_PER_REQUEST = 2000;
 /** Builds the MempoolService implementation over a Mempool controller. */
 export function createMempoolService(m: Mempool): MempoolServiceImpl {
   const q = m.queries;
+  /** Throws unless `blockId` is absent or the head the pending set reflects. */
+  const onView = (blockId: Uint8Array | undefined, kind: "pending" | "resources" | "nonce", lenientBeforeFirstBlock = false) => {
+    if (blockId === undefined) return;
+    const head = m.lastApplied;
+    if (!head || head.height === 0n) {
+      if (lenientBeforeFirstBlock) return;
+      throw unknownBlock(kind);
+    }
+    if (!bytesEqual(head.id, blockId)) throw unknownBlock(kind);
+  };
   return {
     checkPendingAccountResources(req) {
+      onView(req.block_id, "resources");
       return { success: q.checkResources(req.payer, req.max_payer_rc, req.rc_limit) };
     },
     getPendingTransactions(req) {
-      if (req.limit > BigInt(MAX_TRANSACTIONS_PER_REQUEST)) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST, req.limit);
-      const limit = req.limit === 0n ? MAX_TRANSACTIONS_PER_REQUEST : Number(req.limit);
-      return { pending_transactions: q.pending(limit).map(toPendingTransaction) };
+      if (req.limit > BigInt(MAX_TRANSACTIONS_PER_REQUEST)) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      onView(req.block_id, "pending", true);
+      return { pending_transactions: q.pending(Number(req.limit)).map(toPendingTransaction) };
     },
     checkAccountNonce(req) {
+      onView(req.block_id, "resources");
       return { success: q.checkNonce(req.payee, req.nonce) };
     },
     getReservedAccountRc(req) {
       return { rc: q.reservedRc(req.account) };
     },
     getPendingNonce(req) {
+      onView(req.block_id, "nonce");
       return { nonce: q.pendingNonce(req.payee) };
     },
     getPendingTransactionCount(req) {
+      onView(req.block_id, "nonce");
       return { count: BigInt(q.pendingCount(req.payee)) };
     },
+    getFailedTransactions(req) {
+      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      return { failed_transactions: m.failures.lookup(req.transaction_ids) };
+    },
     getPendingTransactionsById(req) {
-      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST, req.transaction_ids.length);
+      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      onView(req.block_id, "pending", true);
       return { pending_transactions: q.byIds(req.transaction_ids).map(toPendingTransaction) };
     },
   };

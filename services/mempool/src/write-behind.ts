@@ -2,8 +2,10 @@
  * Write-behind for the pending table: additions and removals that do not end a block are
  * coalesced by id and committed together shortly after (architecture §9: never one commit per
  * transaction); a block's write (`flush(progress)`) commits whatever is buffered with the block's
- * removals and the progress row in one transaction. A crash can lose the last few milliseconds of
- * additions; the chain then no longer counts them as pending and the client may resubmit.
+ * removals and the progress row in one transaction. An addition is committed before its
+ * `koinos.transaction.accept` is acknowledged (the controller flushes before resolving), so only
+ * removals ride behind: a crash can at worst bring back a transaction a later block or sweep
+ * removes again.
  */
 import { type Logger, Mutex } from "@cairn/core";
 import type { BlockPointer, MempoolStore, PendingRecord } from "./store/store.ts";

@@ -7,3 +7,4 @@
 export * from "./postgres-probe.ts";
 export * from "./test-database.ts";
 export * from "./streaming-replica.ts";
+export * from "./throwaway-database.ts";

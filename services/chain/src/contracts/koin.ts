@@ -120,7 +120,7 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     },
     [KoinEntryPoint.get_allowances]: (f, raw) => {
       const a = decode(f, token.GetAllowancesArguments, raw);
-      f.require(a.owner.length > 0, "owner cannot be null");
+      f.require(a.owner.length > 0, "account 'owner' cannot be null");
       const mine = f.entries(ALLOWANCES_SPACE).filter((e) => bytesEqual(e.key.subarray(0, 25), a.owner));
       const ordered = a.descending ? mine.reverse() : mine;
       const start = a.start.length > 0 ? allowanceKey(a.owner, a.start) : undefined;
@@ -130,8 +130,8 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     },
     [KoinEntryPoint.approve]: (f, raw) => {
       const a = decode(f, token.ApproveArguments, raw);
-      f.require(a.owner.length > 0, "approve argument 'owner' cannot be null");
-      f.require(a.spender.length > 0, "approve argument 'spender' cannot be null");
+      f.require(a.owner.length > 0, "account 'owner' cannot be null");
+      f.require(a.spender.length > 0, "account 'spender' cannot be null");
       f.require(f.checkAccountAuthority(a.owner), "owner has not authorized approve", "authorization_failure");
       f.putObject(ALLOWANCES_SPACE, allowanceKey(a.owner, a.spender), enc.u64(a.value));
       f.event("token.approve_event", raw, [a.owner, a.spender]);
@@ -139,10 +139,10 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     },
     [KoinEntryPoint.transfer]: (f, raw) => {
       const a = decode(f, token.TransferArguments, raw);
-      f.require(a.to.length > 0, "transfer argument 'to' cannot be null");
-      f.require(a.from.length > 0, "transfer argument 'from' cannot be null");
+      f.require(a.to.length > 0, "account 'to' cannot be null");
+      f.require(a.from.length > 0, "account 'from' cannot be null");
       f.require(!bytesEqual(a.from, a.to), "cannot transfer to yourself");
-      f.require(checkAuthority(f, a.from, a.value), "from has not authorized transfer", "authorization_failure");
+      f.require(checkAuthority(f, a.from, a.value), "account 'from' has not authorized transfer", "authorization_failure");
       const from = regenerate(readBalance(f, a.from), now(f));
       f.require(from.balance >= a.value, "account 'from' has insufficient balance", "failure");
       f.require(from.mana >= a.value, "account 'from' has insufficient mana for transfer", "failure");
@@ -155,8 +155,8 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     },
     [KoinEntryPoint.mint]: (f, raw) => {
       const a = decode(f, token.MintArguments, raw);
-      f.require(a.to.length > 0, "mint argument 'to' cannot be null");
-      f.require(a.value !== 0n, "mint argument 'value' cannot be zero");
+      f.require(a.to.length > 0, "account 'to' cannot be null");
+      f.require(a.value !== 0n, "account 'value' cannot be zero");
       f.require(f.hasSystemAuthority(), "insufficient privileges to mint", "authorization_failure");
       const supply = readSupply(f);
       f.require(supply <= U64_MAX - a.value, "mint would overflow supply", "failure");
@@ -168,9 +168,9 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
     },
     [KoinEntryPoint.burn]: (f, raw) => {
       const a = decode(f, token.BurnArguments, raw);
-      f.require(a.from.length > 0, "burn argument 'from' cannot be null");
+      f.require(a.from.length > 0, "account 'from' cannot be null");
       const bySystem = options.systemMayBurn === true && f.hasSystemAuthority();
-      f.require(f.callerPrivilege === protocol.Privilege.kernel_mode || bySystem || checkAuthority(f, a.from, a.value), "from has not authorized burn", "authorization_failure");
+      f.require(f.callerPrivilege === protocol.Privilege.kernel_mode || bySystem || checkAuthority(f, a.from, a.value), "account 'from' has not authorized burn", "authorization_failure");
       const from = regenerate(readBalance(f, a.from), now(f));
       f.require(from.balance >= a.value, "account 'from' has insufficient balance", "failure");
       const supply = readSupply(f);

@@ -58,7 +58,7 @@ describe("submit_block rejections", () => {
     const t = await createTestChain();
     const e = await rejection(t.chain.submitBlock(t.block([], { key: privateKeyFromSeed("intruder") })));
     expect(e.chainCode).toBe(-202);
-    expect(e.message).toContain("not the genesis key");
+    expect(e.message).toBe("failed to process block signature");
   });
 
   test("wrong height", async () => {
@@ -118,14 +118,31 @@ describe("submit_block rejections", () => {
 });
 
 describe("propose_block", () => {
-  test("reports failing transaction indices and applies nothing", async () => {
+  test("reports failing transactions, publishes the permanent ones as failed, and applies nothing", async () => {
     const t = await createTestChain();
-    const r = await t.chain.proposeBlock(t.block([t.transfer(0, 1, 5n, 1n), t.transfer(2, 3, DEV_BALANCE + 1n, 1n)]));
-    expect(r.failed).toEqual([1]);
+    const bad = t.transfer(2, 3, DEV_BALANCE + 1n, 1n);
+    const r = await t.chain.proposeBlock(t.block([t.transfer(0, 1, 5n, 1n), bad]));
+    expect(r.failed.map((f) => f.index)).toEqual([1]);
+    expect(r.failed[0]!.temporary).toBe(false);
+    expect(r.failed[0]!.error.message).toBe("account 'from' has insufficient balance");
     expect(r.receipt).toBeUndefined();
+    expect(t.chain.head.height).toBe(0n);
+    expect(t.events.filter((e) => e.kind === "fail").map((e) => (e as { id: Uint8Array }).id)).toEqual([bad.id]);
+  });
+
+  test("a nonce ahead of the account's is a temporary failure (no fail event)", async () => {
+    const t = await createTestChain();
+    const r = await t.chain.proposeBlock(t.block([t.transfer(0, 1, 5n, 2n)]));
+    expect(r.failed.map((f) => [f.index, f.temporary])).toEqual([[0, true]]);
+    expect(t.events.filter((e) => e.kind === "fail")).toHaveLength(0);
+  });
+
+  test("commits a valid block as submit_block does", async () => {
+    const t = await createTestChain();
     const ok = await t.chain.proposeBlock(t.block([t.transfer(0, 1, 5n, 1n)]));
     expect(ok.failed).toEqual([]);
     expect(ok.receipt?.transaction_receipts).toHaveLength(1);
-    expect(t.chain.head.height).toBe(0n);
+    expect(t.chain.head.height).toBe(1n);
+    expect(t.events.filter((e) => e.kind === "block")).toHaveLength(1);
   });
 });

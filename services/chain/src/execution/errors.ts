@@ -2,25 +2,48 @@
  * Chain errors carry a Koinos `chain.error_code` (`chainCode`): ≥ 1 is a reversion (the
  * transaction stays in its block with `reverted`, mana is charged), < 0 is a failure (the
  * transaction or block is rejected, nothing applied). The gateway writes them as Koinos does:
- * `message` = the text, `data` = JSON text `{"code":…,"logs":[…]}`.
+ * `message` = the text, `data` = JSON text of the captured keys plus `code` (keys sorted), with
+ * `logs` only where a receipt or read context existed. The Koinos wording of each rejection is in
+ * the table of `@cairn/protocol` (`REJECTIONS`); `ChainError.of` builds one from it.
  */
 import { CairnError, ErrorStatus } from "@cairn/core";
-import { ChainErrorCode } from "@cairn/protocol";
+import { ChainErrorCode, type RejectionName, rejection } from "@cairn/protocol";
 
 export type ChainErrorName = keyof typeof ChainErrorCode;
 
 /** A chain rejection or reversion with its Koinos code and the logs gathered so far. */
 export class ChainError extends CairnError {
   readonly logs: string[];
+  /** The Koinos rejection this is, when built from the table. */
+  rejection: RejectionName | undefined;
 
-  constructor(name: ChainErrorName, message: string, logs: string[] = [], extra: Record<string, unknown> = {}) {
+  /** `logs` undefined: no receipt or read context existed, so `data` carries no `logs`. */
+  constructor(name: ChainErrorName, message: string, logs?: string[], extra: Record<string, unknown> = {}) {
     const chainCode = ChainErrorCode[name];
     super(`chain.${name}`, message, {
       status: statusOf(chainCode),
       chainCode,
-      data: { logs, ...extra },
+      data: logs === undefined ? { ...extra } : { logs, ...extra },
     });
-    this.logs = logs;
+    this.logs = logs ?? [];
+  }
+
+  /** The Koinos rejection `name` (see `REJECTIONS`) with its captured values and logs. */
+  static of(name: RejectionName, values: Record<string, unknown> = {}, logs?: readonly string[]): ChainError {
+    const r = rejection(name, values, logs ?? []);
+    const { logs: withLogs, ...captured } = r.data as { logs?: string[] };
+    const code = (Object.entries(ChainErrorCode).find(([, v]) => v === r.chainCode)?.[0] ?? "failure") as ChainErrorName;
+    const e = new ChainError(code, r.message, withLogs, captured);
+    e.rejection = name;
+    return e;
+  }
+
+  /** The same error with `logs` in its data (raised where a receipt or read context exists). */
+  withLogs(logs: readonly string[]): ChainError {
+    const { logs: _old, ...rest } = this.data as { logs?: string[] };
+    const e = new ChainError(this.code.slice("chain.".length) as ChainErrorName, this.message, [...logs], rest);
+    e.rejection = this.rejection;
+    return e;
   }
 
   /** True for reversions (code ≥ 1): the transaction is kept with `reverted` set. */

@@ -65,6 +65,6 @@ export class Meter {
   }
 
   private checkRc(): void {
-    if (this.rcLimit !== undefined && this.rcUsed() > this.rcLimit) throw new ChainError("insufficient_rc", "transaction exceeded its rc limit");
+    if (this.rcLimit !== undefined && this.rcUsed() > this.rcLimit) throw new ChainError("insufficient_rc", "insufficient rc");
   }
 }

@@ -17,33 +17,35 @@ async function rejection(p: Promise<unknown>): Promise<ChainError> {
 
 describe("submit_transaction rejections (§4.9 order)", () => {
   test.each([
-    ["id", (tx: protocol.Transaction) => (tx.id = new Uint8Array())],
-    ["header", (tx: protocol.Transaction) => (tx.header = undefined)],
-    ["header.payer", (tx: protocol.Transaction) => (tx.header!.payer = new Uint8Array())],
-    ["header.rc_limit", (tx: protocol.Transaction) => (tx.header!.rc_limit = 0n)],
-    ["header.operation_merkle_root", (tx: protocol.Transaction) => (tx.header!.operation_merkle_root = new Uint8Array())],
-    ["signatures", (tx: protocol.Transaction) => (tx.signatures = [])],
-  ])("missing %s → missing_required_arguments", async (field, mutate) => {
+    ["transaction: id", (tx: protocol.Transaction): void => void (tx.id = new Uint8Array()), ["field"]],
+    ["transaction: header", (tx: protocol.Transaction): void => void (tx.header = undefined), ["field", "transaction_id"]],
+    ["transaction: payer", (tx: protocol.Transaction): void => void (tx.header!.payer = new Uint8Array()), ["field", "transaction_id"]],
+    ["transaction header: rc_limit", (tx: protocol.Transaction): void => void (tx.header!.rc_limit = 0n), ["field", "transaction_id"]],
+    ["transaction header: operation_merkle_root", (tx: protocol.Transaction): void => void (tx.header!.operation_merkle_root = new Uint8Array()), ["field", "transaction_id"]],
+    ["transaction: signature_data", (tx: protocol.Transaction): void => void (tx.signatures = []), ["field", "transaction_id"]],
+  ] as [string, (tx: protocol.Transaction) => void, string[]][])("missing %s → missing_required_arguments, Koinos's text and captured keys, no logs", async (field, mutate, keys) => {
     const t = await createTestChain();
     const tx = t.transfer(0, 1, 1n, 1n);
     mutate(tx);
     const e = await rejection(t.chain.submitTransaction(tx, false));
     expect(e.chainCode).toBe(-1002);
-    expect(e.message).toBe(`missing expected field in transaction: ${field}`);
+    expect(e.message).toBe(`missing expected field in ${field}`);
+    expect(Object.keys(e.data).sort()).toEqual([...keys]);
   });
 
-  test("rc limit above the payer's rc → insufficient_rc", async () => {
+  test("rc limit above the payer's rc (no broadcast) → failure", async () => {
     const t = await createTestChain();
     const e = await rejection(t.chain.submitTransaction(t.transfer(0, 1, 1n, 1n, { rcLimit: DEV_BALANCE + 1n }), false));
-    expect(e.chainCode).toBe(104);
+    expect(e.chainCode).toBe(-1);
     expect(e.message).toBe("payer does not have the rc to cover transaction rc limit");
   });
 
   test("wrong chain id", async () => {
     const t = await createTestChain();
     const e = await rejection(t.chain.submitTransaction(t.transfer(0, 1, 1n, 1n, { chainId: toMultihash(sha256(new Uint8Array([1]))) }), false));
-    expect(e.chainCode).toBe(-204);
+    expect(e.chainCode).toBe(-1);
     expect(e.message).toBe("chain id mismatch");
+    expect(e.data).toEqual({ logs: [] });
   });
 
   test("id that is not the header hash", async () => {
@@ -51,7 +53,7 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const tx = t.transfer(0, 1, 1n, 1n);
     tx.id = transactionId({ ...tx.header!, rc_limit: 5n });
     const e = await rejection(t.chain.submitTransaction(tx, false));
-    expect(e.chainCode).toBe(-204);
+    expect(e.chainCode).toBe(-1);
     expect(e.message).toBe("transaction contains an invalid transaction id");
   });
 
@@ -60,7 +62,8 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const tx = t.transfer(0, 1, 1n, 1n);
     tx.operations.push(transferOp(t.dev.accounts[0]!.address, t.dev.accounts[2]!.address, 1n));
     const e = await rejection(t.chain.submitTransaction(tx, false));
-    expect(e.message).toBe("invalid operation merkle root");
+    expect(e.chainCode).toBe(-1);
+    expect(e.message).toBe("operation merkle root does not match");
   });
 
   test("operation merkle root with an unknown hash code", async () => {
@@ -76,7 +79,9 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     });
     const tx = signTransaction(protocol.Transaction.fromPartial({ header, operations: ops }), a.privateKey);
     const e = await rejection(t.chain.submitTransaction(tx, false));
-    expect(e.chainCode).toBe(-101);
+    expect(e.chainCode).toBe(-1);
+    expect(e.message).toBe("unexpected operation merkle root hash code - was: 19, expected: 18");
+    expect(Object.keys(e.data).sort()).toEqual(["e", "logs", "o"]);
   });
 
   test("payer that did not sign → authorization_failure", async () => {
@@ -85,7 +90,8 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const tx = buildTransaction({ chainId: t.chain.rules.chainId, payer: a.address, nonce: 1n, rcLimit: 1_000_000n, operations: [] }, t.dev.accounts[1]!.privateKey);
     const e = await rejection(t.chain.submitTransaction(tx, false));
     expect(e.chainCode).toBe(-200);
-    expect(e.message).toContain(`payer ${a.addressBase58} has not authorized transaction`);
+    expect(e.message).toBe(`account ${a.addressBase58} has not authorized transaction`);
+    expect(e.data).toEqual({ account: a.addressBase58, logs: [] });
   });
 
   test("payee that did not sign → authorization_failure", async () => {
@@ -94,7 +100,7 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const b = t.dev.accounts[1]!;
     const tx = buildTransaction({ chainId: t.chain.rules.chainId, payer: a.address, payee: b.address, nonce: 1n, rcLimit: 1_000_000n, operations: [] }, a.privateKey);
     const e = await rejection(t.chain.submitTransaction(tx, false));
-    expect(e.message).toContain(`payee ${b.addressBase58} has not authorized transaction`);
+    expect(e.message).toBe(`account ${b.addressBase58} has not authorized transaction`);
   });
 
   test("payer and payee both signing uses the payee's nonce", async () => {
@@ -113,6 +119,7 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const e = await rejection(t.chain.submitTransaction(t.transfer(0, 1, 1n, 2n), false));
     expect(e.chainCode).toBe(-201);
     expect(e.message).toBe(`invalid transaction nonce - account: ${a.addressBase58}, nonce: 0x2802, current nonce: 0x2800`);
+    expect(e.data).toEqual({ a: a.addressBase58, n: "0x2802", c: "0x2800", logs: [] });
   });
 
   test("a reverting contract call (transfer to yourself) → code 1 with the contract's logs", async () => {
@@ -120,7 +127,7 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const e = await rejection(t.chain.submitTransaction(t.transfer(0, 0, 1n, 1n), false));
     expect(e.chainCode).toBe(1);
     expect(e.message).toBe("cannot transfer to yourself");
-    expect(e.data).toEqual({ logs: [] });
+    expect(e.data).toEqual({ logs: ["transaction reverted: cannot transfer to yourself"] });
   });
 
   test("a failing contract call (insufficient balance) → code -1", async () => {
@@ -136,19 +143,31 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     const tx = buildTransaction({ chainId: t.chain.rules.chainId, nonce: 1n, rcLimit: 1_000_000n, operations: [transferOp(t.dev.accounts[1]!.address, a.address, 1n)] }, a.privateKey);
     const e = await rejection(t.chain.submitTransaction(tx, false));
     expect(e.chainCode).toBe(-200);
-    expect(e.message).toBe("from has not authorized transfer");
+    expect(e.message).toBe("account 'from' has not authorized transfer");
   });
 
-  test("rc limit too small for the work → reverted in a block, mana still charged", async () => {
+  test("rc limit below the network charge → insufficient rc, a failure (-1)", async () => {
     const t = await createTestChain();
-    const tx = t.transfer(0, 1, 7n, 1n, { rcLimit: 10n });
+    const e = await rejection(t.chain.submitTransaction(t.transfer(0, 1, 7n, 1n, { rcLimit: 10n }), false));
+    expect(e.chainCode).toBe(-1);
+    expect(e.message).toBe("insufficient rc");
+  });
+
+  test("rc limit covering the network charge but not the work → reverted in a block, mana still charged", async () => {
+    const t = await createTestChain();
+    const probe = await t.chain.submitTransaction(t.transfer(0, 1, 7n, 1n), false);
+    const prices = t.chain.resourceLimits();
+    const rcLimit = probe.network_bandwidth_used * prices.network_bandwidth_cost + 1n;
+    const tx = t.transfer(0, 1, 7n, 1n, { rcLimit });
     const e = await rejection(t.chain.submitTransaction(tx, false));
     expect(e.chainCode).toBe(104);
+    expect(e.message).toBe("insufficient rc");
+    expect(e.data).toEqual({ logs: ["transaction reverted: insufficient rc"] });
     const receipt = await t.produce([tx]);
     const r = receipt.transaction_receipts[0]!;
     expect(r.reverted).toBe(true);
-    expect(r.rc_used).toBe(10n);
-    expect(r.logs.at(-1)).toBe("transaction reverted: transaction exceeded its rc limit");
+    expect(r.rc_used).toBe(rcLimit);
+    expect(r.logs.at(-1)).toBe("transaction reverted: insufficient rc");
     expect(t.balance(1)).toBe(DEV_BALANCE);
     expect(t.chain.accountNonce(t.dev.accounts[0]!.address)).toEqual(encodeNonce(1n));
   });

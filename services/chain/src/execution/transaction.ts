@@ -54,7 +54,9 @@ export interface AppliedTransaction {
   eventSequence: number;
 }
 
-const missing = (what: string) => new ChainError("missing_required_arguments", `missing expected field in transaction: ${what}`);
+/** A required field is missing (controller validate_transaction: no receipt yet, so no logs). */
+const missing = (field: string, tx: protocol.Transaction, header = false) =>
+  ChainError.of(header ? "transaction_header_missing_field" : "transaction_missing_field", { field, transaction_id: tx.id.length > 0 ? "0x" + toHex(tx.id) : undefined });
 
 export function readNonce(state: { get: StateLayer["get"] }, account: Uint8Array): bigint {
   const raw = state.get(SPACES.transactionNonce, account);
@@ -65,16 +67,43 @@ function encodeRcArgs(account: Uint8Array): Uint8Array {
   return protocol.GetAccountRcArguments.encode({ account }).finish();
 }
 
-/** Checks the fields §4.9 step 1 requires. */
+/** Checks the fields §4.9 step 1 requires, with Koinos's field names and texts. */
 export function checkRequiredFields(tx: protocol.Transaction): protocol.TransactionHeader {
-  if (tx.id.length === 0) throw missing("id");
+  if (tx.id.length === 0) throw ChainError.of("transaction_missing_field", { field: "id" });
   const h = tx.header;
-  if (!h) throw missing("header");
-  if (h.payer.length === 0) throw missing("header.payer");
-  if (h.rc_limit === 0n) throw missing("header.rc_limit");
-  if (h.operation_merkle_root.length === 0) throw missing("header.operation_merkle_root");
-  if (tx.signatures.length === 0) throw missing("signatures");
+  if (!h) throw missing("header", tx);
+  if (h.payer.length === 0) throw missing("payer", tx);
+  if (h.rc_limit === 0n) throw missing("rc_limit", tx, true);
+  if (h.operation_merkle_root.length === 0) throw missing("operation_merkle_root", tx, true);
+  if (tx.signatures.length === 0) throw missing("signature_data", tx);
   return h;
+}
+
+/**
+ * The checks of apply_transaction that need no state besides the chain id: chain id, id,
+ * operation merkle root (hash code and value). Errors carry `logs` (a receipt context exists).
+ */
+export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): void {
+  if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
+  if (!bytesEqual(transactionId(header), tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
+  let opRoot: { code: number };
+  try {
+    opRoot = fromMultihash(header.operation_merkle_root);
+  } catch {
+    throw ChainError.of("operation_merkle_root_mismatch", {}, []);
+  }
+  if (opRoot.code !== SHA256_CODE) throw ChainError.of("operation_merkle_root_hash_code", { o: opRoot.code, e: SHA256_CODE }, []);
+  if (!bytesEqual(operationMerkleRoot(tx.operations), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
+}
+
+/** The signers of `tx`, a bad signature reported as Koinos's recover_public_key does. */
+function resolveSigners(tx: protocol.Transaction, signers: SignerResolver): Uint8Array[] {
+  try {
+    return signers(tx);
+  } catch (e) {
+    if (isChainError(e)) throw e;
+    throw ChainError.of(tx.signatures.some((s) => s.length !== 65) ? "signature_length" : "signature_public_key", {}, []);
+  }
 }
 
 export function applyTransaction(input: ApplyTransactionInput): AppliedTransaction {
@@ -85,33 +114,26 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
 
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = accountRc(txLayer, block, rules, runtime, header.payer);
-  if (header.rc_limit > maxPayerRc) throw new ChainError("insufficient_rc", "payer does not have the rc to cover transaction rc limit");
-  if (!bytesEqual(header.chain_id, rules.chainId)) throw new ChainError("malformed_transaction", "chain id mismatch");
-  if (!bytesEqual(transactionId(header), tx.id)) throw new ChainError("malformed_transaction", "transaction contains an invalid transaction id");
-  let opRoot: { code: number };
-  try {
-    opRoot = fromMultihash(header.operation_merkle_root);
-  } catch {
-    throw new ChainError("malformed_transaction", "operation merkle root is not a multihash");
-  }
-  if (opRoot.code !== SHA256_CODE) throw new ChainError("unknown_hash_code", `unknown hash code 0x${opRoot.code.toString(16)} in operation merkle root`);
-  if (!bytesEqual(operationMerkleRoot(tx.operations), header.operation_merkle_root)) throw new ChainError("malformed_transaction", "invalid operation merkle root");
+  if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
+  checkTransactionStructure(tx, header, rules);
 
-  const signers = input.signers(tx);
+  const signers = resolveSigners(tx, input.signers);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
-  if (!signedBy(header.payer)) throw new ChainError("authorization_failure", `payer ${addressText(header.payer)} has not authorized transaction`);
+  if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressText(header.payer) }, []);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
-    throw new ChainError("authorization_failure", `payee ${addressText(header.payee)} has not authorized transaction`);
+    throw ChainError.of("transaction_not_authorized", { account: addressText(header.payee) }, []);
   }
 
   const account = nonceAccount(header);
   const current = input.currentNonce ?? readNonce(txLayer, account);
-  const nonce = decodeNonce(header.nonce);
+  let nonce: bigint;
+  try {
+    nonce = decodeNonce(header.nonce);
+  } catch {
+    nonce = -1n;
+  }
   if (nonce !== current + 1n) {
-    throw new ChainError(
-      "invalid_nonce",
-      `invalid transaction nonce - account: ${addressText(account)}, nonce: 0x${toHex(header.nonce)}, current nonce: 0x${toHex(encodeNonce(current))}`,
-    );
+    throw ChainError.of("invalid_transaction_nonce", { a: addressText(account), n: "0x" + toHex(header.nonce), c: "0x" + toHex(encodeNonce(current)) }, []);
   }
 
   const meter = new Meter(prices, header.rc_limit);
@@ -124,13 +146,19 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   const opsCtx = new ExecutionContext({ ...ctx.opts, state: opsLayer });
   opsCtx.eventSequence = input.eventSequence;
   try {
-    meter.compute(TICKS.transactionOverhead + TICKS.recoverSignature * tx.signatures.length);
+    // Before the operations a reversion is a failure (Koinos: "insufficient rc", code -1).
     meter.network(protocol.Transaction.encode(tx).finish().length);
+  } catch (e) {
+    if (isChainError(e) && e.isReversion) throw ChainError.of("insufficient_rc_failure", {}, []);
+    throw e;
+  }
+  try {
+    meter.compute(TICKS.transactionOverhead + TICKS.recoverSignature * tx.signatures.length);
     for (const op of tx.operations) applyOperation(opsCtx, runtime, op);
     opsLayer.commitInto(txLayer);
   } catch (e) {
     const err = isChainError(e) ? e : new ChainError("internal_error", `internal error: ${String((e as Error)?.message ?? e)}`);
-    if (!err.isReversion) throw new ChainError(nameOf(err), err.message, [...opsCtx.logs, ...err.logs]);
+    if (!err.isReversion) throw err.withLogs([...opsCtx.logs, ...err.logs]);
     reversion = err;
   }
 
@@ -143,7 +171,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
     args: protocol.ConsumeAccountRcArguments.encode({ account: header.payer, value: rcUsed }).finish(),
     callerPrivilege: protocol.Privilege.kernel_mode,
   });
-  if (!protocol.ConsumeAccountRcResult.decode(consumed).value) throw new ChainError("insufficient_rc", "payer has insufficient rc to pay for the transaction");
+  if (!protocol.ConsumeAccountRcResult.decode(consumed).value) throw new ChainError("failure", `unable to consume rc for payer: ${addressToBase58(header.payer)}`, [], { p: addressToBase58(header.payer) });
 
   const logs = reversion ? [...opsCtx.logs, ...reversion.logs, `transaction reverted: ${reversion.message}`] : opsCtx.logs;
   const receipt = protocol.TransactionReceipt.fromPartial({
@@ -176,7 +204,4 @@ export function accountRc(state: StateLayer, block: BlockInfo, rules: ChainRules
   return protocol.GetAccountRcResult.decode(out).value;
 }
 
-function nameOf(err: ChainError): ConstructorParameters<typeof ChainError>[0] {
-  return err.code.slice("chain.".length) as ConstructorParameters<typeof ChainError>[0];
-}
 

@@ -17,7 +17,8 @@ export const DEV_BALANCE = 100_000_000_000_000n;
 
 export type Recorded =
   | { kind: "block"; block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; libHeight?: bigint; forkHeads: broadcast.ForkHeads }
-  | { kind: "tx"; transaction: protocol.Transaction; receipt: protocol.TransactionReceipt };
+  | { kind: "tx"; transaction: protocol.Transaction; receipt: protocol.TransactionReceipt }
+  | { kind: "fail"; id: Uint8Array; reason: string };
 
 export interface TestChainOptions {
   store?: ChainStore;
@@ -26,6 +27,8 @@ export interface TestChainOptions {
   mempool?: MempoolChecks;
   blockStore?: BlockSink;
   now?: () => bigint;
+  /** Replaces some of the recorded events (e.g. a bus that refuses publishes). */
+  events?: Partial<ChainEvents>;
 }
 
 export interface TestChain {
@@ -59,11 +62,16 @@ export async function createTestChain(opts: TestChainOptions = {}): Promise<Test
   const events: Recorded[] = [];
   const chainEvents: ChainEvents = {
     blockApplied: (e) => events.push({ kind: "block", block: e.block, receipt: e.receipt, head: e.head, libHeight: e.newLib?.height, forkHeads: e.forkHeads }),
-    transactionAccepted: (e) => events.push({ kind: "tx", transaction: e.transaction, receipt: e.receipt }),
+    transactionAccepted: (e) => {
+      events.push({ kind: "tx", transaction: e.transaction, receipt: e.receipt });
+    },
+    transactionFailed: (e) => {
+      events.push({ kind: "fail", id: e.id, reason: e.reason });
+    },
   };
   let clock = 1_700_000_000_000n;
   const now = opts.now ?? (() => (clock += 1000n));
-  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: chainEvents, mempool: opts.mempool, blockStore: opts.blockStore, logger: silentLogger(), now });
+  const chain = new Chain({ ...defaultChainOptions, ...opts.chain }, { store, runtime: newRuntime(), genesis: dev.genesis, koinId: KOIN_ID, events: { ...chainEvents, ...opts.events }, mempool: opts.mempool, blockStore: opts.blockStore, logger: silentLogger(), now });
   await chain.start();
   const t: TestChain = {
     chain,

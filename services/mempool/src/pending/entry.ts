@@ -17,6 +17,8 @@ export interface PendingEntry extends PendingRecord {
   tx: protocol.Transaction;
   /** header.nonce, verbatim (what get_pending_nonce returns). */
   nonceBytes: Uint8Array;
+  /** header.rc_limit: what the transaction reserves of its payer's rc while pending (as koinos-mempool). */
+  rcLimit: bigint;
 }
 
 function invalid(message: string): CairnError {
@@ -51,6 +53,7 @@ export function entryFromAccepted(msg: broadcast.TransactionAccepted, sequence: 
     },
     transaction: protocol.Transaction.encode(tx).finish(),
     tx,
+    rcLimit: header.rc_limit,
     sequence,
     receivedAt,
   };
@@ -66,6 +69,7 @@ export function entryFromRecord(r: PendingRecord): PendingEntry {
     nonceAccountHex: toHex(r.nonceAccount),
     tx,
     nonceBytes: tx.header?.nonce ?? new Uint8Array(),
+    rcLimit: tx.header?.rc_limit ?? 0n,
   };
 }
 

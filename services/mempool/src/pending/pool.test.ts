@@ -6,7 +6,7 @@ import { entryFromAccepted } from "./entry.ts";
 import { PendingPool } from "./pool.ts";
 
 let seq = 1n;
-const entry = (from: number, nonce: bigint, rcUsed = 10n, payee?: number) => entryFromAccepted(accepted(makeTx(from, nonce, { payee }), { rcUsed }), seq++, 0);
+const entry = (from: number, nonce: bigint, rcLimit = 10n, payee?: number) => entryFromAccepted(accepted(makeTx(from, nonce, { payee, rcLimit }), { rcUsed: 1n }), seq++, 0);
 
 describe("PendingPool", () => {
   test("arrival order survives removals; a re-added entry goes to the end", () => {
@@ -37,7 +37,7 @@ describe("PendingPool", () => {
     expect(pool.nonceAccounts()).toEqual([]);
   });
 
-  test("payer counts and reserved rc are kept per payer, nonce accounts per payee", () => {
+  test("payer counts and reserved rc (sum of rc_limits) are kept per payer, nonce accounts per payee", () => {
     const pool = new PendingPool();
     const own = entry(0, 1n, 7n);
     const forOther = entry(0, 4n, 5n, 1);

@@ -13,7 +13,7 @@ interface AccountIndex {
 
 interface PayerIndex {
   count: number;
-  /** Sum of rcUsed of the payer's pending transactions. */
+  /** Sum of the rc_limits of the payer's pending transactions. */
   rc: bigint;
 }
 
@@ -65,9 +65,9 @@ export class PendingPool {
     const p = this.payers.get(e.payerHex);
     if (p) {
       p.count++;
-      p.rc += e.rcUsed;
+      p.rc += e.rcLimit;
     } else {
-      this.payers.set(e.payerHex, { count: 1, rc: e.rcUsed });
+      this.payers.set(e.payerHex, { count: 1, rc: e.rcLimit });
     }
   }
 
@@ -82,7 +82,7 @@ export class PendingPool {
     else if (acc.top === e) acc.top = highest(acc.byNonce);
     const p = this.payers.get(e.payerHex)!;
     p.count--;
-    p.rc -= e.rcUsed;
+    p.rc -= e.rcLimit;
     if (p.count === 0) this.payers.delete(e.payerHex);
     return e;
   }
@@ -109,7 +109,7 @@ export class PendingPool {
     return this.accounts.get(accountHex)?.byNonce.size ?? 0;
   }
 
-  /** The rc reserved by a payer's pending transactions. */
+  /** The rc reserved by a payer's pending transactions (the sum of their rc_limits). */
   reservedRc(payerHex: string): bigint {
     return this.payers.get(payerHex)?.rc ?? 0n;
   }

@@ -19,13 +19,13 @@ export interface TestMempool {
 }
 
 /** Builds (and loads) a controller; pass a store/chain to simulate a restart. */
-export async function createTestMempool(cfg: Partial<MempoolConfig> = {}, o: { store?: MemoryMempoolStore; chain?: FakeChain } = {}): Promise<TestMempool> {
+export async function createTestMempool(cfg: Partial<MempoolConfig> = {}, o: { store?: MemoryMempoolStore; chain?: FakeChain; onFailed?: (f: { id: Uint8Array; reason: string }) => void } = {}): Promise<TestMempool> {
   const chain = o.chain ?? new FakeChain();
   const store = o.store ?? new MemoryMempoolStore();
   const metrics = createMempoolMetrics();
   const published: broadcast.MempoolAccepted[] = [];
   let clock = 1_000_000;
-  const m = new Mempool({ ...defaultMempoolConfig, flushDelayMs: 1, ...cfg }, { store, chain, blocks: chain, logger: silentLogger(), metrics, onAccepted: (a) => published.push(a), now: () => clock });
+  const m = new Mempool({ ...defaultMempoolConfig, flushDelayMs: 1, ...cfg }, { store, chain, blocks: chain, logger: silentLogger(), metrics, onAccepted: (a) => published.push(a), onFailed: o.onFailed, now: () => clock });
   await m.load();
   return { m, chain, store, metrics, published, advance: (ms) => void (clock += ms) };
 }

@@ -17,7 +17,7 @@ export interface TestNode {
   published: broadcast.MempoolAccepted[];
   publishTx(tx: protocol.Transaction, o?: UseOptions): Promise<unknown>;
   publishBlock(block: protocol.Block, head?: boolean): Promise<unknown>;
-  publishFail(id: Uint8Array): Promise<unknown>;
+  publishFail(id: Uint8Array, reason?: string): Promise<unknown>;
 }
 
 /** Options of {@link startTestNode}. */
@@ -49,6 +49,6 @@ export async function startTestNode(o: TestNodeOptions): Promise<TestNode> {
     published,
     publishTx: (tx, u) => bus.publish(Subjects.transactionAccept, broadcast.TransactionAccepted.encode(accepted(tx, u)).finish()),
     publishBlock: (block, head = true) => bus.publish(Subjects.blockAccept, broadcast.BlockAccepted.encode(FakeChain.accepted(block, head)).finish()),
-    publishFail: (id) => bus.publish(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id }).finish()),
+    publishFail: (id, reason = "") => bus.publish(Subjects.transactionFail, broadcast.TransactionFailed.encode({ id, reason }).finish()),
   };
 }

@@ -1,0 +1,98 @@
+/**
+ * `submit_transaction` (protocol §4.9) in Koinos's order: required fields; with `broadcast`, the
+ * mempool's answers — can the payer's rc cover this `rc_limit` on top of what its pending
+ * transactions reserve (`insufficient pending account resources`), is this exact nonce already
+ * pending (`invalid account nonce`), the per-account pending limit — then application on a
+ * throw-away copy of head state, with the nonce counted from the highest pending one. With
+ * `broadcast`, the receipt is returned only once `koinos.transaction.accept` is durably on the
+ * bus: a receipt is a promise that the transaction ends in a block or in an explicit failure.
+ */
+import { toHex } from "@cairn/core";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import type { protocol } from "@cairn/proto";
+import { decodeNonce, nonceAccount } from "@cairn/protocol";
+import type { BlockInfo } from "../execution/context.ts";
+import { ChainError } from "../execution/errors.ts";
+import type { ChainRules } from "../execution/rules.ts";
+import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "../execution/transaction.ts";
+import type { ContractRuntime } from "../contracts/runtime.ts";
+import { type StateReader, StateLayer } from "../state/state.ts";
+import { type PendingWindow, windowView } from "./pending-window.ts";
+
+/** What submission needs from the controller. */
+export interface SubmissionContext {
+  state: StateReader;
+  rules: ChainRules;
+  runtime: ContractRuntime;
+  block: BlockInfo;
+  signers: (tx: protocol.Transaction) => Uint8Array[];
+  mempool: MempoolChecks | undefined;
+  window: PendingWindow;
+  /** Per-account pending transaction limit (0: none). */
+  pendingTransactionLimit: number;
+  /** Publishes `koinos.transaction.accept`; resolves once the bus stored it. */
+  publishAccepted(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Promise<void>;
+}
+
+/** Checks and dry-runs `tx`; with `broadcast`, has the mempool take it. Resolves with the receipt. */
+export async function submitTransaction(c: SubmissionContext, tx: protocol.Transaction, broadcast: boolean): Promise<protocol.TransactionReceipt> {
+  const header = checkRequiredFields(tx);
+  const layer = new StateLayer(c.state);
+  let currentNonce: bigint | undefined;
+  if (broadcast && c.mempool) currentNonce = await askMempool(c, c.mempool, tx, header, layer);
+  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce });
+  if (applied.reversion) throw applied.reversion.withLogs(applied.receipt.logs);
+  if (broadcast) {
+    c.window.add(tx);
+    try {
+      await c.publishAccepted(tx, applied.receipt);
+    } catch (e) {
+      c.window.remove(tx.id);
+      throw new ChainError("rpc_failure", `could not publish the transaction, it was not accepted: ${(e as Error).message}`);
+    }
+  }
+  return applied.receipt;
+}
+
+/** The mempool's checks, in Koinos's order; resolves with the nonce to count from. */
+async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<bigint> {
+  const account = nonceAccount(header);
+  let entries = c.window.entriesOf(header.payer, account);
+  if (entries.length > 0) {
+    const held = await mempool.pendingIds(entries.map((e) => e.id));
+    if (held.size > 0) {
+      c.window.confirm(held);
+      entries = entries.filter((e) => !held.has(e.idHex));
+    }
+  }
+  const view = windowView(entries, header.payer, account);
+  const maxPayerRc = accountRc(layer, c.block, c.rules, c.runtime, header.payer);
+  if (!(await mempool.checkResources(header.payer, maxPayerRc, header.rc_limit + view.reservedRc))) throw ChainError.of("insufficient_pending_resources");
+  let nonce: bigint | undefined;
+  try {
+    nonce = decodeNonce(header.nonce);
+  } catch {
+    nonce = undefined;
+  }
+  const nonceFree = (nonce === undefined || !view.nonces.has(nonce)) && (await mempool.checkNonce(account, header.nonce));
+  if (!nonceFree) throw ChainError.of("mempool_nonce_taken");
+  if (c.pendingTransactionLimit > 0) {
+    const count = (await mempool.pendingCount(account)) + view.count;
+    if (count >= c.pendingTransactionLimit) throw ChainError.of("pending_transaction_limit");
+  }
+  // Koinos counts from the mempool's pending nonce; a mempool that has not yet seen the last
+  // block could report one below head state, so the higher of the two is used.
+  let current = readNonce(layer, account);
+  const pending = await mempool.pendingNonce(account);
+  if (pending.length > 0) {
+    const p = decodeNonce(pending);
+    if (p > current) current = p;
+  }
+  if (view.topNonce !== undefined && view.topNonce > current) current = view.topNonce;
+  return current;
+}
+
+/** Hex of an account (for the per-account lock). */
+export function lockKeyOf(tx: protocol.Transaction): string {
+  return toHex(nonceAccount(checkRequiredFields(tx)));
+}
