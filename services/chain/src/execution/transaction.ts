@@ -10,6 +10,7 @@ import {
   KoinEntryPoint,
   SHA256_CODE,
   addressText,
+  addressToBase58,
   decodeNonce,
   encodeNonce,
   fromMultihash,
