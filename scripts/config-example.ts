@@ -51,7 +51,7 @@ const SECTIONS: Section[] = [
  * sections, so that a value in `global` (or DATABASE_URL / NATS_URL / LOG_LEVEL) is not hidden
  * by a copy of the default in each section.
  */
-const INHERITED = new Set(["logLevel", "logPretty", "databaseUrl", "natsUrl"]);
+const INHERITED = new Set(["logLevel", "logFormat", "databaseUrl", "natsUrl"]);
 
 /** What to show for options that have no default (they are written commented out). */
 const EXAMPLES: Record<string, string> = {
@@ -274,7 +274,7 @@ function renderGlobal(decls: Map<string, Declaration>): string {
   const common = decls.get("commonOptions")!;
   const entries: [string, string][] = [
     ["logLevel", '"info"'],
-    ["logPretty", "false"],
+    ["logFormat", '"json"'],
     ["databaseUrl", EXAMPLES.databaseUrl!],
     ["natsUrl", EXAMPLES.natsUrl!],
   ];

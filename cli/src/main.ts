@@ -1,25 +1,23 @@
 #!/usr/bin/env bun
 /**
  * `cairn` — the all-in-one binary.
- *   cairn dev [--seed S] [--port 8080] [--data ./data | --memory] [--mode instant|interval|manual]
- *             [--interval-ms 3000] [--accounts 10] [--grpc-port-base 50051]
+ *   cairn dev [--seed S] [--port 8080] [--data ./data] [--mode instant|interval|manual]
+ *             [--interval-ms 3000] [--accounts 10] [--grpc-port-base 50051]   (cairn dev --help: every flag)
  * DATABASE_URL / NATS_URL make the dev node use real Postgres / NATS.
  *   cairn events tail | events republish | rebuild block-store | rebuild account-history  (see cli/README.md)
  */
-import { createLogger, isCairnError } from "@cairn/core";
-import { loadConfig } from "@cairn/config";
-import { banner } from "./dev/banner.ts";
-import { startDevNode } from "./dev/node.ts";
+import { createLogger, defaultLogFormat, isCairnError } from "@cairn/core";
+import { loadConfig, wantsHelp } from "@cairn/config";
+import { devHelp } from "./dev/help.ts";
 import { devOptionsSchema } from "./dev/options.ts";
-import { eventsRepublish, eventsTail } from "./events/commands.ts";
-import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./rebuild/commands.ts";
+import { assertDevPortsFree } from "./dev/preflight.ts";
 import type { Command } from "./rebuild/command-kit.ts";
 
 const USAGE = `usage: cairn <command>
 
 commands:
   dev     run a local dev chain in one process (every service, PGlite, in-process bus)
-          flags: --seed --port --data --memory --mode --interval-ms --accounts --grpc-port-base --log-level
+          flags: --seed --port --data --mode --interval-ms --accounts --grpc-port-base --log-format --console
   events tail               print bus events as Koinos JSON lines
           flags: --subject --from all|new|<seq> --limit --raw --nats-url --stream --subject-prefix
   events republish          publish blocks' koinos.block.accept and koinos.event.* again
@@ -29,14 +27,18 @@ commands:
   rebuild account-history   drop account history and rebuild it from the block store
           flags: --database-url --block-store-address --batch-size
   help    this text
-See cli/README.md for every flag.`;
+\`cairn <command> --help\` lists every flag of a command with its default; cli/README.md explains them.`;
 
-/** Maintenance commands by their two words; each gets argv, env, a stop signal and the output streams. */
-const COMMANDS: Record<string, Command> = {
-  "events tail": eventsTail,
-  "events republish": eventsRepublish,
-  "rebuild block-store": rebuildBlockStoreCommand,
-  "rebuild account-history": rebuildAccountHistoryCommand,
+/**
+ * Maintenance commands by their two words; each gets argv, env, a stop signal and the output
+ * streams. Loaded on use: importing every service costs seconds on a busy machine, and a command
+ * (or a refusal such as a port in use) should not wait for the others.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  "events tail": async () => (await import("./events/commands.ts")).eventsTail,
+  "events republish": async () => (await import("./events/commands.ts")).eventsRepublish,
+  "rebuild block-store": async () => (await import("./rebuild/commands.ts")).rebuildBlockStoreCommand,
+  "rebuild account-history": async () => (await import("./rebuild/commands.ts")).rebuildAccountHistoryCommand,
 };
 
 /** Runs a maintenance command: the first SIGINT/SIGTERM asks it to stop cleanly, a second one exits at once. */
@@ -53,20 +55,34 @@ async function maintenance(command: Command, argv: string[]): Promise<never> {
 }
 
 async function dev(argv: string[]): Promise<void> {
+  if (wantsHelp(argv)) {
+    console.log(devHelp());
+    return;
+  }
   let opts;
   try {
     opts = loadConfig({ service: "dev", schema: devOptionsSchema, argv });
+    if (opts.memory && opts.data !== undefined) throw new Error("--memory and --data exclude each other (the chain is in memory unless --data is given)");
   } catch (e) {
     console.error(`cairn dev: ${(e as Error).message}`);
     process.exit(2);
   }
-  const logger = createLogger({ level: opts.logLevel, name: "cairn-dev" });
+  try {
+    assertDevPortsFree(opts);
+  } catch (e) {
+    console.error(`cairn dev: could not start: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  const [{ startDevNode }, { banner }] = await Promise.all([import("./dev/node.ts"), import("./dev/banner.ts")]);
+  const tty = process.stdout.isTTY === true;
+  const logger = createLogger({ level: opts.logLevel, name: "cairn-dev", format: opts.logFormat ?? defaultLogFormat(process.stdout) });
   const started = performance.now();
-  const node = await startDevNode(opts, logger).catch((e) => {
-    console.error(`cairn dev: could not start: ${isCairnError(e) ? e.message : (e as Error)?.stack ?? String(e)}`);
+  const printBlocks = opts.console === "on" || (opts.console === "auto" && tty);
+  const node = await startDevNode(opts, logger, printBlocks ? { console: { write: (line) => console.log(line), color: tty } } : {}).catch((e) => {
+    console.error(`cairn dev: could not start: ${isCairnError(e) ? e.message : ((e as Error)?.stack ?? String(e))}`);
     process.exit(1);
   });
-  console.log(banner(node, opts));
+  console.log(banner(node, opts, { color: tty }));
   console.log(`Ready in ${Math.round(performance.now() - started)} ms`);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -84,7 +100,7 @@ async function dev(argv: string[]): Promise<void> {
 const [command, ...rest] = process.argv.slice(2);
 const maintenanceCommand = COMMANDS[`${command} ${rest[0]}`];
 if (command === "dev") await dev(rest);
-else if (maintenanceCommand !== undefined) await maintenance(maintenanceCommand, rest.slice(1));
+else if (maintenanceCommand !== undefined) await maintenance(await maintenanceCommand(), rest.slice(1));
 else if (command === undefined || command === "help" || command === "--help") console.log(USAGE);
 else {
   console.error(`cairn: unknown command "${command}"\n\n${USAGE}`);

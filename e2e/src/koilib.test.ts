@@ -124,9 +124,13 @@ describe(`koilib 9.1.1 against Cairn (${process.env.CAIRN_E2E_URL ? "multi-proce
     expect(JSON.parse((err as Error).message)).toEqual({ error: "cannot transfer to yourself", code: 1, logs: ["transaction reverted: cannot transfer to yourself"] });
   });
 
-  test("fetchAbi reads contract_meta_store (KOIN has none: undefined)", async () => {
+  test("fetchAbi reads KOIN's ABI from contract_meta_store and its functions work", async () => {
     const c = new Contract({ id: KOIN, provider });
-    expect(await c.fetchAbi()).toBeUndefined();
+    const abi = await c.fetchAbi();
+    expect(abi?.methods?.balance_of?.entry_point).toBe(0x5c721497);
+    const { result } = await c.functions.balance_of!({ owner: bob.getAddress() });
+    expect(BigInt(result!.value as string)).toBeGreaterThan(0n);
+    expect((await c.functions.symbol!()).result).toEqual({ value: "KOIN" });
   });
 
   test("getForkHeads and submitBlock through koilib", async () => {

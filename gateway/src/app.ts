@@ -5,7 +5,7 @@
  * tests call `app.request(...)`.
  */
 import { createMetricsRegistry, type Logger, type MetricsRegistry, silentLogger } from "@cairn/core";
-import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
+import { type EventDecoder, defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { Hono } from "hono";
 import { createHealthCheck } from "./health/health.ts";
 import type { GatewayEnv } from "./hono-env.ts";
@@ -27,7 +27,9 @@ import { createCaller } from "./table/caller.ts";
 import { buildMethodTable, type GatewayClients, type MethodTable } from "./table/method-table.ts";
 import { createReadCache } from "./table/read-cache.ts";
 import { createWsHub, type GatewayBus, type WsHub } from "./ws/hub.ts";
+import { gatewayEventDecoder } from "./events.ts";
 import { wsRoute } from "./ws/route.ts";
+import { loadExplorer, wantsHtml } from "./explorer/static.ts";
 
 /** What the gateway is built from. */
 export interface GatewayDeps {
@@ -45,6 +47,12 @@ export interface GatewayDeps {
   readonly metrics?: MetricsRegistry | undefined;
   /** Default the process-wide Koinos JSON codec. */
   readonly codec?: JsonCodec | undefined;
+  /**
+   * Decodes contract events on /ws and in REST answers (`decoded` next to the raw `data`). Default:
+   * KOIN's events (at `rest.koinContractId`) and those of contracts uploaded with an ABI (read
+   * through `contract_meta_store.get_contract_meta` when that service is configured).
+   */
+  readonly events?: EventDecoder | undefined;
   /** Wall clock in ms (head staleness). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
 }
@@ -73,7 +81,8 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   const cache = options.readCache.enabled && deps.bus !== undefined ? createReadCache(options.readCache, { bus: deps.bus, logger }) : undefined;
   if (options.readCache.enabled && deps.bus === undefined) logger.debug({}, "no bus: the read cache is off");
   const caller = createCaller({ timeoutMs: options.jsonRpc.timeoutMs }, { cache });
-  const hub = createWsHub({ ...options.ws, timeoutMs: options.jsonRpc.timeoutMs }, { bus: deps.bus, table, codec, metrics, logger });
+  const events = deps.events ?? gatewayEventDecoder(table, codec, options.rest.koinContractId, options.jsonRpc.timeoutMs);
+  const hub = createWsHub({ ...options.ws, timeoutMs: options.jsonRpc.timeoutMs }, { bus: deps.bus, table, codec, metrics, logger, events });
   const rest = createRestCaller({ clientIpHeader }, { table, caller, logger, metrics, limiter });
   const handle = createJsonRpcHandler(options.jsonRpc, { table, caller, metrics, logger });
   let openApi: string | undefined;
@@ -92,8 +101,13 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   app.get("/metrics", async () => new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType, "Access-Control-Allow-Origin": "*" } }));
   app.get("/openapi.json", () => restJsonResponse((openApi ??= JSON.stringify(buildOpenApi(table, codec)))));
   app.get("/ws", wsRoute(hub));
+  const explorer = options.explorer ? loadExplorer({ koinContractId: options.rest.koinContractId, decimals: 8 }) : undefined;
+  if (explorer) {
+    app.get("/explorer/:file", (c) => explorer.asset(c.req.param("file")) ?? restError(404, RestErrorCode.NotFound, `no file ${c.req.path}`));
+    app.get("/", (c, next) => (wantsHtml(c.req.raw) ? explorer.page() : next()));
+  }
 
-  registerRestRoutes(app, { ...options.rest, maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, codec });
+  registerRestRoutes(app, { ...options.rest, maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, codec, events });
   registerRpcRoutes(app, { maxBodyBytes: options.jsonRpc.maxBodyBytes }, { rest, table });
   app.all("/v1/*", (c) => rest.run(c, "unknown", async () => restError(404, RestErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`)));
 
@@ -109,6 +123,7 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   const routed = app.fetch;
   const fetch = (request: Request, env?: unknown, executionCtx?: Parameters<typeof routed>[2]): Response | Promise<Response> => {
     if (request.method === "OPTIONS" || isRestPath(pathOf(request.url))) return routed(request, env, executionCtx);
+    if (explorer && request.method === "GET" && (pathOf(request.url).startsWith("/explorer/") || wantsHtml(request))) return routed(request, env, executionCtx);
     return jsonRpc(request, serverOfEnv(env)).catch((err: unknown) => {
       logger.error({ err: String(err) }, "unhandled error in JSON-RPC");
       return jsonRpcResponse(errorText(null, { code: JsonRpcCode.InternalError, message: JsonRpcMessage.Internal }));

@@ -6,13 +6,14 @@
  *
  *   bun gateway/src/main.ts [--config cairn.json] [--port 8080] [--nats-url nats://…]
  */
-import { createLogger, createMetricsRegistry, type Logger, type MetricsRegistry } from "@cairn/core";
+import { fileURLToPath } from "node:url";
+import { assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isAddressInUse, type Logger, type MetricsRegistry, portInUseError } from "@cairn/core";
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
 import { createNatsEventBus } from "@cairn/bus";
-import { loadConfig, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
+import { formatHelp, loadConfig, logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema, wantsHelp } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -70,7 +71,7 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
   const owned = deps.clients === undefined ? grpcClientsFor(options, codec, logger) : undefined;
   const clients = deps.clients ?? owned!.clients;
   const app = createApp(options, { clients, bus: deps.bus, logger, metrics, codec });
-  const server = Bun.serve({
+  const serve = () => Bun.serve({
     hostname: options.host,
     port: options.port,
     fetch: app.fetch,
@@ -79,6 +80,15 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
     // absurd bodies, which it would refuse with a bare 413.
     maxRequestBodySize: Math.max(1024 * 1024 * 1024, options.jsonRpc.maxBodyBytes * 2),
   });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = serve();
+  } catch (err) {
+    await app.close();
+    owned?.close();
+    if (isAddressInUse(err)) throw portInUseError({ host: options.host, port: options.port, what: "JSON-RPC gateway", flag: "--port" }, err);
+    throw err;
+  }
   const port = server.port ?? options.port;
   logger.info({ host: options.host, port, services: Object.keys(clients), methods: app.table.reachable.length }, "gateway listening");
 
@@ -105,8 +115,8 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
 export const gatewayCliSchema = gatewayOptionsSchema.extend({
   /** Minimum log level. Default `info`. */
   logLevel: logLevelSchema.default("info"),
-  /** Human-readable logs. Default false (JSON lines for collectors). */
-  logPretty: z.boolean().default(false),
+  /** Log format: `json` (for collectors) or `pretty` (one readable line per event). Default pretty on a terminal, json otherwise. */
+  logFormat: logFormatSchema.optional(),
   /** NATS server for WebSocket subscriptions (`NATS_URL` is honoured). Unset: /ws refuses subscriptions. */
   natsUrl: natsUrlSchema.optional(),
   /** JetStream copies of the event stream on a NATS cluster; as every service (unset: left as it is, 1 for a new stream). */
@@ -118,6 +128,11 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
 });
 
 async function main(): Promise<void> {
+  if (wantsHelp(process.argv.slice(2))) {
+    const docFiles = [fileURLToPath(new URL("./options.ts", import.meta.url)), fileURLToPath(import.meta.url)];
+    console.log(formatHelp({ usage: "usage: cairn-gateway [flags]\nJSON-RPC, REST, WebSocket, /health and /metrics on one HTTP port.", schema: gatewayCliSchema, service: "gateway", docFiles }));
+    process.exit(0);
+  }
   let config: z.output<typeof gatewayCliSchema>;
   try {
     config = loadConfig({ service: "gateway", schema: gatewayCliSchema });
@@ -125,9 +140,10 @@ async function main(): Promise<void> {
     process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const { logLevel, logPretty, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...options } = config;
-  const logger = createLogger({ name: "gateway", level: logLevel, pretty: logPretty });
+  const { logLevel, logFormat, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...options } = config;
+  const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat ?? defaultLogFormat(process.stdout) });
   try {
+    assertPortsFree([{ host: options.host ?? "0.0.0.0", port: options.port ?? 8080, what: "cairn-gateway HTTP (JSON-RPC, REST, WebSocket)", flag: "--port" }]);
     const metrics = createMetricsRegistry("gateway");
     const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas, stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger, metrics });
     await bus?.start();
@@ -142,7 +158,8 @@ async function main(): Promise<void> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   } catch (err) {
-    logger.fatal({ err: String(err) }, "gateway failed to start");
+    logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "gateway failed to start");
+    if (process.stderr.isTTY) console.error(`cairn-gateway: could not start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }

@@ -180,6 +180,11 @@ export const gatewayOptionsSchema = z.object({
   health: healthSchema.prefault({}),
   /** Log one line per HTTP request (method, path, status, duration, JSON-RPC methods). Default true. */
   accessLog: z.boolean().default(true),
+  /**
+   * Serve the explorer page: `GET /` from a browser, assets under `/explorer/`. Default true (it
+   * reads only what REST and /ws already serve); JSON-RPC keeps `POST /` either way.
+   */
+  explorer: z.boolean().default(true),
   /** How long shutdown waits for in-flight requests, in ms. Default 5000. */
   shutdownGraceMs: z.number().int().min(0).default(5000),
 });

@@ -7,8 +7,8 @@
  * bus facade that follow each new set. Stops in reverse order.
  */
 import { join, resolve } from "node:path";
-import { type Logger, createMetricsRegistry } from "@cairn/core";
-import { addressToBase58 } from "@cairn/protocol";
+import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
+import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, transaction_store } from "@cairn/proto";
@@ -21,15 +21,25 @@ import { DEFAULT_DENY, startGateway } from "@cairn/gateway";
 import { createDevClock } from "./clock.ts";
 import { createDevController } from "./controller.ts";
 import { createSwapGate, forwardingImplementation } from "./forward.ts";
-import type { DevOptions } from "./options.ts";
+import { startDevConsole } from "./console.ts";
+import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
+import { type DevOptions, dataDirOf } from "./options.ts";
+import { assertDevPortsFree } from "./preflight.ts";
 import { type DevDatabases, type DevServices, devPort } from "./services.ts";
 import { createDatabaseSnapshots } from "./snapshots.ts";
 
 /** The dev node's per-call deadline at the gateway, ms. */
 export const DEV_CALL_TIMEOUT_MS = 30_000;
 
+/** KOIN's decimals (the native contract's `decimals`): balances are in units of 10^-8 KOIN. */
+const KOIN_DECIMALS = 8;
+
 export interface DevNode {
   chainId: Uint8Array;
+  /** The native KOIN contract (base58) and its decimals. */
+  koin: { address: string; decimals: number };
+  /** Where the chain is kept: a directory, or undefined (memory or Postgres). */
+  dataDir: string | undefined;
   accounts: chainSvc.DevAccount[];
   producerAddress: string;
   url: string;
@@ -43,15 +53,39 @@ export interface DevNode {
  */
 function databaseUrlFor(opts: DevOptions): string {
   if (opts.databaseUrl) return opts.databaseUrl;
-  if (opts.memory) return "pglite://memory";
-  return `pglite://${resolve(join(opts.data, "pglite"))}`;
+  const dir = dataDirOf(opts);
+  return dir === undefined ? "pglite://memory" : `pglite://${resolve(join(dir, "pglite"))}`;
 }
 
-export async function startDevNode(opts: DevOptions, logger: Logger): Promise<DevNode> {
+/** What the dev node may be given besides its options. */
+export interface DevNodeDeps {
+  /** Where the per-block console lines go; default none (no console). */
+  console?: { write(line: string): void; color: boolean };
+}
+
+export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNodeDeps = {}): Promise<DevNode> {
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch((e) => logger.error({ err: String(e) }, "stop failed"));
   };
+  // Ports another process holds fail now, in milliseconds, naming the flag (not after PGlite starts).
+  assertDevPortsFree(opts);
+  const dataDir = dataDirOf(opts);
+  const koinAddress = chainSvc.chainOptionsSchema.parse({}).koinAddress;
+  const genesisFlags: GenesisFlags = { seed: opts.seed, accounts: opts.accounts, balance: opts.balance, koinAddress };
+  let lock: ReturnType<typeof lockDataDir> | undefined;
+  if (dataDir !== undefined) {
+    // Before anything opens the database: a second node on the directory, or other genesis flags, stop here.
+    const held = lockDataDir(dataDir);
+    lock = held;
+    stops.push(async () => held.release());
+    try {
+      checkGenesisFlags(dataDir, genesisFlags);
+    } catch (e) {
+      held.release();
+      throw e;
+    }
+  }
   try {
     const metrics = createMetricsRegistry("cairn-dev");
     // NATS: one bus for the node's life. In-process: a fresh bus for each set of services, so a
@@ -88,9 +122,16 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       },
       replaceable: nats === undefined,
     });
-    await controller.start();
+    await controller.start().catch((e: unknown) => {
+      // The chain's own words name no directory and no flag: say which, and the ways out.
+      if (dataDir !== undefined && e instanceof Error && /holds chain .* but the genesis configured gives/.test(e.message)) {
+        throw new CairnError(DataDirErrorCode.GenesisMismatch, `${genesisMismatchMessage(dataDir, [])} (${e.message})`, { status: ErrorStatus.FailedPrecondition, cause: e });
+      }
+      throw e;
+    });
     stops.push(() => controller.stop());
     const first = controller.services;
+    if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 
     const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>) =>
       createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate));
@@ -135,9 +176,20 @@ export async function startDevNode(opts: DevOptions, logger: Logger): Promise<De
       },
     );
     stops.push(() => gateway.stop());
+    lock?.update({ url: gateway.url });
+
+    if (deps.console) {
+      // On the gateway's bus facade: it follows the services revert and reset put in place.
+      const metaClient = forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore);
+      const events = createEventDecoder({ sources: [koinAbiSource(defaultJsonCodec(), koinAddress), contractMetaAbiSource(async (contract) => (await metaClient.getContractMeta({ contract_id: addressFromBase58(contract) })).meta?.abi)] });
+      const sub = await startDevConsole(controller.gatewayBus, events, { ...deps.console, koinAddress, decimals: KOIN_DECIMALS });
+      stops.push(() => sub.close());
+    }
 
     return {
       chainId: first.chain.chain.rules.chainId,
+      koin: { address: koinAddress, decimals: KOIN_DECIMALS },
+      dataDir,
       accounts: first.chain.dev?.accounts ?? [],
       producerAddress: first.chain.dev ? addressToBase58(first.chain.dev.producerAddress) : "",
       url: gateway.url,

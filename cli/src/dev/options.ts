@@ -1,6 +1,6 @@
 /** Options of `cairn dev` (flags, `CAIRN_DEV_*` env, the `dev` section of a config file). */
 import { z } from "zod";
-import { logLevelSchema } from "@cairn/config";
+import { logFormatSchema, logLevelSchema } from "@cairn/config";
 
 export const devOptionsSchema = z.object({
   /** Seed of the dev genesis: producer key sha256("<seed> producer"), accounts sha256("<seed> <i>"). */
@@ -13,9 +13,12 @@ export const devOptionsSchema = z.object({
   port: z.number().int().min(0).max(65_535).default(8080),
   /** Host the gateway and gRPC servers bind. Default 127.0.0.1 (a dev node is not for the network). */
   host: z.string().default("127.0.0.1"),
-  /** Data directory: one PGlite database per service under it. Default ./data. */
-  data: z.string().default("./data"),
-  /** Keep nothing on disk (PGlite in memory). */
+  /**
+   * Data directory that keeps the chain across restarts; default none, the chain lives in memory
+   * (as anvil's and hardhat node's). PGlite under `<data>/pglite`, locked while a node runs.
+   */
+  data: z.string().min(1).optional(),
+  /** Keep nothing on disk (PGlite in memory); the default unless --data is given. */
   memory: z.boolean().default(false),
   /** Block production: instant (default), interval or manual. */
   mode: z.enum(["instant", "interval", "manual"]).default("instant"),
@@ -29,8 +32,17 @@ export const devOptionsSchema = z.object({
   databaseUrl: z.string().optional(),
   /** NATS instead of the in-process bus. `NATS_URL` sets it. */
   natsUrl: z.string().optional(),
-  /** Minimum log level. Default warn: the banner is the dev node's output. */
+  /** Minimum log level. Default warn: the banner and the block lines are the dev node's output. */
   logLevel: logLevelSchema.default("warn"),
+  /** Log format, `pretty` (one readable line per event) or `json`; default pretty on a terminal, json otherwise. */
+  logFormat: logFormatSchema.optional(),
+  /** One line per block and per transaction on stdout: `on`, `off`, or `auto` (when stdout is a terminal). */
+  console: z.enum(["auto", "on", "off"]).default("auto"),
 });
 
 export type DevOptions = z.output<typeof devOptionsSchema>;
+
+/** Where the dev node keeps its chain: a directory, or undefined for memory. */
+export function dataDirOf(opts: Pick<DevOptions, "data" | "memory" | "databaseUrl">): string | undefined {
+  return opts.databaseUrl || opts.memory || opts.data === undefined ? undefined : opts.data;
+}

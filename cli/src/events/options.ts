@@ -29,6 +29,10 @@ export const tailOptionsSchema = z.object({
   limit: z.number().int().min(1).optional(),
   /** Print payloads as base64 without decoding them. */
   raw: z.boolean().default(false),
+  /** Address of the native KOIN contract, whose events are decoded. Default the Koinos mainnet address. */
+  koinAddress: z.string().min(1).default("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL"),
+  /** Chain gRPC address (contract meta store) to read uploaded contracts' ABIs from. Default none: only KOIN's events are decoded. */
+  contractMetaAddress: z.string().min(1).optional(),
 });
 
 /** Options of `cairn events tail` once loaded. */

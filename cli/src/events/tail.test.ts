@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { createMemoryEventBus, type EventBus, type OutgoingMessage } from "@cairn/bus";
 import { broadcast, protocol } from "@cairn/proto";
-import { addressToBase58 } from "@cairn/protocol";
+import { addressToBase58, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { createTestChain, KOIN_ID } from "@cairn/chain/testing";
 import { chainMessages, recordedBlocks, type RecordedBlock } from "../rebuild/testing/chain-scenario.ts";
 import type { EventLine } from "./format.ts";
@@ -87,6 +87,20 @@ describe("tailEvents", () => {
     expect(bad).toBeUndefined();
     expect(lines[9]!.payload_base64).toBe("////");
     expect(lines[9]!.error).toContain("cairn.broadcast.v1.BlockAccepted");
+  });
+
+  test("with an event decoder, KOIN's events gain `decoded` in parcels and receipts (raw data kept)", async () => {
+    const b = await bus();
+    const messages = chainMessages(blocks[1]!);
+    await b.publishMany(messages);
+    const koin = addressToBase58(KOIN_ID);
+    const events = createEventDecoder({ sources: [koinAbiSource(defaultJsonCodec(), koin)] });
+    const lines = await tail(b, { from: "all", limit: messages.length, events });
+    const parcel = lines.find((l) => l.subject.startsWith("koinos.event."))!.payload as Record<string, any>;
+    expect(parcel.event.data).toBeString();
+    expect(parcel.event.decoded).toEqual({ from: expect.any(String), to: expect.any(String), value: "7" });
+    const accept = lines.find((l) => l.subject === "koinos.block.accept")!.payload as Record<string, any>;
+    expect(accept.receipt.transaction_receipts[0].events[0].decoded.value).toBe("7");
   });
 
   test("--raw prints every payload as base64", async () => {

@@ -4,7 +4,8 @@
  * is left behind on the bus: the private consumer goes away with the subscription.
  */
 import { ALL_KOINOS_SUBJECTS, assertPattern, type DeliverFrom, type EventBus, type Subscription } from "@cairn/bus";
-import { formatEvent } from "./format.ts";
+import type { EventDecoder } from "@cairn/protocol";
+import { eventLine } from "./format.ts";
 
 /** What to follow and when to stop. */
 export interface TailOptions {
@@ -18,6 +19,8 @@ export interface TailOptions {
   raw?: boolean;
   /** Stops the tail (Ctrl-C); the promise then resolves normally. */
   signal?: AbortSignal;
+  /** Adds `decoded` to contract events whose ABI is known. Default none: events stay raw. */
+  events?: EventDecoder;
 }
 
 /** How a tail ended. */
@@ -49,10 +52,13 @@ export async function tailEvents(bus: EventBus, options: TailOptions, write: (li
   try {
     subscription = await bus.subscribe(
       subject,
-      (message) => {
+      async (message) => {
         // Messages pulled before the subscription closes are acknowledged and dropped.
         if (count >= limit) return;
-        write(formatEvent(message, options.raw === true));
+        const line = eventLine(message, options.raw === true);
+        if (line.payload !== undefined && options.events !== undefined) await options.events.annotateAsync(line.payload);
+        if (count >= limit) return;
+        write(JSON.stringify(line));
         if (++count >= limit) finish("limit");
       },
       { deliverFrom: options.from ?? "new", maxAckPending: PREFETCH },

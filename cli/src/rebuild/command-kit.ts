@@ -4,7 +4,7 @@
  * and a logger on stderr so stdout carries only the command's output.
  */
 import { createLogger, type LogLevel, type Logger } from "@cairn/core";
-import { loadConfig, type Env } from "@cairn/config";
+import { formatHelp, loadConfig, wantsHelp, type Env } from "@cairn/config";
 import type { z } from "zod";
 import type { ProgressOutput } from "./progress-printer.ts";
 
@@ -29,8 +29,25 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** Loads `schema` for `service` (its config file section and `CAIRN_<SERVICE>_*` env) from `io`. */
-export function loadCommandOptions<S extends z.ZodObject>(name: string, service: string, schema: S, io: CommandIo): z.output<S> {
+/** Thrown by {@link loadCommandOptions} on `--help`; the command prints the text and answers 0. */
+export class HelpRequested extends Error {
+  override readonly name = "HelpRequested";
+}
+
+/** Where a command's flags are documented: a one-line summary and the option files' doc comments. */
+export interface CommandHelp {
+  summary: string;
+  docFiles: readonly string[];
+}
+
+/**
+ * Loads `schema` for `service` (its config file section and `CAIRN_<SERVICE>_*` env) from `io`;
+ * on `--help` throws {@link HelpRequested} with every flag, its default and its description.
+ */
+export function loadCommandOptions<S extends z.ZodObject>(name: string, service: string, schema: S, io: CommandIo, help?: CommandHelp): z.output<S> {
+  if (wantsHelp(io.argv)) {
+    throw new HelpRequested(formatHelp({ usage: `usage: ${name} [flags]${help ? `\n${help.summary}` : ""}`, schema, service, docFiles: help?.docFiles ?? [] }));
+  }
   try {
     return loadConfig({ service, schema, argv: io.argv, env: io.env });
   } catch (e) {
@@ -48,6 +65,10 @@ export async function runCommand(name: string, io: CommandIo, body: () => Promis
   try {
     return await body();
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout.write(`${e.message}\n`);
+      return 0;
+    }
     if (e instanceof UsageError) {
       io.stderr.write(`${e.message}\n`);
       return 2;

@@ -5,7 +5,8 @@
  * (live-guard.ts) unless `--force`, and can work inside a `cairn dev` data directory (`--dev-data`).
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createNatsEventBus, type EventBus } from "@cairn/bus";
 import { openDatabase, type DatabaseHandle } from "@cairn/db";
 import {
@@ -34,6 +35,14 @@ import { natsReplayBounds } from "./nats-bounds.ts";
 import { rebuildAccountHistoryOptionsSchema, rebuildBlockStoreOptionsSchema } from "./options.ts";
 import { progressPrinter } from "./progress-printer.ts";
 
+/** Where the rebuild's own options are documented (for `--help`). */
+const OPTIONS_FILE = fileURLToPath(new URL("./options.ts", import.meta.url));
+
+/** A service package's options.ts, next to its index.ts (for `--help`). */
+function serviceOptionsFile(pkg: string): string {
+  return join(dirname(fileURLToPath(import.meta.resolve(pkg))), "options.ts");
+}
+
 /** `pglite://<dir>/pglite`: the one PGlite a `cairn dev` node keeps its services' schemas in. */
 function devDatabaseUrl(command: string, dir: string): string {
   const path = resolve(join(dir, "pglite"));
@@ -48,7 +57,10 @@ const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
 /** `cairn rebuild block-store`: empties the block and transaction store and replays the stream into it. */
 export const rebuildBlockStoreCommand: Command = (io) =>
   runCommand("cairn rebuild block-store", io, async () => {
-    const o = loadCommandOptions("cairn rebuild block-store", "block-store", rebuildBlockStoreOptionsSchema, io);
+    const o = loadCommandOptions("cairn rebuild block-store", "block-store", rebuildBlockStoreOptionsSchema, io, {
+      summary: "Empties the block and transaction store and replays them from the event stream (stop the block store first).",
+      docFiles: [serviceOptionsFile("@cairn/block-store"), OPTIONS_FILE],
+    });
     if (o.source === "chain") {
       throw new UsageError(
         "cairn rebuild block-store: --source chain is not available: the chain keeps block bodies only above the LIB and serves no block-reading RPC. Rebuild from the event stream (--source events), or keep the block store's data: it is what the chain's --reindex replays from.",
@@ -99,7 +111,10 @@ export const rebuildBlockStoreCommand: Command = (io) =>
 /** `cairn rebuild account-history`: drops the account history read model and rebuilds it from the block store. */
 export const rebuildAccountHistoryCommand: Command = (io) =>
   runCommand("cairn rebuild account-history", io, async () => {
-    const o = loadCommandOptions("cairn rebuild account-history", "account-history", rebuildAccountHistoryOptionsSchema, io);
+    const o = loadCommandOptions("cairn rebuild account-history", "account-history", rebuildAccountHistoryOptionsSchema, io, {
+      summary: "Drops the account history read model and rebuilds it from the block store (stop the service first).",
+      docFiles: [serviceOptionsFile("@cairn/account-history"), OPTIONS_FILE],
+    });
     const name = "cairn rebuild account-history";
     const logger = commandLogger("cairn-rebuild-account-history", o.logLevel, io);
     const dev = o.devData !== undefined ? devDatabaseUrl(name, o.devData) : undefined;

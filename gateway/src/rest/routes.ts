@@ -5,7 +5,7 @@
  * REST reader expects them). No business rules live here.
  */
 import { toBase64url } from "@cairn/core";
-import type { JsonCodec, JsonObject } from "@cairn/protocol";
+import type { EventDecoder, JsonCodec, JsonObject } from "@cairn/protocol";
 import { addressFromBase58, decodeNonce } from "@cairn/protocol";
 import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../hono-env.ts";
@@ -27,6 +27,8 @@ export interface RestRouteOptions {
 export interface RestRouteDeps {
   readonly rest: RestCaller;
   readonly codec: JsonCodec;
+  /** Adds `decoded` to contract events in blocks, transactions and history. Absent: events stay raw. */
+  readonly events?: EventDecoder | undefined;
 }
 
 const ok = (json: unknown) => restJsonResponse(JSON.stringify(json));
@@ -79,6 +81,8 @@ async function head(rest: RestCaller): Promise<{ id: string; height: bigint }> {
 /** Registers the routes on `app`. */
 export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOptions, deps: RestRouteDeps): void {
   const { rest, codec } = deps;
+  /** An answer carrying contract events, with `decoded` added where the ABI is known. */
+  const withEvents = async (json: unknown) => ok(deps.events === undefined ? json : await deps.events.annotateAsync(json));
   const get = (path: string, handler: (c: Context<GatewayEnv>) => Promise<Response>) => app.get(path, (c) => rest.run(c, `GET ${path}`, () => handler(c)));
   const post = (path: string, handler: (c: Context<GatewayEnv>) => Promise<Response>) => app.post(path, (c) => rest.run(c, `POST ${path}`, () => handler(c)));
 
@@ -95,7 +99,7 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
     });
     const item = ((result.block_items ?? []) as JsonObject[])[0];
     if (item === undefined || item.block_id === undefined) return notFound(`block ${blockId} not found`);
-    return ok(item);
+    return withEvents(item);
   });
 
   get("/v1/blocks/:height", async (c) => {
@@ -110,7 +114,7 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
       return_receipt: flag(c, "receipt", true),
     });
     const item = ((result.block_items ?? []) as JsonObject[])[0];
-    return item === undefined ? notFound(`no block at height ${height}`) : ok(item);
+    return item === undefined ? notFound(`no block at height ${height}`) : withEvents(item);
   });
 
   get("/v1/blocks", async (c) => {
@@ -126,14 +130,14 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
       return_block: flag(c, "block", true),
       return_receipt: flag(c, "receipt", true),
     });
-    return ok({ block_items: result.block_items ?? [] });
+    return withEvents({ block_items: result.block_items ?? [] });
   });
 
   get("/v1/transactions/:id", async (c) => {
     const txId = id(c, "transaction");
     const result = await rest.json("transaction_store", "get_transactions_by_id", { transaction_ids: [txId] });
     const item = ((result.transactions ?? []) as JsonObject[])[0];
-    return item === undefined ? notFound(`transaction ${txId} not found`) : ok(item);
+    return item === undefined ? notFound(`transaction ${txId} not found`) : withEvents(item);
   });
 
   post("/v1/transactions", async (c) => {
@@ -182,7 +186,7 @@ export function registerRestRoutes(app: Hono<GatewayEnv>, options: RestRouteOpti
     for (const [key, value] of Object.entries(c.req.query())) params[key] = value === "true" ? true : value === "false" ? false : value;
     params.address = address(c);
     const result = await rest.json("account_history", "get_account_history", params);
-    return ok({ values: result.values ?? [] });
+    return withEvents({ values: result.values ?? [] });
   });
 }
 

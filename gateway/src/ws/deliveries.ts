@@ -4,7 +4,7 @@
  * `"subscription":N` part differs per client).
  */
 import { toHex } from "@cairn/core";
-import type { JsonCodec, MessageJsonCodec } from "@cairn/protocol";
+import type { EventDecoder, JsonCodec, MessageJsonCodec } from "@cairn/protocol";
 import type { BlockRef, ForkSwitch } from "./fork-tracker.ts";
 import type { Topic } from "./protocol.ts";
 
@@ -61,13 +61,17 @@ interface BlockAcceptedMsg {
   head: boolean;
 }
 
-/** Decoders of the broadcast payloads, built once per codec. */
-export function createDecoders(codec: JsonCodec) {
+/**
+ * Decoders of the broadcast payloads, built once per codec. With `events`, contract events inside
+ * (receipts of blocks and transactions, event parcels) gain `decoded` where their ABI is known.
+ */
+export function createDecoders(codec: JsonCodec, events?: EventDecoder) {
   const blockAccepted = codec.forType<BlockAcceptedMsg & Record<string, unknown>>("cairn.broadcast.v1.BlockAccepted");
   const irreversible = codec.forType("cairn.broadcast.v1.BlockIrreversible");
   const transaction = codec.forType("cairn.broadcast.v1.TransactionAccepted");
   const event = codec.forType("cairn.broadcast.v1.EventParcel");
-  const json = (h: MessageJsonCodec, data: Uint8Array) => JSON.stringify(h.toJson(h.fns.decode(data)));
+  const annotate = <T>(json: T): T => (events === undefined ? json : events.annotate(json));
+  const json = (h: MessageJsonCodec, data: Uint8Array) => JSON.stringify(annotate(h.toJson(h.fns.decode(data))));
 
   return {
     /** A block.accept payload: its place in the tree, whether it is head, and its JSON. */
@@ -79,7 +83,7 @@ export function createDecoders(codec: JsonCodec) {
         height: header?.height ?? 0n,
         previous: hexId(header?.previous ?? new Uint8Array()),
       };
-      return { ref, head: msg.head, json: JSON.stringify(blockAccepted.toJson(msg)) };
+      return { ref, head: msg.head, json: JSON.stringify(annotate(blockAccepted.toJson(msg))) };
     },
     irreversible: (data: Uint8Array): Delivery => ({ kind: "irreversible", rest: `"data":${json(irreversible, data)}}` }),
     transaction: (data: Uint8Array): Delivery => ({ kind: "transaction", rest: `"data":${json(transaction, data)}}` }),

@@ -5,7 +5,7 @@
  * behaviour (ops, replay, slow clients) is in session.ts.
  */
 import type { Logger } from "@cairn/core";
-import type { JsonCodec } from "@cairn/protocol";
+import type { EventDecoder, JsonCodec } from "@cairn/protocol";
 import type { GatewayMetrics } from "../metrics.ts";
 import type { MethodTable } from "../table/method-table.ts";
 import { blockDelivery, createDecoders, type Delivery, forkDelivery, hexId, TOPIC_SUBJECTS } from "./deliveries.ts";
@@ -44,6 +44,8 @@ export interface WsHubDeps {
   readonly codec: JsonCodec;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** Adds `decoded` to contract events where the ABI is known. Absent: events stay raw. */
+  readonly events?: EventDecoder | undefined;
 }
 
 /** The hub as sessions and the route see it. */
@@ -76,7 +78,7 @@ interface TopicState {
 
 /** Builds the hub. Nothing is subscribed until a client asks. */
 export function createWsHub(options: WsHubOptions, deps: WsHubDeps): WsHub {
-  const decoders = createDecoders(deps.codec);
+  const decoders = createDecoders(deps.codec, deps.events);
   const tracker = new ForkTracker(options.forkWindow);
   const topics = new Map<Topic, TopicState>();
   const sessions = new Set<Session>();

@@ -158,7 +158,8 @@ export function createSession(peer: WsPeer, hub: HubInternals): Session {
         const height = BigInt(String(item.block_height ?? "0"));
         const block = item.block as JsonObject | undefined;
         const header = (block?.header ?? {}) as JsonObject;
-        const data = JSON.stringify({ ...(block === undefined ? {} : { block }), ...(item.receipt === undefined ? {} : { receipt: item.receipt }) });
+        const body = { ...(block === undefined ? {} : { block }), ...(item.receipt === undefined ? {} : { receipt: item.receipt }) };
+        const data = JSON.stringify(deps.events === undefined ? body : await deps.events.annotateAsync(body));
         replayed.add(blockId);
         deliver(sub, blockDelivery({ id: blockId, height, previous: String(header.previous ?? "") }, blockId === headId, data, true));
         start = height + 1n;

@@ -7,7 +7,6 @@ describe("common options", () => {
     const parsed = commonOptions({ service: "block-store", grpcPort: 50052, metricsPort: 9452 }).parse({});
     expect(parsed).toEqual({
       logLevel: "info",
-      logPretty: false,
       databaseUrl: "pglite://./data/block-store",
       grpcHost: "127.0.0.1",
       natsStream: "KOINOS",

@@ -12,6 +12,9 @@ import { z } from "zod";
 /** Log levels, as `@cairn/core`'s `LogLevel`. */
 export const logLevelSchema = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
 
+/** Log output: JSON lines (collectors) or one human-readable line per event (terminals). */
+export const logFormatSchema = z.enum(["json", "pretty"]);
+
 /** A TCP port; 0 lets the OS pick (tests). */
 export const portSchema = z.number().int().min(0).max(65_535);
 
@@ -47,8 +50,11 @@ export function commonOptions(defaults: CommonOptionDefaults) {
   return z.object({
     /** Minimum log level. Default `info`; `LOG_LEVEL` is honoured. */
     logLevel: logLevelSchema.default("info"),
-    /** Human-readable logs instead of JSON lines. Default false (JSON for collectors). */
-    logPretty: z.boolean().default(false),
+    /**
+     * Log format: `json` (for collectors) or `pretty` (one readable line per event). Default
+     * pretty when stdout is a terminal, json otherwise (containers, files, pipes).
+     */
+    logFormat: logFormatSchema.optional(),
     /**
      * The service's database. Default `pglite://./data/<service>`: embedded and persistent, so a
      * service runs with no server; `DATABASE_URL` points it at Postgres.

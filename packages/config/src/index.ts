@@ -14,3 +14,4 @@ export { configLeaves, type ConfigLeaf, type ValueKind } from "./schema-leaves.t
 export { CONFIG_FILE_ENV, CONVENTIONAL_ENV, envNames, type Env } from "./sources/env.ts";
 export { CONFIG_FILE_FLAG } from "./sources/flags.ts";
 export { GLOBAL_SECTION } from "./sources/file.ts";
+export { docCommentsOf, formatHelp, type HelpSpec, wantsHelp } from "./help.ts";

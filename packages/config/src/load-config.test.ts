@@ -60,7 +60,6 @@ describe("layering (later wins)", () => {
   test("defaults only", () => {
     expect(load()).toEqual({
       logLevel: "info",
-      logPretty: false,
       databaseUrl: "pglite://./data/chain",
       grpcHost: "127.0.0.1",
       natsStream: "KOINOS",

@@ -28,9 +28,14 @@ export interface RetryOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   logger?: Logger;
+  /**
+   * Whether a failure may pass if waited for (a server still starting); a permanent one (a
+   * database that does not exist, a wrong password) is thrown at once. Default: every failure.
+   */
+  retryable?: (err: unknown) => boolean;
 }
 
-/** Calls `fn` until it resolves, with exponential backoff, logging each wait. */
+/** Calls `fn` until it resolves, with exponential backoff, logging each wait; permanent failures are thrown at once. */
 export async function retryWithBackoff<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
   let wait = opts.initialDelayMs ?? 200;
   const max = opts.maxDelayMs ?? 5000;
@@ -40,6 +45,7 @@ export async function retryWithBackoff<T>(fn: () => Promise<T>, opts: RetryOptio
       return await fn();
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
+      if (opts.retryable !== undefined && !opts.retryable(err)) throw err;
       if (Date.now() + wait > deadline) throw err;
       opts.logger?.warn({ what: opts.what, attempt, retryInMs: wait, err: String(err) }, "waiting for dependency");
       await delay(wait, opts.signal);

@@ -8,4 +8,5 @@ export * from "./bytes.ts";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./async.ts";
+export * from "./ports.ts";
 export * from "./progress.ts";

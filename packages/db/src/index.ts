@@ -10,6 +10,7 @@ export * from "./handle.ts";
 export * from "./migrate.ts";
 export * from "./open-database.ts";
 export * from "./options.ts";
+export { DB_PERMANENT, permanentPostgresError } from "./postgres-errors.ts";
 export * from "./rows.ts";
 export * from "./schema-name.ts";
 export * from "./url.ts";

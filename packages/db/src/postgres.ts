@@ -9,6 +9,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { CairnError, ErrorStatus, retryWithBackoff, type Logger } from "@cairn/core";
 import type { CairnDb, DatabaseHandle } from "./handle.ts";
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_WAIT_TIMEOUT_MS, type OpenDatabaseOptions } from "./options.ts";
+import { permanentPostgresError } from "./postgres-errors.ts";
 import { redactUrl } from "./url.ts";
 
 /** Connects to the server at `url` (and the replica at `readUrl`), creates the schema on the primary, returns the handle. */
@@ -62,10 +63,14 @@ async function connect(url: string, schemaName: string, applicationName: string,
       timeoutMs: opts.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
       signal: opts.signal,
       logger: log,
+      // A missing database or a wrong password stops at once; only what may pass is waited for.
+      retryable: (err) => permanentPostgresError(err, url) === undefined,
     });
   } catch (err) {
     await client.end({ timeout: 0 }).catch(() => undefined);
     if (opts.signal?.aborted) throw err;
+    const permanent = permanentPostgresError(err, url);
+    if (permanent) throw permanent;
     throw new CairnError("db.unavailable", "postgres did not accept connections in time", {
       status: ErrorStatus.Unavailable,
       data: { url: redactUrl(url) },

@@ -314,3 +314,20 @@ describe("client readiness", () => {
     expect(viaWait.code).toBe(RpcErrorCode.Unavailable);
   });
 });
+
+describe("start on a port in use", () => {
+  test("fails at once with startup.port_in_use naming the port and --grpc-port, not grpc-js's text", async () => {
+    const holder = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const server = createGrpcServer({ host: "127.0.0.1", port: holder.port }, { logger: silentLogger() });
+      server.addService(EchoServiceService as never, createEchoImplementation() as never);
+      const started = performance.now();
+      const err = await rejection(server.start());
+      expect(err.code).toBe("startup.port_in_use");
+      expect(err.message).toBe(`port ${holder.port} on 127.0.0.1 (gRPC server) is already in use by another process: stop that process or choose another port with --grpc-port`);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      holder.stop(true);
+    }
+  });
+});

@@ -4,7 +4,7 @@
  * graceful stop (stop accepting, let in-flight calls finish, then cut what is left).
  */
 import type { Logger } from "@cairn/core";
-import { prom } from "@cairn/core";
+import { isAddressInUse, portInUseError, prom } from "@cairn/core";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { DEFAULT_GRACE_MS, DEFAULT_MAX_MESSAGE_BYTES } from "./defaults.ts";
 import { prepareService, rawGrpcDefinition, type AnyServiceDefinition, type PreparedService } from "./definition.ts";
@@ -117,6 +117,7 @@ export function createGrpcServer(options: GrpcServerOptions, deps: GrpcServerDep
       } catch (err) {
         state = "stopped";
         s?.forceShutdown();
+        if (isAddressInUse(err)) throw portInUseError({ host: options.host ?? "0.0.0.0", port: options.port ?? 0, what: "gRPC server", flag: "--grpc-port" }, err);
         throw err;
       }
       if (state !== "starting") {

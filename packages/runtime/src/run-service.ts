@@ -5,8 +5,9 @@
  * (each waiting with backoff, logging what it waits for), build and start the service, then on
  * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
  */
-import { type Logger, type MetricsRegistry, createLogger, createMetricsRegistry, isCairnError, prom, serveMetrics } from "@cairn/core";
-import { type CommonOptions, ConfigError, ConfigErrorCode, loadConfig } from "@cairn/config";
+import { type Logger, type MetricsRegistry, assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isCairnError, prom, serveMetrics } from "@cairn/core";
+import { dirname, join } from "node:path";
+import { type CommonOptions, ConfigError, ConfigErrorCode, formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { type EventBus, createNatsEventBus } from "@cairn/bus";
 import { routeGrpcLogs } from "@cairn/rpc";
@@ -47,6 +48,12 @@ export interface RunServiceSpec<S extends z.ZodObject> {
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
 export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    // The binary's options.ts sits next to its main.ts: its doc comments describe the flags.
+    console.log(formatHelp({ usage: `usage: ${spec.binary} [flags]`, schema: spec.schema, service: spec.service, docFiles: [join(dirname(Bun.main), "options.ts")] }));
+    process.exit(0);
+  }
   let options: z.output<S> & Partial<CommonOptions> & { databaseReadUrl?: string };
   try {
     options = loadConfig({ service: spec.service, schema: spec.schema }) as typeof options;
@@ -57,7 +64,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     }
     throw e;
   }
-  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, pretty: options.logPretty });
+  const logger = createLogger({ level: options.logLevel ?? "info", name: spec.service, format: options.logFormat ?? defaultLogFormat(process.stdout) });
   routeGrpcLogs(logger);
   const abort = new AbortController();
   const stops: (() => Promise<unknown> | unknown)[] = [];
@@ -81,6 +88,13 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
 
   try {
+    // Ports first: a port another process holds fails now, naming the flag, not after the
+    // database and NATS waits as the listener's own error.
+    const grpcHost = options.grpcHost ?? "0.0.0.0";
+    assertPortsFree([
+      ...(options.grpcPort === undefined ? [] : [{ host: grpcHost, port: options.grpcPort, what: `${spec.binary} gRPC`, flag: "--grpc-port" }]),
+      ...(options.metricsPort === undefined ? [] : [{ host: "0.0.0.0", port: options.metricsPort, what: `${spec.binary} metrics`, flag: "--metrics-port" }]),
+    ]);
     const metrics = createMetricsRegistry(spec.service);
     if (options.metricsPort !== undefined) {
       const m = serveMetrics(metrics, options.metricsPort, options.grpcHost);
@@ -105,7 +119,9 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       stops.push(() => clearInterval(timer));
     }
   } catch (e) {
-    logger.fatal({ err: e instanceof Error ? e.message : String(e) }, "start-up failed");
+    logger.fatal({ err: e instanceof Error ? e.message : String(e), code: isCairnError(e) ? e.code : undefined }, "start-up failed");
+    // The reason on its own line too, for a person at a terminal reading past the log format.
+    if (process.stderr.isTTY) console.error(`${spec.binary}: could not start: ${e instanceof Error ? e.message : String(e)}`);
     await shutdown("start-up failed", 1);
   }
 }

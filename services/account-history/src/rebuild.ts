@@ -10,8 +10,9 @@
  *
  * Options are the service's own (same config file section, env and flags).
  */
+import { fileURLToPath } from "node:url";
 import { createLogger, formatProgress, isCairnError } from "@cairn/core";
-import { ConfigError, loadConfig } from "@cairn/config";
+import { ConfigError, formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { openDatabase } from "@cairn/db";
 import { block_store } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
@@ -36,6 +37,12 @@ const rebuildOptionsSchema = accountHistoryOptionsSchema.extend({
   stream: z.string().min(1).default("KOINOS"),
 });
 
+if (wantsHelp(process.argv.slice(2))) {
+  const usage = `usage: ${BINARY} [flags]\nDrops the account history read model and rebuilds it from the block store (stop the service first).`;
+  console.log(formatHelp({ usage, schema: rebuildOptionsSchema, service: "account-history", docFiles: [fileURLToPath(new URL("./options.ts", import.meta.url)), fileURLToPath(import.meta.url)] }));
+  process.exit(0);
+}
+
 let options;
 try {
   options = loadConfig({ service: "account-history", schema: rebuildOptionsSchema });
@@ -48,7 +55,7 @@ try {
 }
 
 // Logs go to stderr so stdout carries only the progress.
-const logger = createLogger({ level: options.logLevel, name: BINARY, pretty: options.logPretty, destination: process.stderr });
+const logger = createLogger({ level: options.logLevel, name: BINARY, format: options.logFormat, destination: process.stderr });
 const abort = new AbortController();
 process.on("SIGINT", () => abort.abort(new Error("interrupted")));
 process.on("SIGTERM", () => abort.abort(new Error("terminated")));

@@ -1,6 +1,6 @@
 /**
  * The block store's options: the common fragment every Cairn service shares (`@cairn/config`:
- * logLevel, logPretty, databaseUrl, natsUrl, grpcHost, grpcPort, metricsPort) extended with the
+ * logLevel, logFormat, databaseUrl, natsUrl, grpcHost, grpcPort, metricsPort) extended with the
  * block store's own. Validated once at start; each field documents its default and why.
  * Environment: `CAIRN_BLOCK_STORE_<KEY>` (and `DATABASE_URL`, `DATABASE_READ_URL`, `NATS_URL`, `LOG_LEVEL`); flags:
  * `--grpc-port`, `--database-url`, …
@@ -12,7 +12,7 @@ import { DEFAULT_TOPOLOGY_CACHE_SIZE } from "./store/topology-cache.ts";
 /**
  * Every option of the block store. From the common fragment: `grpcHost` (default `127.0.0.1`),
  * `databaseUrl` (default `pglite://./data/block-store`), `natsUrl` (unset: in-process bus, one
- * process only), `logLevel` (default `info`), `logPretty`, `metricsPort` (default 9452).
+ * process only), `logLevel` (default `info`), `logFormat`, `metricsPort` (default 9452).
  */
 export const blockStoreOptionsSchema = commonOptions({ service: "block-store", grpcPort: 50052, metricsPort: 9452 }).extend({
   /** gRPC port. Default 50052 (architecture §1); 0 = ephemeral (tests); null = no server (in-process use only). */

@@ -190,7 +190,13 @@ export class Chain {
     const head = this.tree.head;
     const now = this.now();
     const ts = now > head.timestamp ? now : head.timestamp + 1n;
-    return { height: head.height + 1n, timestamp: ts, headBlockTime: ts, signer: this.rules.genesisAddress };
+    return {
+      height: head.height + 1n,
+      timestamp: ts,
+      headBlockTime: ts,
+      signer: this.rules.genesisAddress,
+      head: { id: head.id, height: head.height, previous: head.previous, time: head.timestamp },
+    };
   }
 
   /** Signers of a transaction; each (digest, signature) is recovered once and cached. */
@@ -218,6 +224,7 @@ export class Chain {
       signers: [],
       readOnly: true,
       systemAuthority: this.rules.genesisAddress,
+      chainId: this.rules.chainId,
     });
   }
 
@@ -247,7 +254,7 @@ export class Chain {
 
   contractAbi(contractId: Uint8Array): string | undefined {
     const raw = this.state.get(SPACES.contractAbi, contractId);
-    return raw === undefined ? undefined : new TextDecoder().decode(raw);
+    return raw === undefined ? this.deps.runtime.nativeAbi(contractId) : new TextDecoder().decode(raw);
   }
 
   /** Replaces the chain's contents with a fresh genesis (for --reindex). */

@@ -1,6 +1,6 @@
 /**
  * The mempool service's options: the common fragment every Cairn service shares (`@cairn/config`:
- * logLevel, logPretty, databaseUrl, natsUrl, grpcHost, grpcPort, metricsPort) extended with the
+ * logLevel, logFormat, databaseUrl, natsUrl, grpcHost, grpcPort, metricsPort) extended with the
  * mempool's own. Validated once at start; each field documents its default and why.
  */
 import { commonOptions, portSchema } from "@cairn/config";

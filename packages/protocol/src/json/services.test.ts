@@ -49,7 +49,8 @@ describe("listServices / serviceMethods", () => {
   test("every method's definition key and types match ts-proto's generic definition", () => {
     const namespaces = generated as unknown as Record<string, Record<string, GenericDefinition | undefined> | undefined>;
     let checked = 0;
-    for (const s of listServices()) {
+    // grpc.health.v1 is in the descriptor set (for reflection) but has no ts-proto namespace.
+    for (const s of listServices().filter((x) => x.typeName.startsWith("cairn."))) {
       const def = namespaces[s.jsonRpcService]?.[s.definitionName];
       expect(def?.fullName).toBe(s.typeName);
       for (const m of s.methods) {

@@ -10,6 +10,7 @@ import { protocol, token } from "@cairn/proto";
 import { KoinEntryPoint } from "@cairn/protocol";
 import { ChainError } from "../execution/errors.ts";
 import type { ContractFrame, NativeContract } from "./runtime.ts";
+import { tokenAbi } from "./token-abi.ts";
 
 const SUPPLY_SPACE = 0;
 const BALANCES_SPACE = 1;
@@ -204,6 +205,7 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
   return {
     name: "koin",
     systemSpaces: true,
+    abi: tokenAbi(),
     call(frame, entryPoint, args) {
       const handler = handlers[entryPoint];
       if (!handler) throw new ChainError("reversion", `unknown entry point 0x${entryPoint.toString(16)}`);

@@ -1,21 +1,32 @@
 /**
- * One contract-call interface for the whole chain. A call enters a frame, is metered, and is
- * dispatched to a native contract (TypeScript, e.g. KOIN) or — when WASM execution arrives — to
- * uploaded bytecode. Callers (operations, read_contract, system calls, other contracts) never
- * know which kind answered.
+ * The contract runtime: the one place contracts are called. A call enters a frame, is metered,
+ * and is dispatched to a native contract (TypeScript, e.g. KOIN) or to uploaded WASM bytecode
+ * (`wasm/`). Callers (operations, read_contract, system calls, other contracts) never know which
+ * kind answered. It implements `Contracts`, the interface execution code reaches contracts by,
+ * including Koinos's authority rule (a contract's own `authorize` entry point, else a signature).
  */
-import { toHex } from "@cairn/core";
+import { bytesEqual, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { addressText } from "@cairn/protocol";
-import type { ExecutionContext } from "../execution/context.ts";
+import { KoinEntryPoint, addressText } from "@cairn/protocol";
+import { AuthorizationType, type CallRequest, type Contracts, type ExecutionContext, type Frame, MAX_FRAMES } from "../execution/context.ts";
 import { ChainError } from "../execution/errors.ts";
+import { readContractMetadata } from "../execution/operations.ts";
 import { TICKS } from "../execution/metering.ts";
-import { SPACES } from "./spaces.ts";
+import { SPACES } from "../state/spaces.ts";
+import { getObject, putObject, removeObject } from "./objects.ts";
+import { REGISTRY } from "./wasm/costs.ts";
+import { MemoryPool } from "./wasm/memory-pool.ts";
+import { ModuleCache } from "./wasm/module-cache.ts";
+import { field, pb, readFields } from "./wasm/pb.ts";
+import { runWasm } from "./wasm/vm.ts";
+
+export type { CallRequest } from "../execution/context.ts";
 
 /** What a native contract sees: its own storage, events, logs, authority, caller and block. */
 export class ContractFrame {
   constructor(
     readonly ctx: ExecutionContext,
+    readonly runtime: ContractRuntime,
     readonly contractId: Uint8Array,
     readonly caller: Uint8Array,
     readonly callerPrivilege: protocol.Privilege,
@@ -28,23 +39,15 @@ export class ContractFrame {
   }
 
   getObject(spaceId: number, key: Uint8Array): Uint8Array | undefined {
-    this.ctx.meter.compute(TICKS.getObject);
-    return this.ctx.state.get(this.space(spaceId), key);
+    return getObject(this.ctx, this.space(spaceId), key);
   }
 
   putObject(spaceId: number, key: Uint8Array, value: Uint8Array): void {
-    if (this.ctx.readOnly) throw new ChainError("read_only_context", "cannot write objects in a read-only context");
-    this.ctx.meter.compute(TICKS.putObject + TICKS.putObjectPerByte * value.length);
-    const space = this.space(spaceId);
-    const old = this.ctx.state.get(space, key);
-    this.ctx.meter.disk(old === undefined ? key.length + value.length : value.length - old.length);
-    this.ctx.state.put(space, key, value);
+    putObject(this.ctx, this.space(spaceId), key, value);
   }
 
   removeObject(spaceId: number, key: Uint8Array): void {
-    if (this.ctx.readOnly) throw new ChainError("read_only_context", "cannot remove objects in a read-only context");
-    this.ctx.meter.compute(TICKS.removeObject);
-    this.ctx.state.remove(this.space(spaceId), key);
+    removeObject(this.ctx, this.space(spaceId), key);
   }
 
   entries(spaceId: number) {
@@ -65,8 +68,25 @@ export class ContractFrame {
     if (!cond) throw new ChainError(name, message);
   }
 
+  /**
+   * @koinos/sdk-as `System.checkAccountAuthority`: a calling contract acting for itself is
+   * authorized; another calling contract only when the account's own `authorize` agrees; without
+   * a calling contract, Koinos `check_authority` (the account's `authorize`, else its signature).
+   */
   checkAccountAuthority(account: Uint8Array): boolean {
-    return this.ctx.checkAccountAuthority(account);
+    this.ctx.meter.compute(TICKS.checkAuthority);
+    if (this.caller.length > 0) {
+      if (bytesEqual(this.caller, account)) return true;
+      const meta = readContractMetadata(this.ctx, account);
+      if (!meta?.authorizes_call_contract) return false;
+    }
+    const frame = this.ctx.currentFrame();
+    return this.runtime.checkAuthority(this.ctx, AuthorizationType.contract_call, account, {
+      contractId: this.contractId,
+      entryPoint: frame?.entryPoint ?? 0,
+      caller: this.caller,
+      data: frame?.args ?? new Uint8Array(),
+    });
   }
 
   hasSystemAuthority(): boolean {
@@ -80,20 +100,32 @@ export interface NativeContract {
   readonly name: string;
   /** Whether its objects live in system spaces. */
   readonly systemSpaces: boolean;
+  /** The ABI JSON contract_meta_store serves for it (koilib `Contract.fetchAbi`). */
+  readonly abi?: string;
   call(frame: ContractFrame, entryPoint: number, args: Uint8Array): Uint8Array;
 }
 
-export interface CallRequest {
-  contractId: Uint8Array;
-  entryPoint: number;
-  args: Uint8Array;
-  caller?: Uint8Array;
-  callerPrivilege?: protocol.Privilege;
+
+const AUTHORIZES: Record<AuthorizationType, keyof protocol.ContractMetadataObject> = {
+  [AuthorizationType.contract_call]: "authorizes_call_contract",
+  [AuthorizationType.transaction_application]: "authorizes_transaction_application",
+  [AuthorizationType.contract_upload]: "authorizes_upload_contract",
+};
+
+export interface ContractRuntimeOptions {
+  /** Compiled WASM modules kept (by contract hash). Default 64. */
+  moduleCacheSize: number;
 }
 
 /** Dispatches contract calls; the registry of native contracts by address. */
-export class ContractRuntime {
+export class ContractRuntime implements Contracts {
   private readonly natives = new Map<string, NativeContract>();
+  readonly modules: ModuleCache;
+  private readonly memories = new MemoryPool();
+
+  constructor(opts: Partial<ContractRuntimeOptions> = {}) {
+    this.modules = new ModuleCache(opts.moduleCacheSize ?? 64);
+  }
 
   register(address: Uint8Array, contract: NativeContract): void {
     this.natives.set(toHex(address), contract);
@@ -105,30 +137,74 @@ export class ContractRuntime {
 
   /** Calls a contract entry point and returns what it returned; throws ChainError on exit ≠ 0. */
   call(ctx: ExecutionContext, req: CallRequest): Uint8Array {
-    ctx.meter.compute(TICKS.call);
-    if (ctx.frames.length >= 64) throw new ChainError("reversion", "contract call depth exceeded");
+    if (ctx.frames.length >= MAX_FRAMES) throw new ChainError("reversion", "apply context stack overflow");
     const caller = req.caller ?? new Uint8Array();
-    const privilege = req.callerPrivilege ?? protocol.Privilege.user_mode;
-    const native = this.native(req.contractId);
-    if (!native) {
-      const bytecode = ctx.state.get(SPACES.contractBytecode, req.contractId);
-      if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
-      throw new ChainError(
-        "invalid_contract",
-        `contract ${addressText(req.contractId)} has uploaded bytecode but no native implementation, and this node does not execute WASM contracts yet`,
-      );
+    const callerPrivilege = req.callerPrivilege ?? protocol.Privilege.user_mode;
+    if (req.entryPoint === KoinEntryPoint.authorize && callerPrivilege !== protocol.Privilege.kernel_mode) {
+      throw new ChainError("insufficient_privileges", "only kernel code may call a contract's authorize entry point");
     }
-    ctx.frames.push({ contractId: req.contractId, entryPoint: req.entryPoint, caller, callerPrivilege: privilege });
+    const native = this.native(req.contractId);
+    if (native) {
+      ctx.meter.compute(TICKS.call);
+      const privilege = native.systemSpaces ? protocol.Privilege.kernel_mode : protocol.Privilege.user_mode;
+      ctx.frames.push({ contractId: req.contractId, entryPoint: req.entryPoint, args: req.args, caller, callerPrivilege, privilege });
+      try {
+        return native.call(new ContractFrame(ctx, this, req.contractId, caller, callerPrivilege, native.systemSpaces), req.entryPoint, req.args);
+      } finally {
+        ctx.frames.pop();
+      }
+    }
+    // Uploaded contract: metadata and bytecode are read (and charged) on every call, as Koinos does.
+    ctx.meter.compute(REGISTRY.call!);
+    const rawMeta = getObject(ctx, SPACES.contractMetadata, req.contractId, REGISTRY.get_object!);
+    if (rawMeta === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
+    const meta = protocol.ContractMetadataObject.decode(rawMeta);
+    if (meta.hash.length === 0) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} has no bytecode hash`);
+    const bytecode = getObject(ctx, SPACES.contractBytecode, req.contractId, REGISTRY.get_object!);
+    if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
+    ctx.meter.compute(rawMeta.length + bytecode.length);
+    const compiled = this.modules.get(meta.hash, () => bytecode);
+    if (!compiled.ok) throw new ChainError("reversion", compiled.reason);
+    const frame: Frame = {
+      contractId: req.contractId,
+      entryPoint: req.entryPoint,
+      args: req.args,
+      caller,
+      callerPrivilege,
+      privilege: meta.system ? protocol.Privilege.kernel_mode : protocol.Privilege.user_mode,
+    };
+    ctx.frames.push(frame);
     try {
-      return native.call(new ContractFrame(ctx, req.contractId, caller, privilege, native.systemSpaces), req.entryPoint, req.args);
+      return runWasm(ctx, this, frame, compiled, this.memories);
     } finally {
       ctx.frames.pop();
     }
+  }
+
+  checkAuthority(ctx: ExecutionContext, type: AuthorizationType, account: Uint8Array, call?: { contractId: Uint8Array; entryPoint: number; caller: Uint8Array; data: Uint8Array }): boolean {
+    if (ctx.readOnly) throw new ChainError("read_only_context", "check_authority is not allowed in a read-only context");
+    const meta = readContractMetadata(ctx, account);
+    if (meta?.[AUTHORIZES[type]]) {
+      // authority.authorize_arguments{1: type, 2: call_data{1 contract_id, 2 entry_point, 3 caller, 4 data}}
+      const args = pb().uint(1, type);
+      if (type === AuthorizationType.contract_call && call) {
+        args.message(2, pb().bytes(1, call.contractId).uint(2, call.entryPoint).bytes(3, call.caller).bytes(4, call.data).finish());
+      }
+      const out = this.call(ctx, { contractId: account, entryPoint: KoinEntryPoint.authorize, args: args.finish(), callerPrivilege: protocol.Privilege.kernel_mode });
+      // authority.authorize_result{1: bool value}
+      return field.bool(readFields(out), 1);
+    }
+    if (!ctx.opts.transaction) throw new ChainError("internal_error", "check_authority needs a transaction");
+    return ctx.signedBy(account);
   }
 
   /** True when `address` is a known contract (native or uploaded). */
   exists(ctx: ExecutionContext, address: Uint8Array): boolean {
     return this.natives.has(toHex(address)) || ctx.state.get(SPACES.contractBytecode, address) !== undefined;
   }
-}
 
+  /** The ABI of a native contract (uploaded contracts' ABIs are in state). */
+  nativeAbi(address: Uint8Array): string | undefined {
+    return this.native(address)?.abi;
+  }
+}

@@ -7,10 +7,9 @@
 import { bytesEqual, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { blockId, transactionMerkleRoot } from "@cairn/protocol";
-import type { ContractRuntime } from "../contracts/runtime.ts";
 import { nextStateRoot } from "../state/merkle.ts";
 import { type StateChange, StateLayer, type StateReader, toDeltaEntries, undoOf } from "../state/state.ts";
-import type { BlockInfo } from "./context.ts";
+import type { BlockInfo, Contracts } from "./context.ts";
 import { ChainError, isChainError } from "./errors.ts";
 import { resourceLimits, type ChainRules } from "./rules.ts";
 import { applyTransaction, type SignerResolver } from "./transaction.ts";
@@ -29,7 +28,7 @@ export interface ApplyBlockInput {
   /** State at the parent. */
   parentState: StateReader;
   rules: ChainRules;
-  runtime: ContractRuntime;
+  runtime: Contracts;
   signers: SignerResolver;
   /** Recovers the block signer (cached by the caller). */
   blockSigner: (block: protocol.Block) => Uint8Array;
@@ -99,7 +98,14 @@ export function applyBlock(input: ApplyBlockInput): AppliedBlock {
   if (!bytesEqual(h.previous_state_merkle_root, parent.stateRoot)) throw new ChainError("state_merkle_mismatch", "block previous state merkle root does not match its parent's state merkle root");
 
   const blockLayer = new StateLayer(input.parentState);
-  const info: BlockInfo = { height: h.height, timestamp: h.timestamp, headBlockTime: h.timestamp, signer: h.signer };
+  const info: BlockInfo = {
+    height: h.height,
+    timestamp: h.timestamp,
+    headBlockTime: h.timestamp,
+    signer: h.signer,
+    head: { id: block.id, height: h.height, previous: h.previous, time: h.timestamp },
+    block,
+  };
   const limits = resourceLimits(blockLayer);
   const receipts: protocol.TransactionReceipt[] = [];
   const failed: number[] = [];
@@ -110,7 +116,8 @@ export function applyBlock(input: ApplyBlockInput): AppliedBlock {
   let compute = 0n;
   block.transactions.forEach((tx, i) => {
     try {
-      const applied = applyTransaction({ tx, state: blockLayer, block: info, rules, runtime: input.runtime, signers: input.signers, eventSequence: seq });
+      const blockComputeLeft = limits.compute_bandwidth_limit > compute ? limits.compute_bandwidth_limit - compute : 0n;
+      const applied = applyTransaction({ tx, state: blockLayer, block: info, rules, runtime: input.runtime, signers: input.signers, eventSequence: seq, blockComputeLeft });
       const r = applied.receipt;
       if (disk + r.disk_storage_used > limits.disk_storage_limit || net + r.network_bandwidth_used > limits.network_bandwidth_limit || compute + r.compute_bandwidth_used > limits.compute_bandwidth_limit) {
         throw new ChainError("block_resource_failure", `transaction ${i} exceeds the block's resource limits`);

@@ -17,10 +17,15 @@ export class ChainError extends CairnError {
   /** The Koinos rejection this is, when built from the table. */
   rejection: RejectionName | undefined;
 
-  /** `logs` undefined: no receipt or read context existed, so `data` carries no `logs`. */
-  constructor(name: ChainErrorName, message: string, logs?: string[], extra: Record<string, unknown> = {}) {
-    const chainCode = ChainErrorCode[name];
-    super(`chain.${name}`, message, {
+  /**
+   * `name` is a Koinos error name, or any numeric code (contracts may exit with their own codes,
+   * e.g. `System.revert(msg, 42)`); unknown codes are named `code_<n>`, which this accepts back.
+   * `logs` undefined: no receipt or read context existed, so `data` carries no `logs`.
+   */
+  constructor(name: ChainErrorName | number | `code_${number}`, message: string, logs?: string[], extra: Record<string, unknown> = {}) {
+    const chainCode = typeof name === "number" ? name : name.startsWith("code_") ? Number(name.slice(5)) : ChainErrorCode[name as ChainErrorName];
+    const known = (Object.keys(ChainErrorCode) as ChainErrorName[]).find((k) => ChainErrorCode[k] === chainCode);
+    super(`chain.${known ?? `code_${chainCode}`}`, message, {
       status: statusOf(chainCode),
       chainCode,
       data: logs === undefined ? { ...extra } : { logs, ...extra },

@@ -25,6 +25,10 @@ export const TICKS = {
   transactionOverhead: 5_000,
 } as const;
 
+/** Budget of a meter without rc limit or compute cap (kernel bookkeeping calls). */
+const UNMETERED_TICKS = 1n << 40n;
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
 export interface Usage {
   disk: bigint;
   network: bigint;
@@ -47,20 +51,50 @@ export class Meter {
     return this.usage.disk * this.prices.disk_storage_cost + this.usage.network * this.prices.network_bandwidth_cost + this.usage.compute * this.prices.compute_bandwidth_cost;
   }
 
-  compute(ticks: number): void {
+  compute(ticks: number | bigint): void {
     this.usage.compute += BigInt(ticks);
     if (this.computeCap !== undefined && this.usage.compute > this.computeCap) throw new ChainError("compute_bandwidth_limit_exceeded", "compute bandwidth limit exceeded");
     this.checkRc();
   }
 
+  /**
+   * Ticks a contract may still run: the smaller of the compute cap left and what the rc left can
+   * pay (docs/koinos-vm.md §8.2). Unmetered meters get a large but finite budget.
+   */
+  remainingTicks(): bigint {
+    let left = UNMETERED_TICKS;
+    if (this.computeCap !== undefined) left = min(left, this.computeCap - this.usage.compute);
+    if (this.rcLimit !== undefined) {
+      const cost = this.prices.compute_bandwidth_cost;
+      const rcLeft = this.rcLimit - this.rcUsed();
+      left = min(left, cost > 0n ? rcLeft / cost : UNMETERED_TICKS);
+    }
+    return left > 0n ? left : 0n;
+  }
+
+  /**
+   * A contract ran out of ticks: the whole remaining budget is charged and the binding limit is
+   * reported — `insufficient_rc` (a reversion) when the rc limit bound, else
+   * `compute_bandwidth_limit_exceeded`.
+   */
+  exhaust(): never {
+    const left = this.remainingTicks();
+    const rcBound = this.rcLimit !== undefined && (this.computeCap === undefined || this.prices.compute_bandwidth_cost * (this.computeCap - this.usage.compute) > this.rcLimit - this.rcUsed());
+    this.usage.compute += left;
+    if (rcBound) throw new ChainError("insufficient_rc", "insufficient rc");
+    throw new ChainError("compute_bandwidth_limit_exceeded", "compute bandwidth limit exceeded");
+  }
+
   disk(bytes: number): void {
     if (bytes <= 0) return;
     this.usage.disk += BigInt(bytes);
+    if (this.prices.disk_storage_limit > 0n && this.usage.disk > this.prices.disk_storage_limit) throw new ChainError("disk_storage_limit_exceeded", "disk storage limit exceeded");
     this.checkRc();
   }
 
   network(bytes: number): void {
     this.usage.network += BigInt(bytes);
+    if (this.prices.network_bandwidth_limit > 0n && this.usage.network > this.prices.network_bandwidth_limit) throw new ChainError("network_bandwidth_limit_exceeded", "network bandwidth limit exceeded");
     this.checkRc();
   }
 

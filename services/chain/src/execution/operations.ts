@@ -1,9 +1,8 @@
 /** Applying each kind of operation of a transaction. */
 import { protocol } from "@cairn/proto";
 import { addressText, sha256Multihash } from "@cairn/protocol";
-import type { ContractRuntime } from "../contracts/runtime.ts";
-import { SPACES } from "../contracts/spaces.ts";
-import type { ExecutionContext } from "./context.ts";
+import { SPACES } from "../state/spaces.ts";
+import { AuthorizationType, type Contracts, type ExecutionContext } from "./context.ts";
 import { ChainError } from "./errors.ts";
 import { TICKS } from "./metering.ts";
 
@@ -19,20 +18,35 @@ export function readContractMetadata(ctx: { state: { get: ExecutionContext["stat
   return raw ? protocol.ContractMetadataObject.decode(raw) : undefined;
 }
 
-export function applyOperation(ctx: ExecutionContext, runtime: ContractRuntime, op: protocol.Operation): void {
+export function applyOperation(ctx: ExecutionContext, runtime: Contracts, op: protocol.Operation): void {
+  ctx.operation = op;
+  try {
+    applyOperationLocked(ctx, runtime, op);
+  } finally {
+    ctx.operation = undefined;
+  }
+}
+
+function applyOperationLocked(ctx: ExecutionContext, runtime: Contracts, op: protocol.Operation): void {
   if (op.call_contract) {
     const c = op.call_contract;
-    runtime.call(ctx, { contractId: c.contract_id, entryPoint: c.entry_point, args: c.args, callerPrivilege: protocol.Privilege.user_mode });
+    try {
+      runtime.call(ctx, { contractId: c.contract_id, entryPoint: c.entry_point, args: c.args, callerPrivilege: protocol.Privilege.user_mode });
+    } catch (e) {
+      // Running out of block compute inside a contract reverts the transaction (code 1), as
+      // Koinos's apply_call_contract_operation turns contract failures into reversions.
+      if (e instanceof ChainError && e.code === "chain.compute_bandwidth_limit_exceeded") throw new ChainError("reversion", e.message, e.logs);
+      throw e;
+    }
     return;
   }
   if (op.upload_contract) {
     const u = op.upload_contract;
     if (u.contract_id.length === 0) throw new ChainError("missing_required_arguments", "missing expected field in upload_contract_operation: contract_id");
     const existing = readContractMetadata(ctx, u.contract_id);
-    if (existing?.authorizes_upload_contract) {
-      throw new ChainError("invalid_contract", `contract ${addressText(u.contract_id)} overrides upload authority, which needs WASM execution`);
-    }
-    if (!ctx.checkAccountAuthority(u.contract_id)) {
+    // The contract id's own key, or the deployed contract's `authorize` when it overrides uploads.
+    ctx.meter.compute(TICKS.checkAuthority);
+    if (!runtime.checkAuthority(ctx, AuthorizationType.contract_upload, u.contract_id)) {
       throw new ChainError("authorization_failure", `account ${addressText(u.contract_id)} has not authorized contract upload`);
     }
     putSystem(ctx, SPACES.contractBytecode, u.contract_id, u.bytecode);

@@ -1,7 +1,7 @@
 /** The chain-wide facts execution needs: chain id, system authority, KOIN, resource prices. */
 import { protocol } from "@cairn/proto";
 import { METADATA_KEYS } from "@cairn/protocol";
-import { SPACES } from "../contracts/spaces.ts";
+import { SPACES } from "../state/spaces.ts";
 import type { StateReader } from "../state/state.ts";
 
 export interface ChainRules {

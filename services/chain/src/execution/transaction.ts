@@ -18,11 +18,10 @@ import {
   operationMerkleRoot,
   transactionId,
 } from "@cairn/protocol";
-import type { ContractRuntime } from "../contracts/runtime.ts";
-import { SPACES } from "../contracts/spaces.ts";
+import { SPACES } from "../state/spaces.ts";
 import type { StateLayer } from "../state/state.ts";
 import { toDeltaEntries } from "../state/state.ts";
-import { type BlockInfo, ExecutionContext } from "./context.ts";
+import { type BlockInfo, type Contracts, ExecutionContext } from "./context.ts";
 import { ChainError, isChainError } from "./errors.ts";
 import { Meter, TICKS } from "./metering.ts";
 import { applyOperation } from "./operations.ts";
@@ -37,10 +36,12 @@ export interface ApplyTransactionInput {
   state: StateLayer;
   block: BlockInfo;
   rules: ChainRules;
-  runtime: ContractRuntime;
+  runtime: Contracts;
   signers: SignerResolver;
   /** First event sequence number (events count across a whole block). */
   eventSequence: number;
+  /** Compute the block has left for this transaction, ticks; default: the block compute limit. */
+  blockComputeLeft?: bigint;
   /** The payee's current nonce as the mempool sees it (submit with broadcast); default: state. */
   currentNonce?: bigint;
 }
@@ -137,8 +138,8 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
     throw ChainError.of("invalid_transaction_nonce", { a: addressText(account), n: "0x" + toHex(header.nonce), c: "0x" + toHex(encodeNonce(current)) }, []);
   }
 
-  const meter = new Meter(prices, header.rc_limit);
-  const ctx = new ExecutionContext({ state: txLayer, block, meter, signers, transaction: tx, readOnly: false, systemAuthority: rules.genesisAddress });
+  const meter = new Meter(prices, header.rc_limit, input.blockComputeLeft ?? prices.compute_bandwidth_limit);
+  const ctx = new ExecutionContext({ state: txLayer, block, meter, signers, transaction: tx, readOnly: false, systemAuthority: rules.genesisAddress, chainId: rules.chainId });
   ctx.eventSequence = input.eventSequence;
   txLayer.put(SPACES.transactionNonce, account, header.nonce);
 
@@ -194,8 +195,8 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
 }
 
 /** Mana (rc) of an account now, via KOIN's get_account_rc in kernel mode. */
-export function accountRc(state: StateLayer, block: BlockInfo, rules: ChainRules, runtime: ContractRuntime, account: Uint8Array): bigint {
-  const ctx = new ExecutionContext({ state, block, meter: new Meter(resourceLimits(state), undefined), signers: [], readOnly: true, systemAuthority: rules.genesisAddress });
+export function accountRc(state: StateLayer, block: BlockInfo, rules: ChainRules, runtime: Contracts, account: Uint8Array): bigint {
+  const ctx = new ExecutionContext({ state, block, meter: new Meter(resourceLimits(state), undefined), signers: [], readOnly: true, systemAuthority: rules.genesisAddress, chainId: rules.chainId });
   const out = runtime.call(ctx, {
     contractId: rules.koinId,
     entryPoint: KoinEntryPoint.get_account_rc,

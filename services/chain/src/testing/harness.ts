@@ -21,6 +21,8 @@ export type Recorded =
   | { kind: "fail"; id: Uint8Array; reason: string };
 
 export interface TestChainOptions {
+  /** Genesis resource limits (default: Koinos's). */
+  resourceLimits?: protocol.ResourceLimitData;
   store?: ChainStore;
   seed?: string;
   chain?: Partial<ChainOptions>;
@@ -57,7 +59,7 @@ export function newRuntime(): ContractRuntime {
 }
 
 export async function createTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
-  const dev = devGenesis({ seed: opts.seed ?? "test", accounts: 4, balance: DEV_BALANCE, koinId: KOIN_ID });
+  const dev = devGenesis({ seed: opts.seed ?? "test", accounts: 4, balance: DEV_BALANCE, koinId: KOIN_ID, resourceLimits: opts.resourceLimits });
   const store = opts.store ?? new MemoryChainStore();
   const events: Recorded[] = [];
   const chainEvents: ChainEvents = {

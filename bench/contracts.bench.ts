@@ -1,0 +1,122 @@
+#!/usr/bin/env bun
+/**
+ * WASM token transfers per second next to native KOIN transfers, in the same run, on the
+ * one-process node, end to end: transactions signed ahead of time, submitted over JSON-RPC by one
+ * worker per account (nonces in order), counted once every one is in a block. The token is the
+ * @koinos/sdk-as contract of the test suite (`services/chain/test-contracts/token.ts`), compiled
+ * with the Koinos build flags. Target: WASM ≥ 50% of the native rate.
+ *
+ *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 25]
+ */
+import { fromBase64url, silentLogger } from "@cairn/core";
+import { compileTestContract } from "@cairn/chain/testing/contracts";
+import { devOptionsSchema, startDevNode } from "@cairn/cli";
+import { protocol, token } from "@cairn/proto";
+import { KoinEntryPoint, addressFromBase58, addressToBase58, addressFromPrivateKey, buildTransaction, privateKeyFromSeed, toKoinosJson } from "@cairn/protocol";
+
+const arg = (name: string, d: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : d;
+};
+const ACCOUNTS = arg("accounts", 40);
+const PER = arg("per-account", 25);
+const KOIN = addressFromBase58("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL");
+
+async function rpc<T>(url: string, method: string, params: unknown): Promise<T> {
+  const res = await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/** One worker per account, each sending its bodies in order; resolves with elapsed ms. */
+async function drive(url: string, bodies: string[][]): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(
+    bodies.map(async (list) => {
+      for (const b of list) {
+        const r = (await (await fetch(url, { method: "POST", body: b })).json()) as { error?: { message: string } };
+        if (r.error) throw new Error(r.error.message);
+      }
+    }),
+  );
+  return performance.now() - t0;
+}
+
+const submitBody = (tx: protocol.Transaction, id: number) =>
+  JSON.stringify({ jsonrpc: "2.0", id, method: "chain.submit_transaction", params: { transaction: toKoinosJson("cairn.protocol.v1.Transaction", tx), broadcast: true } });
+
+async function balanceOf(url: string, contract: Uint8Array, owner: Uint8Array): Promise<bigint> {
+  const args = Buffer.from(token.BalanceOfArguments.encode({ owner }).finish()).toString("base64url");
+  const r = await rpc<{ result?: string }>(url, "chain.read_contract", { contract_id: addressToBase58(contract), entry_point: KoinEntryPoint.balance_of, args });
+  return r.result ? token.Uint64Result.decode(fromBase64url(r.result)).value : 0n;
+}
+
+/** Waits until `owner`'s balance in `contract` reaches `target`; resolves with elapsed ms since t0. */
+async function until(url: string, contract: Uint8Array, owner: Uint8Array, target: bigint, t0: number): Promise<number> {
+  for (;;) {
+    if ((await balanceOf(url, contract, owner)) >= target) return performance.now() - t0;
+    if (performance.now() - t0 > 300_000) throw new Error("transfers not all mined within 5 minutes");
+    await Bun.sleep(20);
+  }
+}
+
+const bytecode = await compileTestContract("token");
+const node = await startDevNode(devOptionsSchema.parse({ memory: true, port: 0, grpcPortBase: 0, accounts: ACCOUNTS + 2, logLevel: "error" }), silentLogger());
+const chainId = fromBase64url((await rpc<{ chain_id: string }>(node.url, "chain.get_chain_id", {})).chain_id);
+const keys = Array.from({ length: ACCOUNTS + 2 }, (_, i) => privateKeyFromSeed(`cairn dev ${i}`));
+const addresses = keys.map(addressFromPrivateKey);
+const receiver = addresses[ACCOUNTS]!;
+const owner = ACCOUNTS + 1;
+const tokenId = addresses[owner]!;
+
+// Deploy the token at the owner's address and mint to every sender, in one transaction each.
+const op = (o: Partial<protocol.Operation>) => protocol.Operation.fromPartial(o);
+const call = (contract: Uint8Array, entryPoint: number, args: Uint8Array) => op({ call_contract: { contract_id: contract, entry_point: entryPoint, args } });
+const deploy = buildTransaction({ chainId, nonce: 1n, rcLimit: 100_000_000n, operations: [op({ upload_contract: protocol.UploadContractOperation.fromPartial({ contract_id: tokenId, bytecode }) })] }, keys[owner]!);
+await rpc(node.url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", deploy), broadcast: true });
+const mints = addresses.slice(0, ACCOUNTS).map((to) => call(tokenId, KoinEntryPoint.mint, token.MintArguments.encode({ to, value: 1_000_000n }).finish()));
+const mint = buildTransaction({ chainId, nonce: 2n, rcLimit: 500_000_000n, operations: mints }, keys[owner]!);
+await rpc(node.url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", mint), broadcast: true });
+await until(node.url, tokenId, addresses[ACCOUNTS - 1]!, 1_000_000n, performance.now());
+
+// Sign everything ahead: nonces 1..PER for KOIN, PER+1..2·PER for the token.
+const transfer = (contract: Uint8Array, a: number, nonce: number) =>
+  buildTransaction(
+    { chainId, nonce: BigInt(nonce), rcLimit: 10_000_000n, operations: [call(contract, KoinEntryPoint.transfer, token.TransferArguments.encode({ from: addresses[a]!, to: receiver, value: 1n }).finish())] },
+    keys[a]!,
+  );
+const native: string[][] = [];
+const wasm: string[][] = [];
+for (let a = 0; a < ACCOUNTS; a++) {
+  native.push(Array.from({ length: PER }, (_, i) => submitBody(transfer(KOIN, a, i + 1), i)));
+  wasm.push(Array.from({ length: PER }, (_, i) => submitBody(transfer(tokenId, a, PER + i + 1), i)));
+}
+const total = ACCOUNTS * PER;
+
+async function phase(contract: Uint8Array, bodies: string[][]) {
+  const start = await balanceOf(node.url, contract, receiver);
+  const t0 = performance.now();
+  const submitMs = await drive(node.url, bodies);
+  const endMs = await until(node.url, contract, receiver, start + BigInt(total), t0);
+  return { submitted_in_ms: Math.round(submitMs), in_blocks_in_ms: Math.round(endMs), transfers_per_second: Math.round(total / (endMs / 1000)) };
+}
+
+const koin = await phase(KOIN, native);
+const wasmToken = await phase(tokenId, wasm);
+console.log(
+  JSON.stringify(
+    {
+      transfers_each: total,
+      accounts: ACCOUNTS,
+      native_koin: koin,
+      wasm_token: wasmToken,
+      wasm_to_native_ratio: Number((wasmToken.transfers_per_second / koin.transfers_per_second).toFixed(3)),
+      rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+    },
+    null,
+    2,
+  ),
+);
+await node.stop();
+process.exit(0);

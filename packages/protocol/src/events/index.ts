@@ -1,0 +1,2 @@
+export * from "./decoder.ts";
+export { koinosAbiEvents } from "./koinos-abi.ts";
