@@ -6,13 +6,16 @@
  *   bun scripts/cluster.ts [--database-url URL] [--nats-url URL] [--port 8080]
  *                          [--grpc-port-base 50051] [--metrics-port-base 9451]
  *                          [--seed "cairn dev"] [--mode instant|interval|manual]
- *                          [--gateways 1] [--account-histories 1] [--fresh] [--logs DIR]
- *                          [-- COMMAND ...]
+ *                          [--gateways 1] [--account-histories 1] [--restart]
+ *                          [--run-id ID] [--keep] [--logs DIR] [-- COMMAND ...]
  *
  * With a COMMAND, it runs it once the cluster is healthy (CAIRN_E2E_URL, CAIRN_E2E_URLS,
  * CAIRN_E2E_SEED and CAIRN_E2E_METRICS_URLS — `name=url,…` of each service's /metrics — set),
  * then stops the cluster and exits with the command's status.
- * --fresh uses a new Postgres database (dropped on stop) and resets the KOINOS stream.
+ * Every run has its own database (`cairn_cluster_<run>`), JetStream stream (`CLUSTER_<run>`) and
+ * subject prefix, removed on stop; --keep leaves them and --run-id ID resumes a kept run. It never
+ * touches the `KOINOS` stream. (--fresh, once needed for that, is accepted and changes nothing.)
+ * --restart starts a service again when it exits, as compose's restart policy does.
  */
 import { resolve } from "node:path";
 import { type ClusterOptions, defaultClusterOptions, startCluster } from "./lib/cluster.ts";
@@ -37,7 +40,9 @@ const options: ClusterOptions = {
   mode: (flag("mode") ?? d.mode) as ClusterOptions["mode"],
   gateways: Number(flag("gateways") ?? d.gateways),
   accountHistories: Number(flag("account-histories") ?? d.accountHistories),
-  fresh: flags.includes("--fresh"),
+  runId: flag("run-id") ?? d.runId,
+  keep: flags.includes("--keep"),
+  restart: flags.includes("--restart"),
   logs: resolve(flag("logs") ?? d.logs),
 };
 

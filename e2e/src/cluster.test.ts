@@ -25,7 +25,7 @@ const bob = Signer.fromSeed("cairn dev 1");
 
 beforeAll(async () => {
   if (!available) return;
-  cluster = await startCluster({ databaseUrl: pg!, natsUrl: nats.url, fresh: true, httpPort: 18280, grpcPortBase: 50361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
+  cluster = await startCluster({ databaseUrl: pg!, natsUrl: nats.url, httpPort: 18280, grpcPortBase: 50361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
 });
 afterAll(async () => {
   await cluster?.stop();

@@ -13,7 +13,7 @@ import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
 import { createNatsEventBus } from "@cairn/bus";
-import { formatHelp, loadConfig, logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsUrlSchema, wantsHelp } from "@cairn/config";
+import { formatHelp, loadConfig, logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema, wantsHelp } from "@cairn/config";
 import { z } from "zod";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
@@ -121,6 +121,10 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   natsUrl: natsUrlSchema.optional(),
   /** JetStream copies of the event stream on a NATS cluster; as every service (unset: left as it is, 1 for a new stream). */
   natsStreamReplicas: natsStreamReplicasSchema.optional(),
+  /** JetStream stream of the node's events. Default `KOINOS` (as every service). */
+  natsStream: natsStreamSchema.default("KOINOS"),
+  /** Subject prefix of the node's events. Default empty (as every service). */
+  natsSubjectPrefix: natsSubjectPrefixSchema.default(""),
 });
 
 async function main(): Promise<void> {
@@ -136,12 +140,12 @@ async function main(): Promise<void> {
     process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const { logLevel, logFormat, natsUrl, natsStreamReplicas, ...options } = config;
+  const { logLevel, logFormat, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...options } = config;
   const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat ?? defaultLogFormat(process.stdout) });
   try {
     assertPortsFree([{ host: options.host ?? "0.0.0.0", port: options.port ?? 8080, what: "cairn-gateway HTTP (JSON-RPC, REST, WebSocket)", flag: "--port" }]);
     const metrics = createMetricsRegistry("gateway");
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas }, { logger, metrics });
+    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas, stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger, metrics });
     await bus?.start();
     const running = await startGateway(options, { logger, bus, metrics });
     const shutdown = (signal: string) => {

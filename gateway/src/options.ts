@@ -140,6 +140,12 @@ const readCacheSchema = z.object({
   methods: z.array(z.string()).default(["chain.get_head_info", "chain.get_chain_id", "chain.get_fork_heads", "chain.get_resource_limits"]),
   /** Longest an answer is served, in ms, should block events be lost. Default 1000. */
   maxAgeMs: positiveInt.default(1000),
+  /**
+   * Most answers held at once (oldest dropped first). Default 1000: the cached reads have one
+   * answer per distinct request and a block event clears them all, so this only bites clients
+   * sending many distinct requests between blocks.
+   */
+  maxEntries: positiveInt.default(1000),
 });
 
 const healthSchema = z.object({
@@ -147,15 +153,22 @@ const healthSchema = z.object({
   timeoutMs: positiveInt.default(1000),
   /**
    * Head older than this (by `head_block_time`) makes `/health` 503, in ms. Default 60000.
-   * 0 disables the check (dev chains that only produce blocks on demand).
+   * 0 disables the check (a manual producer, or none).
    */
   maxHeadAgeMs: z.number().int().min(0).default(60_000),
+  /**
+   * An old head alone is not a fault: `/health` fails only when transactions have been pending
+   * in the mempool, with no new block, for longer than `maxHeadAgeMs`. Default false (blocks
+   * are expected every interval). Set it for a producer that makes blocks only when
+   * transactions arrive (instant mode): a quiet chain is then idle, not stalled.
+   */
+  idleHeadOk: z.boolean().default(false),
 });
 
 /** The gateway's options schema (defaults included). */
 export const gatewayOptionsSchema = z.object({
-  /** HTTP listen host. Default `0.0.0.0` (reached from other containers). */
-  host: z.string().default("0.0.0.0"),
+  /** HTTP listen host (also `/metrics`). Default `127.0.0.1`; containers set `0.0.0.0`. */
+  host: z.string().default("127.0.0.1"),
   /** HTTP port (architecture §1). Default 8080; 0 picks a free one. */
   port: port.default(8080),
   services: servicesSchema.prefault({}),

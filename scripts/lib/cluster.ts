@@ -2,6 +2,13 @@
  * Starting the compose topology as plain processes (used by scripts/cluster.ts and the
  * multi-process end-to-end tests): every service its own process against Postgres and NATS,
  * started in dependency order and waited on until healthy; any one can be killed and started again.
+ *
+ * Every run is isolated on the shared servers: it creates its own Postgres database
+ * (`cairn_cluster_<run>`), its own JetStream stream (`CLUSTER_<run>`) and subject prefix
+ * (`cluster_<run>`), and on stop removes exactly those — never the `KOINOS` stream or anything
+ * else it did not create. `keep` leaves them for a later run with the same `runId`. With
+ * `restart`, a service that exits on its own is started again (compose's `restart:
+ * unless-stopped`), so a killed service comes back without being asked.
  */
 import { mkdirSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -28,8 +35,15 @@ export interface ClusterOptions {
   mode: "instant" | "interval" | "manual";
   gateways: number;
   accountHistories: number;
-  /** A new database of its own and no KOINOS stream history; dropped again on stop. */
-  fresh: boolean;
+  /**
+   * Names this run's database, stream and prefix. Default: a new id per run. Reusing the id of a
+   * run started with `keep` resumes its data.
+   */
+  runId: string;
+  /** Leave the run's database and stream in place on stop (default false: both are removed). */
+  keep: boolean;
+  /** Start a service again when it exits on its own (default false). */
+  restart: boolean;
   logs: string;
   logLevel: string;
   say: (msg: string) => void;
@@ -45,7 +59,9 @@ export const defaultClusterOptions: ClusterOptions = {
   mode: "instant",
   gateways: 1,
   accountHistories: 1,
-  fresh: false,
+  runId: "",
+  keep: false,
+  restart: false,
   logs: join(root, "data/cluster-logs"),
   logLevel: process.env.LOG_LEVEL ?? "info",
   say: (msg) => console.log(`[cluster] ${msg}`),
@@ -56,10 +72,12 @@ export interface ClusterService {
   /** gRPC or HTTP address it answers health on. */
   address: string;
   pid(): number;
-  /** SIGKILL, no warning. */
+  /** SIGKILL, no warning (with `restart`, the supervisor starts it again). */
   kill(): Promise<void>;
-  /** Starts it again with the same command and waits until healthy. */
+  /** Starts it again with the same command (unless the supervisor already did) and waits until healthy. */
   restart(): Promise<void>;
+  /** Times the process was started. */
+  starts(): number;
 }
 
 export interface Cluster {
@@ -67,6 +85,10 @@ export interface Cluster {
   /** Each gRPC service's Prometheus endpoint by service name (`http://127.0.0.1:PORT/metrics`). */
   metricsUrls: Record<string, string>;
   databaseUrl: string;
+  /** This run's id, JetStream stream and subject prefix. */
+  runId: string;
+  stream: string;
+  subjectPrefix: string;
   services: Map<string, ClusterService>;
   stop(): Promise<void>;
 }
@@ -74,20 +96,23 @@ export interface Cluster {
 export async function startCluster(input: Partial<ClusterOptions> = {}): Promise<Cluster> {
   const o: ClusterOptions = { ...defaultClusterOptions, ...input };
   mkdirSync(o.logs, { recursive: true });
-  let databaseUrl = o.databaseUrl;
-  let freshDb: string | undefined;
-  if (o.fresh) {
-    const url = new URL(o.databaseUrl);
-    freshDb = `cairn_cluster_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const runId = o.runId === "" ? `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}` : o.runId;
+  if (!/^[a-z0-9_]+$/.test(runId)) throw new Error(`run id ${runId}: lowercase letters, digits and _ only`);
+  const runDb = `cairn_cluster_${runId}`;
+  const stream = `CLUSTER_${runId}`;
+  const subjectPrefix = `cluster_${runId}`;
+  const url = new URL(o.databaseUrl);
+  url.pathname = `/${runDb}`;
+  const databaseUrl = url.toString();
+  {
     const admin = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${freshDb}`);
-    await admin.end();
-    url.pathname = `/${freshDb}`;
-    databaseUrl = url.toString();
-    const nc = await connect({ servers: o.natsUrl });
-    await (await jetstreamManager(nc)).streams.delete("KOINOS").catch(() => false);
-    await nc.close();
-    o.say(`fresh database ${freshDb}, KOINOS stream reset`);
+    try {
+      const exists = await admin`select 1 from pg_database where datname = ${runDb}`;
+      if (exists.length === 0) await admin.unsafe(`create database ${runDb}`);
+      o.say(`${exists.length === 0 ? "new" : "existing"} database ${runDb}, stream ${stream}, subject prefix ${subjectPrefix}`);
+    } finally {
+      await admin.end();
+    }
   }
 
   const running = new Map<string, { proc: ReturnType<typeof Bun.spawn>; spec: Spec }>();
@@ -104,12 +129,22 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   }
   // DATABASE_READ_URL only where `databaseReadUrl` gives it (never inherited from this process).
   const env = { DATABASE_URL: databaseUrl, DATABASE_READ_URL: "", NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel };
+  const starts = new Map<string, number>();
   const spawn = (spec: Spec) => {
     const out = openSync(join(o.logs, `${spec.name}.log`), "a");
-    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
+    const bus = ["--nats-stream", stream, "--nats-subject-prefix", subjectPrefix];
+    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
     running.set(spec.name, { proc, spec });
+    starts.set(spec.name, (starts.get(spec.name) ?? 0) + 1);
     void proc.exited.then((code) => {
-      if (!stopping && running.get(spec.name)?.proc === proc) o.say(`${spec.name} exited (${code ?? proc.signalCode}); see ${join(o.logs, `${spec.name}.log`)}`);
+      if (stopping || running.get(spec.name)?.proc !== proc) return;
+      o.say(`${spec.name} exited (${code ?? proc.signalCode}); see ${join(o.logs, `${spec.name}.log`)}`);
+      // As compose's restart policy: start it again after a short pause.
+      if (o.restart) {
+        setTimeout(() => {
+          if (!stopping && running.get(spec.name)?.proc === proc) spawn(spec);
+        }, 1_000);
+      }
     });
     o.say(`started ${spec.name} (pid ${proc.pid})`);
   };
@@ -144,9 +179,15 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
         o.say(`killed ${spec.name}`);
       },
       async restart() {
-        spawn(spec);
+        const r = running.get(spec.name)!;
+        if (o.restart) {
+          // The supervisor starts it (again) on its own; wait for that.
+          while (running.get(spec.name) === r && r.proc.exitCode === null && r.proc.signalCode === null) await Bun.sleep(50);
+          while (running.get(spec.name) === r) await Bun.sleep(50);
+        } else if (r.proc.exitCode !== null || r.proc.signalCode !== null) spawn(spec);
         await waitHealthy(spec);
       },
+      starts: () => starts.get(spec.name) ?? 0,
     });
   };
 
@@ -159,10 +200,18 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
       clearTimeout(killer);
       o.say(`stopped ${name}`);
     }
-    if (freshDb) {
-      const admin = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`drop database if exists ${freshDb} with (force)`).catch(() => undefined);
-      await admin.end();
+    if (o.keep) {
+      o.say(`kept database ${runDb} and stream ${stream}: --run-id ${runId} resumes them`);
+      return;
+    }
+    // Only what this run created: its database and its stream.
+    const admin = postgres(o.databaseUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${runDb} with (force)`).catch(() => undefined);
+    await admin.end();
+    const nc = await connect({ servers: o.natsUrl }).catch(() => undefined);
+    if (nc !== undefined) {
+      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => false);
+      await nc.close();
     }
   };
 
@@ -197,7 +246,8 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
         port,
         natsUrl: o.natsUrl,
         readCache: { enabled: true },
-        health: { maxHeadAgeMs: o.mode === "interval" ? 60_000 : 0 },
+        // Interval: the head must be fresh. Instant: old is idle unless transactions wait with no block.
+        health: o.mode === "interval" ? { maxHeadAgeMs: 60_000 } : o.mode === "instant" ? { maxHeadAgeMs: 60_000, idleHeadOk: true } : { maxHeadAgeMs: 0 },
       };
       await Bun.write(config, JSON.stringify({ gateway: { ...gateway, services: { chain: addr(0), contractMetaStore: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
       const url = `http://127.0.0.1:${port}`;
@@ -209,5 +259,5 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
     throw e;
   }
   o.say(`ready: JSON-RPC ${gatewayUrls.join(", ")}; logs in ${o.logs}`);
-  return { gatewayUrls, metricsUrls, databaseUrl, services, stop };
+  return { gatewayUrls, metricsUrls, databaseUrl, runId, stream, subjectPrefix, services, stop };
 }

@@ -151,8 +151,14 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
-        // Instant and manual production make blocks only on demand: an old head is not a fault then.
-        health: { maxHeadAgeMs: opts.mode === "interval" ? Math.max(60_000, opts.intervalMs * 10) : 0 },
+        // Interval: the head must be fresh. Instant: an old head is idle unless transactions wait
+        // for a minute with no block. Manual: blocks come when asked, so no head check.
+        health:
+          opts.mode === "interval"
+            ? { maxHeadAgeMs: Math.max(60_000, opts.intervalMs * 10) }
+            : opts.mode === "instant"
+              ? { maxHeadAgeMs: 60_000, idleHeadOk: true }
+              : { maxHeadAgeMs: 0 },
       },
       {
         logger,

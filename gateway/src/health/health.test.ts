@@ -35,6 +35,31 @@ describe("/health", () => {
     expect(json.checks.head).toMatchObject({ status: "fail", error: "head is stale", age_ms: 61_000 });
   });
 
+  test("idleHeadOk: an old head with an empty mempool is idle; transactions pending past maxHeadAgeMs on one head are a stall", async () => {
+    let now = NOW;
+    const node = createFakeNode(3);
+    node.controls.headTime = BigInt(NOW - 600_000);
+    const app = createApp({ health: { maxHeadAgeMs: 60_000, idleHeadOk: true } }, { clients: node.clients, now: () => now });
+    let r = await get(app, "/health");
+    expect(r.res.status).toBe(200);
+    expect(r.json.checks.head).toMatchObject({ status: "ok", idle: true });
+    node.controls.pendingCount = 3n;
+    r = await get(app, "/health"); // the clock starts
+    expect(r.json.checks.head).toMatchObject({ status: "ok", pending: "3", pending_ms: 0 });
+    now += 60_001;
+    r = await get(app, "/health");
+    expect(r.res.status).toBe(503);
+    expect(r.json.checks.head).toMatchObject({ status: "fail", error: "transactions pending with no new block", pending_ms: 60_001 });
+    // A new block restarts the clock; an empty mempool clears it.
+    node.addBlock();
+    expect((await get(app, "/health")).res.status).toBe(200);
+    now += 30_000;
+    expect((await get(app, "/health")).res.status).toBe(200);
+    node.controls.pendingCount = 0n;
+    now += 60_000;
+    expect((await get(app, "/health")).res.status).toBe(200);
+  });
+
   test("maxHeadAgeMs 0 turns the staleness check off", async () => {
     const { node, app } = setup({ health: { maxHeadAgeMs: 0 } });
     node.controls.headTime = 0n;

@@ -1,6 +1,10 @@
 /**
  * `/health`: 200 only when every service in the table answers a cheap RPC within the timeout and
- * the chain head is fresh; otherwise 503. The body reports each check. A service "answers" when
+ * the chain head is fresh; otherwise 503. The body reports each check. The head is stale when it
+ * is older than `maxHeadAgeMs`; with `idleHeadOk` (a producer that makes blocks only on demand) an
+ * old head is idle rather than stale, and the check fails only when the mempool has held
+ * transactions, with no new block, for longer than `maxHeadAgeMs` (tracked across probes: the
+ * first probe that sees pending transactions on a head starts the clock). A service "answers" when
  * the call resolves or fails with a service-level error (it was reached and replied); timeouts,
  * unreachable servers and non-Cairn failures fail the check.
  */
@@ -14,6 +18,8 @@ import { restJsonResponse } from "../middleware/cors.ts";
 export interface HealthOptions {
   readonly timeoutMs: number;
   readonly maxHeadAgeMs: number;
+  /** An old head is fine unless transactions wait longer than `maxHeadAgeMs` (instant production). */
+  readonly idleHeadOk?: boolean;
 }
 
 /** One check's report. */
@@ -57,6 +63,8 @@ export function createHealthCheck(options: HealthOptions, deps: { readonly table
     byService.set(m.service.jsonRpcService, list);
   }
   const probes = [...byService.values()].map(probeOf);
+  /** Since when transactions have been pending on the current head (idleHeadOk). */
+  let waiting: { head: string; since: number } | undefined;
 
   async function probe(m: TableMethod): Promise<{ name: string; report: CheckReport; response?: unknown }> {
     const started = performance.now();
@@ -73,14 +81,26 @@ export function createHealthCheck(options: HealthOptions, deps: { readonly table
     }
   }
 
-  function headReport(response: unknown): CheckReport {
+  function headReport(response: unknown, pending: bigint | undefined): CheckReport {
     if (response === undefined) return { status: "fail", error: "chain.get_head_info did not answer" };
-    const r = response as { head_topology?: { height?: bigint }; head_block_time?: bigint };
+    const r = response as { head_topology?: { height?: bigint; id?: Uint8Array }; head_block_time?: bigint };
     const time = Number(r.head_block_time ?? 0n);
-    const age = now() - time;
+    const at = now();
+    const age = at - time;
     const details = { height: String(r.head_topology?.height ?? 0n), head_block_time: String(time), age_ms: age, max_age_ms: options.maxHeadAgeMs };
-    if (options.maxHeadAgeMs > 0 && age > options.maxHeadAgeMs) return { status: "fail", ...details, error: "head is stale" };
-    return { status: "ok", ...details };
+    if (options.maxHeadAgeMs === 0 || age <= options.maxHeadAgeMs) return { status: "ok", ...details };
+    if (!options.idleHeadOk) return { status: "fail", ...details, error: "head is stale" };
+    // Instant production: an old head is idle unless transactions wait for a block.
+    const head = Buffer.from(r.head_topology?.id ?? new Uint8Array()).toString("hex");
+    if (pending === undefined) return { status: "fail", ...details, error: "head is old and the mempool did not answer" };
+    if (pending === 0n) {
+      waiting = undefined;
+      return { status: "ok", ...details, idle: true };
+    }
+    if (waiting === undefined || waiting.head !== head) waiting = { head, since: at };
+    const waited = at - waiting.since;
+    if (waited > options.maxHeadAgeMs) return { status: "fail", ...details, pending: String(pending), pending_ms: waited, error: "transactions pending with no new block" };
+    return { status: "ok", ...details, pending: String(pending), pending_ms: waited };
   }
 
   return async (): Promise<Response> => {
@@ -88,7 +108,9 @@ export function createHealthCheck(options: HealthOptions, deps: { readonly table
     const checks: Record<string, CheckReport> = {};
     for (const r of results) checks[r.name] = r.report;
     const chain = results.find((r) => r.name === "chain");
-    if (chain !== undefined) checks.head = headReport(chain.response);
+    const mempool = results.find((r) => r.name === "mempool");
+    const pending = (mempool?.response as { count?: bigint } | undefined)?.count;
+    if (chain !== undefined) checks.head = headReport(chain.response, mempool === undefined ? 0n : pending);
     else checks.chain = { status: "fail", error: "no chain service configured" };
     const healthy = Object.values(checks).every((c) => c.status === "ok");
     return restJsonResponse(JSON.stringify({ status: healthy ? "ok" : "unavailable", checks }), healthy ? 200 : 503);

@@ -4,7 +4,7 @@
  * event-fed read cache when it is on.
  */
 import type { JsonObject } from "@cairn/protocol";
-import { invokeMessage, invokeOnce, type JsonAnswer } from "./invoke.ts";
+import { decodeParams, invokeMessage, invokeOnce, invokeRequest, requestKey, type JsonAnswer } from "./invoke.ts";
 import type { TableMethod } from "./method-table.ts";
 import type { ReadCache } from "./read-cache.ts";
 
@@ -24,13 +24,13 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
   const cache = deps.cache;
   const inFlight = new Map<TableMethod, Map<string, Promise<JsonAnswer>>>();
 
-  const shared = (method: TableMethod, params: unknown, key: string): Promise<JsonAnswer> => {
+  const shared = (method: TableMethod, request: object, key: string): Promise<JsonAnswer> => {
     let calls = inFlight.get(method);
     if (calls === undefined) inFlight.set(method, (calls = new Map()));
     let call = calls.get(key);
     if (call === undefined) {
       const done = calls;
-      call = invokeOnce(method, params, timeoutMs).finally(() => done.delete(key));
+      call = invokeRequest(method, request, timeoutMs).finally(() => done.delete(key));
       calls.set(key, call);
     }
     return call;
@@ -39,12 +39,19 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
   const answer = (method: TableMethod, params: unknown): Promise<JsonAnswer> => {
     const cached = cache !== undefined && cache.applies(method);
     if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs);
-    const key = params === undefined ? "{}" : JSON.stringify(params);
-    if (!cached) return shared(method, params, key);
+    // Keyed on the decoded request, never on the raw params (see requestKey).
+    let request: object;
+    try {
+      request = decodeParams(method, params);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const key = requestKey(method, request);
+    if (!cached) return shared(method, request, key);
     const hit = cache.lookup(method, key);
     if (hit !== undefined) return Promise.resolve(hit);
     const generation = cache.generation();
-    const call = method.coalesce ? shared(method, params, key) : invokeOnce(method, params, timeoutMs);
+    const call = method.coalesce ? shared(method, request, key) : invokeRequest(method, request, timeoutMs);
     return call.then((a) => {
       cache.store(method, key, generation, a);
       return a;

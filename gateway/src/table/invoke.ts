@@ -32,14 +32,38 @@ export interface JsonAnswer {
   readonly text: string;
 }
 
-/** Decodes `params` (absent → empty request), calls the service with the timeout, encodes the answer. */
-export async function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number): Promise<JsonAnswer> {
-  let request: unknown;
+/** Decodes `params` (absent → empty request) into the method's request message; throws `BadParams`. */
+export function decodeParams(method: TableMethod, params: unknown): object {
   try {
-    request = params === undefined ? method.input.fns.create() : method.input.fromJson(params);
+    return params === undefined ? method.input.fns.create() : method.input.fromJson(params);
   } catch (err) {
+    // A RangeError (params nested past the stack) is bad params too, not an internal error.
     throw new BadParams(err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/**
+ * The identity of a decoded request: its protobuf bytes as hex. Unknown JSON fields, key order
+ * and spelling variants all decode to the same message, so they share one key (a cache keyed
+ * on the raw params would grow with every unique junk field).
+ */
+export function requestKey(method: TableMethod, request: object): string {
+  return Buffer.from(method.input.fns.encode(request as Record<string, unknown>).finish()).toString("hex");
+}
+
+/** Decodes `params` (absent → empty request), calls the service with the timeout, encodes the answer. */
+export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number): Promise<JsonAnswer> {
+  let request: object;
+  try {
+    request = decodeParams(method, params);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return invokeRequest(method, request, timeoutMs);
+}
+
+/** Calls the service with a decoded request and the timeout, encodes the answer. */
+export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
   const response = await withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs);
   const json = method.output.toJson(response as Record<string, unknown>);
   return { json, text: JSON.stringify(json) };

@@ -4,7 +4,9 @@
  * `koinos.block.>` on the bus (non-durable) and forgets everything on each block event (accept,
  * irreversible, forks); an answer is stored only if no event arrived while its call was in flight,
  * and never served older than `maxAgeMs` (bounding staleness if events are lost). It serves nothing
- * until its bus subscription is live, and subscribes on first use.
+ * until its bus subscription is live, and subscribes on first use. It is bounded: keys are the
+ * decoded request's bytes (junk params share a key), at most `maxEntries` answers are held (the
+ * oldest dropped first), and requests longer than `maxKeyLength` are never stored.
  */
 import type { Logger } from "@cairn/core";
 import type { GatewayBus } from "../ws/hub.ts";
@@ -17,7 +19,14 @@ export interface ReadCacheOptions {
   readonly methods: readonly string[];
   /** Longest an answer is served, in ms. */
   readonly maxAgeMs: number;
+  /** Most answers held at once; past it the oldest is dropped. */
+  readonly maxEntries: number;
+  /** Longest request key (hex of the request bytes) cached; longer requests are not cached. */
+  readonly maxKeyLength?: number;
 }
+
+/** Default `maxKeyLength`: 1 KiB of hex, i.e. 512 request bytes (the cached reads take a few ids at most). */
+export const DEFAULT_MAX_KEY_LENGTH = 1024;
 
 /** The cache. */
 export interface ReadCache {
@@ -29,6 +38,8 @@ export interface ReadCache {
   generation(): number;
   /** Stores an answer of a call started at `generation` (dropped if an event came since). */
   store(method: TableMethod, key: string, generation: number, answer: JsonAnswer): void;
+  /** Answers held now. */
+  size(): number;
   /** Stops following the bus. */
   close(): Promise<void>;
 }
@@ -40,6 +51,7 @@ export const INVALIDATING_SUBJECTS = "koinos.block.>";
 export function createReadCache(options: ReadCacheOptions, deps: { readonly bus: GatewayBus; readonly logger: Logger; readonly now?: () => number }): ReadCache {
   const now = deps.now ?? (() => performance.now());
   const methods = new Set(options.methods);
+  const maxKeyLength = options.maxKeyLength ?? DEFAULT_MAX_KEY_LENGTH;
   const entries = new Map<string, { answer: JsonAnswer; at: number }>();
   let gen = 0;
   let live = false;
@@ -80,8 +92,17 @@ export function createReadCache(options: ReadCacheOptions, deps: { readonly bus:
       return e.answer;
     },
     generation: () => gen,
+    size: () => entries.size,
     store(method, key, generation, answer) {
-      if (live && generation === gen) entries.set(`${method.name} ${key}`, { answer, at: now() });
+      if (!live || generation !== gen || key.length > maxKeyLength) return;
+      const k = `${method.name} ${key}`;
+      entries.delete(k);
+      while (entries.size >= options.maxEntries) {
+        const oldest = entries.keys().next();
+        if (oldest.done) break;
+        entries.delete(oldest.value);
+      }
+      entries.set(k, { answer, at: now() });
     },
     async close() {
       live = false;

@@ -37,6 +37,8 @@ export interface FakeNodeControls {
   delayMs: number;
   /** Head block time override (ms); default the head block's timestamp. */
   headTime: bigint | undefined;
+  /** What `mempool.get_pending_transaction_count` answers (default 0). */
+  pendingCount?: bigint;
   /** KOIN balances by base58 address. */
   balances: Map<string, bigint>;
   /** Confirmed nonces by base58 address. */
@@ -195,7 +197,7 @@ export function createFakeNode(blocks = 0): FakeNode {
   };
   const mempoolImpl: Partial<ServiceImplementation<typeof mempool.MempoolServiceDefinition>> = {
     async getPendingTransactionCount() {
-      return { count: 0n };
+      return { count: controls.pendingCount ?? 0n };
     },
   };
   const producerImpl: Partial<ServiceImplementation<typeof block_producer.BlockProducerServiceDefinition>> = {

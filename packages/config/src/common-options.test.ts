@@ -8,7 +8,9 @@ describe("common options", () => {
     expect(parsed).toEqual({
       logLevel: "info",
       databaseUrl: "pglite://./data/block-store",
-      grpcHost: "0.0.0.0",
+      grpcHost: "127.0.0.1",
+      natsStream: "KOINOS",
+      natsSubjectPrefix: "",
       grpcPort: 50052,
       metricsPort: 9452,
     });

@@ -26,6 +26,12 @@ export const databaseUrlSchema = z
 /** A NATS server URL (`nats://host:port`, several separated by commas). */
 export const natsUrlSchema = z.string().regex(/^(nats|tls|ws|wss):\/\//, "expected nats://host:port");
 
+/** A JetStream stream name (letters, digits, `-`, `_`). */
+export const natsStreamSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a stream name: letters, digits, - and _");
+
+/** A subject prefix: dot-separated tokens without wildcards, or empty for none. */
+export const natsSubjectPrefixSchema = z.string().regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, "expected dot-separated tokens (letters, digits, - and _)");
+
 /** JetStream `num_replicas` of the event stream. */
 export const natsStreamReplicasSchema = z.number().int().min(1).max(5);
 
@@ -69,8 +75,18 @@ export function commonOptions(defaults: CommonOptionDefaults) {
      * events survive the loss of a node.
      */
     natsStreamReplicas: natsStreamReplicasSchema.optional(),
-    /** Address the gRPC server binds. Default `0.0.0.0` (reachable from other containers). */
-    grpcHost: z.string().min(1).default("0.0.0.0"),
+    /**
+     * JetStream stream holding the events. Default `KOINOS`. Every service of one node must use
+     * the same stream and prefix; a different pair lets several nodes (or test runs) share a server.
+     */
+    natsStream: natsStreamSchema.default("KOINOS"),
+    /** Prepended (with a dot) to every subject on the wire. Default empty (Koinos subjects as they are). */
+    natsSubjectPrefix: natsSubjectPrefixSchema.default(""),
+    /**
+     * Address the gRPC server and the `/metrics` endpoint bind. Default `127.0.0.1`: nothing is
+     * reachable from another host unless configured (containers set `0.0.0.0`).
+     */
+    grpcHost: z.string().min(1).default("127.0.0.1"),
     /** Port the gRPC server binds. */
     grpcPort: portSchema.default(defaults.grpcPort),
     /** Port of the Prometheus `/metrics` endpoint; 0 picks a free port. */

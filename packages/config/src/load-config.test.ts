@@ -54,7 +54,9 @@ describe("layering (later wins)", () => {
     expect(load()).toEqual({
       logLevel: "info",
       databaseUrl: "pglite://./data/chain",
-      grpcHost: "0.0.0.0",
+      grpcHost: "127.0.0.1",
+      natsStream: "KOINOS",
+      natsSubjectPrefix: "",
       grpcPort: 50051,
       metricsPort: 9451,
       irreversibleThreshold: 60,

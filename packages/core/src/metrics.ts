@@ -30,8 +30,11 @@ export function getOrCreateMetric<T>(registry: client.Registry, name: string, cr
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
-/** Serves `registry` on `port` at `/metrics` with Bun.serve; returns a stop function. */
-export function serveMetrics(registry: client.Registry, port: number, hostname = "0.0.0.0"): { port: number; stop: () => void } {
+/**
+ * Serves `registry` on `port` at `/metrics` with Bun.serve; returns a stop function. `hostname`
+ * defaults to loopback: services pass the address their gRPC server binds.
+ */
+export function serveMetrics(registry: client.Registry, port: number, hostname = "127.0.0.1"): { port: number; stop: () => void } {
   const server = Bun.serve({
     port,
     hostname,

@@ -47,6 +47,19 @@ export function addressToBase58(address: Uint8Array): string {
   return toBase58(address);
 }
 
+/** Longest id `addressText` writes in base58; an address is 25 bytes. */
+const MAX_TEXT_ID_BYTES = 64;
+
+/**
+ * An address or contract id for a message: base58 as Koinos writes it, or, for ids longer than
+ * any address could be (client input), `0x` + the first 32 bytes in hex + the length. Never
+ * throws (base58 of a long input is refused by the encoder and quadratic anyway).
+ */
+export function addressText(id: Uint8Array): string {
+  if (id.length <= MAX_TEXT_ID_BYTES) return toBase58(id);
+  return `0x${Buffer.from(id.subarray(0, 32)).toString("hex")}…(${id.length} bytes)`;
+}
+
 /** Private key = sha256(seed), as koilib `Signer.fromSeed`. */
 export function privateKeyFromSeed(seed: string): Uint8Array {
   return sha256(utf8(seed));

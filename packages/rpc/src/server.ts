@@ -16,7 +16,7 @@ import type { ServiceImplementation } from "./types.ts";
 
 /** Options of `createGrpcServer`. */
 export interface GrpcServerOptions {
-  /** Interface to listen on. Default `0.0.0.0`: services are reached from other containers. */
+  /** Interface to listen on. Default `127.0.0.1`: binding wider is the caller's explicit choice. */
   host?: string;
   /** Port; `0` picks a free one (tests). Default 0 — each service passes its own (architecture §1). */
   port?: number;
@@ -106,7 +106,7 @@ export function createGrpcServer(options: GrpcServerOptions, deps: GrpcServerDep
     async start() {
       if (state !== "new") throw new Error(`grpc server cannot start: ${state}`);
       state = "starting";
-      const address = hostPort(options.host ?? "0.0.0.0", options.port ?? 0);
+      const address = hostPort(options.host ?? "127.0.0.1", options.port ?? 0);
       let s: Server | undefined;
       try {
         s = await build();

@@ -111,7 +111,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     ]);
     const metrics = createMetricsRegistry(spec.service);
     if (options.metricsPort !== undefined) {
-      const m = serveMetrics(metrics, options.metricsPort);
+      const m = serveMetrics(metrics, options.metricsPort, options.grpcHost);
       stops.push(() => m.stop());
       logger.info({ port: m.port }, "metrics listening");
     }
@@ -121,7 +121,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       stops.push(() => db!.close());
     }
     if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas }, { logger, metrics });
+    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger, metrics });
     await bus.start(abort.signal);
     stops.push(() => bus.close());
     const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });

@@ -85,6 +85,11 @@ describe("GetAccountHistory", () => {
     expect(await summary(acct(1), { seq_num: 2n, ascending: false })).toEqual(["2:tx3", "1:tx1", "0:tx0"]);
     expect(await summary(acct(1), { seq_num: 0n, ascending: false })).toEqual(["0:tx0"]);
     expect(await summary(acct(1), { seq_num: 4n })).toEqual([]);
+    // Past the store's int64 range: nothing, in either direction (no database error).
+    for (const seq of [2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n]) {
+      expect(await summary(acct(1), { seq_num: seq })).toEqual([]);
+      expect(await summary(acct(1), { seq_num: seq, ascending: false })).toEqual([]);
+    }
   });
 
   test("limit: caps the entries, 0 returns nothing, over 500 is an error", async () => {

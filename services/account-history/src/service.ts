@@ -14,16 +14,21 @@ export function toHistoryEntry(e: StoredEntry): account_history.AccountHistoryEn
     : { seq_num: e.seqNum, trx: account_history.TransactionRecord.decode(e.record) };
 }
 
+/** The largest seq_num the store can hold (int64). */
+const MAX_STORED_SEQ_NUM = 2n ** 63n - 1n;
+
 /**
  * get_account_history: `limit` over 500 fails with `cannot request more than 500 entries`; 0
  * returns nothing. Ascending starts at `seq_num` (default 0); descending at `seq_num` (default the
- * newest entry). `irreversible` reads only entries of blocks at or below the LIB.
+ * newest entry); a `seq_num` past 2^63 − 1 (no entry can have it) returns nothing. `irreversible` reads only entries of blocks at or below the LIB.
  */
 export function createAccountHistoryService(store: Pick<AccountHistoryStore, "history">): AccountHistoryServiceImpl {
   return {
     async getAccountHistory(req) {
       if (req.limit > MAX_HISTORY_LIMIT) throw requestLimitError(req.limit);
       if (req.limit === 0n) return { values: [] };
+      // seq_nums are stored as int64; a start past its range has no entry, and Koinos then returns nothing.
+      if (req.seq_num !== undefined && req.seq_num > MAX_STORED_SEQ_NUM) return { values: [] };
       const rows = await store.history({ address: req.address, seqNum: req.seq_num, limit: Number(req.limit), ascending: req.ascending, irreversible: req.irreversible });
       return { values: rows.map(toHistoryEntry) };
     },

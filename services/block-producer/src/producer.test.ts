@@ -99,6 +99,14 @@ describe("block producer", () => {
     expect((await admin.getProductionMode({})).mode).toBe(block_producer.ProductionMode.PRODUCTION_MODE_MANUAL);
     const bad = await admin.setProductionMode({ mode: block_producer.ProductionMode.PRODUCTION_MODE_UNSPECIFIED, interval_ms: 0 }).catch((e) => e);
     expect(bad.code).toBe("block_producer.invalid_mode");
+    // An interval past what a timer holds (it would fire every millisecond) or below 10 ms is refused.
+    for (const interval_ms of [2 ** 31, 0xffffffff, 5]) {
+      const e = await Promise.resolve()
+        .then(() => admin.setProductionMode({ mode: block_producer.ProductionMode.PRODUCTION_MODE_INTERVAL, interval_ms }))
+        .catch((err: { code?: string }) => err);
+      expect((e as { code?: string }).code).toBe("block_producer.invalid_interval");
+    }
+    expect((await admin.getProductionMode({})).mode).toBe(block_producer.ProductionMode.PRODUCTION_MODE_MANUAL);
     await producer.stop();
   });
 

@@ -16,6 +16,16 @@ function fromProto(m: block_producer.ProductionMode): ProductionMode {
   throw new CairnError("block_producer.invalid_mode", "mode must be PRODUCTION_MODE_INSTANT, PRODUCTION_MODE_INTERVAL or PRODUCTION_MODE_MANUAL", { status: ErrorStatus.InvalidArgument });
 }
 
+/** Longest interval a timer can hold (2^31 − 1 ms, ~24.8 days); longer ones would fire at once. */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/** `interval_ms` of a request: 0 keeps the current interval; else 10 ms to `MAX_INTERVAL_MS`. */
+function checkInterval(ms: number): void {
+  if (ms !== 0 && (ms < 10 || ms > MAX_INTERVAL_MS)) {
+    throw new CairnError("block_producer.invalid_interval", `interval_ms must be 0 (unchanged) or between 10 and ${MAX_INTERVAL_MS}`, { status: ErrorStatus.InvalidArgument });
+  }
+}
+
 export function createBlockProducerService(producer: BlockProducer): BlockProducerServiceImpl {
   return {
     async produceBlock() {
@@ -33,6 +43,7 @@ export function createBlockProducerService(producer: BlockProducer): BlockProduc
       return { mode: toProto[producer.mode], interval_ms: producer.intervalMs };
     },
     setProductionMode(req) {
+      checkInterval(req.interval_ms);
       producer.setMode(fromProto(req.mode), req.interval_ms);
       return { mode: toProto[producer.mode], interval_ms: producer.intervalMs };
     },

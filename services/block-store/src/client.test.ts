@@ -5,7 +5,7 @@ import { block_store, protocol } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
 import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS } from "./client.ts";
 import { makeChain, makeReceipt } from "./testing/fixtures.ts";
-import { startTestNode, type TestNode } from "./testing/harness.ts";
+import { startTestNode, type TestNode, waitUntil } from "./testing/harness.ts";
 
 let t: TestNode;
 const chain = makeChain(undefined, 5);
@@ -13,7 +13,7 @@ const idsOf = (blocks: protocol.Block[]) => blocks.map((b) => toHex(b.id));
 
 beforeAll(async () => {
   t = await startTestNode();
-}, 30_000);
+}, 120_000);
 afterAll(async () => {
   await t.dispose();
 });
@@ -32,6 +32,10 @@ describe("blockStoreFromClient", () => {
       [4n, toHex(chain[3]!.id)],
       [5n, toHex(head.id)],
     ]);
+    // Added blocks count as the chain's once its koinos.block.accept says it committed them.
+    expect(await store.highest()).toBeUndefined();
+    await t.publishAccepted(head);
+    await waitUntil(async () => (await store.highest()) !== undefined, 20_000);
     expect(await store.highest()).toEqual({ id: head.id, height: 5n });
   });
 

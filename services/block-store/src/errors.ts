@@ -17,6 +17,8 @@ export enum BlockStoreErrorCode {
   BlockNotPresent = "block_store.block_not_present",
   /** A block to add has no id or no header. */
   InvalidBlock = "block_store.invalid_block",
+  /** A block to add fails verification (id, merkle root, signature, parent). */
+  UnverifiedBlock = "block_store.unverified_block",
   /** A request without the ids (or head block id) it needs. */
   MissingField = "block_store.missing_field",
   /** More than `MAX_REQUEST_ITEMS` transaction ids asked for. */
@@ -56,6 +58,11 @@ export function invalidBlock(what: string): CairnError {
 /** `cannot request more than 1000 transactions` (InvalidArgument). */
 export function transactionRequestTooLarge(): CairnError {
   return new CairnError(BlockStoreErrorCode.TransactionRequestTooLarge, `cannot request more than ${MAX_REQUEST_ITEMS} transactions`, { status: ErrorStatus.InvalidArgument });
+}
+
+/** A block `AddBlock` refuses (InvalidArgument): `reason` says which check failed. */
+export function unverifiedBlock(reason: string): CairnError {
+  return new CairnError(BlockStoreErrorCode.UnverifiedBlock, `block rejected: ${reason}`, { status: ErrorStatus.InvalidArgument });
 }
 
 /** Koinos's text for a request without the ids or head block id it needs (InvalidArgument). */

@@ -12,7 +12,7 @@ import { createInProcessClient } from "@cairn/rpc";
 import { fixture, makeBlock, makeChain, makeReceipt } from "./testing/fixtures.ts";
 import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
 
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 120_000;
 let nodes: TestNode[] = [];
 afterEach(async () => {
   for (const n of nodes.reverse()) await n.dispose();
@@ -36,7 +36,7 @@ describe("koinos.block.accept consumer", () => {
     const { main, fork } = fixture();
     for (const b of main) await t.publishAccepted(b, true);
     for (const b of fork) await t.publishAccepted(b, false);
-    await waitUntil(async () => (await eventsHandled(t)) === 9);
+    await waitUntil(async () => (await eventsHandled(t)) === 9, 60_000);
     const items = (await t.blocks.getBlocksById({ block_ids: [...main, ...fork].map((b) => b.id), return_block: true, return_receipt: true })).block_items;
     expect(items.map((i) => i.block)).toEqual([...main, ...fork]);
     expect(items.map((i) => i.receipt)).toEqual([...main, ...fork].map(makeReceipt));

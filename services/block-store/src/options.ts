@@ -10,7 +10,7 @@ import { z } from "zod";
 import { DEFAULT_TOPOLOGY_CACHE_SIZE } from "./store/topology-cache.ts";
 
 /**
- * Every option of the block store. From the common fragment: `grpcHost` (default `0.0.0.0`),
+ * Every option of the block store. From the common fragment: `grpcHost` (default `127.0.0.1`),
  * `databaseUrl` (default `pglite://./data/block-store`), `natsUrl` (unset: in-process bus, one
  * process only), `logLevel` (default `info`), `logFormat`, `metricsPort` (default 9452).
  */

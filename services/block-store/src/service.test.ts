@@ -9,7 +9,8 @@ import { ErrorStatus, isCairnError, toHex } from "@cairn/core";
 import { block_store, protocol } from "@cairn/proto";
 import { toKoinosJson } from "@cairn/protocol";
 import { checkHealth, koinosErrorData } from "@cairn/rpc";
-import { fixture, makeReceipt } from "./testing/fixtures.ts";
+import { signBlock } from "@cairn/protocol";
+import { PRODUCER_KEY, fixture, makeBlock, makeReceipt } from "./testing/fixtures.ts";
 import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
 
 let t: TestNode;
@@ -29,10 +30,12 @@ async function failure(call: Promise<unknown>) {
 
 beforeAll(async () => {
   t = await startTestNode();
+  // The chain's order: AddBlock before its commit, koinos.block.accept after it.
   for (const b of main) await t.blocks.addBlock({ block_to_add: b, receipt_to_add: makeReceipt(b) });
+  for (const b of main) await t.publishAccepted(b);
   for (const b of fork) await t.publishAccepted(b);
-  await waitUntil(async () => (await t.blocks.getBlocksById({ block_ids: [fork[3]!.id], return_block: false, return_receipt: false })).block_items[0]!.block_height === 6n);
-}, 30_000);
+  await waitUntil(async () => (await t.blocks.getHighestBlock({})).topology?.height === 6n, 20_000);
+}, 120_000);
 afterAll(async () => {
   await t.dispose();
 });
@@ -149,6 +152,25 @@ describe("BlockStoreService", () => {
     const noHeader = await failure(t.blocks.addBlock({ block_to_add: protocol.Block.fromPartial({ id: main[0]!.id }), receipt_to_add: undefined }));
     expect(noHeader.message).toBe("missing expected field: block.header");
   });
+
+  test("add_block refuses forged blocks: wrong id, body, signature, parent or height", async () => {
+    const good = makeBlock(fork[3]!, [], 7n);
+    const forged: [protocol.Block, string][] = [
+      [{ ...good, id: main[4]!.id }, "block rejected: block id does not match its header"],
+      [{ ...good, transactions: [shared] }, "block rejected: transaction merkle root does not match its transactions"],
+      [{ ...good, signature: new Uint8Array(65) }, "block rejected: invalid block signature"],
+      [signBlock(protocol.Block.fromPartial({ ...good, header: { ...good.header!, signer: new Uint8Array(25) } }), PRODUCER_KEY), "block rejected: block signature is not by its header's signer"],
+      [makeBlock(undefined, [], 9n, 5n, unknown.id), `block rejected: unknown previous block 0x${toHex(unknown.id)}`],
+      [makeBlock(undefined, [], 9n, 999_999n, main[4]!.id), "block rejected: block height 999999 does not follow its parent's 5"],
+      [makeBlock(undefined, [], 9n, 1n, main[0]!.id), "block rejected: block 1 must extend genesis"],
+    ];
+    for (const [block, message] of forged) {
+      const e = await failure(t.blocks.addBlock({ block_to_add: block, receipt_to_add: undefined }));
+      expect([e.code, e.message, e.status]).toEqual(["block_store.unverified_block", message, ErrorStatus.InvalidArgument]);
+    }
+    expect((await t.blocks.getBlocksById({ block_ids: [good.id], return_block: false, return_receipt: false })).block_items[0]!.block_height).toBe(0n);
+  });
+
 });
 
 describe("TransactionStoreService", () => {
@@ -172,5 +194,25 @@ describe("TransactionStoreService", () => {
 describe("block_store wire shape", () => {
   test("an empty block item encodes to nothing", () => {
     expect(block_store.BlockItem.encode(block_store.BlockItem.create()).finish()).toHaveLength(0);
+  });
+});
+
+describe("blocks the chain did not commit", () => {
+  test("a block the chain added but never committed is neither the highest block nor a containing block", async () => {
+    // The chain hands block 7′ (with a transaction already mined) to the store, then dies before committing.
+    const orphan = makeBlock(fork[3]!, [mainOnly], 3n);
+    expect(await t.blocks.addBlock({ block_to_add: orphan, receipt_to_add: makeReceipt(orphan) })).toEqual({});
+    expect((await t.blocks.getBlocksById({ block_ids: [orphan.id], return_block: false, return_receipt: false })).block_items[0]!.block_height).toBe(7n);
+    expect((await t.blocks.getHighestBlock({})).topology?.height).toBe(6n);
+    const txs = await t.transactions.getTransactionsById({ transaction_ids: [mainOnly.id] });
+    expect(txs.transactions[0]!.containing_blocks.map(toHex)).toEqual([toHex(main[3]!.id)]);
+    // The restarted chain commits a child of it (say, after a replay): the event vouches for both.
+    const child = makeBlock(orphan, [], 3n);
+    await t.blocks.addBlock({ block_to_add: child, receipt_to_add: makeReceipt(child) });
+    expect((await t.blocks.getHighestBlock({})).topology?.height).toBe(6n);
+    await t.publishAccepted(child);
+    await waitUntil(async () => (await t.blocks.getHighestBlock({})).topology?.height === 8n, 20_000);
+    const after = await t.transactions.getTransactionsById({ transaction_ids: [mainOnly.id] });
+    expect(after.transactions[0]!.containing_blocks.map(toHex)).toEqual([toHex(main[3]!.id), toHex(orphan.id)]);
   });
 });

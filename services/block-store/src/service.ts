@@ -10,6 +10,7 @@ import { blockNotPresent, heightMismatch, invalidBlock, invalidStartHeight, MAX_
 import type { BlockStoreMetrics } from "./metrics.ts";
 import { toBlockTopology } from "./store/codec.ts";
 import type { BlockRecord, BlockStore, ReadOptions } from "./store/store.ts";
+import { verifyBlockToAdd } from "./verify.ts";
 import type { BlockWriter } from "./writer.ts";
 
 /** The BlockStoreService implementation (serve it, or wrap it in an in-process client). */
@@ -77,6 +78,7 @@ export function createBlockStoreService({ store, writer, metrics }: BlockStoreSe
     addBlock: (req) =>
       timed(metrics, "add_block", async () => {
         if (req.block_to_add === undefined) throw invalidBlock("block_to_add");
+        await verifyBlockToAdd(req.block_to_add, store);
         await writer(req.block_to_add, req.receipt_to_add, "add_block");
         return {};
       }),

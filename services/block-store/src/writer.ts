@@ -23,7 +23,8 @@ export function createBlockWriter({ store, metrics, logger }: BlockWriterDeps): 
   let highest = -1n;
   return async (block, receipt, source) => {
     const stop = metrics.storeDuration.startTimer();
-    const stored = await store.storeBlock(block, receipt);
+    // AddBlock comes before the chain's commit; the event after it (architecture §4).
+    const stored = await store.storeBlock(block, receipt, source !== "add_block");
     stop();
     const height = block.header?.height ?? 0n;
     if (stored) {

@@ -63,6 +63,7 @@ const byId = new Map<number, SystemCallName>(Object.entries(SystemCallId).map(([
 /** Resolves a system call by id or name, or throws unknown_system_call. */
 export function resolveSystemCall(id: bigint | undefined, name: string | undefined): SystemCallName {
   if (name !== undefined && name !== "") {
+    // Own keys only: `toString` or `constructor` are "in" every object.
     if (!Object.hasOwn(SystemCallId, name)) throw ChainError.of("unknown_system_call_name");
     return name as SystemCallName;
   }
@@ -74,7 +75,7 @@ export function resolveSystemCall(id: bigint | undefined, name: string | undefin
 
 export function invokeSystemCall(chain: Chain, id: bigint | undefined, name: string | undefined, args: Uint8Array): Uint8Array {
   const call = resolveSystemCall(id, name);
-  const handler = handlers[call];
+  const handler = Object.hasOwn(handlers, call) ? handlers[call] : undefined;
   if (!handler) throw new ChainError("unknown_system_call", `system call ${call} (${SystemCallId[call]}) cannot be invoked through invoke_system_call`);
   return handler(chain, args);
 }

@@ -57,6 +57,19 @@ function insertTransactions(blockId: Uint8Array, txs: { tx: protocol.Transaction
     insert into ${containing} (transaction_id, block_id, position) select id, ${blockId}, position from input on conflict do nothing`;
 }
 
+/**
+ * Marks block `id` and every uncommitted ancestor above the nearest committed one committed (one
+ * statement; normally it touches the one block the chain just committed).
+ */
+function markCommitted(id: Uint8Array): SQL {
+  return sql`with recursive up(id, previous) as (
+      select id, previous from ${blocks} where id = ${id} and not committed
+      union all
+      select b.id, b.previous from ${blocks} b join up on b.id = up.previous where not b.committed
+    )
+    update ${blocks} set committed = true where id in (select id from up)`;
+}
+
 /** Splits `items` into chunks of at most `size`. */
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -90,9 +103,12 @@ export class DrizzleBlockStore implements BlockStore {
     if (options.readDb !== undefined && options.readDb !== db) this.replica = { db: options.readDb, ancestry: new Ancestry(options.readDb, this.cache) };
   }
 
-  async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt): Promise<boolean> {
+  async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {
     const topology = topologyOfBlock(block);
-    if (this.cache.has(topology.id)) return false;
+    if (this.cache.has(topology.id)) {
+      if (committed) await this.db.execute(markCommitted(topology.id));
+      return false;
+    }
     const skip = await this.ancestry.skipPointer(topology);
     const txs = block.transactions.map((tx, position) => ({ tx, position })).filter(({ tx }) => tx.id.length > 0);
     const stored = await this.db.transaction(async (tx) => {
@@ -105,9 +121,12 @@ export class DrizzleBlockStore implements BlockStore {
           skip,
           block: protocol.Block.encode(block).finish(),
           receipt: receipt === undefined ? null : protocol.BlockReceipt.encode(receipt).finish(),
+          committed,
         })
         .onConflictDoNothing()
         .returning({ id: blocks.id });
+      // A committed block vouches for its ancestors: the chain commits parents first.
+      if (committed) await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
       if (inserted.length === 0) return false;
       if (txs.length > 0) await tx.execute(insertTransactions(topology.id, txs));
       await tx
@@ -161,6 +180,7 @@ export class DrizzleBlockStore implements BlockStore {
     const rows = await this.db
       .select({ id: blocks.id, height: blocks.height, previous: blocks.previous })
       .from(blocks)
+      .where(eq(blocks.committed, true))
       // Matches the index blocks_height_seq_idx (height DESC NULLS LAST, seq).
       .orderBy(sql`${blocks.height} desc nulls last`, blocks.seq)
       .limit(1);
@@ -198,7 +218,7 @@ export class DrizzleBlockStore implements BlockStore {
         .select({ transactionId: containing.transactionId, blockId: containing.blockId })
         .from(containing)
         .innerJoin(blocks, eq(blocks.id, containing.blockId))
-        .where(inArray(containing.transactionId, rows.map((r) => r.id)))
+        .where(and(inArray(containing.transactionId, rows.map((r) => r.id)), eq(blocks.committed, true)))
         .orderBy(blocks.seq);
       for (const link of found) {
         const key = toHex(link.transactionId);

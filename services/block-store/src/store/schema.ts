@@ -7,7 +7,7 @@
  * Regenerate the migrations after a change with `bunx drizzle-kit generate` (from
  * services/block-store); never edit the files under drizzle/.
  */
-import { bigserial, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigserial, boolean, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { bytea, int64 } from "@cairn/db";
 
 /**
@@ -28,6 +28,14 @@ export const blocks = pgTable(
     /** Id of the ancestor at `skipHeight(height)` (see skip-list.ts); null when unknown at storing time. */
     skip: bytea("skip"),
     seq: bigserial("seq", { mode: "number" }).notNull(),
+    /**
+     * Whether the chain committed the block. `AddBlock` (the chain, before it commits) stores a
+     * block uncommitted; `koinos.block.accept` (published by the chain after the commit) marks it
+     * and its uncommitted ancestors committed. Only committed blocks are the highest block or a
+     * transaction's containing block, so a block the chain never committed (killed in between, or
+     * a block the chain did not send) is never served as part of the chain.
+     */
+    committed: boolean("committed").notNull().default(true),
   },
   (t) => [index("blocks_height_seq_idx").on(t.height.desc(), t.seq), index("blocks_previous_idx").on(t.previous)],
 );

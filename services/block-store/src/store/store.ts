@@ -48,10 +48,15 @@ export interface BlockStore {
   /**
    * Stores `block` with its receipt, its transactions and their containing-block links, and
    * records it as the last block applied — all in one database transaction. Resolves `true` when
-   * the block was new, `false` when it was already stored (nothing changes). Throws
+   * the block was new, `false` when it was already stored (nothing else changes). Throws
    * `block_store.invalid_block` when the block has no id or header.
+   *
+   * `committed` (default true) says the chain has committed the block: it and its stored
+   * uncommitted ancestors are then marked committed, whether the block was new or not. An
+   * uncommitted block (the chain's `AddBlock`, before its commit) is served by id and in walks
+   * from a given head, but is never the highest block nor a transaction's containing block.
    */
-  storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt): Promise<boolean>;
+  storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed?: boolean): Promise<boolean>;
   /** Positional: one entry per id, `undefined` for an unknown id. */
   getBlocksById(ids: readonly Uint8Array[], options: ReadOptions): Promise<(BlockRecord | undefined)[]>;
   /** The topology of a stored block, or undefined. */
@@ -63,9 +68,12 @@ export interface BlockStore {
    * the gap.
    */
   getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]>;
-  /** The highest stored block (ties: the first stored), or undefined when the store is empty. */
+  /** The highest committed block (ties: the first stored), or undefined when there is none. */
   getHighestBlock(): Promise<Topology | undefined>;
-  /** The known transactions among `ids`, in request order (unknown ids skipped, duplicates kept). */
+  /**
+   * The known transactions among `ids`, in request order (unknown ids skipped, duplicates kept),
+   * each with its committed containing blocks.
+   */
   getTransactionsById(ids: readonly Uint8Array[]): Promise<TransactionRecord[]>;
   /** The last block stored, or undefined when none. */
   getProgress(): Promise<Progress | undefined>;

@@ -25,12 +25,14 @@ export function makeTransaction(seed: string, nonce: bigint, sign = true): proto
   return sign ? buildTransaction(draft, key) : buildTransaction(draft);
 }
 
-/** A signed block on `parent` (undefined: block 1 on genesis). `salt` changes the timestamp, so siblings differ. */
-export function makeBlock(parent: protocol.Block | undefined, transactions: protocol.Transaction[] = [], salt = 0n): protocol.Block {
-  const height = (parent?.header?.height ?? 0n) + 1n;
+/**
+ * A signed block on `parent` (undefined: block 1 on genesis). `salt` changes the timestamp, so
+ * siblings differ. `height` and `previous` override the parent's (forged blocks for tests).
+ */
+export function makeBlock(parent: protocol.Block | undefined, transactions: protocol.Transaction[] = [], salt = 0n, height = (parent?.header?.height ?? 0n) + 1n, previous = parent?.id ?? ZERO_ID): protocol.Block {
   return buildBlock(
     {
-      previous: parent?.id ?? ZERO_ID,
+      previous,
       height,
       timestamp: 1_700_000_000_000n + height * 3_000n + salt,
       previousStateMerkleRoot: sha256Multihash(utf8(`state ${height} ${salt}`)),

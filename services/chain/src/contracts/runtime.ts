@@ -7,7 +7,7 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { KoinEntryPoint, addressToBase58 } from "@cairn/protocol";
+import { KoinEntryPoint, addressText } from "@cairn/protocol";
 import { AuthorizationType, type CallRequest, type Contracts, type ExecutionContext, type Frame, MAX_FRAMES } from "../execution/context.ts";
 import { ChainError } from "../execution/errors.ts";
 import { readContractMetadata } from "../execution/operations.ts";
@@ -157,11 +157,11 @@ export class ContractRuntime implements Contracts {
     // Uploaded contract: metadata and bytecode are read (and charged) on every call, as Koinos does.
     ctx.meter.compute(REGISTRY.call!);
     const rawMeta = getObject(ctx, SPACES.contractMetadata, req.contractId, REGISTRY.get_object!);
-    if (rawMeta === undefined) throw new ChainError("invalid_contract", `contract ${addressToBase58(req.contractId)} does not exist`);
+    if (rawMeta === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
     const meta = protocol.ContractMetadataObject.decode(rawMeta);
-    if (meta.hash.length === 0) throw new ChainError("invalid_contract", `contract ${addressToBase58(req.contractId)} has no bytecode hash`);
+    if (meta.hash.length === 0) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} has no bytecode hash`);
     const bytecode = getObject(ctx, SPACES.contractBytecode, req.contractId, REGISTRY.get_object!);
-    if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressToBase58(req.contractId)} does not exist`);
+    if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
     ctx.meter.compute(rawMeta.length + bytecode.length);
     const compiled = this.modules.get(meta.hash, () => bytecode);
     if (!compiled.ok) throw new ChainError("reversion", compiled.reason);

@@ -1,6 +1,6 @@
 /** Applying each kind of operation of a transaction. */
 import { protocol } from "@cairn/proto";
-import { addressToBase58, sha256Multihash } from "@cairn/protocol";
+import { addressText, sha256Multihash } from "@cairn/protocol";
 import { SPACES } from "../state/spaces.ts";
 import { AuthorizationType, type Contracts, type ExecutionContext } from "./context.ts";
 import { ChainError } from "./errors.ts";
@@ -47,7 +47,7 @@ function applyOperationLocked(ctx: ExecutionContext, runtime: Contracts, op: pro
     // The contract id's own key, or the deployed contract's `authorize` when it overrides uploads.
     ctx.meter.compute(TICKS.checkAuthority);
     if (!runtime.checkAuthority(ctx, AuthorizationType.contract_upload, u.contract_id)) {
-      throw new ChainError("authorization_failure", `account ${addressToBase58(u.contract_id)} has not authorized contract upload`);
+      throw new ChainError("authorization_failure", `account ${addressText(u.contract_id)} has not authorized contract upload`);
     }
     putSystem(ctx, SPACES.contractBytecode, u.contract_id, u.bytecode);
     const meta = protocol.ContractMetadataObject.fromPartial({
@@ -72,7 +72,7 @@ function applyOperationLocked(ctx: ExecutionContext, runtime: Contracts, op: pro
     const s = op.set_system_contract;
     if (!ctx.hasSystemAuthority()) throw new ChainError("insufficient_privileges", "set_system_contract requires the chain's system authority");
     const meta = readContractMetadata(ctx, s.contract_id);
-    if (!meta) throw new ChainError("invalid_contract", `contract ${addressToBase58(s.contract_id)} does not exist`);
+    if (!meta) throw new ChainError("invalid_contract", `contract ${addressText(s.contract_id)} does not exist`);
     meta.system = s.system_contract;
     putSystem(ctx, SPACES.contractMetadata, s.contract_id, protocol.ContractMetadataObject.encode(meta).finish());
     return;

@@ -9,6 +9,7 @@ import { protocol } from "@cairn/proto";
 import {
   KoinEntryPoint,
   SHA256_CODE,
+  addressText,
   addressToBase58,
   decodeNonce,
   encodeNonce,
@@ -120,9 +121,9 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
 
   const signers = resolveSigners(tx, input.signers);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
-  if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressToBase58(header.payer) }, []);
+  if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressText(header.payer) }, []);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
-    throw ChainError.of("transaction_not_authorized", { account: addressToBase58(header.payee) }, []);
+    throw ChainError.of("transaction_not_authorized", { account: addressText(header.payee) }, []);
   }
 
   const account = nonceAccount(header);
@@ -134,7 +135,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
     nonce = -1n;
   }
   if (nonce !== current + 1n) {
-    throw ChainError.of("invalid_transaction_nonce", { a: addressToBase58(account), n: "0x" + toHex(header.nonce), c: "0x" + toHex(encodeNonce(current)) }, []);
+    throw ChainError.of("invalid_transaction_nonce", { a: addressText(account), n: "0x" + toHex(header.nonce), c: "0x" + toHex(encodeNonce(current)) }, []);
   }
 
   const meter = new Meter(prices, header.rc_limit, input.blockComputeLeft ?? prices.compute_bandwidth_limit);

@@ -1,0 +1,1 @@
+ALTER TABLE "blocks" ADD COLUMN "committed" boolean DEFAULT true NOT NULL;
