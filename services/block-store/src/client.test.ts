@@ -5,7 +5,8 @@ import { block_store, protocol } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
 import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS } from "./client.ts";
 import { makeChain, makeReceipt } from "./testing/fixtures.ts";
-import { startTestNode, type TestNode, waitUntil } from "./testing/harness.ts";
+import { waitUntil } from "@cairn/test-utils";
+import { startTestNode, type TestNode } from "./testing/harness.ts";
 
 let t: TestNode;
 const chain = makeChain(undefined, 5);
