@@ -37,6 +37,11 @@ describe(`koilib 9.1.1 against Cairn (${process.env.CAIRN_E2E_URL ? "multi-proce
     expect(Number(head.head_block_time)).toBeGreaterThan(0);
   });
 
+  test("p2p.get_gossip_status answers as a Koinos node that does not gossip (enabled false, omitted as a default)", async () => {
+    const status = await provider.call<{ enabled?: boolean }>("p2p.get_gossip_status", {});
+    expect(status).toEqual({});
+  });
+
   test("getNonce, getNextNonce, getAccountRc, getResourceLimits", async () => {
     const fresh = Signer.fromSeed("e2e nobody").getAddress();
     expect(await provider.getNonce(fresh)).toBe(0);

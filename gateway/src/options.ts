@@ -31,6 +31,11 @@ const servicesSchema = z.object({
   chain: address.default("localhost:50051"),
   /** `cairn.contract_meta_store.v1.ContractMetaStoreService`, hosted by the chain. Default `localhost:50051`. */
   contractMetaStore: address.default("localhost:50051"),
+  /**
+   * `cairn.p2p.v1.P2pService` (`p2p.get_gossip_status`), hosted by the chain: Cairn has no p2p
+   * network and answers that gossip is off. Default `localhost:50051`.
+   */
+  p2p: address.default("localhost:50051"),
   /** `cairn.block_store.v1.BlockStoreService`. Default `localhost:50052`. */
   blockStore: address.default("localhost:50052"),
   /** `cairn.transaction_store.v1.TransactionStoreService`, hosted by the block store. Default `localhost:50052`. */

@@ -249,7 +249,7 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
         // Interval: the head must be fresh. Instant: old is idle unless transactions wait with no block.
         health: o.mode === "interval" ? { maxHeadAgeMs: 60_000 } : o.mode === "instant" ? { maxHeadAgeMs: 60_000, idleHeadOk: true } : { maxHeadAgeMs: 0 },
       };
-      await Bun.write(config, JSON.stringify({ gateway: { ...gateway, services: { chain: addr(0), contractMetaStore: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
+      await Bun.write(config, JSON.stringify({ gateway: { ...gateway, services: { chain: addr(0), contractMetaStore: addr(0), p2p: addr(0), blockStore: addr(1), transactionStore: addr(1), mempool: addr(2), accountHistory: history } } }));
       const url = `http://127.0.0.1:${port}`;
       await add({ name, entry: "gateway/src/main.ts", args: ["--config", config], healthy: httpHealthy(`${url}/health`), address: url });
       gatewayUrls.push(url);

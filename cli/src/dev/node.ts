@@ -11,7 +11,7 @@ import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@ca
 import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
-import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, transaction_store } from "@cairn/proto";
+import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import * as blockStoreSvc from "@cairn/block-store";
@@ -167,6 +167,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         clients: {
           [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain),
           [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore),
+          [p2p.P2pServiceDefinition.fullName]: forward(p2p.P2pServiceDefinition, (s) => s.implementations.p2p),
           [block_store.BlockStoreServiceDefinition.fullName]: forward(block_store.BlockStoreServiceDefinition, (s) => s.implementations.blockStore),
           [transaction_store.TransactionStoreServiceDefinition.fullName]: forward(transaction_store.TransactionStoreServiceDefinition, (s) => s.implementations.transactionStore),
           [mempoolPb.MempoolServiceDefinition.fullName]: forward(mempoolPb.MempoolServiceDefinition, (s) => s.implementations.mempool),

@@ -8,7 +8,7 @@
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import { type EventBus, Subjects } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
-import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, transaction_store } from "@cairn/proto";
+import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { createInProcessClient, type ServiceClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import { chainReadsFromClient } from "@cairn/chain/client";
@@ -49,6 +49,7 @@ export interface DevServices {
   implementations: {
     chain: ServiceImplementation<typeof chainPb.ChainServiceDefinition>;
     contractMetaStore: ServiceImplementation<typeof contract_meta_store.ContractMetaStoreServiceDefinition>;
+    p2p: ServiceImplementation<typeof p2p.P2pServiceDefinition>;
     blockStore: ServiceImplementation<typeof block_store.BlockStoreServiceDefinition>;
     transactionStore: ServiceImplementation<typeof transaction_store.TransactionStoreServiceDefinition>;
     mempool: ServiceImplementation<typeof mempoolPb.MempoolServiceDefinition>;
@@ -145,6 +146,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       implementations: {
         chain: chain.services.chain,
         contractMetaStore: chain.services.contractMetaStore,
+        p2p: chain.services.p2p,
         blockStore: blockStore.blockStore,
         transactionStore: blockStore.transactionStore,
         mempool: mempool.mempool,

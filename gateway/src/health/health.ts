@@ -34,6 +34,7 @@ const PROBES: Readonly<Record<string, string>> = {
   block_store: "get_highest_block",
   transaction_store: "get_transactions_by_id",
   contract_meta_store: "get_contract_meta",
+  p2p: "get_gossip_status",
   mempool: "get_pending_transaction_count",
   account_history: "get_account_history",
   block_producer: "get_production_mode",

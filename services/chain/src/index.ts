@@ -7,5 +7,5 @@ export { createChainNode, type ChainNode, type ChainNodeDeps } from "./node.ts";
 export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";
-export { createChainService, createContractMetaStoreService } from "./service.ts";
+export { createChainService, createContractMetaStoreService, createP2pService } from "./service.ts";
 export { blockAcceptMessage, blockAppliedMessages, eventParcelMessages, type AcceptFlags, type AppliedBlockEvent } from "./messages.ts";

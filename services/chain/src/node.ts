@@ -4,7 +4,7 @@
  * and keeps metrics. main.ts (standalone) and the one-process dev node both compose it.
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
-import { chain as chainPb, contract_meta_store, descriptorSetBytes, type protocol } from "@cairn/proto";
+import { chain as chainPb, contract_meta_store, descriptorSetBytes, p2p, type protocol } from "@cairn/proto";
 import { addressFromBase58 } from "@cairn/protocol";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import type { EventBus } from "@cairn/bus";
@@ -19,7 +19,7 @@ import { DEV_GENESIS_KEY_BALANCE, type DevGenesis, devGenesis, loadGenesisFile }
 import { createChainMetrics } from "./metrics.ts";
 import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 import { reindex } from "./reindex.ts";
-import { createChainService, createContractMetaStoreService } from "./service.ts";
+import { createChainService, createContractMetaStoreService, createP2pService } from "./service.ts";
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
@@ -43,7 +43,7 @@ export interface ChainNode extends ServiceUnit {
   /** The dev genesis (keys and accounts) when no genesis file is configured. */
   dev: DevGenesis | undefined;
   /** gRPC implementations (for in-process clients). */
-  services: { chain: ReturnType<typeof createChainService>; contractMetaStore: ReturnType<typeof createContractMetaStoreService> };
+  services: { chain: ReturnType<typeof createChainService>; contractMetaStore: ReturnType<typeof createContractMetaStoreService>; p2p: ReturnType<typeof createP2pService> };
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   /** Loads the chain (reindexing if asked) and starts the gRPC server; resolves with its port. */
@@ -107,6 +107,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
     },
   };
   const contractMetaStore = createContractMetaStoreService(chain);
+  const p2pService = createP2pService();
   let server: GrpcServer | undefined;
 
   return {
@@ -115,7 +116,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
     },
     chain,
     dev,
-    services: { chain: instrumented, contractMetaStore },
+    services: { chain: instrumented, contractMetaStore, p2p: p2pService },
     async start(signal) {
       await chain.start();
       if (opts.reindex) {
@@ -125,7 +126,7 @@ export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps):
       metrics.headHeight.set(Number(chain.head.height));
       metrics.libHeight.set(Number(chain.lib.height));
       loaded = true;
-      const served = await serveGrpc(opts, [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "chain service listening", { chain: chain.describe() });
+      const served = await serveGrpc(opts, [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore), bindService(p2p.P2pServiceDefinition, p2pService)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "chain service listening", { chain: chain.describe() });
       server = served.server;
       return { port: served.port };
     },

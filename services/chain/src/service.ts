@@ -3,7 +3,7 @@
  * `cairn.contract_meta_store.v1.ContractMetaStoreService` (protocol §3.1, §3.6). Thin: every
  * method validates its request shape and delegates to the Chain controller.
  */
-import { chain as chainPb, contract_meta_store } from "@cairn/proto";
+import { chain as chainPb, contract_meta_store, p2p } from "@cairn/proto";
 import type { ServiceImplementation } from "@cairn/rpc";
 import type { Chain } from "./chain.ts";
 import { ChainError } from "./execution/errors.ts";
@@ -74,6 +74,21 @@ export function createContractMetaStoreService(chain: Chain): ContractMetaStoreI
       requireField(req.contract_id.length > 0, "contract_id");
       const abi = chain.contractAbi(req.contract_id);
       return { meta: abi === undefined ? undefined : { abi } };
+    },
+  };
+}
+
+type P2pImpl = ServiceImplementation<typeof p2p.P2pServiceDefinition>;
+
+/**
+ * `cairn.p2p.v1.P2pService` (koinos.rpc.p2p), hosted by the chain: Cairn has no peer-to-peer
+ * network, so gossip is off — what a Koinos node answers while its p2p service does not gossip.
+ * Koinos tools that poll `p2p.get_gossip_status` keep working.
+ */
+export function createP2pService(): P2pImpl {
+  return {
+    getGossipStatus() {
+      return { enabled: false };
     },
   };
 }
