@@ -220,7 +220,10 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   const gatewayUrls: string[] = [];
   const metricsUrls: Record<string, string> = {};
   const metricsAt = (name: string, i: number) => (metricsUrls[name] = `http://127.0.0.1:${o.metricsPortBase + i}/metrics`);
-  const readEnv = o.databaseReadUrl ? { DATABASE_READ_URL: o.databaseReadUrl } : undefined;
+  // The replica holds the same databases as the primary: read the run's own database there too.
+  const readUrl = o.databaseReadUrl ? new URL(o.databaseReadUrl) : undefined;
+  if (readUrl) readUrl.pathname = `/${runDb}`;
+  const readEnv = readUrl ? { DATABASE_READ_URL: readUrl.toString() } : undefined;
   try {
     metricsAt("block-store", 1);
     metricsAt("chain", 0);
