@@ -74,7 +74,11 @@ describe("cairn dev on a locked directory", () => {
     const other = otherProcess();
     writeFileSync(join(dir, "cairn-dev.lock"), JSON.stringify({ pid: other.pid, startedAt: "2026-01-01T00:00:00.000Z", url: "http://127.0.0.1:8080" }));
     const started = performance.now();
-    const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "main.ts"), "dev", "--data", dir, "--port", "0", "--grpc-port-base", "0"], { stdout: "pipe", stderr: "pipe" });
+    // Without the test run's DATABASE_URL / NATS_URL: `cairn dev` honours them and would then keep
+    // its chain on that server, with no data directory to lock.
+    const { DATABASE_URL: _db, NATS_URL: _nats, ...env } = process.env;
+    const proc = Bun.spawn(["bun", join(import.meta.dir, "..", "main.ts"), "dev", "--data", dir, "--port", "0", "--grpc-port-base", "0"], { stdout: "pipe", stderr: "pipe", env });
+    children.push(proc);
     const code = await proc.exited;
     const stderr = await new Response(proc.stderr).text();
     expect(code).toBe(1);
