@@ -6,7 +6,7 @@ import { defaultMempoolOptions, mempoolOptionsSchema } from "./options.ts";
 describe("options", () => {
   test("defaults, nested limits, a null port", () => {
     expect(defaultMempoolOptions).toMatchObject({
-      grpcHost: "0.0.0.0",
+      grpcHost: "127.0.0.1",
       grpcPort: 50053,
       databaseUrl: "pglite://./data/mempool",
       chainAddress: "127.0.0.1:50051",
