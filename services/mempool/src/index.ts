@@ -10,7 +10,7 @@ export { createMempoolNode, sweepIntervalMs, type MempoolNode, type MempoolNodeD
 export { deferredMempoolChecks, mempoolChecksFromClient, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
 export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";
-export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
+export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createMempoolService, MAX_TRANSACTIONS_PER_REQUEST, type MempoolServiceImpl } from "./service.ts";
 export { Mempool, defaultMempoolConfig, type AddOutcome, type MempoolConfig, type MempoolDeps } from "./mempool.ts";
 export { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
