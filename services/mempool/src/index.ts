@@ -18,5 +18,5 @@ export { createMempoolMetrics, type MempoolMetrics, type RejectionReason, type R
 export { MempoolErrorCode } from "./errors.ts";
 export { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 export { MemoryMempoolStore } from "./store/memory-store.ts";
-export type { BlockPointer, LoadedMempool, MempoolStore, PendingRecord, ResourceUse, StoreWrite } from "./store/store.ts";
+export type { LoadedMempool, MempoolStore, PendingRecord, ResourceUse, StoreWrite } from "./store/store.ts";
 export type { PendingEntry } from "./pending/entry.ts";
