@@ -1,20 +1,20 @@
 /**
  * The gateway's composition root: options → logger → metrics → gRPC clients (one per configured
- * service address) → app → `Bun.serve` (HTTP + WebSocket), with graceful shutdown on SIGTERM /
- * SIGINT. `startGateway` is also what the one-process dev node calls, with in-process clients and
- * the in-process bus instead of network ones.
+ * service address) → app → `Bun.serve` (HTTP + WebSocket). As a binary it runs in the process
+ * shell every service shares (`runService` of `@cairn/runtime`: config, logger, the NATS bus when
+ * one is configured, graceful shutdown on SIGTERM / SIGINT). `startGateway` is also what the
+ * one-process dev node calls, with in-process clients and the in-process bus instead of network ones.
  *
  *   bun gateway/src/main.ts [--config cairn.json] [--port 8080] [--nats-url nats://…]
  */
 import { fileURLToPath } from "node:url";
-import { assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isAddressInUse, type Logger, type MetricsRegistry, portInUseError } from "@cairn/core";
+import { createLogger, createMetricsRegistry, isAddressInUse, type Logger, type MetricsRegistry, portInUseError } from "@cairn/core";
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "./app.ts";
-import { createNatsEventBus } from "@cairn/bus";
-import { formatHelp, loadConfig, logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema, wantsHelp } from "@cairn/config";
-import { z } from "zod";
+import { logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
+import { runService } from "@cairn/runtime";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
 import type { GatewayClients } from "./table/method-table.ts";
 import type { GatewayBus } from "./ws/hub.ts";
@@ -127,41 +127,26 @@ export const gatewayCliSchema = gatewayOptionsSchema.extend({
   natsSubjectPrefix: natsSubjectPrefixSchema.default(""),
 });
 
-async function main(): Promise<void> {
-  if (wantsHelp(process.argv.slice(2))) {
-    const docFiles = [fileURLToPath(new URL("./options.ts", import.meta.url)), fileURLToPath(import.meta.url)];
-    console.log(formatHelp({ usage: "usage: cairn-gateway [flags]\nJSON-RPC, REST, WebSocket, /health and /metrics on one HTTP port.", schema: gatewayCliSchema, service: "gateway", docFiles }));
-    process.exit(0);
-  }
-  let config: z.output<typeof gatewayCliSchema>;
-  try {
-    config = loadConfig({ service: "gateway", schema: gatewayCliSchema });
-  } catch (err) {
-    process.stderr.write(`cairn-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const { logLevel, logFormat, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...options } = config;
-  const logger = createLogger({ name: "gateway", level: logLevel, format: logFormat ?? defaultLogFormat(process.stdout) });
-  try {
-    assertPortsFree([{ host: options.host ?? "0.0.0.0", port: options.port ?? 8080, what: "cairn-gateway HTTP (JSON-RPC, REST, WebSocket)", flag: "--port" }]);
-    const metrics = createMetricsRegistry("gateway");
-    const bus = natsUrl === undefined ? undefined : createNatsEventBus({ url: natsUrl, name: "gateway", streamReplicas: natsStreamReplicas, stream: natsStream, subjectPrefix: natsSubjectPrefix }, { logger, metrics });
-    await bus?.start();
-    const running = await startGateway(options, { logger, bus, metrics });
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, "signal received");
-      void running
-        .stop()
-        .then(() => bus?.close())
-        .then(() => process.exit(0));
-    };
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
-    process.once("SIGINT", () => shutdown("SIGINT"));
-  } catch (err) {
-    logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "gateway failed to start");
-    if (process.stderr.isTTY) console.error(`cairn-gateway: could not start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
+if (import.meta.main) {
+  await runService({
+    binary: "cairn-gateway",
+    service: "gateway",
+    schema: gatewayCliSchema,
+    summary: "JSON-RPC, REST, WebSocket, /health and /metrics on one HTTP port.",
+    docFiles: [fileURLToPath(new URL("./options.ts", import.meta.url)), fileURLToPath(import.meta.url)],
+    ports: (options) => [{ host: options.host, port: options.port, what: "cairn-gateway HTTP (JSON-RPC, REST, WebSocket)", flag: "--port" }],
+    // Without a NATS URL the gateway still serves JSON-RPC and REST; /ws refuses subscriptions.
+    busOptional: true,
+    build({ options, logger, metrics, bus }) {
+      const { logLevel, logFormat, natsUrl, natsStreamReplicas, natsStream, natsSubjectPrefix, ...gatewayOptions } = options;
+      let running: RunningGateway | undefined;
+      return {
+        async start() {
+          running = await startGateway(gatewayOptions, { logger, bus, metrics });
+          return { port: running.port };
+        },
+        stop: async () => running?.stop(),
+      };
+    },
+  });
 }
-
-if (import.meta.main) await main();

@@ -12,7 +12,7 @@ import { isCairnError } from "@cairn/core";
 import { RpcErrorCode } from "@cairn/rpc";
 import { classifyFailure } from "../table/invoke.ts";
 import type { MethodTable, TableMethod } from "../table/method-table.ts";
-import { restJsonResponse } from "../middleware/cors.ts";
+import { restJsonResponse } from "../responses.ts";
 
 /** Options of the health check (the `health` section). */
 export interface HealthOptions {

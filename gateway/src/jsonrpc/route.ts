@@ -9,7 +9,7 @@
  * rest); it writes its own access-log line.
  */
 import type { Logger } from "@cairn/core";
-import { jsonRpcResponse } from "../middleware/cors.ts";
+import { jsonRpcResponse } from "../responses.ts";
 import { readBody } from "../middleware/body.ts";
 import { clientIpOf } from "../middleware/client-ip.ts";
 import type { RateLimiter } from "../middleware/rate-limit.ts";

@@ -1,7 +1,7 @@
 /**
  * CORS exactly as koinos-jsonrpc v1.2.0 sends it, on every response, and `OPTIONS` → 204 on any
- * path. REST routes additionally allow GET. Responses are built with these headers directly (no
- * middleware pass per request: the JSON-RPC path is the hot one).
+ * path. REST routes additionally allow GET. Answers carry these headers directly (`../responses.ts`
+ * builds them; no middleware pass per request: the JSON-RPC path is the hot one).
  */
 
 /** Koinos's CORS headers (JSON-RPC). */
@@ -16,19 +16,6 @@ export const REST_CORS: Readonly<Record<string, string>> = {
   ...JSON_RPC_CORS,
   "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
 };
-
-const JSON_RPC_JSON_HEADERS = { ...JSON_RPC_CORS, "Content-Type": "application/json" };
-const REST_JSON_HEADERS = { ...REST_CORS, "Content-Type": "application/json" };
-
-/** A JSON-RPC answer: always HTTP 200, `application/json`, CORS. */
-export function jsonRpcResponse(body: string): Response {
-  return new Response(body, { status: 200, headers: JSON_RPC_JSON_HEADERS });
-}
-
-/** A REST / operational JSON answer with CORS. */
-export function restJsonResponse(body: string, status = 200, extra?: Record<string, string>): Response {
-  return new Response(body, { status, headers: extra === undefined ? REST_JSON_HEADERS : { ...REST_JSON_HEADERS, ...extra } });
-}
 
 /** The answer to a preflight on any path. */
 export function preflightResponse(path: string): Response {

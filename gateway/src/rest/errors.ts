@@ -5,7 +5,7 @@
  * (`{"code":<chain code>,"logs":[…]}`), parsed rather than as text.
  */
 import { koinosErrorData } from "@cairn/rpc";
-import { restJsonResponse } from "../middleware/cors.ts";
+import { restJsonResponse } from "../responses.ts";
 import type { Failure } from "../table/invoke.ts";
 
 /** Error codes the gateway itself uses in REST answers. */

@@ -9,7 +9,7 @@ import type { EventDecoder, JsonCodec, JsonObject } from "@cairn/protocol";
 import { addressFromBase58, decodeNonce } from "@cairn/protocol";
 import type { Context, Hono } from "hono";
 import type { GatewayEnv } from "../hono-env.ts";
-import { restJsonResponse } from "../middleware/cors.ts";
+import { restJsonResponse } from "../responses.ts";
 import { readBody } from "../middleware/body.ts";
 import { badRequest, notFound, type RestCaller } from "./call.ts";
 import { restError, RestErrorCode } from "./errors.ts";

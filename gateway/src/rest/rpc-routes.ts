@@ -5,7 +5,7 @@
  */
 import type { Hono } from "hono";
 import type { GatewayEnv } from "../hono-env.ts";
-import { restJsonResponse } from "../middleware/cors.ts";
+import { restJsonResponse } from "../responses.ts";
 import { readBody } from "../middleware/body.ts";
 import { badRequest, notFound, type RestCaller } from "./call.ts";
 import { restError, RestErrorCode } from "./errors.ts";

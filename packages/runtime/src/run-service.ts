@@ -2,10 +2,11 @@
  * The start-up and shutdown every standalone service binary shares: load and validate its
  * configuration (a bad value stops the process with a message naming the key), create the logger
  * and metrics (served on `metricsPort`), open its database with its migrations and the NATS bus
- * (each waiting with backoff, logging what it waits for), build and start the service, then on
+ * (each waiting with backoff, logging what it waits for; the bus may be optional, as for the
+ * gateway), build and start the service, then on
  * SIGTERM/SIGINT stop accepting, drain and close everything in reverse order.
  */
-import { type Logger, type MetricsRegistry, assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isCairnError, prom, serveMetrics } from "@cairn/core";
+import { type Logger, type MetricsRegistry, type PortUse, assertPortsFree, createLogger, createMetricsRegistry, defaultLogFormat, isCairnError, prom, serveMetrics } from "@cairn/core";
 import { dirname, join } from "node:path";
 import { type CommonOptions, ConfigError, ConfigErrorCode, formatHelp, loadConfig, wantsHelp } from "@cairn/config";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
@@ -37,35 +38,44 @@ export function closingAfter(unit: ServiceUnit, ...clients: ({ close(): void } |
 /** How often readiness (the database answering) is checked, ms. */
 export const READINESS_INTERVAL_MS = 5_000;
 
-export interface ServiceEnvironment<O> {
+export interface ServiceEnvironment<O, B extends EventBus | undefined = EventBus> {
   options: O;
   logger: Logger;
   metrics: MetricsRegistry;
   db: DatabaseHandle | undefined;
-  /** The started NATS bus. */
-  bus: EventBus;
+  /** The started NATS bus (with `busOptional`, undefined when no NATS URL is configured). */
+  bus: B;
   signal: AbortSignal;
 }
 
-export interface RunServiceSpec<S extends z.ZodObject> {
+export interface RunServiceSpec<S extends z.ZodObject, Optional extends boolean = false> {
   /** Binary name for logs, e.g. `cairn-chain`. */
   binary: string;
   /** Service folder name: config section, env prefix, data directory. */
   service: string;
   schema: S;
+  /** A line under `usage:` in `--help` saying what the binary is. */
+  summary?: string;
+  /** Files whose doc comments describe the flags. Default the options.ts next to the binary's main.ts. */
+  docFiles?: string[];
+  /** Ports the service listens on besides gRPC and metrics, checked free before anything starts. */
+  ports?(options: z.output<S>): PortUse[];
   /** Drizzle migrations of the service (none: no database). */
   database?: { migrationsFolder: string; schemaName: string };
   /** Durable consumer / NATS connection name. */
   busName?: string;
-  build(env: ServiceEnvironment<z.output<S>>): Promise<ServiceUnit> | ServiceUnit;
+  /** True: run without a bus when no NATS URL is configured (default: that is a configuration error). */
+  busOptional?: Optional;
+  build(env: ServiceEnvironment<z.output<S>, Optional extends true ? EventBus | undefined : EventBus>): Promise<ServiceUnit> | ServiceUnit;
 }
 
 /** Runs a service until SIGTERM/SIGINT; exits the process with 0 on a clean stop, 1 on failure, 2 on bad config. */
-export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>): Promise<void> {
+export async function runService<S extends z.ZodObject, Optional extends boolean = false>(spec: RunServiceSpec<S, Optional>): Promise<void> {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
-    // The binary's options.ts sits next to its main.ts: its doc comments describe the flags.
-    console.log(formatHelp({ usage: `usage: ${spec.binary} [flags]`, schema: spec.schema, service: spec.service, docFiles: [join(dirname(Bun.main), "options.ts")] }));
+    // By default the binary's options.ts sits next to its main.ts: its doc comments describe the flags.
+    const usage = `usage: ${spec.binary} [flags]${spec.summary === undefined ? "" : `\n${spec.summary}`}`;
+    console.log(formatHelp({ usage, schema: spec.schema, service: spec.service, docFiles: spec.docFiles ?? [join(dirname(Bun.main), "options.ts")] }));
     process.exit(0);
   }
   let options: z.output<S> & Partial<CommonOptions> & { databaseReadUrl?: string };
@@ -108,6 +118,7 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
     assertPortsFree([
       ...(options.grpcPort === undefined ? [] : [{ host: grpcHost, port: options.grpcPort, what: `${spec.binary} gRPC`, flag: "--grpc-port" }]),
       ...(options.metricsPort === undefined ? [] : [{ host: "0.0.0.0", port: options.metricsPort, what: `${spec.binary} metrics`, flag: "--metrics-port" }]),
+      ...(spec.ports?.(options) ?? []),
     ]);
     const metrics = createMetricsRegistry(spec.service);
     if (options.metricsPort !== undefined) {
@@ -120,11 +131,16 @@ export async function runService<S extends z.ZodObject>(spec: RunServiceSpec<S>)
       db = await openDatabase(options.databaseUrl ?? `pglite://./data/${spec.service}`, { logger, schemaName: spec.database.schemaName, migrationsFolder: spec.database.migrationsFolder, readUrl: options.databaseReadUrl, signal: abort.signal });
       stops.push(() => db!.close());
     }
-    if (!options.natsUrl) throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
-    const bus = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger, metrics });
-    await bus.start(abort.signal);
-    stops.push(() => bus.close());
-    const unit = await spec.build({ options, logger, metrics, db, bus, signal: abort.signal });
+    let bus: EventBus | undefined;
+    if (options.natsUrl) {
+      const started = createNatsEventBus({ url: options.natsUrl, name: spec.busName ?? spec.service, streamReplicas: options.natsStreamReplicas, stream: options.natsStream, subjectPrefix: options.natsSubjectPrefix }, { logger, metrics });
+      bus = started;
+      await started.start(abort.signal);
+      stops.push(() => started.close());
+    } else if (!spec.busOptional) {
+      throw new ConfigError(ConfigErrorCode.Missing, `${spec.service}.natsUrl is required when the service runs alone (set NATS_URL or --nats-url)`);
+    }
+    const unit = await spec.build({ options, logger, metrics, db, bus: bus as Optional extends true ? EventBus | undefined : EventBus, signal: abort.signal });
     stops.push(() => unit.stop());
     const { port } = await unit.start(abort.signal);
     logger.info({ binary: spec.binary, port }, "service ready");

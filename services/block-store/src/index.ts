@@ -8,7 +8,7 @@
  */
 export { createBlockStoreNode, type BlockStoreNode, type BlockStoreNodeDeps } from "./node.ts";
 export { blockStoreOptionsSchema, defaultBlockStoreOptions, type BlockStoreOptions } from "./options.ts";
-export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./paths.ts";
+export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createBlockStoreService, createTransactionStoreService, type BlockStoreServiceDeps, type BlockStoreServiceImpl, type TransactionStoreServiceImpl } from "./service.ts";
 export { BLOCK_STORE_DURABLE, createBlockAcceptHandler, subscribeBlockAccept, type BlockAcceptConsumerDeps } from "./events.ts";
 export { createBlockWriter, type BlockWriter, type BlockWriterDeps } from "./writer.ts";

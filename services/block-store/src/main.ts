@@ -8,7 +8,7 @@
 import { runService } from "@cairn/runtime";
 import { createBlockStoreNode } from "./node.ts";
 import { blockStoreOptionsSchema } from "./options.ts";
-import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./paths.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
 await runService({
   binary: "cairn-block-store",

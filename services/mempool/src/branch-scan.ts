@@ -6,7 +6,7 @@ import { bytesEqual } from "@cairn/core";
 import { MAX_REQUEST_ITEMS } from "@cairn/block-store/client";
 import type { Inclusions } from "./inclusions.ts";
 import type { MempoolBlocks } from "./ports.ts";
-import type { BlockPointer } from "./store/store.ts";
+import type { BlockRef } from "@cairn/protocol";
 
 /** What to read: heights `from … to` of the branch ending at `headId`. */
 export interface BranchRange {
@@ -27,7 +27,7 @@ export interface BranchScan {
  * Adds every block of `range` to `into`, in batches of 1,000, and checks the block at
  * `last.height` (when inside the range and above 0) against `last.id`.
  */
-export async function scanBranch(source: MempoolBlocks, range: BranchRange, last: BlockPointer, into: Inclusions): Promise<BranchScan> {
+export async function scanBranch(source: MempoolBlocks, range: BranchRange, last: BlockRef, into: Inclusions): Promise<BranchScan> {
   let containsLast = true;
   let blocks = 0;
   for (let h = range.from; h <= range.to; ) {

@@ -10,7 +10,7 @@ export { createMempoolNode, sweepIntervalMs, type MempoolNode, type MempoolNodeD
 export { deferredMempoolChecks, mempoolChecksFromClient, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
 export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";
-export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
+export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createMempoolService, MAX_TRANSACTIONS_PER_REQUEST, type MempoolServiceImpl } from "./service.ts";
 export { Mempool, defaultMempoolConfig, type AddOutcome, type MempoolConfig, type MempoolDeps } from "./mempool.ts";
 export { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
@@ -18,5 +18,5 @@ export { createMempoolMetrics, type MempoolMetrics, type RejectionReason, type R
 export { MempoolErrorCode } from "./errors.ts";
 export { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 export { MemoryMempoolStore } from "./store/memory-store.ts";
-export type { BlockPointer, LoadedMempool, MempoolStore, PendingRecord, ResourceUse, StoreWrite } from "./store/store.ts";
+export type { LoadedMempool, MempoolStore, PendingRecord, ResourceUse, StoreWrite } from "./store/store.ts";
 export type { PendingEntry } from "./pending/entry.ts";

@@ -11,7 +11,7 @@ import { blockStoreFromClient } from "@cairn/block-store/client";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import { createMempoolNode } from "./node.ts";
 import { mempoolOptionsSchema } from "./options.ts";
-import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/location.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
 await runService({
   binary: "cairn-mempool",

@@ -11,7 +11,7 @@
  */
 import { type Logger, Mutex, bytesEqual, retryWithBackoff, toHex } from "@cairn/core";
 import type { broadcast, protocol } from "@cairn/proto";
-import { IRREVERSIBLE_THRESHOLD, ZERO_ID } from "@cairn/protocol";
+import { type BlockRef, IRREVERSIBLE_THRESHOLD, ZERO_ID } from "@cairn/protocol";
 import { scanBranch } from "./branch-scan.ts";
 import { Inclusions } from "./inclusions.ts";
 import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMempoolMetrics } from "./metrics.ts";
@@ -20,7 +20,7 @@ import { FailureLog } from "./pending/failures.ts";
 import { PendingPool } from "./pending/pool.ts";
 import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { MempoolQueries } from "./queries.ts";
-import type { BlockPointer, MempoolStore } from "./store/store.ts";
+import type { MempoolStore } from "./store/store.ts";
 import { WriteBehind } from "./write-behind.ts";
 
 /** The controller's settings (the service options supply the first four). */
@@ -86,7 +86,7 @@ export class Mempool {
   readonly queries = new MempoolQueries(this.pool);
   /** Transactions that ended without a block, with the reason (bounded, newest kept). */
   readonly failures = new FailureLog(FAILURES_KEPT);
-  private head: BlockPointer | undefined;
+  private head: BlockRef | undefined;
   private nextSequence = 1n;
   private readonly mutex = new Mutex();
   private readonly writer: WriteBehind;
@@ -105,7 +105,7 @@ export class Mempool {
   }
 
   /** The last head block the pending set reflects (undefined before the first catch-up). */
-  get lastApplied(): BlockPointer | undefined {
+  get lastApplied(): BlockRef | undefined {
     return this.head;
   }
 
@@ -232,7 +232,7 @@ export class Mempool {
     // A side-fork block changes nothing yet: if its branch becomes the head, the head block that
     // does so does not extend the last applied one and the branch is re-read (reconcile).
     if (!msg.head) return;
-    const target: BlockPointer = { id: block.id, height: header.height };
+    const target: BlockRef = { id: block.id, height: header.height };
     const last = this.head;
     if (last && bytesEqual(last.id, block.id)) return this.removeBlockTransactions(block);
     if (last && target.height < last.height) return this.applyOldBlock(block, last);
@@ -249,7 +249,7 @@ export class Mempool {
    * catch-up already covered, transaction accepts included): its transactions go again if it is
    * on our branch, which the block store is asked only when one of them is pending.
    */
-  private async applyOldBlock(block: protocol.Block, last: BlockPointer): Promise<void> {
+  private async applyOldBlock(block: protocol.Block, last: BlockRef): Promise<void> {
     if (!block.transactions.some((tx) => this.pool.has(toHex(tx.id)))) return;
     const [onBranch] = await this.deps.blocks.blocksByHeight(last.id, block.header!.height, 1);
     if (onBranch && bytesEqual(onBranch.id, block.id)) this.removeBlockTransactions(block);
@@ -269,7 +269,7 @@ export class Mempool {
    * includes, and when the branch no longer contains the last applied block (a fork switch)
    * re-validates every account's pending nonces against the chain.
    */
-  private async reconcile(target: BlockPointer, block: protocol.Block | undefined): Promise<void> {
+  private async reconcile(target: BlockRef, block: protocol.Block | undefined): Promise<void> {
     const last = this.head ?? { id: ZERO_ID, height: 0n };
     // With nothing pending and no block applied yet there is nothing to remove or bring back.
     // (With nothing pending after blocks, a fork switch may still bring transactions back.)
@@ -300,7 +300,7 @@ export class Mempool {
    * are on a Koinos node, whose pending set is kept per fork. Their nonces are re-validated next.
    * Their resource figures are not in the blocks, so they come back as zero.
    */
-  private async restoreAbandoned(last: BlockPointer, from: bigint, newBranch: Inclusions): Promise<PendingEntry[]> {
+  private async restoreAbandoned(last: BlockRef, from: bigint, newBranch: Inclusions): Promise<PendingEntry[]> {
     const restored: PendingEntry[] = [];
     if (last.height === 0n) return restored;
     for (let h = from; h <= last.height; ) {
@@ -358,7 +358,7 @@ export class Mempool {
     }
   }
 
-  private async commitHead(target: BlockPointer): Promise<void> {
+  private async commitHead(target: BlockRef): Promise<void> {
     this.metrics.pending.set(this.pool.size);
     await this.writer.flush(target);
     this.head = target;

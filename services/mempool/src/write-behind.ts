@@ -8,7 +8,8 @@
  * removes again.
  */
 import { type Logger, Mutex } from "@cairn/core";
-import type { BlockPointer, MempoolStore, PendingRecord } from "./store/store.ts";
+import type { BlockRef } from "@cairn/protocol";
+import type { MempoolStore, PendingRecord } from "./store/store.ts";
 
 interface Op {
   id: Uint8Array;
@@ -55,7 +56,7 @@ export class WriteBehind {
   }
 
   /** Commits everything buffered (and `progress`, when given) in one transaction. */
-  flush(progress?: BlockPointer): Promise<void> {
+  flush(progress?: BlockRef): Promise<void> {
     return this.mutex.run(async () => {
       if (this.ops.size === 0 && !progress) return;
       const batch = this.ops;

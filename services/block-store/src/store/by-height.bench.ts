@@ -8,7 +8,7 @@ import { utf8 } from "@cairn/core";
 import { openTestDatabase, testDatabaseUrls } from "@cairn/db/testing";
 import { protocol } from "@cairn/proto";
 import { ZERO_ID, blockId, sha256Multihash } from "@cairn/protocol";
-import { MIGRATIONS_FOLDER } from "../paths.ts";
+import { MIGRATIONS_FOLDER } from "./migrations.ts";
 import { makeTransaction } from "../testing/fixtures.ts";
 import { DrizzleBlockStore } from "./drizzle-store.ts";
 import type { Topology } from "./store.ts";

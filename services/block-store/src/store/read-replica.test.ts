@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { silentLogger, toHex } from "@cairn/core";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { type StreamingReplica, startStreamingReplica, streamingReplicaAvailable } from "@cairn/db/testing";
-import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "../paths.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./migrations.ts";
 import { makeChain, makeReceipt, makeTransaction } from "../testing/fixtures.ts";
 import { DrizzleBlockStore } from "./drizzle-store.ts";
 import type { Topology } from "./store.ts";

@@ -10,7 +10,7 @@ import { isCairnError, silentLogger, toHex } from "@cairn/core";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { openTestDatabase, type TestDatabase, type TestDatabaseTarget } from "@cairn/db/testing";
 import type { protocol } from "@cairn/proto";
-import { MIGRATIONS_FOLDER } from "../paths.ts";
+import { MIGRATIONS_FOLDER } from "../store/migrations.ts";
 import { DrizzleBlockStore } from "../store/drizzle-store.ts";
 import type { BlockStore, Topology } from "../store/store.ts";
 import { fixture, heightOf, makeBlock, makeChain, makeReceipt, makeTransaction } from "./fixtures.ts";

@@ -8,7 +8,7 @@ import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
 import { block_store, broadcast, type protocol, transaction_store } from "@cairn/proto";
 import { createGrpcClient, type ServiceClient } from "@cairn/rpc";
 import { createBlockStoreNode, type BlockStoreNode } from "../node.ts";
-import { MIGRATIONS_FOLDER } from "../paths.ts";
+import { MIGRATIONS_FOLDER } from "../store/migrations.ts";
 import { makeReceipt } from "./fixtures.ts";
 
 /** Everything a service test touches. */

@@ -1,11 +1,12 @@
 /** MempoolStore in memory: the twin of the drizzle store for fast unit tests. */
 import { toHex } from "@cairn/core";
-import type { BlockPointer, LoadedMempool, MempoolStore, PendingRecord, StoreWrite } from "./store.ts";
+import type { BlockRef } from "@cairn/protocol";
+import type { LoadedMempool, MempoolStore, PendingRecord, StoreWrite } from "./store.ts";
 
 /** Keeps rows in a Map; `writes` counts calls to `write` (tests assert batching). */
 export class MemoryMempoolStore implements MempoolStore {
   private readonly rows = new Map<string, PendingRecord>();
-  private progress: BlockPointer | undefined;
+  private progress: BlockRef | undefined;
   /** Number of `write` calls so far. */
   writes = 0;
   /** When set, the next `write` rejects with it (then it is cleared). */

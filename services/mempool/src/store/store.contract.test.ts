@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import { type DatabaseHandle, UINT64_MAX } from "@cairn/db";
 import { type TestDatabase, openTestDatabase, testDatabaseUrls } from "@cairn/db/testing";
 import { DrizzleMempoolStore } from "./drizzle-store.ts";
-import { MIGRATIONS_FOLDER } from "./location.ts";
+import { MIGRATIONS_FOLDER } from "./migrations.ts";
 import { MemoryMempoolStore } from "./memory-store.ts";
 import { emptySharedDb } from "../testing/shared-db.ts";
 import type { MempoolStore, PendingRecord } from "./store.ts";

@@ -3,6 +3,7 @@
  * The in-memory pool is the fast path; this is what a restart loads. A block's removals (and any
  * additions not yet written) commit in ONE database transaction with the progress row.
  */
+import type { BlockRef } from "@cairn/protocol";
 
 /** What a pending transaction costs besides rc (copied into `PendingTransaction`). */
 export interface ResourceUse {
@@ -32,18 +33,12 @@ export interface PendingRecord {
   receivedAt: number;
 }
 
-/** A block by id and height. */
-export interface BlockPointer {
-  id: Uint8Array;
-  height: bigint;
-}
-
 /** What `MempoolStore.load` returns. */
 export interface LoadedMempool {
   /** Every stored pending transaction, in arrival order. */
   pending: PendingRecord[];
   /** The last head block applied, or undefined before the first start. */
-  progress: BlockPointer | undefined;
+  progress: BlockRef | undefined;
 }
 
 /** One atomic write. An id appears in at most one of `upserts` and `deletes`. */
@@ -53,7 +48,7 @@ export interface StoreWrite {
   /** Ids to delete (unknown ids are ignored). */
   deletes: Uint8Array[];
   /** New progress row, when a block was applied. */
-  progress?: BlockPointer;
+  progress?: BlockRef;
 }
 
 /** The mempool's tables behind one interface (drizzle on Postgres/PGlite, or in memory). */

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { silentLogger } from "@cairn/core";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { sql } from "drizzle-orm";
-import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "../store/location.ts";
+import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "../store/migrations.ts";
 
 const PREFIX = "cairn-mempool-test-";
 let dir: string | undefined;
