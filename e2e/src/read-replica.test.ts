@@ -134,7 +134,7 @@ describe.skipIf(!available)("multi-process node reading from a streaming replica
       expect(blocks.block_items[0]!.block_id).toBe(head.head_topology.id);
       expect(blocks.block_items[0]!.block).toBeDefined();
       // Account history has indexed it on the primary …
-      const primary = postgres(cluster.databaseUrl, { max: 1, onnotice: () => undefined }); // the run's own database on the primary
+      const primary = postgres(cluster!.databaseUrl, { max: 1, onnotice: () => undefined }); // the run's own database on the primary
       try {
         await eventually(async () => {
           const [row] = await primary<{ height: string }[]>`select head_height::text as height from account_history.progress`;
