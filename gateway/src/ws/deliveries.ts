@@ -6,7 +6,7 @@
 import { CONTRACT_EVENT_PAYLOAD, CONTRACT_EVENT_PREFIX, EVENT_CATALOG, Subjects } from "@cairn/bus";
 import { toHex } from "@cairn/core";
 import type { EventDecoder, JsonCodec, MessageJsonCodec } from "@cairn/protocol";
-import type { BlockRef, ForkSwitch } from "./fork-tracker.ts";
+import type { TrackedBlock, ForkSwitch } from "./fork-tracker.ts";
 import type { Topic } from "./protocol.ts";
 
 /** One message ready to push: `{"type":kind,"subscription":N,` + `rest`. */
@@ -36,7 +36,7 @@ export function hexId(bytes: Uint8Array): string {
   return `0x${toHex(bytes)}`;
 }
 
-const topologyJson = (b: BlockRef) => ({ id: b.id, height: b.height.toString() });
+const topologyJson = (b: TrackedBlock) => ({ id: b.id, height: b.height.toString() });
 
 /** The fork notice's rest. */
 export function forkDelivery(f: ForkSwitch): Delivery {
@@ -52,7 +52,7 @@ export function forkDelivery(f: ForkSwitch): Delivery {
 }
 
 /** A block message's rest. */
-export function blockDelivery(ref: BlockRef, head: boolean, dataJson: string, replay: boolean): Delivery {
+export function blockDelivery(ref: TrackedBlock, head: boolean, dataJson: string, replay: boolean): Delivery {
   const replayField = replay ? `"replay":true,` : "";
   return { kind: "block", blockId: ref.id, rest: `"id":"${ref.id}","height":"${ref.height}","head":${head},${replayField}"data":${dataJson}}` };
 }
@@ -76,10 +76,10 @@ export function createDecoders(codec: JsonCodec, events?: EventDecoder) {
 
   return {
     /** A block.accept payload: its place in the tree, whether it is head, and its JSON. */
-    block(data: Uint8Array): { ref: BlockRef; head: boolean; json: string } {
+    block(data: Uint8Array): { ref: TrackedBlock; head: boolean; json: string } {
       const msg = blockAccepted.fns.decode(data);
       const header = msg.block?.header;
-      const ref: BlockRef = {
+      const ref: TrackedBlock = {
         id: hexId(msg.block?.id ?? new Uint8Array()),
         height: header?.height ?? 0n,
         previous: hexId(header?.previous ?? new Uint8Array()),

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { type BlockRef, ForkTracker } from "./fork-tracker.ts";
+import { type TrackedBlock, ForkTracker } from "./fork-tracker.ts";
 
-const b = (id: string, height: number, previous: string): BlockRef => ({ id, height: BigInt(height), previous });
+const b = (id: string, height: number, previous: string): TrackedBlock => ({ id, height: BigInt(height), previous });
 
 describe("ForkTracker", () => {
   test("blocks extending the head are not forks", () => {

@@ -7,7 +7,7 @@
  */
 
 /** A block's place in the tree. Ids are `0x` hex, as in Koinos JSON. */
-export interface BlockRef {
+export interface TrackedBlock {
   readonly id: string;
   readonly height: bigint;
   readonly previous: string;
@@ -15,10 +15,10 @@ export interface BlockRef {
 
 /** A head switch to another fork. */
 export interface ForkSwitch {
-  readonly oldHead: BlockRef;
-  readonly newHead: BlockRef;
+  readonly oldHead: TrackedBlock;
+  readonly newHead: TrackedBlock;
   /** The last block both chains share; undefined when outside the window. */
-  readonly commonAncestor: BlockRef | undefined;
+  readonly commonAncestor: TrackedBlock | undefined;
   /** Blocks leaving the main chain, old head first, down to (excluding) the common ancestor. */
   readonly undo: readonly string[];
   /** Blocks joining it, ascending, ending with the new head. */
@@ -29,25 +29,25 @@ export interface ForkSwitch {
 
 /** Tracks heads over a window of recent blocks. */
 export class ForkTracker {
-  private readonly known = new Map<string, BlockRef>();
-  private head: BlockRef | undefined;
+  private readonly known = new Map<string, TrackedBlock>();
+  private head: TrackedBlock | undefined;
 
   constructor(private readonly window: number) {}
 
   /** The current head, if known. */
-  get currentHead(): BlockRef | undefined {
+  get currentHead(): TrackedBlock | undefined {
     return this.head;
   }
 
   /** Starts from `head` (e.g. chain.get_head_info when the stream starts). */
-  seed(head: BlockRef | undefined): void {
+  seed(head: TrackedBlock | undefined): void {
     this.known.clear();
     this.head = head;
     if (head !== undefined) this.remember(head);
   }
 
   /** Records an accepted block; returns the switch when it became head on another fork. */
-  accept(block: BlockRef, isHead: boolean): ForkSwitch | undefined {
+  accept(block: TrackedBlock, isHead: boolean): ForkSwitch | undefined {
     this.remember(block);
     if (!isHead) return undefined;
     const old = this.head;
@@ -56,7 +56,7 @@ export class ForkTracker {
     return this.walk(old, block);
   }
 
-  private remember(b: BlockRef): void {
+  private remember(b: TrackedBlock): void {
     this.known.delete(b.id);
     this.known.set(b.id, b);
     if (this.known.size > this.window) {
@@ -65,11 +65,11 @@ export class ForkTracker {
     }
   }
 
-  private walk(oldHead: BlockRef, newHead: BlockRef): ForkSwitch {
+  private walk(oldHead: TrackedBlock, newHead: TrackedBlock): ForkSwitch {
     const undo: string[] = [];
     const apply: string[] = [];
-    let a: BlockRef | undefined = oldHead;
-    let b: BlockRef | undefined = newHead;
+    let a: TrackedBlock | undefined = oldHead;
+    let b: TrackedBlock | undefined = newHead;
     for (let steps = 0; a !== undefined && b !== undefined && a.id !== b.id && steps <= 2 * this.window; steps++) {
       if (a.height >= b.height) {
         undo.push(a.id);
@@ -88,7 +88,7 @@ export class ForkTracker {
    * The parent of `b`: remembered, or a stub known only by id and height (its own parent
    * unknown), which is still enough to meet the other chain at that block.
    */
-  private parent(b: BlockRef): BlockRef | undefined {
+  private parent(b: TrackedBlock): TrackedBlock | undefined {
     if (b.previous === "" || b.height === 0n) return undefined;
     return this.known.get(b.previous) ?? { id: b.previous, height: b.height - 1n, previous: "" };
   }

@@ -23,7 +23,7 @@ import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
 import { type ChainRules, resourceLimits } from "./execution/rules.ts";
 import { accountRc, readNonce } from "./execution/transaction.ts";
-import { type BlockNode, type ForkChoice, type ForkTree, topology } from "./fork-tree.ts";
+import { type ForkTreeEntry, type ForkChoice, type ForkTree, topology } from "./fork-tree.ts";
 import { MemoryState, StateLayer } from "./state/state.ts";
 import type { ChainStore } from "./store/store.ts";
 
@@ -98,11 +98,11 @@ export class Chain {
     return this.rulesValue;
   }
 
-  get head(): BlockNode {
+  get head(): ForkTreeEntry {
     return this.tree.head;
   }
 
-  get lib(): BlockNode {
+  get lib(): ForkTreeEntry {
     return this.tree.lib;
   }
 
@@ -206,7 +206,7 @@ export class Chain {
 
   // ----------------------------------------------------------------------------------- reads
 
-  headInfo(): { head: BlockNode; lib: BlockNode } {
+  headInfo(): { head: ForkTreeEntry; lib: ForkTreeEntry } {
     return { head: this.tree.head, lib: this.tree.lib };
   }
 

@@ -8,7 +8,7 @@ import { protocol } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
 import { type StateChange, OverlayReader, type StateReader, stateKey } from "./state/state.ts";
 
-export interface BlockNode {
+export interface ForkTreeEntry {
   id: Uint8Array;
   idHex: string;
   height: bigint;
@@ -28,30 +28,30 @@ export interface BlockNode {
 export type ForkChoice = "fifo" | "block-time";
 
 /** The pseudo-block before block 1: id = zero multihash, height 0, the genesis state root. */
-export function genesisNode(stateRoot: Uint8Array): BlockNode {
+export function genesisNode(stateRoot: Uint8Array): ForkTreeEntry {
   return { id: ZERO_ID, idHex: toHex(ZERO_ID), height: 0n, previous: new Uint8Array(), previousHex: "", timestamp: 0n, stateRoot, changes: [], undo: [] };
 }
 
-export function topology(n: BlockNode): protocol.BlockTopology {
+export function topology(n: ForkTreeEntry): protocol.BlockTopology {
   return protocol.BlockTopology.fromPartial({ id: n.id, height: n.height, previous: n.previous });
 }
 
 export class ForkTree {
-  private readonly nodes = new Map<string, BlockNode>();
+  private readonly nodes = new Map<string, ForkTreeEntry>();
 
   constructor(
-    public lib: BlockNode,
-    public head: BlockNode,
+    public lib: ForkTreeEntry,
+    public head: ForkTreeEntry,
   ) {
     this.nodes.set(lib.idHex, lib);
     this.nodes.set(head.idHex, head);
   }
 
-  get(idHex: string): BlockNode | undefined {
+  get(idHex: string): ForkTreeEntry | undefined {
     return this.nodes.get(idHex);
   }
 
-  add(node: BlockNode): void {
+  add(node: ForkTreeEntry): void {
     this.nodes.set(node.idHex, node);
   }
 
@@ -59,24 +59,24 @@ export class ForkTree {
     this.nodes.delete(idHex);
   }
 
-  all(): IterableIterator<BlockNode> {
+  all(): IterableIterator<ForkTreeEntry> {
     return this.nodes.values();
   }
 
   /** Whether `candidate` should become head instead of the current head. */
-  isBetter(candidate: BlockNode, choice: ForkChoice): boolean {
+  isBetter(candidate: ForkTreeEntry, choice: ForkChoice): boolean {
     if (candidate.height !== this.head.height) return candidate.height > this.head.height;
     return choice === "block-time" && candidate.timestamp < this.head.timestamp;
   }
 
   /** Ancestors of `node` from itself down to (excluding) the one at `height`. */
-  private parentOf(node: BlockNode): BlockNode | undefined {
+  private parentOf(node: ForkTreeEntry): ForkTreeEntry | undefined {
     return this.nodes.get(node.previousHex);
   }
 
   /** The ancestor of `node` at `height` (node itself when equal). */
-  ancestorAt(node: BlockNode, height: bigint): BlockNode | undefined {
-    let n: BlockNode | undefined = node;
+  ancestorAt(node: ForkTreeEntry, height: bigint): ForkTreeEntry | undefined {
+    let n: ForkTreeEntry | undefined = node;
     while (n && n.height > height) n = this.parentOf(n);
     return n && n.height === height ? n : undefined;
   }
@@ -85,11 +85,11 @@ export class ForkTree {
    * Path between two nodes: `down` from `from` to just above their common ancestor (from first),
    * `up` from just above the ancestor to `to` (ascending).
    */
-  path(from: BlockNode, to: BlockNode): { down: BlockNode[]; up: BlockNode[]; ancestor: BlockNode } {
-    const down: BlockNode[] = [];
-    const up: BlockNode[] = [];
-    let a: BlockNode = from;
-    let b: BlockNode = to;
+  path(from: ForkTreeEntry, to: ForkTreeEntry): { down: ForkTreeEntry[]; up: ForkTreeEntry[]; ancestor: ForkTreeEntry } {
+    const down: ForkTreeEntry[] = [];
+    const up: ForkTreeEntry[] = [];
+    let a: ForkTreeEntry = from;
+    let b: ForkTreeEntry = to;
     while (a.height > b.height) {
       down.push(a);
       a = this.mustParent(a);
@@ -107,14 +107,14 @@ export class ForkTree {
     return { down, up: up.reverse(), ancestor: a };
   }
 
-  private mustParent(n: BlockNode): BlockNode {
+  private mustParent(n: ForkTreeEntry): ForkTreeEntry {
     const p = this.parentOf(n);
     if (!p) throw new Error(`fork tree is missing the parent of block 0x${n.idHex}`);
     return p;
   }
 
   /** Changes that turn the state at `from` into the state at `to`, in order. */
-  transition(from: BlockNode, to: BlockNode): StateChange[] {
+  transition(from: ForkTreeEntry, to: ForkTreeEntry): StateChange[] {
     const { down, up } = this.path(from, to);
     const out: StateChange[] = [];
     for (const n of down) out.push(...n.undo);
@@ -123,7 +123,7 @@ export class ForkTree {
   }
 
   /** A reader of the state at `node`, given the reader of the head state. */
-  stateAt(node: BlockNode, headState: StateReader): StateReader {
+  stateAt(node: ForkTreeEntry, headState: StateReader): StateReader {
     if (node.idHex === this.head.idHex) return headState;
     const overrides = new Map<string, StateChange>();
     for (const c of this.transition(this.head, node)) overrides.set(stateKey(c.space, c.key), c);
@@ -131,7 +131,7 @@ export class ForkTree {
   }
 
   /** Fork heads (leaves), highest first, the head first among equals. */
-  leaves(): BlockNode[] {
+  leaves(): ForkTreeEntry[] {
     const hasChild = new Set<string>();
     for (const n of this.nodes.values()) hasChild.add(n.previousHex);
     const leaves = [...this.nodes.values()].filter((n) => !hasChild.has(n.idHex));
@@ -143,7 +143,7 @@ export class ForkTree {
    * from it, and the new LIB's own undo. Returns the ids removed and the main-chain ids that
    * became irreversible.
    */
-  advanceLib(newLib: BlockNode): { removed: BlockNode[]; irreversible: BlockNode[] } {
+  advanceLib(newLib: ForkTreeEntry): { removed: ForkTreeEntry[]; irreversible: ForkTreeEntry[] } {
     const mainBelow = new Set<string>();
     for (let m = this.nodes.get(newLib.previousHex); m; m = this.nodes.get(m.previousHex)) mainBelow.add(m.idHex);
     const keep = new Set<string>();
@@ -152,8 +152,8 @@ export class ForkTree {
       const anc = this.ancestorAt(n, newLib.height);
       if (anc && anc.idHex === newLib.idHex) keep.add(n.idHex);
     }
-    const removed: BlockNode[] = [];
-    const irreversible: BlockNode[] = [];
+    const removed: ForkTreeEntry[] = [];
+    const irreversible: ForkTreeEntry[] = [];
     for (const n of [...this.nodes.values()]) {
       if (keep.has(n.idHex)) continue;
       this.nodes.delete(n.idHex);

@@ -12,7 +12,7 @@ export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createMempoolService, MAX_TRANSACTIONS_PER_REQUEST, type MempoolServiceImpl } from "./service.ts";
-export { Mempool, defaultMempoolConfig, type AddOutcome, type MempoolConfig, type MempoolDeps } from "./mempool.ts";
+export { Mempool, defaultMempoolControllerOptions, type AddOutcome, type MempoolControllerOptions, type MempoolDeps } from "./mempool.ts";
 export { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher } from "./events.ts";
 export { createMempoolMetrics, type MempoolMetrics, type RejectionReason, type RemovalReason } from "./metrics.ts";
 export { MempoolErrorCode } from "./errors.ts";

@@ -24,7 +24,7 @@ import type { MempoolStore } from "./store/store.ts";
 import { WriteBehind } from "./write-behind.ts";
 
 /** The controller's settings (the service options supply the first four). */
-export interface MempoolConfig {
+export interface MempoolControllerOptions {
   /** A pending transaction older than this is dropped by the sweep, ms. */
   expirationMs: number;
   /** Pending transactions in all; a new one beyond it is not kept. */
@@ -37,8 +37,8 @@ export interface MempoolConfig {
   flushDelayMs: number;
 }
 
-/** Defaults of {@link MempoolConfig}. */
-export const defaultMempoolConfig: MempoolConfig = {
+/** Defaults of {@link MempoolControllerOptions}. */
+export const defaultMempoolControllerOptions: MempoolControllerOptions = {
   expirationMs: 120_000,
   maxPendingTransactions: 10_000,
   maxPendingPerAccount: 1_000,
@@ -95,7 +95,7 @@ export class Mempool {
   private readonly log: Logger;
 
   constructor(
-    readonly config: MempoolConfig,
+    readonly config: MempoolControllerOptions,
     private readonly deps: MempoolDeps,
   ) {
     this.log = deps.logger;

@@ -14,7 +14,7 @@ import type { ContractRuntime } from "../contracts/runtime.ts";
 import { type AppliedBlock, applyBlock, checkRequiredBlockFields } from "../execution/block.ts";
 import { ChainError } from "../execution/errors.ts";
 import type { ChainRules } from "../execution/rules.ts";
-import { type BlockNode, type ForkChoice, type ForkTree } from "../fork-tree.ts";
+import { type ForkTreeEntry, type ForkChoice, type ForkTree } from "../fork-tree.ts";
 import type { MemoryState, StateChange } from "../state/state.ts";
 import type { ChainStore } from "../store/store.ts";
 import type { PendingWindow } from "./pending-window.ts";
@@ -31,7 +31,7 @@ export interface FailedTransaction {
 
 /** What the block path tells the rest of the node. */
 export interface BlockEvents {
-  blockApplied(e: { block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; live: boolean; newLib?: BlockNode; forkHeads: broadcast.ForkHeads }): void;
+  blockApplied(e: { block: protocol.Block; receipt: protocol.BlockReceipt; head: boolean; live: boolean; newLib?: ForkTreeEntry; forkHeads: broadcast.ForkHeads }): void;
   /** A transaction that can never apply (`koinos.transaction.fail` with the reason). */
   transactionFailed?(e: { id: Uint8Array; reason: string }): void;
 }
@@ -100,9 +100,9 @@ export async function applyBlockLocked(h: BlockHost, block: protocol.Block, mode
   return { receipt, failed: [] };
 }
 
-async function commit(h: BlockHost, block: protocol.Block, header: protocol.BlockHeader, parent: BlockNode, applied: AppliedBlock, replay: boolean): Promise<protocol.BlockReceipt> {
+async function commit(h: BlockHost, block: protocol.Block, header: protocol.BlockHeader, parent: ForkTreeEntry, applied: AppliedBlock, replay: boolean): Promise<protocol.BlockReceipt> {
   const idHex = toHex(block.id);
-  const node: BlockNode = {
+  const node: ForkTreeEntry = {
     id: block.id,
     idHex,
     height: header.height,
@@ -118,8 +118,8 @@ async function commit(h: BlockHost, block: protocol.Block, header: protocol.Bloc
   h.tree.add(node);
   const becomesHead = h.tree.isBetter(node, h.forkChoice);
   let stateChanges: StateChange[] = [];
-  let newLib: BlockNode | undefined;
-  let pruned: { removed: BlockNode[]; irreversible: BlockNode[] } = { removed: [], irreversible: [] };
+  let newLib: ForkTreeEntry | undefined;
+  let pruned: { removed: ForkTreeEntry[]; irreversible: ForkTreeEntry[] } = { removed: [], irreversible: [] };
   const oldHead = h.tree.head;
   if (becomesHead) {
     stateChanges = parent.idHex === oldHead.idHex ? applied.changes : [...h.tree.transition(oldHead, parent), ...applied.changes];
@@ -159,7 +159,7 @@ async function commit(h: BlockHost, block: protocol.Block, header: protocol.Bloc
 }
 
 /** Applies `block` on the state at `parent` (nothing is kept; the caller decides). */
-function applyOn(h: BlockHost, parent: BlockNode, block: protocol.Block, skipFailedTransactions: boolean): AppliedBlock {
+function applyOn(h: BlockHost, parent: ForkTreeEntry, block: protocol.Block, skipFailedTransactions: boolean): AppliedBlock {
   return applyBlock({
     block,
     parent,

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import type { BlockNode } from "../fork-tree.ts";
+import type { ForkTreeEntry } from "../fork-tree.ts";
 import { stateKey, type StateChange, type StateEntry } from "../state/state.ts";
 import { decodeChanges, encodeChanges } from "./codec.ts";
 import { blocks, chainMeta, stateObjects } from "./schema.ts";
@@ -33,7 +33,7 @@ export class DrizzleChainStore implements ChainStore {
     const rows = meta ? await this.db.select().from(blocks).where(eq(blocks.reversible, true)) : [];
     const libRow = meta ? (await this.db.select().from(blocks).where(eq(blocks.id, meta.libId)))[0] : undefined;
     const all = libRow && !rows.some((r) => toHex(r.id) === toHex(libRow.id)) ? [...rows, libRow] : rows;
-    const nodes: BlockNode[] = all.map((r) => ({
+    const nodes: ForkTreeEntry[] = all.map((r) => ({
       id: r.id,
       idHex: toHex(r.id),
       height: r.height,

@@ -1,11 +1,11 @@
 /** ChainStore in memory: the fast twin of DrizzleChainStore for unit tests (same contract suite). */
 import { toHex } from "@cairn/core";
-import type { BlockNode } from "../fork-tree.ts";
+import type { ForkTreeEntry } from "../fork-tree.ts";
 import { MemoryState, type StateEntry } from "../state/state.ts";
 import type { BlockCommit, ChainMeta, ChainStore, LoadedChain } from "./store.ts";
 
 interface Row {
-  node: BlockNode;
+  node: ForkTreeEntry;
   reversible: boolean;
 }
 
@@ -19,7 +19,7 @@ export class MemoryChainStore implements ChainStore {
   failNextCommit: Error | undefined;
 
   async load(): Promise<LoadedChain> {
-    const blocks: BlockNode[] = [];
+    const blocks: ForkTreeEntry[] = [];
     for (const r of this.rows.values()) {
       if (r.reversible || (this.meta && toHex(this.meta.libId) === r.node.idHex)) blocks.push(structuredClone(r.node));
     }

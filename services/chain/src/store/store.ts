@@ -4,7 +4,7 @@
  * leaves half a block. The in-memory head state and fork tree are rebuilt from it at start.
  */
 import type { StateChange, StateEntry } from "../state/state.ts";
-import type { BlockNode } from "../fork-tree.ts";
+import type { ForkTreeEntry } from "../fork-tree.ts";
 
 export interface ChainMeta {
   chainId: Uint8Array;
@@ -17,12 +17,12 @@ export interface LoadedChain {
   meta: ChainMeta | undefined;
   state: StateEntry[];
   /** Reversible blocks (above the LIB) and the LIB itself, with their changes and undo. */
-  blocks: BlockNode[];
+  blocks: ForkTreeEntry[];
 }
 
 export interface BlockCommit {
   /** The new block (reversible). */
-  block: BlockNode;
+  block: ForkTreeEntry;
   /** Changes to the persisted head state (empty when the head did not move). */
   stateChanges: StateChange[];
   headId?: Uint8Array;

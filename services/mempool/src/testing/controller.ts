@@ -1,7 +1,7 @@
 /** A Mempool controller on an in-memory store and a FakeChain, with a movable clock. */
 import { silentLogger } from "@cairn/core";
 import type { broadcast } from "@cairn/proto";
-import { type MempoolConfig, Mempool, defaultMempoolConfig } from "../mempool.ts";
+import { type MempoolControllerOptions, Mempool, defaultMempoolControllerOptions } from "../mempool.ts";
 import { createMempoolMetrics, type MempoolMetrics } from "../metrics.ts";
 import { MemoryMempoolStore } from "../store/memory-store.ts";
 import { FakeChain } from "./fixtures.ts";
@@ -19,13 +19,13 @@ export interface TestMempool {
 }
 
 /** Builds (and loads) a controller; pass a store/chain to simulate a restart. */
-export async function createTestMempool(cfg: Partial<MempoolConfig> = {}, o: { store?: MemoryMempoolStore; chain?: FakeChain; onFailed?: (f: { id: Uint8Array; reason: string }) => void } = {}): Promise<TestMempool> {
+export async function createTestMempool(cfg: Partial<MempoolControllerOptions> = {}, o: { store?: MemoryMempoolStore; chain?: FakeChain; onFailed?: (f: { id: Uint8Array; reason: string }) => void } = {}): Promise<TestMempool> {
   const chain = o.chain ?? new FakeChain();
   const store = o.store ?? new MemoryMempoolStore();
   const metrics = createMempoolMetrics();
   const published: broadcast.MempoolAccepted[] = [];
   let clock = 1_000_000;
-  const m = new Mempool({ ...defaultMempoolConfig, flushDelayMs: 1, ...cfg }, { store, chain, blocks: chain, logger: silentLogger(), metrics, onAccepted: (a) => published.push(a), onFailed: o.onFailed, now: () => clock });
+  const m = new Mempool({ ...defaultMempoolControllerOptions, flushDelayMs: 1, ...cfg }, { store, chain, blocks: chain, logger: silentLogger(), metrics, onAccepted: (a) => published.push(a), onFailed: o.onFailed, now: () => clock });
   await m.load();
   return { m, chain, store, metrics, published, advance: (ms) => void (clock += ms) };
 }
