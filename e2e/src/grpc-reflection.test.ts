@@ -43,7 +43,7 @@ function port(name: string): string {
 
 /** The services each port hosts (as the dev node and the standalone binaries serve them). */
 const PORTS: { port: string; services: string[] }[] = [
-  { port: "chain", services: ["cairn.chain.v1.ChainService", "cairn.contract_meta_store.v1.ContractMetaStoreService"] },
+  { port: "chain", services: ["cairn.chain.v1.ChainService", "cairn.contract_meta_store.v1.ContractMetaStoreService", "cairn.p2p.v1.P2pService"] },
   { port: "blockStore", services: ["cairn.block_store.v1.BlockStoreService", "cairn.transaction_store.v1.TransactionStoreService"] },
   { port: "mempool", services: ["cairn.mempool.v1.MempoolService"] },
   { port: "accountHistory", services: ["cairn.account_history.v1.AccountHistoryService"] },
@@ -79,7 +79,7 @@ describe("gRPC reflection with buf curl", () => {
     expect(topology.id).toBe(produced.blockId as string);
 
     // The rest is independent: run it in parallel.
-    const [mode, chainId, meta, blocks, highest, txs, pending, history] = await Promise.all([
+    const [mode, chainId, meta, blocks, highest, txs, pending, history, gossip] = await Promise.all([
       call("blockProducer", "cairn.block_producer.v1.BlockProducerService/GetProductionMode", {}),
       call("chain", "cairn.chain.v1.ChainService/GetChainId", {}, "grpc-v1alpha"),
       call("chain", "cairn.contract_meta_store.v1.ContractMetaStoreService/GetContractMeta", { contractId: b64(addressFromBase58(DEFAULT_KOIN_CONTRACT)) }),
@@ -88,6 +88,7 @@ describe("gRPC reflection with buf curl", () => {
       call("blockStore", "cairn.transaction_store.v1.TransactionStoreService/GetTransactionsById", { transactionIds: [b64(new Uint8Array(34))] }),
       call("mempool", "cairn.mempool.v1.MempoolService/GetPendingTransactionCount", {}),
       call("accountHistory", "cairn.account_history.v1.AccountHistoryService/GetAccountHistory", { address: b64(addressFromBase58(target.node!.producerAddress)), limit: "5" }),
+      call("chain", "cairn.p2p.v1.P2pService/GetGossipStatus", {}),
     ]);
     expect(mode.mode).toBe("PRODUCTION_MODE_INSTANT");
     expect(chainId.chainId).toBe(b64(target.node!.chainId));
@@ -99,6 +100,7 @@ describe("gRPC reflection with buf curl", () => {
     expect(txs).toBeObject();
     expect(pending).toBeObject();
     expect(history).toBeObject();
+    expect(gossip).toEqual({});
 
     await Promise.all(
       PORTS.map(async ({ port: name, services }) => {
