@@ -17,7 +17,7 @@ import { blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
 import { type MempoolChecks, deferredMempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
-import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerNode } from "@cairn/block-producer";
+import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerUnit } from "@cairn/block-producer";
 import type { DevClock } from "./clock.ts";
 import type { DevOptions } from "./options.ts";
 
@@ -44,7 +44,7 @@ export interface DevServicesDeps {
 
 /** The running services and the implementations the gateway and the dev controls call. */
 export interface DevServices {
-  chain: chainSvc.ChainNode;
+  chain: chainSvc.ChainUnit;
   producer: BlockProducer;
   implementations: {
     chain: ServiceImplementation<typeof chainPb.ChainServiceDefinition>;
@@ -75,7 +75,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   };
   try {
     // Block store first: the chain hands it every block before committing.
-    const blockStore = blockStoreSvc.createBlockStoreNode({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: dbs.blockStore });
+    const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: dbs.blockStore });
     const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
 
     let mempoolChecks: MempoolChecks | undefined;
@@ -87,7 +87,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       devBalance: opts.balance,
       irreversibleThreshold: opts.irreversibleThreshold,
     });
-    const chain = chainSvc.createChainNode(chainOptions, {
+    const chain = chainSvc.createChainUnit(chainOptions, {
       logger,
       metrics,
       bus,
@@ -98,7 +98,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
 
-    const mempool = mempoolSvc.createMempoolNode(mempoolSvc.mempoolOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 2), irreversibleThreshold: opts.irreversibleThreshold }), {
+    const mempool = mempoolSvc.createMempoolUnit(mempoolSvc.mempoolOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 2), irreversibleThreshold: opts.irreversibleThreshold }), {
       logger,
       metrics,
       bus,
@@ -110,7 +110,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     mempoolChecks = mempool.checks;
     const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool);
 
-    const history = historySvc.createAccountHistoryNode(historySvc.accountHistoryOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 3) }), {
+    const history = historySvc.createAccountHistoryUnit(historySvc.accountHistoryOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 3) }), {
       logger,
       metrics,
       bus,
@@ -119,7 +119,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       chain: chainReadsFromClient(chainClient),
     });
 
-    const producer = createBlockProducerNode(blockProducerOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 4), mode: deps.mode, intervalMs: deps.intervalMs, devSeed: opts.seed }), {
+    const producer = createBlockProducerUnit(blockProducerOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 4), mode: deps.mode, intervalMs: deps.intervalMs, devSeed: opts.seed }), {
       logger,
       metrics,
       bus,

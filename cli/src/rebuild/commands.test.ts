@@ -12,14 +12,14 @@ import { join } from "node:path";
 import { prom, silentLogger, toHex } from "@cairn/core";
 import { createMemoryEventBus, type EventBus } from "@cairn/bus";
 import { deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
-import { type BlockStoreNode, DrizzleBlockStore, MIGRATIONS_FOLDER, SCHEMA_NAME, createBlockStoreNode } from "@cairn/block-store";
+import { type BlockStoreUnit, DrizzleBlockStore, MIGRATIONS_FOLDER, SCHEMA_NAME, createBlockStoreUnit } from "@cairn/block-store";
 import { openDatabase } from "@cairn/db";
 import { openTestDatabase } from "@cairn/db/testing";
 import { eventsRepublish, eventsTail } from "../events/commands.ts";
 import type { EventLine } from "../events/format.ts";
 import type { Command } from "./command-kit.ts";
 import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./commands.ts";
-import { dumpStore, liveScenario, type LiveScenario } from "./testing/chain-scenario.ts";
+import { dumpStore, liveScenario, serveBlockStore, type LiveScenario } from "./testing/chain-scenario.ts";
 
 const nats = await natsTestTarget();
 const cleanup = cleanupAfterAll({ ignoreErrors: true });
@@ -36,7 +36,7 @@ async function run(command: Command, argv: string[]): Promise<{ code: number; st
 const NOT_LIVE = ["--service-address", "127.0.0.1:1"];
 
 let scenario: LiveScenario;
-let server: BlockStoreNode;
+let server: BlockStoreUnit;
 let address: string;
 let dataDir: string;
 
@@ -48,12 +48,7 @@ beforeAll(async () => {
   cleanup.push(() => db.dispose());
   scenario = await liveScenario(bus, db);
   // The live store behind a real gRPC server, on a bus of its own (it consumes nothing here).
-  const idle = createMemoryEventBus();
-  await idle.start();
-  cleanup.push(() => idle.close());
-  server = createBlockStoreNode({ grpcHost: "127.0.0.1", grpcPort: 0, topologyCacheSize: 100 }, { logger: silentLogger(), metrics: new prom.Registry(), bus: idle, db });
-  address = `127.0.0.1:${(await server.start()).port}`;
-  cleanup.push(() => server.stop());
+  ({ unit: server, address } = await serveBlockStore(db, cleanup));
   dataDir = mkdtempSync(join(tmpdir(), "cairn-cli-rebuild-"));
   cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
 });

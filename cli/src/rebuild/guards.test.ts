@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { prom, silentLogger } from "@cairn/core";
 import { createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
-import { BLOCK_STORE_DURABLE, MIGRATIONS_FOLDER, SCHEMA_NAME, createBlockStoreNode } from "@cairn/block-store";
+import { BLOCK_STORE_DURABLE, MIGRATIONS_FOLDER, SCHEMA_NAME, createBlockStoreUnit } from "@cairn/block-store";
 import { DrizzleAccountHistoryStore, SCHEMA_NAME as HISTORY_SCHEMA } from "@cairn/account-history";
 import { openDatabase } from "@cairn/db";
 import type { Command } from "./command-kit.ts";
 import { rebuildAccountHistoryCommand, rebuildBlockStoreCommand } from "./commands.ts";
-import { liveScenario } from "./testing/chain-scenario.ts";
+import { liveScenario, serveBlockStore } from "./testing/chain-scenario.ts";
 
 const nats = await natsTestTarget();
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -49,12 +49,7 @@ beforeAll(async () => {
   cleanup.push(() => bus.close());
   await liveScenario(bus, db);
 
-  const idle = createMemoryEventBus();
-  await idle.start();
-  cleanup.push(() => idle.close());
-  const server = createBlockStoreNode({ grpcHost: "127.0.0.1", grpcPort: 0, topologyCacheSize: 10 }, { logger: silentLogger(), metrics: new prom.Registry(), bus: idle, db });
-  liveAddress = `127.0.0.1:${(await server.start()).port}`;
-  cleanup.push(() => server.stop());
+  liveAddress = (await serveBlockStore(db, cleanup, 10)).address;
 });
 
 describe("a live service is refused unless --force", () => {

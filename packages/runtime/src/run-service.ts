@@ -14,7 +14,7 @@ import { type EventBus, createNatsEventBus } from "@cairn/bus";
 import { routeGrpcLogs } from "@cairn/rpc";
 import type { z } from "zod";
 
-/** The shape every service node (`createXNode`) has, and what runService starts and stops. */
+/** The shape every service unit (`createXUnit`) has, and what runService starts and stops. */
 export interface ServiceUnit {
   /** Starts the service; resolves with its bound gRPC (or HTTP) port, undefined when it serves none. */
   start(signal?: AbortSignal): Promise<{ port: number | undefined }>;

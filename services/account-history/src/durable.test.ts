@@ -17,7 +17,7 @@ import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, startTestNode } from "./testing/index.ts";
+import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, startTestUnit } from "./testing/index.ts";
 
 const nats = await natsTestTarget();
 const postgres = await postgresTestUrl();
@@ -84,12 +84,12 @@ async function killAndRestart(make: BusFactory): Promise<void> {
   };
 
   const dbA = await database();
-  const a = await startTestNode({ db: dbA, bus: await started(make), blocks: c.source, chain: c.reads, durable: "account_history_a" });
+  const a = await startTestUnit({ db: dbA, bus: await started(make), blocks: c.source, chain: c.reads, durable: "account_history_a" });
   cleanup.push(() => a.stop());
   const dbB = await database();
   const deps = switchable(c);
   const busB1 = await started(make);
-  const b1 = await startTestNode({ db: dbB, bus: busB1, blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
+  const b1 = await startTestUnit({ db: dbB, bus: busB1, blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
 
   await produce(8);
   await a.waitForHead(c.t.chain.head);
@@ -100,11 +100,11 @@ async function killAndRestart(make: BusFactory): Promise<void> {
   await busB1.close();
   await produce(12);
   await a.waitForHead(c.t.chain.head);
-  expect((await b1.node.store.progress()).head.height).toBe(8n);
+  expect((await b1.unit.store.progress()).head.height).toBe(8n);
 
   // B comes back with no block store and no chain: only its durable consumer can bring it up to date.
   deps.down.value = true;
-  const b2 = await startTestNode({ db: dbB, bus: await started(make), blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
+  const b2 = await startTestUnit({ db: dbB, bus: await started(make), blocks: deps.blocks, chain: deps.chain, durable: "account_history_b" });
   cleanup.push(() => b2.stop());
   await produce(5);
   await a.waitForHead(c.t.chain.head, 22n);
@@ -145,8 +145,8 @@ async function twoInstances(make: BusFactory, url: string): Promise<void> {
   await produce(1n, 10n);
   const [busOne, busTwo] = [await started(make), await started(make)];
   const [one, two] = await Promise.all([
-    startTestNode({ db: db, bus: busOne, blocks: c.source, chain: c.reads, batchSize: 3 }),
-    startTestNode({ db: second, bus: busTwo, blocks: c.source, chain: c.reads, batchSize: 3 }),
+    startTestUnit({ db: db, bus: busOne, blocks: c.source, chain: c.reads, batchSize: 3 }),
+    startTestUnit({ db: second, bus: busTwo, blocks: c.source, chain: c.reads, batchSize: 3 }),
   ]);
   cleanup.push(() => one.stop(), () => two.stop());
   await produce(11n, 20n);

@@ -14,7 +14,7 @@ import { KOIN_ID } from "@cairn/chain/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { EventFeed, type SourcedChain, type TestNode, createSourcedChain, dumpReadModel, parentOf, startTestNode } from "./testing/index.ts";
+import { EventFeed, type SourcedChain, type TestUnit, createSourcedChain, dumpReadModel, parentOf, startTestUnit } from "./testing/index.ts";
 import { waitUntil } from "@cairn/test-utils";
 
 const cleanup = cleanupAfterAll();
@@ -24,7 +24,7 @@ async function setup(chainOpts: Parameters<typeof createSourcedChain>[0] = {}) {
   const db = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
   const bus = createMemoryEventBus();
   await bus.start();
-  const h = await startTestNode({ db: db, bus, blocks: c.source, chain: c.reads });
+  const h = await startTestUnit({ db: db, bus, blocks: c.source, chain: c.reads });
   cleanup.push(async () => {
     await h.stop();
     await bus.close();
@@ -46,14 +46,14 @@ async function reference(c: SourcedChain, lib: bigint) {
   }
 }
 
-async function seqs(h: TestNode, address: Uint8Array): Promise<string[]> {
-  const rows = await h.node.store.history({ address, limit: 500, ascending: true, irreversible: false });
+async function seqs(h: TestUnit, address: Uint8Array): Promise<string[]> {
+  const rows = await h.unit.store.history({ address, limit: 500, ascending: true, irreversible: false });
   return rows.map((r) => `${r.seqNum}:${r.kind}`);
 }
 
 async function expectMatchesHead(s: Awaited<ReturnType<typeof setup>>) {
   await s.h.waitForHead(s.t.chain.head);
-  const p = await s.h.node.store.progress();
+  const p = await s.h.unit.store.progress();
   expect(await dumpReadModel(s.db.db)).toEqual(await reference(s, p.lib));
 }
 
@@ -122,8 +122,8 @@ describe("fork-aware history", () => {
     // And straight to the indexer: the head block, and an older one.
     const blocks = s.t.events.filter((e): e is Extract<typeof e, { kind: "block" }> => e.kind === "block");
     const accepted = (b: (typeof blocks)[number]) => broadcast.BlockAccepted.fromPartial({ block: b.block, receipt: b.receipt, head: true, live: true });
-    expect(await s.h.node.indexer.blockAccepted(accepted(blocks[3]!))).toBe("duplicate");
-    expect(await s.h.node.indexer.blockAccepted(accepted(blocks[1]!))).toBe("duplicate");
+    expect(await s.h.unit.indexer.blockAccepted(accepted(blocks[3]!))).toBe("duplicate");
+    expect(await s.h.unit.indexer.blockAccepted(accepted(blocks[1]!))).toBe("duplicate");
     expect(await dumpReadModel(s.db.db)).toEqual(before);
   });
 

@@ -7,7 +7,7 @@
  * head, commit in one transaction; `GetAccountHistory` reads them back. The read model can be
  * dropped and rebuilt from the block store (`rebuildAccountHistory`; `cairn rebuild account-history`).
  */
-export { createAccountHistoryNode, type AccountHistoryNode, type AccountHistoryNodeDeps } from "./node.ts";
+export { createAccountHistoryUnit, type AccountHistoryUnit, type AccountHistoryUnitDeps } from "./unit.ts";
 export { accountHistoryOptionsSchema, type AccountHistoryOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createAccountHistoryService, toHistoryEntry, type AccountHistoryServiceImpl } from "./service.ts";

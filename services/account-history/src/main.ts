@@ -6,7 +6,7 @@ import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import { ACCOUNT_HISTORY_DURABLE } from "./events.ts";
-import { createAccountHistoryNode } from "./node.ts";
+import { createAccountHistoryUnit } from "./unit.ts";
 import { accountHistoryOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
@@ -19,7 +19,7 @@ await runService({
   build({ options, logger, metrics, db, bus }) {
     const blockStoreClient = createGrpcClient(block_store.BlockStoreServiceDefinition, options.blockStoreAddress, { deadlineMs: 30_000 }, { logger });
     const chainClient = createGrpcClient(chain.ChainServiceDefinition, options.chainAddress, { deadlineMs: 5_000 }, { logger });
-    const node = createAccountHistoryNode(options, {
+    const unit = createAccountHistoryUnit(options, {
       logger,
       metrics,
       bus,
@@ -28,6 +28,6 @@ await runService({
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });
-    return closingAfter(node, blockStoreClient, chainClient);
+    return closingAfter(unit, blockStoreClient, chainClient);
   },
 });

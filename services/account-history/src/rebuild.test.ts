@@ -16,7 +16,7 @@ import { formatProgress, type ReplayProgress } from "@cairn/core";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, memoryBlockStoreService, parentOf, startTestNode } from "./testing/index.ts";
+import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, memoryBlockStoreService, parentOf, startTestUnit } from "./testing/index.ts";
 
 const cleanup = cleanupAfterAll();
 
@@ -50,7 +50,7 @@ describe("rebuildAccountHistory", () => {
     const bus = createMemoryEventBus();
     await bus.start();
     cleanup.push(() => bus.close());
-    const h = await startTestNode({ db: db, bus, blocks: c.source, chain: c.reads });
+    const h = await startTestUnit({ db: db, bus, blocks: c.source, chain: c.reads });
     // Live: each block's events are published as the chain applies it.
     const feed = new EventFeed(c.t, bus);
     await busyChain(c, () => feed.flush());
@@ -61,7 +61,7 @@ describe("rebuildAccountHistory", () => {
     expect(live.blocks).toHaveLength(30);
 
     const reports: ReplayProgress[] = [];
-    const result = await rebuildAccountHistory(h.node.store, c.source, { batchSize: 7, progressIntervalMs: 0, onProgress: (p) => reports.push(p) });
+    const result = await rebuildAccountHistory(h.unit.store, c.source, { batchSize: 7, progressIntervalMs: 0, onProgress: (p) => reports.push(p) });
     expect(result).toMatchObject({ blocks: 30, head: { height: 30n } });
     expect(result.entries).toBe(live.entries.length);
     expect(await dumpReadModel(db.db)).toEqual(live);
@@ -90,7 +90,7 @@ describe("rebuildAccountHistory", () => {
     const bus = createMemoryEventBus();
     await bus.start();
     cleanup.push(() => bus.close());
-    const h = await startTestNode({ db: live, bus, blocks: c.source, chain: c.reads });
+    const h = await startTestUnit({ db: live, bus, blocks: c.source, chain: c.reads });
     cleanup.push(() => h.stop());
     await new EventFeed(c.t, bus).flush();
     await h.waitForHead(c.t.chain.head);

@@ -10,12 +10,12 @@ import type { account_history, protocol } from "@cairn/proto";
 import { buildTransaction } from "@cairn/protocol";
 import { KOIN_ID, type TestChain, transferOp } from "@cairn/chain/testing";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { EventFeed, type TestNode, createSourcedChain, startTestNode } from "./testing/index.ts";
+import { EventFeed, type TestUnit, createSourcedChain, startTestUnit } from "./testing/index.ts";
 
 let t: TestChain;
 let db: TestDatabase;
 let bus: EventBus;
-let h: TestNode;
+let h: TestUnit;
 const txs: protocol.Transaction[] = [];
 
 beforeAll(async () => {
@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
   bus = createMemoryEventBus();
   await bus.start();
-  h = await startTestNode({ db: db, bus, blocks: c.source, chain: c.reads });
+  h = await startTestUnit({ db: db, bus, blocks: c.source, chain: c.reads });
   const feed = new EventFeed(t, bus);
   const [, a1, a2, a3] = t.dev.accounts;
   // b1: 0→1; b2: 1→2, 0→2; b3: 2→1 paid by 2 with payee 3; b4: empty; b5: 0→1.

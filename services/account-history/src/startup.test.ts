@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { type SourcedChain, createSourcedChain, dumpReadModel, startTestNode } from "./testing/index.ts";
+import { type SourcedChain, createSourcedChain, dumpReadModel, startTestUnit } from "./testing/index.ts";
 
 const cleanup = cleanupAfterAll();
 
@@ -44,9 +44,9 @@ describe("start-up", () => {
     const c = await createSourcedChain({ chain: { irreversibleThreshold: 3 } });
     await produce(c, 1n, 12n);
     const db = await database();
-    const h = await startTestNode({ db: db, bus: await bus(), blocks: c.source, chain: c.reads, batchSize: 5 });
+    const h = await startTestUnit({ db: db, bus: await bus(), blocks: c.source, chain: c.reads, batchSize: 5 });
     cleanup.push(() => h.stop());
-    const p = await h.node.store.progress();
+    const p = await h.unit.store.progress();
     expect(p.head.height).toBe(12n);
     expect(p.lib).toBe(9n);
     expect(await h.metric("cairn_account_history_blocks_applied_total", { source: "catch_up" })).toBe(12);
@@ -58,7 +58,7 @@ describe("start-up", () => {
     await produce(c, 1n, 4n);
     c.source.failWith = new Error("block store down");
     const db = await database();
-    const h = await startTestNode({ db: db, bus: await bus(), blocks: c.source, chain: c.reads });
+    const h = await startTestUnit({ db: db, bus: await bus(), blocks: c.source, chain: c.reads });
     cleanup.push(() => h.stop());
     expect((await h.client.getAccountHistory({ address: c.t.dev.producerAddress, limit: 10n, ascending: true, irreversible: false })).values).toEqual([]);
     c.source.failWith = undefined;

@@ -4,6 +4,6 @@
  * its admin RPC (never exposed publicly).
  */
 export { BlockProducer, type ProductionMode, type ProducerChain, type ProducerMempool } from "./producer.ts";
-export { createBlockProducerNode, isStalled, producerKeyOf, type BlockProducerNode } from "./node.ts";
+export { createBlockProducerUnit, isStalled, producerKeyOf, type BlockProducerUnit } from "./unit.ts";
 export { blockProducerOptionsSchema, type BlockProducerServiceOptions } from "./options.ts";
 export { createBlockProducerService } from "./service.ts";

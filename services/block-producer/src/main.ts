@@ -3,7 +3,7 @@
 import { chain, mempool } from "@cairn/proto";
 import { createGrpcClient } from "@cairn/rpc";
 import { closingAfter, runService } from "@cairn/runtime";
-import { createBlockProducerNode } from "./node.ts";
+import { createBlockProducerUnit } from "./unit.ts";
 import { blockProducerOptionsSchema } from "./options.ts";
 
 await runService({
@@ -16,7 +16,7 @@ await runService({
     logger.info({ chain: options.chainAddress, mempool: options.mempoolAddress }, "waiting for chain and mempool");
     await chainClient.waitForReady(Number.POSITIVE_INFINITY, signal);
     await mempoolClient.waitForReady(Number.POSITIVE_INFINITY, signal);
-    const node = createBlockProducerNode(options, { logger, metrics, bus, chain: chainClient, mempool: mempoolClient });
-    return closingAfter(node, chainClient, mempoolClient);
+    const unit = createBlockProducerUnit(options, { logger, metrics, bus, chain: chainClient, mempool: mempoolClient });
+    return closingAfter(unit, chainClient, mempoolClient);
   },
 });

@@ -6,14 +6,14 @@ import { ZERO_ID } from "@cairn/protocol";
 import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS } from "./client.ts";
 import { makeChain, makeReceipt } from "./testing/fixtures.ts";
 import { waitUntil } from "@cairn/test-utils";
-import { startTestNode, type TestNode } from "./testing/harness.ts";
+import { startTestUnit, type TestUnit } from "./testing/harness.ts";
 
-let t: TestNode;
+let t: TestUnit;
 const chain = makeChain(undefined, 5);
 const idsOf = (blocks: protocol.Block[]) => blocks.map((b) => toHex(b.id));
 
 beforeAll(async () => {
-  t = await startTestNode();
+  t = await startTestUnit();
 }, 120_000);
 afterAll(async () => {
   await t.dispose();

@@ -10,22 +10,22 @@ import { createMemoryEventBus } from "@cairn/bus";
 import { block_store, broadcast, protocol } from "@cairn/proto";
 import { createInProcessClient } from "@cairn/rpc";
 import { fixture, makeBlock, makeChain, makeReceipt } from "./testing/fixtures.ts";
-import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
+import { metricValue, startTestUnit, type TestUnit } from "./testing/harness.ts";
 
 const TIMEOUT_MS = 120_000;
-let nodes: TestNode[] = [];
+let nodes: TestUnit[] = [];
 afterEach(async () => {
   for (const n of nodes.reverse()) await n.dispose();
   nodes = [];
 });
 
-async function start(options: Parameters<typeof startTestNode>[0] = {}): Promise<TestNode> {
-  const n = await startTestNode(options);
+async function start(options: Parameters<typeof startTestUnit>[0] = {}): Promise<TestUnit> {
+  const n = await startTestUnit(options);
   nodes.push(n);
   return n;
 }
 
-const eventsHandled = async (t: TestNode) =>
+const eventsHandled = async (t: TestUnit) =>
   (await metricValue(t.metrics, "cairn_block_store_events_total", { result: "stored" })) +
   (await metricValue(t.metrics, "cairn_block_store_events_total", { result: "duplicate" })) +
   (await metricValue(t.metrics, "cairn_block_store_events_total", { result: "invalid" }));
@@ -41,7 +41,7 @@ describe("koinos.block.accept consumer", () => {
     expect(items.map((i) => i.block)).toEqual([...main, ...fork]);
     expect(items.map((i) => i.receipt)).toEqual([...main, ...fork].map(makeReceipt));
     expect(await metricValue(t.metrics, "cairn_block_store_blocks_stored_total", { source: "event" })).toBe(9);
-    const progress = await t.node.store.getProgress();
+    const progress = await t.unit.store.getProgress();
     expect(toHex(progress!.blockId)).toBe(toHex(fork[3]!.id));
   }, TIMEOUT_MS);
 
@@ -55,7 +55,7 @@ describe("koinos.block.accept consumer", () => {
     expect(await metricValue(t.metrics, "cairn_block_store_events_total", { result: "duplicate" })).toBe(8);
     const txs = await t.transactions.getTransactionsById({ transaction_ids: [shared.id] });
     expect(txs.transactions[0]!.containing_blocks.map(toHex)).toEqual([toHex(main[2]!.id)]);
-    expect(toHex((await t.node.store.getProgress())!.blockId)).toBe(toHex(main[4]!.id));
+    expect(toHex((await t.unit.store.getProgress())!.blockId)).toBe(toHex(main[4]!.id));
   }, TIMEOUT_MS);
 
   test("a block whose parent is unknown is logged and stored anyway", async () => {
@@ -97,7 +97,7 @@ describe("koinos.block.accept consumer", () => {
   }, TIMEOUT_MS);
 
   test("a restarted node resumes its durable consumer and stores what it missed", async () => {
-    const first = await startTestNode();
+    const first = await startTestUnit();
     const blocks = makeChain(undefined, 6, 31n);
     for (const b of blocks.slice(0, 2)) await first.publishAccepted(b);
     await waitUntil(async () => (await eventsHandled(first)) === 2);
@@ -119,8 +119,8 @@ describe("koinos.block.accept consumer", () => {
     expect(t.port).toBeUndefined();
     const b = makeBlock(undefined, [], 41n);
     await t.publishAccepted(b);
-    await waitUntil(async () => (await t.node.store.getTopology(b.id)) !== undefined);
-    const inProcess = createInProcessClient(block_store.BlockStoreServiceDefinition, t.node.blockStore);
+    await waitUntil(async () => (await t.unit.store.getTopology(b.id)) !== undefined);
+    const inProcess = createInProcessClient(block_store.BlockStoreServiceDefinition, t.unit.blockStore);
     const item = await inProcess.getBlocksById({ block_ids: [b.id], return_block: false, return_receipt: false });
     expect(item.block_items[0]!.block_height).toBe(1n);
   }, TIMEOUT_MS);

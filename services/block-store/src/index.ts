@@ -6,7 +6,7 @@
  * RPCs (protocol §3.2, §3.5). Tables live in the `block_store` schema and are a read model of the
  * block stream: they can be dropped and rebuilt by replay.
  */
-export { createBlockStoreNode, type BlockStoreNode, type BlockStoreNodeDeps } from "./node.ts";
+export { createBlockStoreUnit, type BlockStoreUnit, type BlockStoreUnitDeps } from "./unit.ts";
 export { blockStoreOptionsSchema, defaultBlockStoreOptions, type BlockStoreOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createBlockStoreService, createTransactionStoreService, type BlockStoreServiceDeps, type BlockStoreServiceImpl, type TransactionStoreServiceImpl } from "./service.ts";

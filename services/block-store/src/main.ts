@@ -6,7 +6,7 @@
  * `block_store`); SIGTERM/SIGINT stop it in reverse order (`@cairn/runtime`).
  */
 import { runService } from "@cairn/runtime";
-import { createBlockStoreNode } from "./node.ts";
+import { createBlockStoreUnit } from "./unit.ts";
 import { blockStoreOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
@@ -17,6 +17,6 @@ await runService({
   database: { migrationsFolder: MIGRATIONS_FOLDER, schemaName: SCHEMA_NAME },
   build({ options, logger, metrics, db, bus }) {
     if (db === undefined) throw new Error("the block store needs its database");
-    return createBlockStoreNode(options, { logger, metrics, bus, db });
+    return createBlockStoreUnit(options, { logger, metrics, bus, db });
   },
 });

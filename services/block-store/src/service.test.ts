@@ -11,9 +11,9 @@ import { toKoinosJson } from "@cairn/protocol";
 import { checkHealth, koinosErrorData } from "@cairn/rpc";
 import { signBlock } from "@cairn/protocol";
 import { PRODUCER_KEY, fixture, makeBlock, makeReceipt } from "./testing/fixtures.ts";
-import { metricValue, startTestNode, type TestNode } from "./testing/harness.ts";
+import { metricValue, startTestUnit, type TestUnit } from "./testing/harness.ts";
 
-let t: TestNode;
+let t: TestUnit;
 const { main, fork, shared, mainOnly, forkOnly, unknown } = fixture();
 const hexIds = (items: { block_id: Uint8Array }[]) => items.map((i) => toHex(i.block_id));
 const idsOf = (blocks: protocol.Block[]) => blocks.map((b) => toHex(b.id));
@@ -29,7 +29,7 @@ async function failure(call: Promise<unknown>) {
 }
 
 beforeAll(async () => {
-  t = await startTestNode();
+  t = await startTestUnit();
   // The chain's order: AddBlock before its commit, koinos.block.accept after it.
   for (const b of main) await t.blocks.addBlock({ block_to_add: b, receipt_to_add: makeReceipt(b) });
   for (const b of main) await t.publishAccepted(b);

@@ -1,9 +1,9 @@
 /**
  * @cairn/chain — the chain service: validation, state, forks, native KOIN, events. The dev node
- * and main.ts compose it through `createChainNode`; tests use the harness under src/testing.
+ * and main.ts compose it through `createChainUnit`; tests use the harness under src/testing.
  */
 export { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
-export { createChainNode, type ChainNode, type ChainNodeDeps } from "./node.ts";
+export { createChainUnit, type ChainUnit, type ChainUnitDeps } from "./unit.ts";
 export { chainOptionsSchema, type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { devGenesis, devAccount, type DevGenesis, type DevAccount } from "./genesis.ts";

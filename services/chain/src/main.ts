@@ -5,7 +5,7 @@ import { createGrpcClient } from "@cairn/rpc";
 import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { mempoolChecksFromClient } from "@cairn/mempool/client";
-import { createChainNode } from "./node.ts";
+import { createChainUnit } from "./unit.ts";
 import { chainOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
@@ -17,7 +17,7 @@ await runService({
   build({ options, logger, metrics, db, bus }) {
     const mempoolClient = options.mempoolAddress ? createGrpcClient(mempool.MempoolServiceDefinition, options.mempoolAddress, { deadlineMs: 2000 }) : undefined;
     const blockStoreClient = options.blockStoreAddress ? createGrpcClient(block_store.BlockStoreServiceDefinition, options.blockStoreAddress, { deadlineMs: 10_000 }) : undefined;
-    const node = createChainNode(options, {
+    const unit = createChainUnit(options, {
       logger,
       metrics,
       bus,
@@ -25,6 +25,6 @@ await runService({
       mempool: mempoolClient && mempoolChecksFromClient(mempoolClient),
       blockStore: blockStoreClient && blockStoreFromClient(blockStoreClient),
     });
-    return closingAfter(node, mempoolClient, blockStoreClient);
+    return closingAfter(unit, mempoolClient, blockStoreClient);
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The mempool as the chain asks it at submission (protocol §4.9 step 2), koinos-mempool's RPCs
- * on head: one port, implemented in-process by the mempool node (`MempoolNode.checks`) and over a
+ * on head: one port, implemented in-process by the mempool node (`MempoolUnit.checks`) and over a
  * MempoolService client by {@link mempoolChecksFromClient}. Import it as `@cairn/mempool/client`.
  */
 import { toHex } from "@cairn/core";

@@ -6,7 +6,7 @@
  * §3.3) and, in-process, the checks the chain makes at submission. Pending transactions live in
  * memory, recorded in the `mempool` schema with the last applied block.
  */
-export { createMempoolNode, sweepIntervalMs, type MempoolNode, type MempoolNodeDeps } from "./node.ts";
+export { createMempoolUnit, sweepIntervalMs, type MempoolUnit, type MempoolUnitDeps } from "./unit.ts";
 export { deferredMempoolChecks, mempoolChecksFromClient, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
 export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";

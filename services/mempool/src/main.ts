@@ -9,7 +9,7 @@ import { createGrpcClient } from "@cairn/rpc";
 import { closingAfter, runService } from "@cairn/runtime";
 import { blockStoreFromClient } from "@cairn/block-store/client";
 import { chainReadsFromClient } from "@cairn/chain/client";
-import { createMempoolNode } from "./node.ts";
+import { createMempoolUnit } from "./unit.ts";
 import { mempoolOptionsSchema } from "./options.ts";
 import { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 
@@ -21,7 +21,7 @@ await runService({
   build({ options, logger, metrics, db, bus }) {
     const chainClient = createGrpcClient(chain.ChainServiceDefinition, options.chainAddress, { deadlineMs: 10_000 }, { logger });
     const blockClient = createGrpcClient(block_store.BlockStoreServiceDefinition, options.blockStoreAddress, { deadlineMs: 30_000 }, { logger });
-    const node = createMempoolNode(options, {
+    const unit = createMempoolUnit(options, {
       logger,
       metrics,
       bus,
@@ -29,6 +29,6 @@ await runService({
       chain: chainReadsFromClient(chainClient),
       blocks: blockStoreFromClient(blockClient),
     });
-    return closingAfter(node, chainClient, blockClient);
+    return closingAfter(unit, chainClient, blockClient);
   },
 });

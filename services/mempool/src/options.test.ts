@@ -1,6 +1,6 @@
 /** The options schema and the sweep interval derived from it. */
 import { describe, expect, test } from "bun:test";
-import { sweepIntervalMs } from "./node.ts";
+import { sweepIntervalMs } from "./unit.ts";
 import { defaultMempoolOptions, mempoolOptionsSchema } from "./options.ts";
 
 describe("options", () => {

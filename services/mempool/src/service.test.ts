@@ -6,20 +6,20 @@ import { mempool, type protocol } from "@cairn/proto";
 import { encodeNonce, toKoinosJson } from "@cairn/protocol";
 import { type ServiceClient, createGrpcClient, createInProcessClient } from "@cairn/rpc";
 import { ACCOUNTS, makeTx } from "./testing/fixtures.ts";
-import { type TestNode, startTestNode } from "./testing/node.ts";
+import { type TestUnit, startTestUnit } from "./testing/unit.ts";
 import { emptySharedDb } from "./testing/shared-db.ts";
 
-let t: TestNode;
+let t: TestUnit;
 let client: ServiceClient<typeof mempool.MempoolServiceDefinition>;
 
 beforeAll(async () => {
-  t = await startTestNode({ db: await emptySharedDb() });
+  t = await startTestUnit({ db: await emptySharedDb() });
   client = createGrpcClient(mempool.MempoolServiceDefinition, `127.0.0.1:${t.port}`);
 }, 30_000);
 
 afterAll(async () => {
   client?.close();
-  await t?.node.stop();
+  await t?.unit.stop();
   await t?.bus.close();
 });
 
@@ -28,14 +28,14 @@ const hexIds = (xs: { transaction?: protocol.Transaction; id?: Uint8Array }[]) =
 /** Publishes accepts and waits until all are pending. */
 async function submit(...txs: protocol.Transaction[]): Promise<void> {
   for (const tx of txs) await t.publishTx(tx, { rcUsed: 100n, disk: 1n, network: 2n, compute: 3n, system: 4n });
-  await waitUntil(() => txs.every((tx) => t.node.controller.pool.has(toHex(tx.id))));
+  await waitUntil(() => txs.every((tx) => t.unit.controller.pool.has(toHex(tx.id))));
 }
 
 /** Includes every pending transaction in a head block, so the next test starts empty. */
 async function drain(): Promise<void> {
-  const b = t.chain.extend(t.node.controller.queries.pending(10_000).map((e) => e.tx));
+  const b = t.chain.extend(t.unit.controller.queries.pending(10_000).map((e) => e.tx));
   await t.publishBlock(b);
-  await waitUntil(() => t.node.controller.pool.size === 0 && t.node.controller.lastApplied?.height === b.header!.height);
+  await waitUntil(() => t.unit.controller.pool.size === 0 && t.unit.controller.lastApplied?.height === b.header!.height);
 }
 
 describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
@@ -45,7 +45,7 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
     const c = makeTx(0, 2n, { to: 2 });
     await submit(a, b, c);
     expect((await client.getPendingTransactions({ limit: 0n })).pending_transactions).toEqual([]);
-    expect((await t.node.mempool.getPendingTransactions(mempool.GetPendingTransactionsRequest.fromPartial({}), {} as never)).pending_transactions).toEqual([]);
+    expect((await t.unit.mempool.getPendingTransactions(mempool.GetPendingTransactionsRequest.fromPartial({}), {} as never)).pending_transactions).toEqual([]);
     const all = await client.getPendingTransactions({ limit: 10n });
     expect(hexIds(all.pending_transactions)).toEqual(hexIds([a, b, c]));
     const first = all.pending_transactions[0]!;
@@ -57,7 +57,7 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
     const err = await client.getPendingTransactions({ limit: 2001n }).catch((e) => e);
     expect(err.message).toBe("requested too many pending transactions. max: 2000");
     expect(err.code).toBe("mempool.too_many_requested");
-    const inProcess = createInProcessClient(mempool.MempoolServiceDefinition, t.node.mempool);
+    const inProcess = createInProcessClient(mempool.MempoolServiceDefinition, t.unit.mempool);
     expect(hexIds((await inProcess.getPendingTransactions({ limit: 1n })).pending_transactions)).toEqual(hexIds([a]));
     expect((await inProcess.getPendingTransactions({ limit: 2001n }).catch((e) => e)).code).toBe("mempool.too_many_requested");
     await drain();
@@ -78,7 +78,7 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
   test("block_id: the head the pending set reflects is answered, another block is unknown", async () => {
     const a = makeTx(3, 2n);
     await submit(a);
-    const head = t.node.controller.lastApplied!;
+    const head = t.unit.controller.lastApplied!;
     expect(head.height).toBeGreaterThan(0n);
     expect(hexIds((await client.getPendingTransactions({ limit: 10n, block_id: head.id })).pending_transactions)).toEqual(hexIds([a]));
     expect(hexIds((await client.getPendingTransactionsById({ transaction_ids: [a.id], block_id: head.id })).pending_transactions)).toEqual(hexIds([a]));
@@ -119,9 +119,9 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
     expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 801n })).success).toBe(false);
     expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 5n })).success).toBe(true);
     expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 6n })).success).toBe(false);
-    expect(await t.node.checks.checkResources(payer, 1_000n, 800n)).toBe(true);
-    expect(await t.node.checks.checkResources(payer, 1_000n, 801n)).toBe(false);
-    expect(await t.node.checks.pendingNonce(payer)).toEqual(encodeNonce(2n));
+    expect(await t.unit.checks.checkResources(payer, 1_000n, 800n)).toBe(true);
+    expect(await t.unit.checks.checkResources(payer, 1_000n, 801n)).toBe(false);
+    expect(await t.unit.checks.pendingNonce(payer)).toEqual(encodeNonce(2n));
     await drain();
     expect((await client.getReservedAccountRc({ account: payer })).rc).toBe(0n);
   });
@@ -140,7 +140,7 @@ describe("events", () => {
     expect(hexIds(mine)).toEqual(hexIds([a]));
     expect(mine[0]!.pending_rc_used).toBe(a.header!.rc_limit);
     expect(mine[0]!.receipt?.rc_used).toBe(100n);
-    expect(t.node.controller.pool.size).toBe(1);
+    expect(t.unit.controller.pool.size).toBe(1);
     await drain();
   });
 
@@ -150,7 +150,7 @@ describe("events", () => {
     await submit(a, b);
     await t.publishBlock(t.chain.block([b], t.chain.tip), false);
     await t.publishFail(a.id, "account 'from' has insufficient balance");
-    await waitUntil(() => !t.node.controller.pool.has(toHex(a.id)));
+    await waitUntil(() => !t.unit.controller.pool.has(toHex(a.id)));
     expect(hexIds((await client.getPendingTransactions({ limit: 10n })).pending_transactions)).toEqual(hexIds([b]));
     const failed = await client.getFailedTransactions({ transaction_ids: [b.id, a.id] });
     expect(failed.failed_transactions.map((f) => [toHex(f.id), f.reason])).toEqual([[toHex(a.id), "account 'from' has insufficient balance"]]);

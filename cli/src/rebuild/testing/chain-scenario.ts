@@ -10,11 +10,11 @@
  * ```
  */
 import { prom, silentLogger } from "@cairn/core";
-import type { EventBus, OutgoingMessage } from "@cairn/bus";
+import { type EventBus, type OutgoingMessage, createMemoryEventBus } from "@cairn/bus";
 import { blockAppliedMessages } from "@cairn/chain";
 import type { protocol } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
-import { type BlockStore, createBlockStoreNode } from "@cairn/block-store";
+import { type BlockStore, type BlockStoreUnit, createBlockStoreUnit } from "@cairn/block-store";
 import { type TestChain, createTestChain } from "@cairn/chain/testing";
 import type { DatabaseHandle } from "@cairn/db";
 
@@ -57,7 +57,7 @@ async function eventsHandled(registry: prom.Registry): Promise<number> {
 /** Builds the chain pictured above with a live block store on `db` fed through `bus` (started). */
 export async function liveScenario(bus: EventBus, db: DatabaseHandle): Promise<LiveScenario> {
   const registry = new prom.Registry();
-  const node = createBlockStoreNode({ grpcHost: "127.0.0.1", grpcPort: null, topologyCacheSize: 1000 }, { logger: silentLogger(), metrics: registry, bus, db });
+  const node = createBlockStoreUnit({ grpcHost: "127.0.0.1", grpcPort: null, topologyCacheSize: 1000 }, { logger: silentLogger(), metrics: registry, bus, db });
   await node.start();
   const t = await createTestChain({ chain: { irreversibleThreshold: 4 }, blockStore: { addBlock: async (b, r) => void (await node.store.storeBlock(b, r)) } });
   let published = 0;
@@ -115,4 +115,19 @@ export async function dumpStore(store: BlockStore, s: Pick<LiveScenario, "blocks
     headChain: highest ? await store.getAncestors(highest, 1n, highest.height, full) : [],
     transactions: await store.getTransactionsById(s.transactionIds),
   };
+}
+
+/**
+ * The scenario's block store served live: a block store unit on `db` behind a real gRPC server,
+ * on an idle bus of its own (it consumes nothing), as a running service would be. Each thing it
+ * starts is pushed onto `cleanup`, to be undone in reverse.
+ */
+export async function serveBlockStore(db: DatabaseHandle, cleanup: { push(step: () => Promise<unknown>): unknown }, topologyCacheSize = 100): Promise<{ unit: BlockStoreUnit; address: string }> {
+  const idle = createMemoryEventBus();
+  await idle.start();
+  cleanup.push(() => idle.close());
+  const unit = createBlockStoreUnit({ grpcHost: "127.0.0.1", grpcPort: 0, topologyCacheSize }, { logger: silentLogger(), metrics: new prom.Registry(), bus: idle, db });
+  const address = `127.0.0.1:${(await unit.start()).port}`;
+  cleanup.push(() => unit.stop());
+  return { unit, address };
 }

@@ -6,5 +6,5 @@
 export * from "./block-source.ts";
 export * from "./chain.ts";
 export * from "./dump.ts";
-export * from "./node.ts";
+export * from "./unit.ts";
 export * from "./block-store-service.ts";

@@ -7,13 +7,13 @@ import { createMemoryBroker, createMemoryEventBus, type EventBus, type MemoryBro
 import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
 import { block_store, broadcast, type protocol, transaction_store } from "@cairn/proto";
 import { createGrpcClient, type ServiceClient } from "@cairn/rpc";
-import { createBlockStoreNode, type BlockStoreNode } from "../node.ts";
+import { createBlockStoreUnit, type BlockStoreUnit } from "../unit.ts";
 import { MIGRATIONS_FOLDER } from "../store/migrations.ts";
 import { makeReceipt } from "./fixtures.ts";
 
 /** Everything a service test touches. */
-export interface TestNode {
-  node: BlockStoreNode;
+export interface TestUnit {
+  unit: BlockStoreUnit;
   /** Bound gRPC port (undefined when started without a server). */
   port: number | undefined;
   bus: EventBus;
@@ -28,8 +28,8 @@ export interface TestNode {
   dispose(keepData?: boolean): Promise<void>;
 }
 
-/** Options of `startTestNode`. */
-export interface TestNodeOptions {
+/** Options of `startTestUnit`. */
+export interface TestUnitOptions {
   /** Reuse a database (a restart); default a fresh PGlite in memory. */
   db?: TestDatabase;
   /** Share a broker (a restart keeps the durable consumer); default a fresh one. */
@@ -41,19 +41,19 @@ export interface TestNodeOptions {
 }
 
 /** Starts a node and its clients. */
-export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+export async function startTestUnit(options: TestUnitOptions = {}): Promise<TestUnit> {
   const db = options.db ?? (await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER }));
   const broker = options.broker ?? createMemoryBroker();
   const bus = createMemoryEventBus({ broker });
   await bus.start();
   const metrics = new prom.Registry();
-  const node = createBlockStoreNode({ grpcHost: "127.0.0.1", grpcPort: options.grpcPort === undefined ? 0 : options.grpcPort, topologyCacheSize: 1_000 }, { logger: options.logger ?? silentLogger(), metrics, bus, db });
-  const { port } = await node.start();
+  const unit = createBlockStoreUnit({ grpcHost: "127.0.0.1", grpcPort: options.grpcPort === undefined ? 0 : options.grpcPort, topologyCacheSize: 1_000 }, { logger: options.logger ?? silentLogger(), metrics, bus, db });
+  const { port } = await unit.start();
   const address = `127.0.0.1:${port ?? 1}`;
   const blocks = createGrpcClient(block_store.BlockStoreServiceDefinition, address);
   const transactions = createGrpcClient(transaction_store.TransactionStoreServiceDefinition, address);
   return {
-    node,
+    unit,
     port,
     bus,
     broker,
@@ -67,7 +67,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     async dispose(keepData = false) {
       blocks.close();
       transactions.close();
-      await node.stop();
+      await unit.stop();
       await bus.close();
       if (!keepData) await db.dispose();
     },

@@ -13,7 +13,7 @@ import { BlockProducer, type ProducerChain, type ProducerMempool } from "./produ
 import { type BlockProducerServiceImpl, createBlockProducerService } from "./service.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-export interface BlockProducerNodeDeps {
+export interface BlockProducerUnitDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   /** Started bus: the instant-mode trigger subscribes to it. */
@@ -24,7 +24,7 @@ export interface BlockProducerNodeDeps {
   now?: () => bigint;
 }
 
-export interface BlockProducerNode extends ServiceUnit {
+export interface BlockProducerUnit extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   producer: BlockProducer;
@@ -39,7 +39,7 @@ export function producerKeyOf(opts: Pick<BlockProducerServiceOptions, "producerK
   return opts.producerKey ? privateKeyFromWif(opts.producerKey).privateKey : privateKeyFromSeed(`${opts.devSeed} producer`);
 }
 
-export function createBlockProducerNode(opts: BlockProducerServiceOptions, deps: BlockProducerNodeDeps): BlockProducerNode {
+export function createBlockProducerUnit(opts: BlockProducerServiceOptions, deps: BlockProducerUnitDeps): BlockProducerUnit {
   const log = deps.logger.child({ module: "block-producer" });
   const blocks = new prom.Counter({ name: "cairn_block_producer_blocks_total", help: "Blocks produced", registers: [deps.metrics] });
   const txs = new prom.Counter({ name: "cairn_block_producer_transactions_total", help: "Transactions put in blocks", registers: [deps.metrics] });

@@ -23,7 +23,7 @@ import { createChainService, createContractMetaStoreService, createP2pService } 
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-export interface ChainNodeDeps {
+export interface ChainUnitDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   /** Started bus; the chain publishes its events on it. */
@@ -38,7 +38,7 @@ export interface ChainNodeDeps {
   now?: () => bigint;
 }
 
-export interface ChainNode extends ServiceUnit {
+export interface ChainUnit extends ServiceUnit {
   chain: Chain;
   /** The dev genesis (keys and accounts) when no genesis file is configured. */
   dev: DevGenesis | undefined;
@@ -51,7 +51,7 @@ export interface ChainNode extends ServiceUnit {
   stop(): Promise<void>;
 }
 
-export function createChainNode(opts: ChainServiceOptions, deps: ChainNodeDeps): ChainNode {
+export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps): ChainUnit {
   const log = deps.logger.child({ module: "chain" });
   const koinId = addressFromBase58(opts.koinAddress);
   const dev = opts.genesisFile ? undefined : devGenesis({ seed: opts.devSeed, accounts: opts.devAccounts, balance: BigInt(opts.devBalance) * KOIN_UNIT, koinId, genesisKeyBalance: DEV_GENESIS_KEY_BALANCE });

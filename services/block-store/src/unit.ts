@@ -18,19 +18,19 @@ import type { BlockStore } from "./store/store.ts";
 import { createBlockWriter } from "./writer.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the block store node uses; the caller owns (starts and closes) each of them. */
-export interface BlockStoreNodeDeps {
+/** What the block store unit uses; the caller owns (starts and closes) each of them. */
+export interface BlockStoreUnitDeps {
   logger: Logger;
   /** Registry for the block store's and the gRPC server's metrics. */
   metrics: MetricsRegistry;
-  /** A started bus; the node subscribes to `koinos.block.accept` on it. */
+  /** A started bus; the unit subscribes to `koinos.block.accept` on it. */
   bus: EventBus;
   /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`; lookups use its `readDb`. */
   db: DatabaseHandle;
 }
 
-/** A block store node. */
-export interface BlockStoreNode extends ServiceUnit {
+/** A block store unit. */
+export interface BlockStoreUnit extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   /**
@@ -48,8 +48,8 @@ export interface BlockStoreNode extends ServiceUnit {
   store: BlockStore;
 }
 
-/** Builds a block store node; nothing runs until `start`. */
-export function createBlockStoreNode(options: Pick<BlockStoreOptions, "grpcHost" | "grpcPort" | "topologyCacheSize">, deps: BlockStoreNodeDeps): BlockStoreNode {
+/** Builds a block store unit; nothing runs until `start`. */
+export function createBlockStoreUnit(options: Pick<BlockStoreOptions, "grpcHost" | "grpcPort" | "topologyCacheSize">, deps: BlockStoreUnitDeps): BlockStoreUnit {
   const logger = deps.logger.child({ module: "block-store" });
   const metrics = createBlockStoreMetrics(deps.metrics);
   // Lookups on the read replica when the handle has one (DATABASE_READ_URL); writes on the primary.

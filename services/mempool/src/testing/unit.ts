@@ -3,13 +3,13 @@ import { prom, silentLogger } from "@cairn/core";
 import { type EventBus, Subjects, createMemoryEventBus } from "@cairn/bus";
 import type { DatabaseHandle } from "@cairn/db";
 import { broadcast, type protocol } from "@cairn/proto";
-import { type MempoolNode, createMempoolNode } from "../node.ts";
+import { type MempoolUnit, createMempoolUnit } from "../unit.ts";
 import { type MempoolOptions, defaultMempoolOptions } from "../options.ts";
 import { FakeChain, type UseOptions, accepted } from "./fixtures.ts";
 
 /** A started node and the means to feed it. */
-export interface TestNode {
-  node: MempoolNode;
+export interface TestUnit {
+  unit: MempoolUnit;
   bus: EventBus;
   chain: FakeChain;
   port: number | undefined;
@@ -20,8 +20,8 @@ export interface TestNode {
   publishFail(id: Uint8Array, reason?: string): Promise<unknown>;
 }
 
-/** Options of {@link startTestNode}. */
-export interface TestNodeOptions {
+/** Options of {@link startTestUnit}. */
+export interface TestUnitOptions {
   db: DatabaseHandle;
   bus?: EventBus;
   chain?: FakeChain;
@@ -30,19 +30,19 @@ export interface TestNodeOptions {
 }
 
 /** Starts a node on `db` (migrated), a started memory bus (made when not given) and a FakeChain. */
-export async function startTestNode(o: TestNodeOptions): Promise<TestNode> {
+export async function startTestUnit(o: TestUnitOptions): Promise<TestUnit> {
   const bus = o.bus ?? createMemoryEventBus({ redeliveryDelayMs: 5 });
   await bus.start();
   const chain = o.chain ?? new FakeChain();
   const published: broadcast.MempoolAccepted[] = [];
   await bus.subscribe(Subjects.mempoolAccept, (m) => void published.push(broadcast.MempoolAccepted.decode(m.data)));
-  const node = createMempoolNode(
+  const unit = createMempoolUnit(
     { ...defaultMempoolOptions, grpcHost: "127.0.0.1", grpcPort: 0, ...o.options },
     { logger: silentLogger(), metrics: new prom.Registry(), bus, db: o.db, chain, blocks: chain, now: o.now },
   );
-  const { port } = await node.start();
+  const { port } = await unit.start();
   return {
-    node,
+    unit,
     bus,
     chain,
     port,

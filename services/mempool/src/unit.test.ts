@@ -1,35 +1,35 @@
-/** The assembled node: restart on the same data directory, catch-up at start, redelivery, the sweep. */
+/** The assembled unit: restart on the same data directory, catch-up at start, redelivery, the sweep. */
 import { describe, expect, test } from "bun:test";
 import { waitUntil } from "@cairn/test-utils";
 import { toHex } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
 import { FakeChain, makeTx } from "./testing/fixtures.ts";
-import { startTestNode } from "./testing/node.ts";
+import { startTestUnit } from "./testing/unit.ts";
 import { emptySharedDb, reopenSharedDb } from "./testing/shared-db.ts";
 
-describe("mempool node", () => {
+describe("mempool unit", () => {
   test("a restart on the same data directory keeps the pending set, then catches up with blocks made while down", async () => {
     const bus = createMemoryEventBus();
     const chain = new FakeChain();
     const [a, b, c] = [makeTx(0, 1n), makeTx(1, 1n), makeTx(2, 1n)];
 
     const db1 = await emptySharedDb();
-    const first = await startTestNode({ db: db1, bus, chain });
+    const first = await startTestUnit({ db: db1, bus, chain });
     for (const tx of [a, b, c]) await first.publishTx(tx);
     const b1 = chain.extend([a]);
     await first.publishBlock(b1);
-    await waitUntil(() => first.node.controller.lastApplied?.height === 1n);
-    await first.node.stop();
-    await first.node.stop(); // idempotent
+    await waitUntil(() => first.unit.controller.lastApplied?.height === 1n);
+    await first.unit.stop();
+    await first.unit.stop(); // idempotent
 
     // While the mempool is down the chain includes b.
     chain.extend([]);
     const b3 = chain.extend([b]);
     const db2 = await reopenSharedDb(); // the same data directory, as after a process restart
-    const second = await startTestNode({ db: db2, bus, chain });
-    expect(second.node.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
-    expect(second.node.controller.lastApplied).toEqual({ id: b3.id, height: 3n });
-    expect((await second.node.store.load()).progress).toEqual({ id: b3.id, height: 3n });
+    const second = await startTestUnit({ db: db2, bus, chain });
+    expect(second.unit.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
+    expect(second.unit.controller.lastApplied).toEqual({ id: b3.id, height: 3n });
+    expect((await second.unit.store.load()).progress).toEqual({ id: b3.id, height: 3n });
 
     // Accepts re-delivered after their blocks were applied re-add the transactions (the mempool
     // cannot tell them from new ones without asking the chain); the blocks' own re-delivery,
@@ -38,40 +38,40 @@ describe("mempool node", () => {
     await second.publishBlock(b1);
     await second.publishBlock(b3);
     await waitUntil(() => second.published.length === 2);
-    await waitUntil(() => second.node.controller.pool.size === 1);
-    expect(second.node.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
-    expect(second.node.controller.lastApplied?.height).toBe(3n);
-    await second.node.stop();
+    await waitUntil(() => second.unit.controller.pool.size === 1);
+    expect(second.unit.controller.queries.pending(10).map((e) => e.idHex)).toEqual([toHex(c.id)]);
+    expect(second.unit.controller.lastApplied?.height).toBe(3n);
+    await second.unit.stop();
     await bus.close();
   }, 120_000);
 
   test("a handler that fails (block store down on a gap) is redelivered and applied once", async () => {
     const db = await emptySharedDb();
-    const t = await startTestNode({ db });
+    const t = await startTestUnit({ db });
     const a = makeTx(3, 1n);
     await t.publishTx(a);
     t.chain.extend([a]);
     const b2 = t.chain.extend([]);
     t.chain.failures = 2;
     await t.publishBlock(b2); // parent unknown to the mempool: gap fill fails twice, then succeeds
-    await waitUntil(() => t.node.controller.lastApplied?.height === 2n);
-    expect(t.node.controller.pool.size).toBe(0);
+    await waitUntil(() => t.unit.controller.lastApplied?.height === 2n);
+    expect(t.unit.controller.pool.size).toBe(0);
     expect(t.chain.calls.blocksByHeight).toBe(3);
-    await t.node.stop();
+    await t.unit.stop();
     await t.bus.close();
   }, 120_000);
 
   test("without a gRPC server; the expiry sweep runs on its own timer", async () => {
     const db = await emptySharedDb();
     let clock = 5_000_000;
-    const t = await startTestNode({ db, options: { grpcPort: null, expirationMs: 100 }, now: () => clock });
+    const t = await startTestUnit({ db, options: { grpcPort: null, expirationMs: 100 }, now: () => clock });
     expect(t.port).toBeUndefined();
     await t.publishTx(makeTx(4, 1n));
-    await waitUntil(() => t.node.controller.pool.size === 1);
+    await waitUntil(() => t.unit.controller.pool.size === 1);
     clock += 101;
-    await waitUntil(() => t.node.controller.pool.size === 0);
-    await t.node.stop();
-    expect((await t.node.store.load()).pending).toEqual([]);
+    await waitUntil(() => t.unit.controller.pool.size === 0);
+    await t.unit.stop();
+    expect((await t.unit.store.load()).pending).toEqual([]);
     await t.bus.close();
   }, 120_000);
 
@@ -80,10 +80,10 @@ describe("mempool node", () => {
     const chain = new FakeChain();
     chain.extend([]);
     const head = chain.extend([]);
-    const t = await startTestNode({ db, chain, options: { grpcPort: null } });
-    expect(t.node.controller.lastApplied).toEqual({ id: head.id, height: 2n });
+    const t = await startTestUnit({ db, chain, options: { grpcPort: null } });
+    expect(t.unit.controller.lastApplied).toEqual({ id: head.id, height: 2n });
     expect(chain.calls.blocksByHeight).toBe(0);
-    await t.node.stop();
+    await t.unit.stop();
     await t.bus.close();
   }, 120_000);
 });

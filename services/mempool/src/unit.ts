@@ -1,5 +1,5 @@
 /**
- * `createMempoolNode`: the mempool service assembled from its dependencies — store, controller,
+ * `createMempoolUnit`: the mempool service assembled from its dependencies — store, controller,
  * bus subscription, gRPC server, expiry sweep — with explicit `start`/`stop`. Used by the
  * standalone binary (main.ts) and by the one-process dev node; it owns none of its deps (bus,
  * database and clients are opened and closed by the caller).
@@ -20,12 +20,12 @@ import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 import type { MempoolStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the node uses; all opened (and later closed) by the caller. */
-export interface MempoolNodeDeps {
+/** What the unit uses; all opened (and later closed) by the caller. */
+export interface MempoolUnitDeps {
   logger: Logger;
   /** Registry for the mempool's and its gRPC server's metrics. */
   metrics: MetricsRegistry;
-  /** Started bus; the node subscribes on start and unsubscribes on stop. */
+  /** Started bus; the unit subscribes on start and unsubscribes on stop. */
   bus: EventBus;
   /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
   db: DatabaseHandle;
@@ -36,7 +36,7 @@ export interface MempoolNodeDeps {
 }
 
 /** A mempool service instance. */
-export interface MempoolNode extends ServiceUnit {
+export interface MempoolUnit extends ServiceUnit {
   /** Reports the whole server SERVING or NOT_SERVING on grpc.health.v1 (e.g. database unreachable). */
   setServing(serving: boolean): void;
   /**
@@ -62,8 +62,8 @@ export function sweepIntervalMs(expirationMs: number): number {
   return Math.min(Math.max(Math.floor(expirationMs / 10), 10), 5_000);
 }
 
-/** Assembles a mempool node. No side effects until `start()`. */
-export function createMempoolNode(options: MempoolOptions, deps: MempoolNodeDeps): MempoolNode {
+/** Assembles a mempool unit. No side effects until `start()`. */
+export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps): MempoolUnit {
   const log = deps.logger.child({ module: "mempool" });
   const store = new DrizzleMempoolStore(deps.db.db);
   const controller = new Mempool(

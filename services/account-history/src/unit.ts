@@ -18,11 +18,11 @@ import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the node uses. */
-export interface AccountHistoryNodeDeps {
+/** What the unit uses. */
+export interface AccountHistoryUnitDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  /** Started bus; the node subscribes on start and unsubscribes on stop. */
+  /** Started bus; the unit subscribes on start and unsubscribes on stop. */
   bus: EventBus;
   /** The database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`); `get_account_history` queries go to its `readDb` (a streaming replica when DATABASE_READ_URL is set). */
   db: DatabaseHandle;
@@ -35,7 +35,7 @@ export interface AccountHistoryNodeDeps {
 }
 
 /** A composed account history service. */
-export interface AccountHistoryNode extends ServiceUnit {
+export interface AccountHistoryUnit extends ServiceUnit {
   /** The gRPC implementation (for in-process clients). */
   service: AccountHistoryServiceImpl;
   store: AccountHistoryStore;
@@ -49,7 +49,7 @@ export interface AccountHistoryNode extends ServiceUnit {
 }
 
 /** Builds the service; nothing runs until `start`. */
-export function createAccountHistoryNode(opts: AccountHistoryOptions, deps: AccountHistoryNodeDeps): AccountHistoryNode {
+export function createAccountHistoryUnit(opts: AccountHistoryOptions, deps: AccountHistoryUnitDeps): AccountHistoryUnit {
   const log = deps.logger.child({ module: "account-history" });
   const metrics = createAccountHistoryMetrics(deps.metrics);
   const store = new DrizzleAccountHistoryStore(deps.db.db, { readDb: deps.db.readDb });

@@ -1,6 +1,6 @@
 /** The producer's health follows production: NOT_SERVING while it is stalled. */
 import { describe, expect, test } from "bun:test";
-import { isStalled } from "./node.ts";
+import { isStalled } from "./unit.ts";
 
 describe("isStalled", () => {
   const now = 1_000_000;

@@ -6,12 +6,12 @@ import { account_history } from "@cairn/proto";
 import { type ServiceClient, createGrpcClient } from "@cairn/rpc";
 import type { BlockRef } from "@cairn/protocol";
 import type { HistoryBlocks, HistoryChain } from "../ports.ts";
-import { type AccountHistoryNode, createAccountHistoryNode } from "../node.ts";
+import { type AccountHistoryUnit, createAccountHistoryUnit } from "../unit.ts";
 import { accountHistoryOptionsSchema } from "../options.ts";
 import { waitUntil } from "@cairn/test-utils";
 
-/** What `startTestNode` needs. */
-export interface TestNodeDeps {
+/** What `startTestUnit` needs. */
+export interface TestUnitDeps {
   db: DatabaseHandle;
   bus: EventBus;
   blocks: HistoryBlocks;
@@ -21,8 +21,8 @@ export interface TestNodeDeps {
 }
 
 /** A started node and a client of its gRPC server. */
-export interface TestNode {
-  node: AccountHistoryNode;
+export interface TestUnit {
+  unit: AccountHistoryUnit;
   client: ServiceClient<typeof account_history.AccountHistoryServiceDefinition>;
   metrics: MetricsRegistry;
   /** Current value of a metric (summed over label sets matching `labels`). */
@@ -33,14 +33,14 @@ export interface TestNode {
 }
 
 /** Starts a node on 127.0.0.1 with an ephemeral port. */
-export async function startTestNode(deps: TestNodeDeps): Promise<TestNode> {
+export async function startTestUnit(deps: TestUnitDeps): Promise<TestUnit> {
   const options = accountHistoryOptionsSchema.parse({ grpcHost: "127.0.0.1", grpcPort: 0, metricsPort: 0, batchSize: deps.batchSize ?? 100 });
   const metrics = createMetricsRegistry("account-history", false);
-  const node = createAccountHistoryNode(options, { logger: silentLogger(), metrics, ...deps });
-  const { port } = await node.start();
+  const unit = createAccountHistoryUnit(options, { logger: silentLogger(), metrics, ...deps });
+  const { port } = await unit.start();
   const client = createGrpcClient(account_history.AccountHistoryServiceDefinition, `127.0.0.1:${port}`);
   return {
-    node,
+    unit,
     client,
     metrics,
     async metric(name, labels = {}) {
@@ -52,14 +52,14 @@ export async function startTestNode(deps: TestNodeDeps): Promise<TestNode> {
     async waitForHead(head, lib = 0n) {
       let last = "";
       await waitUntil(async () => {
-        const p = await node.store.progress();
+        const p = await unit.store.progress();
         last = `at ${p.head.height} (lib ${p.lib})`;
         return p.head.height === head.height && bytesEqual(p.head.id, head.id) && p.lib >= lib;
       }, 10_000, () => `account history head ${head.height} (lib ≥ ${lib}); ${last}`);
     },
     async stop() {
       client.close();
-      await node.stop();
+      await unit.stop();
     },
   };
 }
