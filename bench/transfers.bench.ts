@@ -96,6 +96,21 @@ async function anvil(): Promise<{ best: TransferRunResult; mode: string } | unde
   return { best, mode };
 }
 
+/** Drops the cluster run's database and JetStream stream if they are still there (only this run's). */
+async function dropClusterRun(runId: string): Promise<void> {
+  const { defaultClusterOptions } = await import("../scripts/lib/cluster.ts");
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(defaultClusterOptions.databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists cairn_cluster_${runId} with (force)`).catch(() => undefined);
+  await admin.end();
+  const { connect } = await import("@nats-io/transport-node");
+  const { jetstreamManager } = await import("@nats-io/jetstream");
+  const nc = await connect({ servers: defaultClusterOptions.natsUrl }).catch(() => undefined);
+  if (nc === undefined) return;
+  await (await jetstreamManager(nc)).streams.delete(`CLUSTER_${runId}`).catch(() => false);
+  await nc.close();
+}
+
 async function cluster(): Promise<TransferRunResult> {
   const { startCluster } = await import("../scripts/lib/cluster.ts");
   const logs = mkdtempSync(join(tmpdir(), "cairn-bench-cluster-"));
@@ -104,7 +119,10 @@ async function cluster(): Promise<TransferRunResult> {
   process.env.CAIRN_CHAIN_DEV_ACCOUNTS = String(shape.senders + 1);
   const [httpPort, grpcPortBase, metricsPortBase] = [await freePortRun(2), await freePortRun(6), await freePortRun(6)];
   say("cluster: starting (Postgres + NATS, a database, stream and prefix of this run's own)");
-  const c = await startCluster({ httpPort, grpcPortBase, metricsPortBase, logs, logLevel: "warn", mode: "instant", say: (m) => say(`cluster: ${m}`) });
+  // The run id is ours, so its database and stream are removed even when the start is interrupted.
+  const runId = `bench${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  onCleanup("cluster database and stream", () => dropClusterRun(runId));
+  const c = await startCluster({ runId, httpPort, grpcPortBase, metricsPortBase, logs, logLevel: "warn", mode: "instant", say: (m) => say(`cluster: ${m}`) });
   const stopCluster = onCleanup("cluster", () => c.stop());
   try {
     const r = await runKoinosTransfers(c.gatewayUrls[0]!, shape, { history: true });

@@ -45,6 +45,8 @@ export interface TransferRunResult {
   cut_by_deadline: boolean;
   counted_in_blocks: { found: number; duplicates: number; blocks: number };
   counted_in_history?: { recipient: number; senders: number; senders_short: number };
+  /** Seconds after the balance showed every transfer until account history did too. */
+  history_lag_s?: number;
   peak_rss_mb?: number;
 }
 
@@ -123,7 +125,12 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
   say(`counting ${submit.submitted} transfers in blocks ${height0 + 1}…${height1}`);
   const inBlocks = await countInBlocks(url, submittedIds, height0, height1);
   let inHistory: TransferRunResult["counted_in_history"];
+  let historyLagS: number | undefined;
   if (o.history) {
+    // Account history may follow the blocks a little later (the cluster's consumes the bus): wait for it.
+    const h0 = performance.now();
+    await waitIncluded(async () => BigInt((await historyLength(url, to)) - historyBefore[0]!), BigInt(submit.submitted), 120_000).catch(() => undefined);
+    historyLagS = round((performance.now() - h0) / 1000, 1);
     const after = await Promise.all([to, ...senders].map((a) => historyLength(url, a)));
     const deltas = after.map((n, i) => n - historyBefore[i]!);
     const senderDeltas = deltas.slice(1);
@@ -142,6 +149,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
     cut_by_deadline: submit.submitted < shape.senders * per,
     counted_in_blocks: inBlocks,
     counted_in_history: inHistory,
+    history_lag_s: historyLagS,
     peak_rss_mb: peak,
   };
 }
