@@ -6,11 +6,11 @@
  * `--quick` runs the smoke form (proves the harness in about three minutes; writes
  * bench/results/parts/ only, never the docs). `--only a,b` runs some of them.
  *
- *   bun run bench [--quick] [--only transfers,start,reads,growth,profile,contracts]
+ *   bun run bench [--quick] [--only transfers,start,reads,growth,profile,contracts] [--results-dir DIR]
  */
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runBench, spawnChild, stopChild } from "./lib/children.ts";
 import { ROOT } from "./lib/dev-node.ts";
 import { anvilBinary, anvilVersion } from "./lib/anvil.ts";
@@ -38,7 +38,8 @@ const STEPS: Step[] = [
 ];
 
 const only = flag("only")?.split(",");
-const resultsDir = join(ROOT, "bench/results");
+/** `--results-dir DIR` (tests): where latest.json and parts/ go instead of bench/results. */
+const resultsDir = resolve(flag("results-dir", join(ROOT, "bench/results")));
 const partsDir = join(resultsDir, "parts");
 
 function git(...args: string[]): string {
