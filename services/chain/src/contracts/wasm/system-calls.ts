@@ -420,6 +420,14 @@ function dispatchKey(id: number): Uint8Array {
   return k;
 }
 
+/** Ids Cairn answers natively that Koinos serves only through override contracts (no thunk). */
+const OVERRIDE_ONLY = new Set<number>([SystemCallId.get_contract_metadata, SystemCallId.get_contract_name, SystemCallId.get_contract_address]);
+
+/** Whether Koinos has a thunk with this id (genesis, framework or `nop`): a valid override target. */
+export function thunkExists(id: number): boolean {
+  return FRAMEWORK.has(id) || (THUNKS[id] !== undefined && !OVERRIDE_ONLY.has(id));
+}
+
 /**
  * Runs system call `id` for the calling contract: through an override in `system_call_dispatch`
  * when there is one, else the native thunk. `viaThunk` (invoke_thunk) skips overrides and the
