@@ -12,6 +12,7 @@
  * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
  * `MemoryBlockStore.fromDump` rebuilds a store from it.
  */
+import { bytesKey as keyOf } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { topologyOfBlock } from "./codec.ts";
 import { skipHeight, takesSkip } from "./skip-list.ts";
@@ -32,13 +33,6 @@ export interface BlockStoreDump {
   committed: boolean[];
   /** Index (in `blocks`) of the last block stored, -1 when none. */
   progress: number;
-}
-
-/** A map key for an id (one UTF-16 unit per byte: half the size of hex). */
-function keyOf(id: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < id.length; i++) s += String.fromCharCode(id[i]!);
-  return s;
 }
 
 /** The block store in memory. */
