@@ -164,7 +164,15 @@ await runBench(async () => {
   if (targets.has("dev")) devRun = await dev();
   if (targets.has("cluster")) await cluster();
   if (devRun && anvilRun) {
-    report.add({ id: "dev.vs_anvil", label: `dev node / anvil (${anvilRun.mode})`, value: Number((devRun.transfers_per_second / anvilRun.best.transfers_per_second).toFixed(3)), unit: "×", target: { op: ">=", value: 2, source: src } });
+    report.add({
+      id: "dev.vs_anvil",
+      label: `dev node / anvil (${anvilRun.mode}), transfers/s`,
+      value: Number((devRun.transfers_per_second / anvilRun.best.transfers_per_second).toFixed(3)),
+      unit: "×",
+      baseline: { label: `anvil ${anvilRun.mode}`, value: anvilRun.best.transfers_per_second, unit: "transfers/s" },
+      ratio: null,
+      target: { op: ">=", value: 2, source: src },
+    });
   }
   await report.write();
 });
