@@ -9,10 +9,10 @@
  * is in whatever format the node writes; it is kept under bench/.cache/ keyed by the git trees of
  * cli/, services/ and packages/ (a code change builds it again) and reused while complete.
  * Then `cairn rebuild account-history --dev-data` on that dir gives the rebuild's blocks/s.
- * Building stops at a time limit (`--build-seconds`, default 360): a dir not full by then is
+ * Building stops at a time limit (`--build-seconds`, default 240): a dir not full by then is
  * measured at the height reached, and the report says so.
  *
- *   bun bench/start.bench.ts [--quick] [--runs 3] [--blocks 100000] [--build-seconds 360] [--out FILE]
+ *   bun bench/start.bench.ts [--quick] [--runs 3] [--blocks 100000] [--build-seconds 240] [--out FILE]
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +26,7 @@ import { QUICK, numberFlag, round, rpc, say } from "./lib/util.ts";
 
 const RUNS = numberFlag("runs", QUICK ? 1 : 3);
 const BLOCKS = numberFlag("blocks", QUICK ? 200 : 100_000);
-const BUILD_SECONDS = numberFlag("build-seconds", QUICK ? 60 : 360);
+const BUILD_SECONDS = numberFlag("build-seconds", QUICK ? 60 : 240);
 const report = new Report("start", "Start time of `bun run dev`");
 const src = "issue #14";
 const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-start-"));

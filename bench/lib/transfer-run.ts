@@ -74,7 +74,15 @@ async function waitIncluded(included: () => Promise<bigint>, want: bigint, timeo
   }
 }
 
-const perSenderFor = (shape: RunShape, rate: number) => Math.min(shape.maxPerSender, Math.max(Math.ceil(shape.minTransfers / shape.senders), Math.ceil((rate * (shape.seconds + 5)) / shape.senders)));
+/**
+ * Transfers per sender to sign: enough for `seconds` (+5) at the warm-up rate, and `minTransfers`
+ * as long as the deadline can take them at 1.5× that rate (signing what cannot be sent is waste).
+ */
+function perSenderFor(shape: RunShape, rate: number): number {
+  const forSeconds = rate * (shape.seconds + 5);
+  const forMinimum = Math.min(shape.minTransfers, rate * 1.5 * shape.deadlineSeconds);
+  return Math.min(shape.maxPerSender, Math.max(1, Math.ceil(Math.max(forSeconds, forMinimum) / shape.senders)));
+}
 
 /** The run against a Cairn node (dev or cluster) at `url`, whose accounts 0…senders are funded by seed. */
 export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?: () => number | undefined; history: boolean }): Promise<TransferRunResult> {
