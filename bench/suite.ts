@@ -135,11 +135,24 @@ await runBench(async () => {
 
   const latest = join(resultsDir, QUICK ? "parts/suite.quick.json" : "latest.json");
   const previousFile = join(resultsDir, "previous.json");
-  let previous: SuiteResult | undefined;
-  if (!QUICK && existsSync(latest)) {
+  const read = (f: string) => (existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as SuiteResult) : undefined);
+  if (!QUICK && only) {
+    // `--only` on a full run replaces those benchmarks' results in latest.json and keeps the others (previous.json stays).
+    const last = read(latest);
+    if (last) {
+      const rerun = new Set(suite.steps.map((x) => x.name));
+      const order = STEPS.map((x) => x.name);
+      const byOrder = <T extends { name: string }>(a: T, b: T) => order.indexOf(a.name) - order.indexOf(b.name);
+      suite.results = [...last.results.filter((r) => !rerun.has(r.name)), ...suite.results].sort(byOrder);
+      suite.steps = [...last.steps.filter((x) => !rerun.has(x.name)), ...suite.steps].sort(byOrder);
+      for (const [k, v] of Object.entries(last.raw)) if (!rerun.has(k)) suite.raw[k] = v;
+      suite.command = `${last.command}, then bun run bench --only ${only.join(",")}`;
+      suite.seconds += last.seconds;
+    }
+  } else if (!QUICK && existsSync(latest)) {
     renameSync(latest, previousFile);
   }
-  if (!QUICK && existsSync(previousFile)) previous = JSON.parse(readFileSync(previousFile, "utf8")) as SuiteResult;
+  const previous = QUICK ? undefined : read(previousFile);
   await Bun.write(latest, `${JSON.stringify(suite, null, 2)}\n`);
   const docs = QUICK ? join(partsDir, "benchmarks.quick.md") : join(ROOT, "docs/benchmarks.md");
   await Bun.write(docs, renderMarkdown(suite, previous));

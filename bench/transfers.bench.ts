@@ -87,7 +87,7 @@ async function anvil(): Promise<{ best: TransferRunResult; mode: string } | unde
   if (!QUICK) {
     say(`anvil: best mode ${mode}; full run`);
     const a = await startAnvil(bin, shape.senders + 1, args);
-    best = await runEvmTransfers(a.url, accounts, shape, { rss: a.rssMb });
+    best = await runEvmTransfers(a.url, accounts, shape, { rss: a.rssMb, rateHint: probes[mode]!.transfers_per_second });
     await a.stop();
   }
   report.data.anvil = { version, binary: bin, best_mode: mode, probes, best };

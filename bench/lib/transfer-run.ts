@@ -92,7 +92,8 @@ async function waitIncluded(included: () => Promise<bigint>, want: bigint, timeo
  * as long as the deadline can take them at 1.5× that rate (signing what cannot be sent is waste).
  */
 function perSenderFor(shape: RunShape, rate: number): number {
-  const forSeconds = rate * (shape.seconds + 5);
+  // 1.3×: the warm-up is short and may undershoot (a block-time mode waits for blocks); the deadline cuts the excess.
+  const forSeconds = rate * 1.3 * (shape.seconds + 5);
   const forMinimum = Math.min(shape.minTransfers, rate * 1.5 * shape.deadlineSeconds);
   return Math.min(shape.maxPerSender, Math.max(1, Math.ceil(Math.max(forSeconds, forMinimum) / shape.senders)));
 }
@@ -176,7 +177,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
 }
 
 /** The same run against anvil at `url` with its funded accounts. */
-export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape: RunShape, o: { rss?: () => number | undefined }): Promise<TransferRunResult> {
+export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape: RunShape, o: { rss?: () => number | undefined; rateHint?: number }): Promise<TransferRunResult> {
   const senders = accounts.slice(0, shape.senders);
   const to = accounts[shape.senders]!.address;
   const nonces = await Promise.all(senders.map(async (a) => Number(BigInt(await evmRpc<string>(url, "eth_getTransactionCount", [a.address, "pending"])))));
@@ -197,7 +198,8 @@ export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape
   const warmRate = warmSubmit.submitted / ((w1 - w0) / 1000);
   say(`warm-up: ${warmSubmit.submitted} transfers at ${round(warmRate)}/s`);
 
-  const per = perSenderFor({ ...shape, minTransfers: 0 }, warmRate);
+  // A probe of the same mode knows the rate better than the short warm-up.
+  const per = perSenderFor({ ...shape, minTransfers: 0 }, Math.max(warmRate, o.rateHint ?? 0));
   say(`signing ${shape.senders} × ${per} = ${shape.senders * per} transfers ahead`);
   const s0 = performance.now();
   const run = await signEvmTransfers(senders, to, nonces, per);
