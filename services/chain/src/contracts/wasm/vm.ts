@@ -76,11 +76,15 @@ function invoke(slot: Slot, viaThunk: boolean, sid: number, retPtr: number, retL
   argPtr >>>= 0;
   argLen >>>= 0;
   retBytesPtr >>>= 0;
-  const size = memory.buffer.byteLength;
+  // This instance's memory cannot grow while the host runs (a nested call of the same contract
+  // runs in another instance), so one view serves the whole call.
+  const buffer = memory.buffer;
+  const size = buffer.byteLength;
   if (retPtr + retLen > size || argPtr + argLen > size || retBytesPtr + 4 > size) throw new ChainError("reversion", "wasm memory exception: pointer out of bounds");
   sync(slot, call);
-  new DataView(memory.buffer).setUint32(retBytesPtr, 0, true);
-  const args = new Uint8Array(memory.buffer, argPtr, argLen).slice();
+  const view = new DataView(buffer);
+  view.setUint32(retBytesPtr, 0, true);
+  const args = new Uint8Array(buffer, argPtr, argLen).slice();
   let code = 0;
   let out: Uint8Array;
   try {
@@ -97,8 +101,8 @@ function invoke(slot: Slot, viaThunk: boolean, sid: number, retPtr: number, retL
       out = new Uint8Array();
     }
   }
-  new Uint8Array(memory.buffer).set(out, retPtr);
-  new DataView(memory.buffer).setUint32(retBytesPtr, out.length, true);
+  new Uint8Array(buffer, retPtr, out.length).set(out);
+  view.setUint32(retBytesPtr, out.length, true);
   resetBudget(slot, call);
   return code;
 }
