@@ -41,7 +41,8 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
     /** Awaited: a receipt is returned only once the accept is durably on the bus. */
     async transactionAccepted({ transaction, receipt, height }) {
       const m = eventMessage(Subjects.transactionAccept, { transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n });
-      await publisher.publish(m.subject, m.data);
+      const ack = await publisher.publish(m.subject, m.data);
+      logger.debug({ tx: toHex(transaction.id), sequence: (ack as { sequence?: number } | undefined)?.sequence }, "transaction accept stored");
       onPublished?.(m.subject);
     },
     /** Awaited: the delivery audit republishes until the block store has the head. */
