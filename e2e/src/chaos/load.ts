@@ -57,7 +57,11 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
         while (!stopped) {
           try {
             signed ??= (await koin.functions.transfer!({ from: signer.getAddress(), to, value: "1" }, { nonce: toBase64url(encodeNonce(nonce)), rcLimit: "10000000", sendTransaction: false })).transaction;
-            await provider.sendTransaction(signed!, true);
+            const { receipt } = await provider.sendTransaction(signed!, true);
+            // koilib turns a "context deadline exceeded" answer into a receipt carrying `rpc_error`
+            // (Koinos's gateway gives it for slow but accepted submissions): not a promise here.
+            const rpcError = (receipt as { rpc_error?: unknown }).rpc_error;
+            if (rpcError !== undefined) throw new Error(`no receipt: ${JSON.stringify(rpcError)}`);
             acked.push({ id: signed!.id!, sender: i, nonce });
             nonce++;
             signed = undefined;

@@ -130,3 +130,18 @@ describe("delivery audit: the head block", () => {
     expect(republished).toEqual([toHex(head.block.block.id)]);
   });
 });
+
+describe("submission: the bus's deadline", () => {
+  test("a publish the bus never confirms fails the submission within publishTimeoutMs (before a gateway deadline), and nothing stays pending", async () => {
+    const t = await createTestChain({
+      mempool: mempoolHolding(new Set()),
+      chain: { publishTimeoutMs: 50 },
+      events: { transactionAccepted: () => new Promise<void>(() => {}) },
+    });
+    const started = Date.now();
+    const e = (await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true).catch((x: Error) => x)) as Error;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(e.message).toBe("could not publish the transaction, it was not accepted: the bus did not store it within 50 ms");
+    expect(t.chain.pendingWindowSize).toBe(0);
+  });
+});
