@@ -263,6 +263,7 @@ export class Chain {
       headBlockTime: ts,
       signer: this.rules.genesisAddress,
       head: { id: head.id, height: head.height, previous: head.previous, time: head.timestamp },
+      parentState: this.state,
     };
   }
 

@@ -1,7 +1,19 @@
-/** MempoolStore in memory: the twin of the drizzle store for fast unit tests. */
+/**
+ * MempoolStore in memory: the twin of the drizzle store (same contract suite), for fast unit tests
+ * and the one-process dev node. `dump()` returns the whole content as structured-cloneable data
+ * (snapshots, snapshot files) and `MemoryMempoolStore.fromDump` rebuilds a store from it.
+ */
 import { toHex } from "@cairn/core";
 import type { BlockRef } from "@cairn/protocol";
 import type { LoadedMempool, MempoolStore, PendingRecord, StoreWrite } from "./store.ts";
+
+/** The whole content of a `MemoryMempoolStore`, structured-cloneable. */
+export interface MempoolStoreDump {
+  version: 1;
+  /** Pending records in arrival order. */
+  pending: PendingRecord[];
+  progress: BlockRef | undefined;
+}
 
 /** Keeps rows in a Map; `writes` counts calls to `write` (tests assert batching). */
 export class MemoryMempoolStore implements MempoolStore {
@@ -12,9 +24,22 @@ export class MemoryMempoolStore implements MempoolStore {
   /** When set, the next `write` rejects with it (then it is cleared). */
   failNextWrite: Error | undefined;
 
+  /** A store holding `dump` (from `dump()` of this or another process). */
+  static fromDump(dump: MempoolStoreDump): MemoryMempoolStore {
+    if (dump.version !== 1) throw new Error(`unknown mempool store dump version ${String(dump.version)}`);
+    const store = new MemoryMempoolStore();
+    for (const r of dump.pending) store.rows.set(toHex(r.id), copyRecord(r));
+    store.progress = dump.progress && { ...dump.progress };
+    return store;
+  }
+
+  /** The whole content as plain data. */
+  dump(): MempoolStoreDump {
+    return { version: 1, pending: this.sorted().map(copyRecord), progress: this.progress && { ...this.progress } };
+  }
+
   async load(): Promise<LoadedMempool> {
-    const pending = [...this.rows.values()].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-    return { pending: pending.map(copyRecord), progress: this.progress && { ...this.progress } };
+    return { pending: this.sorted().map(copyRecord), progress: this.progress && { ...this.progress } };
   }
 
   async write(w: StoreWrite): Promise<void> {
@@ -30,6 +55,10 @@ export class MemoryMempoolStore implements MempoolStore {
       if (!this.rows.has(key)) this.rows.set(key, copyRecord(r));
     }
     if (w.progress) this.progress = { ...w.progress };
+  }
+
+  private sorted(): PendingRecord[] {
+    return [...this.rows.values()].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
   }
 }
 
