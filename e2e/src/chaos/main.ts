@@ -30,7 +30,10 @@ const SEED = "cairn dev";
 const ACCOUNTS = 10;
 const SUPPLY = BigInt(ACCOUNTS) * 1_000_000n * 100_000_000n;
 const VICTIMS = ["nats", "chain", "block-store", "mempool", "account-history", "block-producer", "gateway"];
-const HEAD_MOVE_TIMEOUT_MS = 180_000;
+/** How long the head may take to move again after a restart (the quick form is bounded for CI). */
+const HEAD_MOVE_TIMEOUT_MS = Number(process.env.CHAOS_HEAD_MOVE_TIMEOUT_MS ?? (quick ? 60_000 : 180_000));
+/** How long acknowledged transactions may take to be mined once the load stops. */
+const MINE_TIMEOUT_MS = quick ? 60_000 : 120_000;
 
 const started = Date.now();
 const say = (msg: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
@@ -135,7 +138,7 @@ async function main(): Promise<number> {
     say(`load stopped: ${load.acked.length} acknowledged, ${load.errors} submissions failed (retried), ${load.unacknowledged.length} failed submissions went through all the same`);
     for (const [s, e] of load.lastError) say(`  sender ${s} last error: ${e}`);
     for (const [kind, n] of [...load.errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 8)) say(`  ${n} × ${kind}`);
-    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, 120_000);
+    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, MINE_TIMEOUT_MS);
     problems.push(...verdict.problems);
     say(`verdict: ${verdict.acknowledged} acknowledged, ${verdict.mined} mined, ${verdict.lost.length} lost`);
     for (const l of verdict.lost.slice(0, 20)) say(`  lost ${l}`);
