@@ -1,10 +1,12 @@
 /**
  * The delivery audit: what the chain published must reach the mempool and the block store even
- * when the bus loses it. A JetStream server killed with SIGKILL can lose messages it had already
- * acknowledged (measured with nats-server 2.9 on a file-backed stream: the transactions in flight
- * at the kill were receipted and never delivered), and a publish made while the bus is down is
- * not stored at all. So the chain checks, every audit, that delivery happened and publishes again
- * when it did not (consumers handle every event idempotently):
+ * when the bus did not deliver it. Block events are not awaited (the block is committed by then),
+ * so a `koinos.block.accept` published while the bus is down is never stored, and the block store
+ * keeps that block uncommitted. A transaction's accept is awaited, but a bus acknowledgement
+ * only says the server stored it: a stream on memory storage, a lost disk or a recreated stream
+ * loses what was acknowledged (a file-backed JetStream server killed with SIGKILL kept every
+ * acknowledged message in our probes). So the chain checks, every audit, that delivery happened
+ * and publishes again when it did not (consumers handle every event idempotently):
  *
  * - **transactions**: each window entry (an accepted transaction not yet in a block) published
  *   more than `republishAfterMs` ago is looked up in the mempool; held → it leaves the window,
