@@ -145,3 +145,20 @@ describe("submission: the bus's deadline", () => {
     expect(t.chain.pendingWindowSize).toBe(0);
   });
 });
+
+describe("delivery audit: a block store ahead of the head", () => {
+  test("a higher block in the block store is not the head's loss: nothing is published", async () => {
+    const republished: string[] = [];
+    const t = await createTestChain({
+      blockStore: { addBlock: async () => {}, highest: async () => ({ id: new Uint8Array(34).fill(7), height: 99n }) },
+      events: {
+        republishHeadAccept: async ({ block }) => {
+          republished.push(toHex(block.id));
+        },
+      },
+    });
+    await t.produce();
+    for (let i = 0; i < 3; i++) await t.chain.auditDelivery();
+    expect(republished).toEqual([]);
+  });
+});

@@ -12,10 +12,11 @@
  *   more than `republishAfterMs` ago is looked up in the mempool; held → it leaves the window,
  *   not held → its `koinos.transaction.accept` is published again, at most `maxRepublish` times
  *   (a mempool that refuses it publishes `koinos.transaction.fail`, so it ends explicitly);
- * - **the head block**: when the block store's highest committed block is not the chain head on
- *   two audits in a row with the same head, the head's `koinos.block.accept` is published again
- *   (it marks the head and its uncommitted ancestors committed in the block store, and brings a
- *   mempool or account history that missed it up to the head).
+ * - **the head block**: when the block store's highest committed block is below the chain head
+ *   (or a sibling of it) on two audits in a row with the same head, the head's
+ *   `koinos.block.accept` is published again (it marks the head and its uncommitted ancestors
+ *   committed in the block store, and brings a mempool or account history that missed it up to
+ *   the head).
  *
  * Without a mempool the window cannot be checked: entries leave it after the shadow's grace.
  */
@@ -63,6 +64,8 @@ const IDS_PER_QUERY = 1000;
 export class DeliveryAudit {
   /** The head (hex id) the block store was behind on at the last audit. */
   private behindOn: string | undefined;
+  /** The last head whose accept was published again. */
+  private repairedHead: string | undefined;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
@@ -120,7 +123,10 @@ export class DeliveryAudit {
     const head = this.deps.head();
     if (head.height === 0n) return false;
     const highest = await store.highest();
-    if (highest && toHex(highest.id) === head.idHex) {
+    // Behind: lower, or a sibling at the head's height that the head's accept has not been
+    // published again for (two committed blocks at one height may answer either: once is enough).
+    const behind = !highest || highest.height < head.height || (highest.height === head.height && toHex(highest.id) !== head.idHex && this.repairedHead !== head.idHex);
+    if (!behind) {
       this.behindOn = undefined;
       return false;
     }
@@ -140,6 +146,7 @@ export class DeliveryAudit {
     }
     await this.deps.publishHeadAccept(found.block, found.receipt);
     this.behindOn = undefined;
+    this.repairedHead = head.idHex;
     return true;
   }
 }
