@@ -1,8 +1,9 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
- * gateway in one process, wired with in-process clients (each gRPC server still listening on its
- * port), the services' data in memory (the default: in-memory stores, no database at all), or in
- * PGlite under the data directory, or in Postgres (`storage.ts`), and the in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
+ * gateway in one process, wired with direct in-process clients (each gRPC server still listening
+ * on its port), the services' data in memory (the default: in-memory stores, no database at all),
+ * or in PGlite under the data directory, or in Postgres (`storage.ts`), and the in-process bus (or
+ * NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
  */
@@ -20,7 +21,7 @@ import { startDevConsole } from "./console.ts";
 import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
 import { type DevOptions, dataDirOf } from "./options.ts";
 import { assertDevPortsFree } from "./preflight.ts";
-import { type DevServices, devPort } from "./services.ts";
+import { DIRECT, type DevServices, devPort } from "./services.ts";
 import type { DevStorage } from "./storage.ts";
 import { createMemoryStorage } from "./memory-storage.ts";
 
@@ -126,7 +127,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 
     const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>) =>
-      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate));
+      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), DIRECT);
 
     const devServer = createGrpcServer({ host: opts.host, port: devPort(opts, 5), descriptorSet: descriptorSetBytes() }, { logger, metrics });
     devServer.addService(dev.DevServiceDefinition, controller.service);
@@ -164,7 +165,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
           [transaction_store.TransactionStoreServiceDefinition.fullName]: forward(transaction_store.TransactionStoreServiceDefinition, (s) => s.implementations.transactionStore),
           [mempoolPb.MempoolServiceDefinition.fullName]: forward(mempoolPb.MempoolServiceDefinition, (s) => s.implementations.mempool),
           [account_history.AccountHistoryServiceDefinition.fullName]: forward(account_history.AccountHistoryServiceDefinition, (s) => s.implementations.accountHistory),
-          [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service),
+          [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service, DIRECT),
         },
       },
     );

@@ -18,6 +18,7 @@ import { REGISTRY } from "./wasm/costs.ts";
 import { MemoryPool } from "./wasm/memory-pool.ts";
 import { ModuleCache } from "./wasm/module-cache.ts";
 import { field, pb, readFields } from "./wasm/pb.ts";
+import { thunkExists } from "./wasm/system-calls.ts";
 import { runWasm } from "./wasm/vm.ts";
 
 export type { CallRequest } from "../execution/context.ts";
@@ -196,6 +197,10 @@ export class ContractRuntime implements Contracts {
     }
     if (!ctx.opts.transaction) throw new ChainError("internal_error", "check_authority needs a transaction");
     return ctx.signedBy(account);
+  }
+
+  thunkExists(id: number): boolean {
+    return thunkExists(id);
   }
 
   /** True when `address` is a known contract (native or uploaded). */

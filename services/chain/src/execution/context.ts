@@ -92,6 +92,8 @@ export interface Contracts {
    * authorizes this type, else a signature of the account on the transaction.
    */
   checkAuthority(ctx: ExecutionContext, type: AuthorizationType, account: Uint8Array, call?: { contractId: Uint8Array; entryPoint: number; caller: Uint8Array; data: Uint8Array }): boolean;
+  /** Whether a native thunk with this id exists (a `set_system_call` target must). */
+  thunkExists(id: number): boolean;
 }
 
 /** Maximum nested contract frames (the reference's 256 host frames hold about 125 contracts). */
