@@ -1,8 +1,9 @@
 /**
  * The dev controls (`cairn.dev.v1.DevService`, JSON-RPC `dev.*`) and the set of services they
- * drive. The controller owns the running services: snapshot copies the databases while block
- * production is paused; revert and reset stop the services, put the databases back (a snapshot's
- * rows, or nothing — the chain then writes its genesis again), and start fresh services on them
+ * drive. The controller owns the running services: snapshot records the services' data (the
+ * storage's snapshots: store dumps in memory, table copies on a database) while block production
+ * is paused; revert and reset stop the services, put the data back (a snapshot's, or nothing —
+ * the chain then writes its genesis again), and start fresh services on it
  * with a fresh in-process bus, while calls arriving meanwhile wait at the swap gate. Time goes
  * through the node's clock; balances through a mint or burn transaction signed by the genesis key,
  * in a block produced at once, so block store, account history and events see it like any other.
@@ -17,8 +18,8 @@ import { chainOptionsSchema } from "@cairn/chain";
 import type { DevClock } from "./clock.ts";
 import { type SwapGate, type SwitchableBus, createSwitchableBus } from "./forward.ts";
 import type { DevOptions } from "./options.ts";
-import { type DevDatabases, type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
-import type { DatabaseSnapshot, DatabaseSnapshots } from "./snapshots.ts";
+import { type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
+import type { DevSnapshot, DevStorage } from "./storage.ts";
 
 export type DevServiceImpl = ServiceImplementation<typeof dev.DevServiceDefinition>;
 
@@ -31,8 +32,8 @@ const MODES: readonly ProductionMode[] = ["instant", "interval", "manual"];
 export interface DevControllerDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  dbs: DevDatabases;
-  snapshots: DatabaseSnapshots;
+  /** The services' data and its snapshots. */
+  storage: DevStorage;
   clock: DevClock;
   gate: SwapGate;
   /** A started bus for a new set of services. */
@@ -61,12 +62,13 @@ const invalid = (code: string, message: string) => new CairnError(`dev.${code}`,
 
 export function createDevController(opts: DevOptions, deps: DevControllerDeps): DevController {
   const log = deps.logger.child({ module: "dev" });
-  const { clock, snapshots } = deps;
+  const { clock } = deps;
+  const snapshots = deps.storage.snapshots;
   const koinId = addressFromBase58(chainOptionsSchema.parse({}).koinAddress);
   const genesisKey = producerKeyOf({ devSeed: opts.seed });
   const genesisAddress = addressFromPrivateKey(genesisKey);
   const mutex = new Mutex();
-  const taken = new Map<bigint, DatabaseSnapshot>();
+  const taken = new Map<bigint, DevSnapshot>();
   let nextSnapshotId = 1n;
   let mode: ProductionMode = opts.mode;
   let intervalMs = opts.intervalMs;
@@ -79,7 +81,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
   };
   const launch = () => startDevGeneration(opts, { ...deps, mode, intervalMs });
 
-  /** Stops the services, runs `rewrite` on the stopped databases, starts fresh services. */
+  /** Stops the services, runs `rewrite` on their stopped data, starts fresh services. */
   async function replace(rewrite: () => Promise<void>): Promise<void> {
     if (!deps.replaceable) throw new CairnError("dev.unsupported", "snapshots, revert and reset need the in-process bus: start cairn dev without --nats-url", { status: ErrorStatus.FailedPrecondition });
     await deps.gate.closed(async () => {
@@ -146,7 +148,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       mutex.run(async () => {
         if (!deps.replaceable) throw new CairnError("dev.unsupported", "snapshots need the in-process bus: start cairn dev without --nats-url", { status: ErrorStatus.FailedPrecondition });
         const producer = current().services.producer;
-        // No block in flight while the tables are copied, so every service's rows agree.
+        // No block in flight while the data is recorded, so every service's data agree.
         await producer.stop();
         try {
           const id = nextSnapshotId++;

@@ -1,22 +1,18 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
  * gateway in one process, wired with direct in-process clients (each gRPC server still listening
- * on its port), PGlite per service under the data directory (or in memory, or Postgres), and the
- * in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
+ * on its port), the services' data in memory (the default: in-memory stores, no database at all),
+ * or in PGlite under the data directory, or in Postgres (`storage.ts`), and the in-process bus (or
+ * NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
  */
-import { join, resolve } from "node:path";
 import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
 import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
-import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
-import * as blockStoreSvc from "@cairn/block-store";
-import * as mempoolSvc from "@cairn/mempool";
-import * as historySvc from "@cairn/account-history";
 import { DEFAULT_DENY, startGateway } from "@cairn/gateway";
 import { createDevClock } from "./clock.ts";
 import { createDevController } from "./controller.ts";
@@ -25,8 +21,9 @@ import { startDevConsole } from "./console.ts";
 import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
 import { type DevOptions, dataDirOf } from "./options.ts";
 import { assertDevPortsFree } from "./preflight.ts";
-import { DIRECT, type DevDatabases, type DevServices, devPort } from "./services.ts";
-import { createDatabaseSnapshots } from "./snapshots.ts";
+import { DIRECT, type DevServices, devPort } from "./services.ts";
+import type { DevStorage } from "./storage.ts";
+import { createMemoryStorage } from "./memory-storage.ts";
 
 /** The dev node's per-call deadline at the gateway, ms. */
 export const DEV_CALL_TIMEOUT_MS = 30_000;
@@ -48,13 +45,14 @@ export interface DevNode {
 }
 
 /**
- * One database for every service, each in its own schema: Postgres when given, else one PGlite
- * instance (each costs ~200 MB, so the services share it) in memory or under the data directory.
+ * The services' data: Postgres when given, PGlite under the data directory (one instance for every
+ * service: each costs ~200 MB), else the in-memory stores. The database kinds load their drivers
+ * (and this module) only when asked, so the default path never loads PGlite.
  */
-function databaseUrlFor(opts: DevOptions): string {
-  if (opts.databaseUrl) return opts.databaseUrl;
-  const dir = dataDirOf(opts);
-  return dir === undefined ? "pglite://memory" : `pglite://${resolve(join(dir, "pglite"))}`;
+async function openDevStorage(opts: DevOptions, dataDir: string | undefined, logger: Logger): Promise<DevStorage> {
+  if (!opts.databaseUrl && dataDir === undefined) return createMemoryStorage();
+  const { devDatabaseUrl, openDatabaseStorage } = await import("./database-storage.ts");
+  return openDatabaseStorage(devDatabaseUrl({ databaseUrl: opts.databaseUrl, dataDir: dataDir ?? "" }), logger);
 }
 
 /** What the dev node may be given besides its options. */
@@ -96,19 +94,14 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       stops.push(() => nats.close());
     }
 
-    const open = async (m: { MIGRATIONS_FOLDER: string; SCHEMA_NAME: string }): Promise<DatabaseHandle> => {
-      const db = await openDatabase(databaseUrlFor(opts), { logger, schemaName: m.SCHEMA_NAME, migrationsFolder: m.MIGRATIONS_FOLDER });
-      stops.push(() => db.close());
-      return db;
-    };
-    const dbs: DevDatabases = { chain: await open(chainSvc), blockStore: await open(blockStoreSvc), mempool: await open(mempoolSvc), accountHistory: await open(historySvc) };
+    const storage = await openDevStorage(opts, dataDir, logger);
+    stops.push(() => storage.close());
 
     const gate = createSwapGate();
     const controller = createDevController(opts, {
       logger,
       metrics,
-      dbs,
-      snapshots: createDatabaseSnapshots(dbs.chain.db, Object.values(dbs).map((d) => d.schemaName)),
+      storage,
       clock: createDevClock(),
       gate,
       openBus: async () => {
@@ -151,19 +144,19 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
-        // Interval: the head must be fresh. Instant: an old head is idle unless transactions wait
-        // for a minute with no block. Manual: blocks come when asked, so no head check.
-        health:
-          opts.mode === "interval"
-            ? { maxHeadAgeMs: Math.max(60_000, opts.intervalMs * 10) }
-            : opts.mode === "instant"
-              ? { maxHeadAgeMs: 60_000, idleHeadOk: true }
-              : { maxHeadAgeMs: 0 },
+        // The head check follows the production mode in force (dev.set_production_mode changes it):
+        // interval, the head must be fresh; instant, an old head is idle unless transactions wait
+        // longer than maxHeadAgeMs with no block; manual, blocks come when asked, so no head check.
+        health: { maxHeadAgeMs: opts.healthMaxHeadAgeMs },
       },
       {
         logger,
         metrics,
         bus: controller.gatewayBus,
+        productionMode: () => {
+          const p = controller.services.producer;
+          return { mode: p.mode, intervalMs: p.intervalMs };
+        },
         clients: {
           [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain),
           [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore),
