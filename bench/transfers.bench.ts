@@ -56,7 +56,7 @@ async function dev(): Promise<TransferRunResult> {
   report.add({ id: "dev.rss_idle_mb", label: "dev node: RSS idle", value: idle, unit: "MB", target: { op: "<=", value: 300, source: src } });
   report.add({ id: "dev.rss_after_mb", label: `dev node: RSS after ${r.transfers} transfers`, value: after, unit: "MB", target: { op: "<=", value: 300, source: src } });
   report.add({ id: "dev.rss_peak_mb", label: "dev node: peak RSS during the run", value: r.peak_rss_mb ?? null, unit: "MB" });
-  if (!QUICK && r.transfers < 100_000) report.note(`dev node: the memory target is for 100,000 transfers; this run sent ${r.transfers} (cut at ${shape.deadlineSeconds} s), so "RSS after" is after ${r.transfers}`);
+  if (!QUICK && r.transfers < 100_000) report.note(`dev node: the memory target is for 100,000 transfers; this run sent ${r.transfers} (what ${shape.deadlineSeconds} s of submission could take at the warm-up rate of ${r.warmup_transfers_per_second}/s), so "RSS after" is after ${r.transfers}`);
   return r;
 }
 
