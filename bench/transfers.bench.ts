@@ -32,7 +32,9 @@ const src = "issue #14";
 function runFigures(prefix: string, label: string, r: TransferRunResult): void {
   report.add({ id: `${prefix}.p50_submit_ms`, label: `${label}: p50 submit latency`, value: r.submit_latency.p50_ms, unit: "ms" });
   report.add({ id: `${prefix}.p99_submit_ms`, label: `${label}: p99 submit latency`, value: r.submit_latency.p99_ms, unit: "ms" });
-  report.add({ id: `${prefix}.seconds`, label: `${label}: measured seconds (${r.transfers} transfers)`, value: r.seconds, unit: "s", target: QUICK ? undefined : { op: ">=", value: 60, source: `${src} (sustained)` } });
+  // Sustained ≥ 60 s is a condition of Cairn's targets; anvil is the baseline.
+  const sustained = !QUICK && prefix !== "anvil";
+  report.add({ id: `${prefix}.seconds`, label: `${label}: measured seconds (${r.transfers} transfers)`, value: r.seconds, unit: "s", target: sustained ? { op: ">=", value: 60, source: `${src} (sustained)` } : undefined });
   if (r.submitted > r.transfers) report.note(`${label}: only ${r.transfers} of ${r.submitted} accepted transfers were in blocks 180 s after the last submission; the rate counts those ${r.transfers} up to the moment the count last grew`);
   if (r.counted_in_blocks.found !== r.transfers || r.counted_in_blocks.duplicates !== 0) report.note(`${label}: ${r.counted_in_blocks.found} of ${r.transfers} transfers found in blocks, ${r.counted_in_blocks.duplicates} duplicates`);
   const h = r.counted_in_history;
