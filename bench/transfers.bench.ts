@@ -35,7 +35,7 @@ function runFigures(prefix: string, label: string, r: TransferRunResult): void {
   // Sustained ≥ 60 s is a condition of Cairn's targets; anvil is the baseline.
   const sustained = !QUICK && prefix !== "anvil";
   report.add({ id: `${prefix}.seconds`, label: `${label}: measured seconds (${r.transfers} transfers)`, value: r.seconds, unit: "s", target: sustained ? { op: ">=", value: 60, source: `${src} (sustained)` } : undefined });
-  if (r.submitted > r.transfers) report.note(`${label}: only ${r.transfers} of ${r.submitted} accepted transfers were in blocks 180 s after the last submission; the rate counts those ${r.transfers} up to the moment the count last grew`);
+  if (r.submitted > r.transfers) report.note(`${label}: only ${r.transfers} of ${r.submitted} accepted transfers were in blocks 60 s after the last submission; the rate counts those ${r.transfers} up to the moment the count last grew`);
   if (r.counted_in_blocks.found !== r.transfers || r.counted_in_blocks.duplicates !== 0) report.note(`${label}: ${r.counted_in_blocks.found} of ${r.transfers} transfers found in blocks, ${r.counted_in_blocks.duplicates} duplicates`);
   const h = r.counted_in_history;
   if (h && (h.recipient !== r.transfers || h.senders !== r.transfers || (r.submitted === r.transfers && h.senders_short !== 0))) report.note(`${label}: account history counts ${h.recipient} entries for the recipient and ${h.senders} for the senders (${h.senders_short} senders off), for ${r.transfers} transfers`);
