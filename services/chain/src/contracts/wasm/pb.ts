@@ -110,16 +110,25 @@ export const field = {
 
 /** Canonical writer: call fields in ascending order. */
 export class PbWriter {
-  private readonly parts: number[] = [];
+  private buf = new Uint8Array(64);
+  private len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
 
   /** Varints below 2^31 (tags, lengths, most values) with number arithmetic, larger ones as 64-bit. */
   private varint(v: number | bigint): void {
+    this.room(10);
     if (typeof v === "number" && v >= 0 && v <= 0x7fffffff) {
       while (v > 0x7f) {
-        this.parts.push((v & 0x7f) | 0x80);
+        this.buf[this.len++] = (v & 0x7f) | 0x80;
         v >>>= 7;
       }
-      this.parts.push(v);
+      this.buf[this.len++] = v;
       return;
     }
     let x = BigInt.asUintN(64, BigInt(v));
@@ -127,7 +136,7 @@ export class PbWriter {
       let b = Number(x & 0x7fn);
       x >>= 7n;
       if (x !== 0n) b |= 0x80;
-      this.parts.push(b);
+      this.buf[this.len++] = b;
     } while (x !== 0n);
   }
 
@@ -151,12 +160,14 @@ export class PbWriter {
   message(n: number, b: Uint8Array): this {
     this.varint((n << 3) | 2);
     this.varint(b.length);
-    for (let i = 0; i < b.length; i++) this.parts.push(b[i]!);
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
     return this;
   }
 
   finish(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    return this.buf.slice(0, this.len);
   }
 }
 
