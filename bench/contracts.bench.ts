@@ -9,7 +9,7 @@
  * bus: the cost of contract execution next to native KOIN.
  *
  *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 50] [--warm-up 3] [--rounds 5]
- *     [--in-process-rounds 10] [--in-process-block 50]
+ *     [--in-process-rounds 20] [--in-process-block 100]
  */
 import { fromBase64url, silentLogger } from "@cairn/core";
 import { createTestChain } from "@cairn/chain/testing";
@@ -26,8 +26,8 @@ const ACCOUNTS = arg("accounts", 40);
 const PER = arg("per-account", 50);
 const WARM = arg("warm-up", 3);
 const ROUNDS = arg("rounds", 5);
-const IN_PROCESS_ROUNDS = arg("in-process-rounds", 10);
-const IN_PROCESS_BLOCK = arg("in-process-block", 50);
+const IN_PROCESS_ROUNDS = arg("in-process-rounds", 20);
+const IN_PROCESS_BLOCK = arg("in-process-block", 100);
 const KOIN = addressFromBase58("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL");
 
 async function rpc<T>(url: string, method: string, params: unknown): Promise<T> {
