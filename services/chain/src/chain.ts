@@ -60,6 +60,11 @@ export interface ChainOptions {
   republishAfterMs: number;
   /** Delivery audit: publishes of one transaction after the first, at most. Default 5. */
   maxRepublish: number;
+  /**
+   * How long `koinos.transaction.accept` has to be stored before the submission fails, ms.
+   * Default 3,000: an answer well inside the gateway's 5 s deadline (see `SubmissionContext`).
+   */
+  publishTimeoutMs: number;
   /** Pending transactions per nonce account accepted at submission (0: no limit). Default 1,000 (the mempool's). */
   pendingTransactionLimit: number;
 }
@@ -74,6 +79,7 @@ export const defaultChainOptions: ChainOptions = {
   pendingWindowSize: 50_000,
   republishAfterMs: 2_000,
   maxRepublish: 5,
+  publishTimeoutMs: 3_000,
 };
 
 export interface ChainDeps {
@@ -235,6 +241,7 @@ export class Chain {
           mempool: this.deps.mempool,
           window: this.window,
           pendingTransactionLimit: this.opts.pendingTransactionLimit,
+          publishTimeoutMs: this.opts.publishTimeoutMs,
           publishAccepted: async (transaction, receipt) => {
             await this.deps.events.transactionAccepted({ transaction, receipt, height: this.tree.head.height });
           },
@@ -256,6 +263,7 @@ export class Chain {
       headBlockTime: ts,
       signer: this.rules.genesisAddress,
       head: { id: head.id, height: head.height, previous: head.previous, time: head.timestamp },
+      parentState: this.state,
     };
   }
 

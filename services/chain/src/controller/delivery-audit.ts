@@ -1,19 +1,22 @@
 /**
  * The delivery audit: what the chain published must reach the mempool and the block store even
- * when the bus loses it. A JetStream server killed with SIGKILL can lose messages it had already
- * acknowledged (measured with nats-server 2.9 on a file-backed stream: the transactions in flight
- * at the kill were receipted and never delivered), and a publish made while the bus is down is
- * not stored at all. So the chain checks, every audit, that delivery happened and publishes again
- * when it did not (consumers handle every event idempotently):
+ * when the bus did not deliver it. Block events are not awaited (the block is committed by then),
+ * so a `koinos.block.accept` published while the bus is down is never stored, and the block store
+ * keeps that block uncommitted. A transaction's accept is awaited, but a bus acknowledgement
+ * only says the server stored it: a stream on memory storage, a lost disk or a recreated stream
+ * loses what was acknowledged (a file-backed JetStream server killed with SIGKILL kept every
+ * acknowledged message in our probes). So the chain checks, every audit, that delivery happened
+ * and publishes again when it did not (consumers handle every event idempotently):
  *
  * - **transactions**: each window entry (an accepted transaction not yet in a block) published
  *   more than `republishAfterMs` ago is looked up in the mempool; held → it leaves the window,
  *   not held → its `koinos.transaction.accept` is published again, at most `maxRepublish` times
  *   (a mempool that refuses it publishes `koinos.transaction.fail`, so it ends explicitly);
- * - **the head block**: when the block store's highest committed block is not the chain head on
- *   two audits in a row with the same head, the head's `koinos.block.accept` is published again
- *   (it marks the head and its uncommitted ancestors committed in the block store, and brings a
- *   mempool or account history that missed it up to the head).
+ * - **the head block**: when the block store's highest committed block is below the chain head
+ *   (or a sibling of it) on two audits in a row with the same head, the head's
+ *   `koinos.block.accept` is published again (it marks the head and its uncommitted ancestors
+ *   committed in the block store, and brings a mempool or account history that missed it up to
+ *   the head).
  *
  * Without a mempool the window cannot be checked: entries leave it after the shadow's grace.
  */
@@ -61,6 +64,8 @@ const IDS_PER_QUERY = 1000;
 export class DeliveryAudit {
   /** The head (hex id) the block store was behind on at the last audit. */
   private behindOn: string | undefined;
+  /** The last head whose accept was published again. */
+  private repairedHead: string | undefined;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
@@ -118,7 +123,10 @@ export class DeliveryAudit {
     const head = this.deps.head();
     if (head.height === 0n) return false;
     const highest = await store.highest();
-    if (highest && toHex(highest.id) === head.idHex) {
+    // Behind: lower, or a sibling at the head's height that the head's accept has not been
+    // published again for (two committed blocks at one height may answer either: once is enough).
+    const behind = !highest || highest.height < head.height || (highest.height === head.height && toHex(highest.id) !== head.idHex && this.repairedHead !== head.idHex);
+    if (!behind) {
       this.behindOn = undefined;
       return false;
     }
@@ -138,6 +146,7 @@ export class DeliveryAudit {
     }
     await this.deps.publishHeadAccept(found.block, found.receipt);
     this.behindOn = undefined;
+    this.repairedHead = head.idHex;
     return true;
   }
 }

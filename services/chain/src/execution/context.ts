@@ -9,7 +9,7 @@
  */
 import { bytesEqual } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import type { StateLayer } from "../state/state.ts";
+import type { StateLayer, StateReader } from "../state/state.ts";
 import { ChainError } from "./errors.ts";
 import { Meter, TICKS } from "./metering.ts";
 
@@ -37,6 +37,11 @@ export interface BlockInfo {
   head?: HeadInfo;
   /** The block being applied (`get_block`, `get_block_field`); absent for dry runs and reads. */
   block?: protocol.Block;
+  /**
+   * The state before this block (the parent's; the head for dry runs and reads), unchanged while
+   * the block applies: Koinos reads the system call dispatch table from it.
+   */
+  parentState?: StateReader;
 }
 
 export interface ExecutionOptions {

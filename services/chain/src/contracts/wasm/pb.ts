@@ -110,23 +110,41 @@ export const field = {
 
 /** Canonical writer: call fields in ascending order. */
 export class PbWriter {
-  private readonly parts: number[] = [];
+  private buf = new Uint8Array(64);
+  private len = 0;
 
-  private varint(v: bigint): void {
-    let x = BigInt.asUintN(64, v);
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  /** Varints below 2^31 (tags, lengths, most values) with number arithmetic, larger ones as 64-bit. */
+  private varint(v: number | bigint): void {
+    this.room(10);
+    if (typeof v === "number" && v >= 0 && v <= 0x7fffffff) {
+      while (v > 0x7f) {
+        this.buf[this.len++] = (v & 0x7f) | 0x80;
+        v >>>= 7;
+      }
+      this.buf[this.len++] = v;
+      return;
+    }
+    let x = BigInt.asUintN(64, BigInt(v));
     do {
       let b = Number(x & 0x7fn);
       x >>= 7n;
       if (x !== 0n) b |= 0x80;
-      this.parts.push(b);
+      this.buf[this.len++] = b;
     } while (x !== 0n);
   }
 
   /** A varint field (uint32/uint64/int32/bool/enum); skipped when zero. */
   uint(n: number, v: bigint | number | boolean): this {
-    const x = typeof v === "boolean" ? (v ? 1n : 0n) : BigInt(v);
-    if (x === 0n) return this;
-    this.varint(BigInt(n << 3));
+    const x = typeof v === "boolean" ? (v ? 1 : 0) : v;
+    if (x === 0 || x === 0n) return this;
+    this.varint(n << 3);
     this.varint(x);
     return this;
   }
@@ -140,14 +158,16 @@ export class PbWriter {
 
   /** A sub-message (or bytes written even when empty). */
   message(n: number, b: Uint8Array): this {
-    this.varint(BigInt((n << 3) | 2));
-    this.varint(BigInt(b.length));
-    for (const x of b) this.parts.push(x);
+    this.varint((n << 3) | 2);
+    this.varint(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
     return this;
   }
 
   finish(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    return this.buf.slice(0, this.len);
   }
 }
 

@@ -387,6 +387,21 @@ describe("verify_vrf_proof (505) and nop (0)", () => {
     expect(boolOf(thunk.result)).toBe(true);
     expect(thunk.logs).toEqual(["code=0 bytes=0"]);
   });
+
+  test("an override takes effect from the next block: the dispatch table is read from the parent block's state", async () => {
+    const { t, id } = await withVrf();
+    const tx = (from: number, ops: protocol.Operation[], ...keys: Uint8Array[]) => {
+      const a = t.dev.accounts[from]!;
+      const nonce = decodeNonce(t.chain.accountNonce(a.address)) + 1n;
+      return buildTransaction({ chainId: t.chain.rules.chainId, nonce, rcLimit: 50_000_000n, operations: ops, payer: a.address }, a.privateKey, ...keys);
+    };
+    const override = protocol.Operation.fromPartial({ set_system_call: { call_id: 0, target: { thunk_id: 0 } } });
+    const callNop = () => tx(1, [call(id, 2, new Uint8Array())]);
+    const same = await t.produce([tx(0, [override], t.dev.producerKey), callNop()]);
+    expect(same.transaction_receipts[1]!.logs.at(-1)).toBe("transaction reverted: thunk 0 is not enabled");
+    const next = await t.produce([callNop()]);
+    expect(next.transaction_receipts[0]!.logs.at(-1)).toBe("transaction reverted: unable to find compute bandwidth for nop");
+  });
 });
 
 describe("set_system_call and set_system_contract", () => {
@@ -397,7 +412,7 @@ describe("set_system_call and set_system_contract", () => {
     const system = { keys: [t.dev.producerKey] };
     const setCall = (call_id: number, target: protocol.SystemCallTarget) => protocol.Operation.fromPartial({ set_system_call: { call_id, target } });
     const setSystem = (contract_id: Uint8Array) => protocol.Operation.fromPartial({ set_system_contract: { contract_id, system_contract: true } });
-    const lastLog = async (ops: protocol.Operation[], extra = system) => {
+    const lastLog = async (ops: protocol.Operation[], extra: { keys?: Uint8Array[] } = system) => {
       const r = await send(t, 0, ops, extra);
       return { reverted: r.reverted, log: r.logs.at(-1) };
     };
