@@ -14,7 +14,7 @@ export const JournalErrorCode = {
 
 export function corrupt(file: string, offset: number, why: string): CairnError {
   return new CairnError(JournalErrorCode.Corrupt, `journal segment ${file} is corrupt at byte ${offset} (${why}), and later segments hold records after it: refusing to drop them. Move the segment away to start from what comes before it.`, {
-    status: ErrorStatus.DataLoss,
+    status: ErrorStatus.Internal,
     data: { file, offset },
   });
 }
