@@ -52,6 +52,18 @@ async function balanceOf(url: string, contract: Uint8Array, owner: Uint8Array): 
   return r.result ? token.Uint64Result.decode(fromBase64url(r.result)).value : 0n;
 }
 
+/** Waits until the transaction is in a block (the transaction store names its block). */
+async function mined(url: string, tx: protocol.Transaction): Promise<void> {
+  const id = `0x${Buffer.from(tx.id).toString("hex")}`;
+  const t0 = performance.now();
+  for (;;) {
+    const r = await rpc<{ transactions?: { containing_blocks?: string[] }[] }>(url, "transaction_store.get_transactions_by_id", { transaction_ids: [id] });
+    if (r.transactions?.[0]?.containing_blocks?.length) return;
+    if (performance.now() - t0 > 60_000) throw new Error(`transaction ${id} not in a block within a minute`);
+    await Bun.sleep(20);
+  }
+}
+
 /** Waits until `owner`'s balance in `contract` reaches `target`; resolves with elapsed ms since t0. */
 async function until(url: string, contract: Uint8Array, owner: Uint8Array, target: bigint, t0: number): Promise<number> {
   for (;;) {
@@ -70,15 +82,17 @@ const receiver = addresses[ACCOUNTS]!;
 const owner = ACCOUNTS + 1;
 const tokenId = addresses[owner]!;
 
-// Deploy the token at the owner's address and mint to every sender, in one transaction each.
+// Deploy the token at the owner's address and mint to every sender, in one transaction each. A
+// submission is applied to the head state, so the mint waits until the upload is in a block.
 const op = (o: Partial<protocol.Operation>) => protocol.Operation.fromPartial(o);
 const call = (contract: Uint8Array, entryPoint: number, args: Uint8Array) => op({ call_contract: { contract_id: contract, entry_point: entryPoint, args } });
 const deploy = buildTransaction({ chainId, nonce: 1n, rcLimit: 100_000_000n, operations: [op({ upload_contract: protocol.UploadContractOperation.fromPartial({ contract_id: tokenId, bytecode }) })] }, keys[owner]!);
 await rpc(node.url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", deploy), broadcast: true });
+await mined(node.url, deploy);
 const mints = addresses.slice(0, ACCOUNTS).map((to) => call(tokenId, KoinEntryPoint.mint, token.MintArguments.encode({ to, value: 1_000_000n }).finish()));
 const mint = buildTransaction({ chainId, nonce: 2n, rcLimit: 500_000_000n, operations: mints }, keys[owner]!);
 await rpc(node.url, "chain.submit_transaction", { transaction: toKoinosJson("cairn.protocol.v1.Transaction", mint), broadcast: true });
-await until(node.url, tokenId, addresses[ACCOUNTS - 1]!, 1_000_000n, performance.now());
+await mined(node.url, mint);
 
 // Sign everything ahead: nonces 1..PER for KOIN, PER+1..2·PER for the token.
 const transfer = (contract: Uint8Array, a: number, nonce: number) =>

@@ -13,4 +13,5 @@ export * from "./options.ts";
 export { DB_PERMANENT, permanentPostgresError } from "./postgres-errors.ts";
 export * from "./rows.ts";
 export * from "./schema-name.ts";
+export * from "./store-source.ts";
 export * from "./url.ts";

@@ -5,7 +5,7 @@
  */
 import { type Logger, type MetricsRegistry, retryWithBackoff } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
-import type { DatabaseHandle } from "@cairn/db";
+import { type StoreSource, storeFrom } from "@cairn/db";
 import { account_history, descriptorSetBytes } from "@cairn/proto";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler } from "./events.ts";
@@ -18,21 +18,24 @@ import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the unit uses. */
-export interface AccountHistoryUnitDeps {
+/**
+ * What the unit uses. Storage: `db`, the database, migrated (`MIGRATIONS_FOLDER`, schema
+ * `SCHEMA_NAME`), on which the unit builds its Drizzle store (`get_account_history` queries go to
+ * its `readDb`, a streaming replica when DATABASE_READ_URL is set); or `store`, a store built by
+ * the caller (the dev node's in-memory one).
+ */
+export type AccountHistoryUnitDeps = StoreSource<AccountHistoryStore> & {
   logger: Logger;
   metrics: MetricsRegistry;
   /** Started bus; the unit subscribes on start and unsubscribes on stop. */
   bus: EventBus;
-  /** The database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`); `get_account_history` queries go to its `readDb` (a streaming replica when DATABASE_READ_URL is set). */
-  db: DatabaseHandle;
   /** Blocks and receipts by height (the block store). */
   blocks: HistoryBlocks;
   /** The chain head and LIB. */
   chain: HistoryChain;
   /** Durable consumer name. Default `account_history`; instances sharing it share the work. */
   durable?: string;
-}
+};
 
 /** A composed account history service. */
 export interface AccountHistoryUnit extends ServiceUnit {
@@ -52,7 +55,7 @@ export interface AccountHistoryUnit extends ServiceUnit {
 export function createAccountHistoryUnit(opts: AccountHistoryOptions, deps: AccountHistoryUnitDeps): AccountHistoryUnit {
   const log = deps.logger.child({ module: "account-history" });
   const metrics = createAccountHistoryMetrics(deps.metrics);
-  const store = new DrizzleAccountHistoryStore(deps.db.db, { readDb: deps.db.readDb });
+  const store = storeFrom<AccountHistoryStore>(deps, (db) => new DrizzleAccountHistoryStore(db.db, { readDb: db.readDb }));
   const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
   const service = createAccountHistoryService(store);
   const stopping = new AbortController();

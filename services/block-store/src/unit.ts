@@ -6,7 +6,7 @@
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
-import type { DatabaseHandle } from "@cairn/db";
+import { type StoreSource, storeFrom } from "@cairn/db";
 import { block_store, descriptorSetBytes, transaction_store } from "@cairn/proto";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { subscribeBlockAccept } from "./events.ts";
@@ -18,16 +18,19 @@ import type { BlockStore } from "./store/store.ts";
 import { createBlockWriter } from "./writer.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the block store unit uses; the caller owns (starts and closes) each of them. */
-export interface BlockStoreUnitDeps {
+/**
+ * What the block store unit uses; the caller owns (starts and closes) each of them. Storage: `db`,
+ * the database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER` (lookups use its
+ * `readDb`), on which the unit builds its Drizzle store; or `store`, a store built by the caller
+ * (the dev node's in-memory one).
+ */
+export type BlockStoreUnitDeps = StoreSource<BlockStore> & {
   logger: Logger;
   /** Registry for the block store's and the gRPC server's metrics. */
   metrics: MetricsRegistry;
   /** A started bus; the unit subscribes to `koinos.block.accept` on it. */
   bus: EventBus;
-  /** The database, opened with `SCHEMA_NAME` and migrated with `MIGRATIONS_FOLDER`; lookups use its `readDb`. */
-  db: DatabaseHandle;
-}
+};
 
 /** A block store unit. */
 export interface BlockStoreUnit extends ServiceUnit {
@@ -53,7 +56,7 @@ export function createBlockStoreUnit(options: Pick<BlockStoreOptions, "grpcHost"
   const logger = deps.logger.child({ module: "block-store" });
   const metrics = createBlockStoreMetrics(deps.metrics);
   // Lookups on the read replica when the handle has one (DATABASE_READ_URL); writes on the primary.
-  const store = new DrizzleBlockStore(deps.db.db, { topologyCacheSize: options.topologyCacheSize, readDb: deps.db.readDb });
+  const store = storeFrom<BlockStore>(deps, (db) => new DrizzleBlockStore(db.db, { topologyCacheSize: options.topologyCacheSize, readDb: db.readDb }));
   const writer = createBlockWriter({ store, metrics, logger });
   const blockStore = createBlockStoreService({ store, writer, metrics });
   const transactionStore = createTransactionStoreService({ store, metrics });

@@ -8,7 +8,7 @@ import { chain as chainPb, contract_meta_store, descriptorSetBytes, p2p, type pr
 import { addressFromBase58 } from "@cairn/protocol";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import type { EventBus } from "@cairn/bus";
-import type { DatabaseHandle } from "@cairn/db";
+import { type StoreSource, storeFrom } from "@cairn/db";
 import type { BlockSink, BlockSource } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { Chain, type ChainEvents, defaultChainOptions } from "./chain.ts";
@@ -21,22 +21,26 @@ import { type ChainServiceOptions, KOIN_UNIT } from "./options.ts";
 import { reindex } from "./reindex.ts";
 import { createChainService, createContractMetaStoreService, createP2pService } from "./service.ts";
 import { DrizzleChainStore } from "./store/drizzle-store.ts";
+import type { ChainStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-export interface ChainUnitDeps {
+/**
+ * What the unit uses. Storage: `db`, the chain's database, migrated (`MIGRATIONS_FOLDER`, schema
+ * `SCHEMA_NAME`), on which the unit builds its Drizzle store; or `store`, a store built by the
+ * caller (the dev node's in-memory one).
+ */
+export type ChainUnitDeps = StoreSource<ChainStore> & {
   logger: Logger;
   metrics: MetricsRegistry;
   /** Started bus; the chain publishes its events on it. */
   bus: EventBus;
-  /** The chain's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
-  db: DatabaseHandle;
   /** Mempool checks for submit_transaction (absent: none). */
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
   blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
   /** Clock in ms since epoch (block timestamp bounds, reads at the pending block). Default `Date.now`; the dev node's clock can run ahead. */
   now?: () => bigint;
-}
+};
 
 export interface ChainUnit extends ServiceUnit {
   chain: Chain;
@@ -79,7 +83,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
   };
   const chain = new Chain(
     { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
-    { store: new DrizzleChainStore(deps.db.db), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
+    { store: storeFrom<ChainStore>(deps, (db) => new DrizzleChainStore(db.db)), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
   const service = createChainService(chain);
   const instrumented: typeof service = {

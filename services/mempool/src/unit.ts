@@ -6,7 +6,7 @@
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
-import type { DatabaseHandle } from "@cairn/db";
+import { type StoreSource, storeFrom } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import type { MempoolChecks } from "./client.ts";
@@ -20,20 +20,22 @@ import { DrizzleMempoolStore } from "./store/drizzle-store.ts";
 import type { MempoolStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
 
-/** What the unit uses; all opened (and later closed) by the caller. */
-export interface MempoolUnitDeps {
+/**
+ * What the unit uses; all opened (and later closed) by the caller. Storage: `db`, the mempool's
+ * database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`), on which the unit builds its
+ * Drizzle store; or `store`, a store built by the caller (the dev node's in-memory one).
+ */
+export type MempoolUnitDeps = StoreSource<MempoolStore> & {
   logger: Logger;
   /** Registry for the mempool's and its gRPC server's metrics. */
   metrics: MetricsRegistry;
   /** Started bus; the unit subscribes on start and unsubscribes on stop. */
   bus: EventBus;
-  /** The mempool's database, migrated (`MIGRATIONS_FOLDER`, schema `SCHEMA_NAME`). */
-  db: DatabaseHandle;
   chain: MempoolChain;
   blocks: MempoolBlocks;
   /** Clock in ms for expiry (tests). Default `Date.now`. */
   now?: () => number;
-}
+};
 
 /** A mempool service instance. */
 export interface MempoolUnit extends ServiceUnit {
@@ -65,7 +67,7 @@ export function sweepIntervalMs(expirationMs: number): number {
 /** Assembles a mempool unit. No side effects until `start()`. */
 export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps): MempoolUnit {
   const log = deps.logger.child({ module: "mempool" });
-  const store = new DrizzleMempoolStore(deps.db.db);
+  const store = storeFrom<MempoolStore>(deps, (db) => new DrizzleMempoolStore(db.db));
   const controller = new Mempool(
     {
       expirationMs: options.expirationMs,

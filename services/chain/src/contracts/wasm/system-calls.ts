@@ -19,6 +19,7 @@ import { SPACES } from "../../state/spaces.ts";
 import { getObject, putObject, removeObject } from "../objects.ts";
 import { PER_BYTE, REGISTRY } from "./costs.ts";
 import { type Fields, field, pb, readFields } from "./pb.ts";
+import { parseCompressed, verifyVrf } from "./vrf.ts";
 
 /** What a system call sees: the execution, the calling contract's frame and the runtime. */
 export interface Host {
@@ -37,6 +38,10 @@ export class ExitSignal {
 }
 
 type Thunk = (h: Host, a: Fields, raw: Uint8Array) => Uint8Array;
+
+/** `nop` (id 0): a thunk added after genesis, so reachable only as an override target or through invoke_thunk. */
+const NOP = 0;
+const NON_GENESIS = new Set([NOP]);
 
 const KERNEL = protocol.Privilege.kernel_mode;
 const EMPTY = new Uint8Array();
@@ -155,6 +160,37 @@ function fieldValue(root: Record<string, unknown> | undefined, path: string, wha
   if (typeof v === "boolean") return protocol.ValueType.encode({ bool_value: v }).finish();
   if (typeof v === "string") return protocol.ValueType.encode({ string_value: v }).finish();
   throw new ChainError("field_not_found", `field '${path}' is not a scalar field`);
+}
+
+/**
+ * A multihash as koinos-crypto reads one: varint code, varint size, then `size` digest bytes (a
+ * short digest is padded with zeros, extra bytes are ignored). A truncated varint is a non-Koinos
+ * exception there, which fails the transaction.
+ */
+function readKoinosMultihash(b: Uint8Array): { code: bigint; digest: Uint8Array } {
+  let pos = 0;
+  const varint = (): bigint => {
+    let v = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      if (pos >= b.length) throw new ChainError("failure", "error reading from stream");
+      const x = b[pos++]!;
+      v |= BigInt(x & 0x7f) << shift;
+      if ((x & 0x80) === 0) return v;
+    }
+  };
+  const code = varint();
+  const size = varint();
+  if (size > 64n) return { code, digest: b.subarray(pos) };
+  const digest = new Uint8Array(Number(size));
+  digest.set(b.subarray(pos, pos + digest.length));
+  return { code, digest };
+}
+
+/** koinos-crypto reads the first 33 bytes as a compressed key; anything else is a crypto error (reversion). */
+function vrfPublicKey(bytes: Uint8Array): Uint8Array {
+  const key = bytes.subarray(0, 33);
+  if (!parseCompressed(key)) throw new ChainError("reversion", "unknown error during public key deserialization");
+  return key;
 }
 
 function headInfo(h: Host): Uint8Array {
@@ -312,6 +348,14 @@ export const THUNKS: Partial<Record<number, Thunk>> = {
     const key = recover({ type: field.u32(a, 1), signature: field.bytes(a, 3), digest: field.bytes(a, 4), compressed: field.bool(a, 5) });
     return wrapBool(bytesEqual(key, field.bytes(a, 2)));
   },
+  [SystemCallId.verify_vrf_proof]: (_h, a) => {
+    if (field.u32(a, 1) !== 0) throw new ChainError("unknown_dsa", "unexpected dsa");
+    const publicKey = vrfPublicKey(field.bytes(a, 2));
+    const expected = readKoinosMultihash(field.bytes(a, 4));
+    const beta = verifyVrf(publicKey, field.bytes(a, 3), field.bytes(a, 5));
+    return wrapBool(beta !== undefined && expected.code === 0x12n && bytesEqual(expected.digest, beta));
+  },
+  [NOP]: () => EMPTY,
   [SystemCallId.call]: (h, a) => {
     const value = callAs(h, field.bytes(a, 1), field.u32(a, 2), field.bytes(a, 3));
     return pb().bytes(1, value).finish();
@@ -350,7 +394,7 @@ export const THUNKS: Partial<Record<number, Thunk>> = {
   },
 };
 
-const NAMES = new Map<number, string>(Object.entries(SystemCallId).map(([n, id]) => [id, n === "require_system_authority" ? "check_system_authority" : n]));
+const NAMES = new Map<number, string>([[NOP, "nop"], ...Object.entries(SystemCallId).map(([n, id]): [number, string] => [id, n === "require_system_authority" ? "check_system_authority" : n])]);
 
 /** Framework calls (apply_*, callbacks, block signature) stay inside the node. */
 const FRAMEWORK = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 101]);
@@ -389,17 +433,21 @@ export function systemCall(h: Host, id: number, args: Uint8Array, viaThunk: bool
   }
   const t = dispatchTarget(h.ctx, id);
   if (t?.system_call_bundle) return callAs(h, t.system_call_bundle.contract_id, t.system_call_bundle.entry_point, args);
-  if (t?.thunk_id !== undefined) return chargedThunk(h, t.thunk_id, args);
-  return chargedThunk(h, id, args);
+  if (t?.thunk_id !== undefined) return chargedThunk(h, t.thunk_id, args, true);
+  return chargedThunk(h, id, args, false);
 }
 
-function chargedThunk(h: Host, id: number, args: Uint8Array): Uint8Array {
-  const name = NAMES.get(id);
-  const cost = name === undefined ? undefined : REGISTRY[name];
-  if (cost === undefined) {
-    if (FRAMEWORK.has(id)) throw new ChainError(h.frame.privilege === KERNEL ? "unknown_thunk" : "insufficient_privileges", `system call ${id} is not available to contracts`);
-    throw new ChainError("unknown_thunk", `thunk ${id} is not enabled`);
-  }
+/**
+ * A thunk charged under its compute registry name. Called directly, only genesis thunks are
+ * enabled; an override may name any thunk, but one missing from the registry (`nop`) reverts.
+ */
+function chargedThunk(h: Host, id: number, args: Uint8Array, override: boolean): Uint8Array {
+  if (FRAMEWORK.has(id)) throw new ChainError(h.frame.privilege === KERNEL ? "unknown_thunk" : "insufficient_privileges", `system call ${id} is not available to contracts`);
+  if (!THUNKS[id]) throw new ChainError("unknown_thunk", override ? `thunk ${id} does not exist` : `thunk ${id} is not enabled`);
+  if (!override && NON_GENESIS.has(id)) throw new ChainError("unknown_thunk", `thunk ${id} is not enabled`);
+  const name = NAMES.get(id)!;
+  const cost = REGISTRY[name];
+  if (cost === undefined) throw new ChainError("reversion", `unable to find compute bandwidth for ${name}`);
   h.ctx.meter.compute(cost + PER_BYTE * args.length);
   return runThunk(h, id, args);
 }

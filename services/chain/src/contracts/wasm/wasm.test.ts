@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { toHex } from "@cairn/core";
+import { fromHex, toHex } from "@cairn/core";
 import { protocol, token } from "@cairn/proto";
-import { KoinEntryPoint, buildTransaction, decodeNonce } from "@cairn/protocol";
+import { KoinEntryPoint, buildTransaction, decodeNonce, fromMultihash, toMultihash } from "@cairn/protocol";
 import { isChainError } from "../../execution/errors.ts";
 import { SPACES } from "../../state/spaces.ts";
 import { compileTestContract } from "../../testing/contracts.ts";
@@ -10,7 +10,8 @@ import { tokenAbi } from "../token-abi.ts";
 import { DEFAULT_RESOURCE_LIMITS } from "../../genesis.ts";
 import { MemoryChainStore } from "../../store/memory-store.ts";
 import { InvalidModuleError, instrumentModule } from "./instrument.ts";
-import { compareKeys } from "./system-calls.ts";
+import { field, pb, readFields } from "./pb.ts";
+import { compareKeys, errorData } from "./system-calls.ts";
 import { vmStats } from "./vm.ts";
 
 let demo: Uint8Array;
@@ -309,5 +310,81 @@ describe("execution", () => {
     expect(u64(t.chain.readContract(id, KoinEntryPoint.balance_of, enc.key(bob)).result)).toBe(250n);
     expect(u64(t.chain.readContract(id, KoinEntryPoint.total_supply, new Uint8Array()).result)).toBe(1000n);
     expect(token.StringResult.decode(t.chain.readContract(id, KoinEntryPoint.symbol, new Uint8Array()).result).value).toBe("TEST");
+  });
+});
+
+describe("verify_vrf_proof (505) and nop (0)", () => {
+  // koinos-crypto's vectors (see vrf.test.ts): a proof of "sample" and its output, as a multihash.
+  const publicKey = fromHex("032c8c31fc9f990c6b55e3865a184a4ce50e09481f2eaeb3e60ec1cea13a6ae645");
+  const proof = fromHex(
+    "031f4dbca087a1972d04a07a779b7df1caa99e0f5db2aa21f3aecc4f9e10e85d08748c9fbe6b95d17359707bfb8e8ab0c93ba0c515333adcb8b64f372c535e115ccf66ebf5abe6fadb01b5efb37c0a0ec9",
+  );
+  const hash = toMultihash(fromHex("612065e309e937ef46c2ef04d5886b9c6efd2991ac484ec64a9b014366fc5d81"), 0x12);
+  const sample = utf8("sample");
+  /** verify_vrf_proof_arguments{1 type, 2 public_key, 3 proof, 4 hash, 5 message} */
+  const vrfArgs = (o: { type?: number; key?: Uint8Array; proof?: Uint8Array; hash?: Uint8Array; message?: Uint8Array } = {}) =>
+    pb().uint(1, o.type ?? 0).bytes(2, o.key ?? publicKey).bytes(3, o.proof ?? proof).bytes(4, o.hash ?? hash).bytes(5, o.message ?? sample).finish();
+  const boolOf = (b: Uint8Array) => field.bool(readFields(b), 1);
+
+  async function withVrf(): Promise<{ t: TestChain; id: Uint8Array }> {
+    const t = await createTestChain();
+    const id = t.dev.accounts[2]!.address;
+    const r = await send(t, 2, [upload(id, await compileTestContract("vrf"))]);
+    expect(r.reverted).toBe(false);
+    return { t, id };
+  }
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return { code: isChainError(e) ? e.chainCode : undefined, message: (e as Error).message };
+    }
+    throw new Error("expected an error");
+  };
+
+  test("a contract verifies Koinos's vector; another proof, message or hash answers false", async () => {
+    const { t, id } = await withVrf();
+    const verify = (o: Parameters<typeof vrfArgs>[0]) => boolOf(t.chain.readContract(id, 1, vrfArgs(o)).result);
+    expect(verify({})).toBe(true);
+    const bad = proof.slice();
+    bad[40]! ^= 1;
+    expect(verify({ proof: bad })).toBe(false);
+    expect(verify({ proof: proof.subarray(0, 80) })).toBe(false);
+    expect(verify({ message: utf8("sample2") })).toBe(false);
+    expect(verify({ hash: toMultihash(new Uint8Array(32), 0x12) })).toBe(false);
+    // The same digest under another code is another multihash.
+    expect(verify({ hash: toMultihash(fromMultihash(hash).digest, 0x13) })).toBe(false);
+    // Inside a transaction: applied, charged at least the registry's 144,067 ticks.
+    const r = await send(t, 0, [call(id, 1, vrfArgs())]);
+    expect(r.reverted).toBe(false);
+    expect(r.compute_bandwidth_used).toBeGreaterThan(144_067n);
+  });
+
+  test("a key that does not parse reverts; a dsa other than secp256k1 fails with unknown_dsa", async () => {
+    const { t, id } = await withVrf();
+    expect(codeOf(() => t.chain.readContract(id, 1, vrfArgs({ key: new Uint8Array(33) })))).toEqual({ code: 1, message: "unknown error during public key deserialization" });
+    expect(codeOf(() => t.chain.readContract(id, 1, vrfArgs({ type: 1 })))).toEqual({ code: -102, message: "unexpected dsa" });
+    // koinos-crypto cannot read an empty multihash (a non-Koinos exception there): the call fails.
+    expect(codeOf(() => t.chain.readContract(id, 1, vrfArgs({ hash: Uint8Array.of(0x12) }))).code).toBe(-1);
+  });
+
+  test("nop is not a genesis thunk: called directly it is not enabled, as an override it has no registry cost; kernel code reaches it by invoke_thunk", async () => {
+    const { t, id } = await withVrf();
+    expect(codeOf(() => t.chain.readContract(id, 2, new Uint8Array()))).toEqual({ code: 106, message: "thunk 0 is not enabled" });
+    // invoke_thunk is kernel-only.
+    expect(codeOf(() => t.chain.readContract(id, 3, new Uint8Array())).code).toBe(103);
+    const system = { keys: [t.dev.producerKey] };
+    const override = protocol.Operation.fromPartial({ set_system_call: { call_id: 0, target: { thunk_id: 0 } } });
+    const asSystem = protocol.Operation.fromPartial({ set_system_contract: { contract_id: id, system_contract: true } });
+    expect((await send(t, 0, [override], system)).reverted).toBe(false);
+    expect(codeOf(() => t.chain.readContract(id, 2, new Uint8Array()))).toEqual({ code: 1, message: "unable to find compute bandwidth for nop" });
+    // A kernel-mode contract receives the code (and error_data) instead of being unwound.
+    expect((await send(t, 0, [asSystem], system)).reverted).toBe(false);
+    const direct = t.chain.readContract(id, 2, new Uint8Array());
+    expect(boolOf(direct.result)).toBe(false);
+    expect(direct.logs).toEqual([`code=1 bytes=${errorData("unable to find compute bandwidth for nop").length}`]);
+    const thunk = t.chain.readContract(id, 3, new Uint8Array());
+    expect(boolOf(thunk.result)).toBe(true);
+    expect(thunk.logs).toEqual(["code=0 bytes=0"]);
   });
 });
