@@ -1,4 +1,8 @@
-/** ChainStore in memory: the fast twin of DrizzleChainStore for unit tests (same contract suite). */
+/**
+ * ChainStore in memory: the fast twin of DrizzleChainStore (same contract suite), for unit tests
+ * and the one-process dev node. `dump()` gives the whole content as structured-cloneable data
+ * (the dev node's snapshots) and `MemoryChainStore.fromDump` rebuilds a store from it.
+ */
 import { toHex } from "@cairn/core";
 import type { ForkTreeEntry } from "../fork-tree.ts";
 import { MemoryState, type StateEntry } from "../state/state.ts";
@@ -9,6 +13,14 @@ interface Row {
   reversible: boolean;
 }
 
+/** The whole content of a `MemoryChainStore`, structured-cloneable. */
+export interface ChainStoreDump {
+  version: 1;
+  meta: ChainMeta | undefined;
+  state: StateEntry[];
+  rows: Row[];
+}
+
 export class MemoryChainStore implements ChainStore {
   private meta: ChainMeta | undefined;
   private readonly state = new MemoryState();
@@ -17,6 +29,22 @@ export class MemoryChainStore implements ChainStore {
   commits = 0;
   /** When set, the next commit throws this before changing anything. */
   failNextCommit: Error | undefined;
+
+  /** A copy of everything the store holds (later commits do not change it). */
+  dump(): ChainStoreDump {
+    return structuredClone({ version: 1 as const, meta: this.meta, state: [...this.state.all()], rows: [...this.rows.values()] });
+  }
+
+  /** A store holding what `dump` returned (the dump is not kept: later changes do not reach it). */
+  static fromDump(dump: ChainStoreDump): MemoryChainStore {
+    if (dump.version !== 1) throw new Error(`chain store dump version ${String(dump.version)} is not one this node reads`);
+    const store = new MemoryChainStore();
+    const copy = structuredClone(dump);
+    store.meta = copy.meta;
+    store.state.apply(copy.state);
+    for (const row of copy.rows) store.rows.set(row.node.idHex, row);
+    return store;
+  }
 
   async load(): Promise<LoadedChain> {
     const blocks: ForkTreeEntry[] = [];

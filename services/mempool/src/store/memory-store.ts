@@ -1,7 +1,18 @@
-/** MempoolStore in memory: the twin of the drizzle store for fast unit tests. */
+/**
+ * MempoolStore in memory: the twin of the drizzle store, for unit tests and the one-process dev
+ * node. `dump()` gives the whole content as structured-cloneable data (the dev node's snapshots)
+ * and `MemoryMempoolStore.fromDump` rebuilds a store from it.
+ */
 import { toHex } from "@cairn/core";
 import type { BlockRef } from "@cairn/protocol";
 import type { LoadedMempool, MempoolStore, PendingRecord, StoreWrite } from "./store.ts";
+
+/** The whole content of a `MemoryMempoolStore`, structured-cloneable. */
+export interface MempoolStoreDump {
+  version: 1;
+  pending: PendingRecord[];
+  progress: BlockRef | undefined;
+}
 
 /** Keeps rows in a Map; `writes` counts calls to `write` (tests assert batching). */
 export class MemoryMempoolStore implements MempoolStore {
@@ -11,6 +22,20 @@ export class MemoryMempoolStore implements MempoolStore {
   writes = 0;
   /** When set, the next `write` rejects with it (then it is cleared). */
   failNextWrite: Error | undefined;
+
+  /** A copy of everything the store holds. */
+  dump(): MempoolStoreDump {
+    return structuredClone({ version: 1 as const, pending: [...this.rows.values()], progress: this.progress });
+  }
+
+  /** A store holding what `dump` returned. */
+  static fromDump(dump: MempoolStoreDump): MemoryMempoolStore {
+    if (dump.version !== 1) throw new Error(`mempool store dump version ${String(dump.version)} is not one this node reads`);
+    const store = new MemoryMempoolStore();
+    for (const r of structuredClone(dump.pending)) store.rows.set(toHex(r.id), r);
+    store.progress = dump.progress && { ...dump.progress };
+    return store;
+  }
 
   async load(): Promise<LoadedMempool> {
     const pending = [...this.rows.values()].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
