@@ -61,3 +61,13 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 export function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
 }
+
+/**
+ * A compact map key for bytes (ids, addresses): one UTF-16 unit per byte, half the size of hex and
+ * cheaper to build. Not for display or storage — use `toHex` there.
+ */
+export function bytesKey(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}

@@ -17,6 +17,7 @@ export { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler }
 export { blockHistory, blockImpacted, transactionImpacted, type HistoryRecord, type RecordKind } from "./impacted.ts";
 export { rebuildAccountHistory, type RebuildOptions, type RebuildResult } from "./rebuild-history.ts";
 export { AccountHistoryErrorCode, MAX_HISTORY_LIMIT } from "./errors.ts";
+export { MemoryAccountHistoryStore, type AccountHistoryDump } from "./store/memory-store.ts";
 export { createAccountHistoryMetrics, type AccountHistoryMetrics } from "./metrics.ts";
 export { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 export type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, HistoryQuery, StoredEntry } from "./store/store.ts";

@@ -1,7 +1,7 @@
 /**
- * One AccountHistoryStore contract suite, run on PGlite (memory) and — when reachable, and always
- * under CI=true — Postgres: dense seq_nums in block order, atomic apply with the head check,
- * fork reverts, the history queries, LIB, reset, and two writers racing for one block.
+ * One AccountHistoryStore contract suite, run in memory, on PGlite (memory) and — when reachable,
+ * and always under CI=true — Postgres: dense seq_nums in block order, atomic apply with the head
+ * check, fork reverts, the history queries, LIB, reset, and two writers racing for one block.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { silentLogger, toHex } from "@cairn/core";
@@ -11,9 +11,11 @@ import { account_history } from "@cairn/proto";
 import { ZERO_ID } from "@cairn/protocol";
 import { KOIN_ID } from "@cairn/chain/testing";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
-import { createSourcedChain, dumpReadModel, parentOf } from "../testing/index.ts";
+import { createSourcedChain, dumpReadModel, parentOf, readModelOfDump, type ReadModelDump } from "../testing/index.ts";
 import { DrizzleAccountHistoryStore } from "./drizzle-store.ts";
+import { MemoryAccountHistoryStore } from "./memory-store.ts";
 import { MIGRATIONS_FOLDER } from "./migrations.ts";
+import type { AccountHistoryStore } from "./store.ts";
 
 const GENESIS = { id: ZERO_ID, height: 0n };
 const opened: TestDatabase[] = [];
@@ -21,10 +23,41 @@ afterAll(async () => {
   for (const db of opened) await db.dispose();
 });
 
-async function fresh(url: string) {
-  const db = await openTestDatabase(url, { migrationsFolder: MIGRATIONS_FOLDER });
-  opened.push(db);
-  return { db, store: new DrizzleAccountHistoryStore(db.db) };
+/** A fresh store, every row of its read model, and a second writer on the same data (the store itself when there is one connection). */
+interface Fresh {
+  store: AccountHistoryStore;
+  rows(): Promise<ReadModelDump>;
+  secondWriter(): Promise<{ store: AccountHistoryStore; close(): Promise<void> }>;
+}
+
+const targets: { name: string; fresh(): Promise<Fresh> }[] = [
+  {
+    name: "memory",
+    async fresh() {
+      const store = new MemoryAccountHistoryStore();
+      return { store, rows: async () => readModelOfDump(store.dump()), secondWriter: async () => ({ store, close: async () => {} }) };
+    },
+  },
+];
+for (const target of await testDatabaseUrls()) {
+  targets.push({
+    name: target.name,
+    async fresh() {
+      const db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
+      opened.push(db);
+      const store = new DrizzleAccountHistoryStore(db.db);
+      return {
+        store,
+        rows: () => dumpReadModel(db.db),
+        // A second connection pool on the same schema when the server allows it (PGlite memory has one connection).
+        async secondWriter() {
+          if (target.kind !== "postgres") return { store, close: async () => {} };
+          const other = await openDatabase(target.url, { logger: silentLogger(), schemaName: db.schemaName });
+          return { store: new DrizzleAccountHistoryStore(other.db), close: () => other.close() };
+        },
+      };
+    },
+  });
 }
 
 /** Three blocks: 0→1 (100), 0→2 (5) + 1→2 (3), then an empty block. */
@@ -40,17 +73,17 @@ async function threeBlocks() {
 
 const ref = (b: BlockWithReceipt) => ({ id: b.block.id, height: b.block.header!.height });
 
-for (const target of await testDatabaseUrls()) {
+for (const target of targets) {
   describe(`AccountHistoryStore contract: ${target.name}`, () => {
     test("an empty store is at genesis with no history", async () => {
-      const { store } = await fresh(target.url);
+      const { store } = await target.fresh();
       expect(await store.progress()).toEqual({ head: GENESIS, lib: 0n });
       expect(await store.history({ address: KOIN_ID, limit: 10, ascending: true, irreversible: false })).toEqual([]);
       expect(await store.appliedBlocks(1n, 10n)).toEqual([]);
     });
 
     test("apply numbers entries densely per address: block record first, then transactions in block order", async () => {
-      const { store } = await fresh(target.url);
+      const { store } = await target.fresh();
       const { t, blocks } = await threeBlocks();
       const r = await store.apply({ expectedHead: GENESIS, blocks });
       expect(r).toMatchObject({ outcome: "applied", reverted: 0 });
@@ -78,26 +111,26 @@ for (const target of await testDatabaseUrls()) {
     });
 
     test("a plan made against another head writes nothing", async () => {
-      const { db, store } = await fresh(target.url);
+      const { store, rows } = await target.fresh();
       const { blocks } = await threeBlocks();
       await store.apply({ expectedHead: GENESIS, blocks: blocks.slice(0, 1) });
-      const before = await dumpReadModel(db.db);
+      const before = await rows();
       const r = await store.apply({ expectedHead: GENESIS, blocks: blocks.slice(0, 1) });
       expect(r.outcome).toBe("conflict");
       expect(r.head.height).toBe(1n);
-      expect(await dumpReadModel(db.db)).toEqual(before);
+      expect(await rows()).toEqual(before);
     });
 
     test("blocks that do not extend the head are refused and nothing is written", async () => {
-      const { db, store } = await fresh(target.url);
+      const { store, rows } = await target.fresh();
       const { blocks } = await threeBlocks();
-      const before = await dumpReadModel(db.db);
+      const before = await rows();
       await expect(store.apply({ expectedHead: GENESIS, blocks: [blocks[0]!, blocks[2]!] })).rejects.toMatchObject({ code: "account_history.bad_block_source" });
-      expect(await dumpReadModel(db.db)).toEqual(before);
+      expect(await rows()).toEqual(before);
     });
 
     test("revertTo removes everything above the fork point; the new branch continues the seq_nums", async () => {
-      const { db, store } = await fresh(target.url);
+      const { store, rows } = await target.fresh();
       const { t, source, blocks, r1 } = await threeBlocks();
       await store.apply({ expectedHead: GENESIS, blocks });
       // Fork from block 1: account 3 receives, three blocks (longer, so it becomes head).
@@ -120,13 +153,13 @@ for (const target of await testDatabaseUrls()) {
       expect(await seqs(t.dev.accounts[0]!.address)).toEqual([0n, 1n]);
       expect(await seqs(KOIN_ID)).toEqual([0n, 1n]);
       expect(await seqs(t.dev.producerAddress)).toEqual([0n, 1n, 2n, 3n]);
-      const dump = await dumpReadModel(db.db);
+      const dump = await rows();
       expect(dump.blocks.map((b) => b.id)).toEqual([blocks[0]!.block.id, b2.id, b3.id, b4.id].map(toHex));
       expect(new Set(dump.records.map((x) => x.blockId))).toEqual(new Set([blocks[0]!.block.id, b2.id, b3.id, b4.id].map(toHex)));
     });
 
     test("history: ascending, descending, seq_num start, limit, irreversible, missing start", async () => {
-      const { store } = await fresh(target.url);
+      const { store } = await target.fresh();
       const { t, blocks } = await threeBlocks();
       await store.apply({ expectedHead: GENESIS, blocks });
       const producer = t.dev.producerAddress;
@@ -151,31 +184,30 @@ for (const target of await testDatabaseUrls()) {
     });
 
     test("the LIB only rises; reset drops every row and keeps it", async () => {
-      const { db, store } = await fresh(target.url);
+      const { store, rows } = await target.fresh();
       await store.setLib(5n);
       await store.setLib(3n);
       expect((await store.progress()).lib).toBe(5n);
       const { blocks } = await threeBlocks();
       await store.apply({ expectedHead: GENESIS, blocks });
       await store.reset();
-      expect(await dumpReadModel(db.db)).toEqual({ blocks: [], records: [], entries: [], progress: [{ headId: toHex(ZERO_ID), headHeight: "0", libHeight: "5" }] });
+      expect(await rows()).toEqual({ blocks: [], records: [], entries: [], progress: [{ headId: toHex(ZERO_ID), headHeight: "0", libHeight: "5" }] });
       expect((await store.apply({ expectedHead: GENESIS, blocks })).outcome).toBe("applied");
     });
 
     test("two writers racing to apply the same block: exactly one applies it", async () => {
-      const { db, store } = await fresh(target.url);
-      // A second connection pool on the same schema when the server allows it (PGlite memory has one connection).
-      const other = target.kind === "postgres" ? await openDatabase(target.url, { logger: silentLogger(), schemaName: db.schemaName }) : undefined;
+      const { store, rows, secondWriter } = await target.fresh();
+      const other = await secondWriter();
       try {
-        const store2 = other ? new DrizzleAccountHistoryStore(other.db) : store;
+        const store2 = other.store;
         const { blocks } = await threeBlocks();
         const results = await Promise.all([store.apply({ expectedHead: GENESIS, blocks: blocks.slice(0, 2) }), store2.apply({ expectedHead: GENESIS, blocks: blocks.slice(0, 2) })]);
         expect(results.map((r) => r.outcome).sort()).toEqual(["applied", "conflict"]);
-        const dump = await dumpReadModel(db.db);
+        const dump = await rows();
         expect(dump.blocks).toHaveLength(2);
         expect(new Set(dump.entries.map((e) => `${e.address}/${e.seqNum}`)).size).toBe(dump.entries.length);
       } finally {
-        await other?.close();
+        await other.close();
       }
     });
   });

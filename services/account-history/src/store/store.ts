@@ -1,6 +1,7 @@
 /**
- * The account history read model as the rest of the service sees it. One implementation,
- * `DrizzleAccountHistoryStore` (Postgres or PGlite); its contract suite runs on both.
+ * The account history read model as the rest of the service sees it. Two implementations,
+ * `DrizzleAccountHistoryStore` (Postgres or PGlite) and `MemoryAccountHistoryStore` (the
+ * one-process dev node); one contract suite runs on each.
  *
  * Writes go through `apply`, which is the only place the applied head moves: it locks the progress
  * row, checks that nobody moved the head since the caller planned (`expectedHead`), optionally

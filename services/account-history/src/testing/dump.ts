@@ -2,6 +2,7 @@
 import { asc } from "drizzle-orm";
 import { toHex } from "@cairn/core";
 import type { CairnDb } from "@cairn/db";
+import type { AccountHistoryDump } from "../store/memory-store.ts";
 import { blocks, entries, progress, records } from "../store/schema.ts";
 
 /** The whole read model: rows of every table, bytes as hex, sorted by primary key. */
@@ -23,5 +24,27 @@ export async function dumpReadModel(db: CairnDb): Promise<ReadModelDump> {
     records: r.map((x) => ({ blockId: toHex(x.blockId), position: x.position, height: String(x.height), kind: x.kind, record: toHex(x.record) })),
     entries: e.map((x) => ({ address: toHex(x.address), seqNum: String(x.seqNum), blockId: toHex(x.blockId), position: x.position, height: String(x.height) })),
     progress: p.map((x) => ({ headId: toHex(x.headId), headHeight: String(x.headHeight), libHeight: String(x.libHeight) })),
+  };
+}
+
+/** The rows a `MemoryAccountHistoryStore` dump stands for, as `dumpReadModel` reads them from the tables. */
+export function readModelOfDump(d: AccountHistoryDump): ReadModelDump {
+  const blockIdAt = (height: number) => toHex(d.blocks[height - 1]!);
+  const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const records = d.recordLengths.map((_, r) => ({ height: d.recordHeights[r]!, position: d.recordPositions[r]! }));
+  let offset = 0;
+  const recordRows = d.recordLengths.map((length, r) => {
+    const row = { blockId: blockIdAt(records[r]!.height), position: records[r]!.position, height: String(records[r]!.height), kind: d.recordKinds[r] === 0 ? "block" : "trx", record: toHex(d.recordBytes.subarray(offset, offset + length)) };
+    offset += length;
+    return row;
+  });
+  return {
+    blocks: d.blocks.map((id, i) => ({ height: String(i + 1), id: toHex(id) })),
+    records: recordRows,
+    entries: d.entries
+      .map((e) => ({ address: toHex(e.address), records: e.records }))
+      .sort((a, b) => byKey(a.address, b.address))
+      .flatMap((e) => e.records.map((r, seq) => ({ address: e.address, seqNum: String(seq), blockId: blockIdAt(records[r]!.height), position: records[r]!.position, height: String(records[r]!.height) }))),
+    progress: [{ headId: toHex(d.head.id), headHeight: String(d.head.height), libHeight: String(d.lib) }],
   };
 }

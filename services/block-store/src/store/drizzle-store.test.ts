@@ -4,9 +4,9 @@
  * path; a real replica's lag is tested in read-replica.test.ts).
  */
 import { testDatabaseUrls } from "@cairn/db/testing";
-import { runBlockStoreContract } from "../testing/block-store-contract.ts";
+import { databaseSubject, runBlockStoreContract } from "../testing/block-store-contract.ts";
 
 for (const target of await testDatabaseUrls()) {
-  runBlockStoreContract(target);
-  if (target.kind === "postgres") runBlockStoreContract(target, { separateReadPool: true });
+  runBlockStoreContract(databaseSubject(target));
+  if (target.kind === "postgres") runBlockStoreContract(databaseSubject(target, { separateReadPool: true }));
 }

@@ -34,6 +34,17 @@ export function skipHeight(height: bigint): bigint {
 }
 
 /**
+ * Whether a walk at `from` (a block with a skip pointer) heading for `height` below it takes the
+ * skip pointer: unless it overshoots, or the parent's pointer would land closer. One step of
+ * `ancestorAt`, shared with stores that walk synchronously.
+ */
+export function takesSkip(from: bigint, height: bigint): boolean {
+  const jump = skipHeight(from);
+  const jumpPrev = skipHeight(from - 1n);
+  return jump === height || (jump > height && !(jumpPrev < jump - 2n && jumpPrev >= height));
+}
+
+/**
  * The ancestor of `from` (itself included) at `height`, or undefined when `height` is above it,
  * below 1, or the walk meets a block that is not stored (or whose height does not fit).
  */
@@ -41,12 +52,9 @@ export async function ancestorAt(from: SkipNode, height: bigint, lookup: NodeLoo
   if (height > from.height || height < 1n) return undefined;
   let node = from;
   while (node.height > height) {
-    const jump = skipHeight(node.height);
-    const jumpPrev = skipHeight(node.height - 1n);
-    // Take the skip pointer unless it overshoots, or the parent's pointer would land closer.
-    const useSkip = node.skip !== null && (jump === height || (jump > height && !(jumpPrev < jump - 2n && jumpPrev >= height)));
+    const useSkip = node.skip !== null && takesSkip(node.height, height);
     const next = await lookup(useSkip ? node.skip! : node.previous);
-    if (next === undefined || next.height !== (useSkip ? jump : node.height - 1n)) return undefined;
+    if (next === undefined || next.height !== (useSkip ? skipHeight(node.height) : node.height - 1n)) return undefined;
     node = next;
   }
   return node;

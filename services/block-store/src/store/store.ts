@@ -1,6 +1,7 @@
 /**
- * The block store's storage contract. One implementation (`DrizzleBlockStore`, on Postgres or
- * PGlite); one contract suite (`src/testing/block-store-contract.ts`) runs against both drivers.
+ * The block store's storage contract. Two implementations: `DrizzleBlockStore` (Postgres or PGlite)
+ * and `MemoryBlockStore` (the one-process dev node); one contract suite
+ * (`src/testing/block-store-contract.ts`) runs against each.
  *
  * Stored blocks are immutable facts keyed by id: `storeBlock` is idempotent (storing a block again
  * changes nothing), whichever path delivers it (the chain's `AddBlock`, or `koinos.block.accept`).

@@ -1,7 +1,8 @@
 /**
- * The `BlockStore` contract (architecture §8): one suite, run against every database the store can sit
- * on (PGlite in memory always; Postgres when reachable, and always under `CI=true`). Every test gets
- * a fresh schema with the migrations applied. Walks are checked twice: through a store whose
+ * The `BlockStore` contract (architecture §8): one suite, run against `MemoryBlockStore` and against
+ * `DrizzleBlockStore` on every database it can sit on (PGlite in memory always; Postgres when
+ * reachable, and always under `CI=true`). Every test gets a fresh store (on a database: a fresh
+ * schema with the migrations applied). Walks are checked twice: through a store whose
  * cache saw the blocks being stored, and through a cold store (cache disabled) on the same data,
  * so both the in-memory and the SQL paths are held to the same answers.
  */
@@ -26,7 +27,19 @@ async function storeAll(store: BlockStore, blocks: readonly protocol.Block[]): P
   for (const b of blocks) await store.storeBlock(b, makeReceipt(b));
 }
 
-/** How the suite reads. */
+/** What the suite runs against: a way to open an empty store, and to release it after each test. */
+export interface BlockStoreSubject {
+  name: string;
+  /**
+   * A fresh empty store, and `cold()`: a second store over the same data that saw none of it
+   * being stored (no warm cache), or the store itself when there is no such thing (memory).
+   */
+  open(): Promise<{ store: BlockStore; cold: () => BlockStore }>;
+  /** Releases what the last `open` took (after each test). */
+  release(): Promise<void>;
+}
+
+/** How the suite reads from a database. */
 export interface BlockStoreContractOptions {
   /**
    * Give the stores a `readDb` of their own: a second connection pool on the same schema, so
@@ -35,26 +48,33 @@ export interface BlockStoreContractOptions {
   separateReadPool?: boolean;
 }
 
-/** Registers the contract suite against one database target. */
-export function runBlockStoreContract(target: TestDatabaseTarget, suite: BlockStoreContractOptions = {}): void {
-  describe(`BlockStore contract: ${target.name}${suite.separateReadPool ? " (reads through a separate read pool)" : ""}`, () => {
-    let db: TestDatabase | undefined;
-    let reads: DatabaseHandle | undefined;
-    afterEach(async () => {
-      await reads?.close();
-      reads = undefined;
-      await db?.dispose();
-      db = undefined;
-    });
-
-    /** A fresh migrated schema and a store on it; `cold()` is a second store with no cache. */
-    async function open(): Promise<{ store: BlockStore; cold: () => BlockStore }> {
+/** `DrizzleBlockStore` on a fresh migrated schema of `target` per test. */
+export function databaseSubject(target: TestDatabaseTarget, suite: BlockStoreContractOptions = {}): BlockStoreSubject {
+  let db: TestDatabase | undefined;
+  let reads: DatabaseHandle | undefined;
+  return {
+    name: `${target.name}${suite.separateReadPool ? " (reads through a separate read pool)" : ""}`,
+    async open() {
       db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
       const handle = db;
       if (suite.separateReadPool) reads = await openDatabase(target.url, { logger: silentLogger(), schemaName: handle.schemaName });
       const readDb = reads?.db;
       return { store: new DrizzleBlockStore(handle.db, { readDb }), cold: () => new DrizzleBlockStore(handle.db, { topologyCacheSize: 0, readDb }) };
-    }
+    },
+    async release() {
+      await reads?.close();
+      reads = undefined;
+      await db?.dispose();
+      db = undefined;
+    },
+  };
+}
+
+/** Registers the contract suite against one subject. */
+export function runBlockStoreContract(subject: BlockStoreSubject): void {
+  describe(`BlockStore contract: ${subject.name}`, () => {
+    afterEach(() => subject.release());
+    const open = () => subject.open();
 
     test("storing a block is idempotent; progress follows new blocks only", async () => {
       const { store, cold } = await open();

@@ -1,0 +1,86 @@
+/**
+ * `MemoryAccountHistoryStore` beyond the contract suite: the rows it stands for are the rows the
+ * Drizzle store writes for the same plans (PGlite), and a dump → `fromDump` round trip (through
+ * `structuredClone`, as a snapshot or a snapshot file carries it) keeps every row and every answer.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { openTestDatabase, testDatabaseUrls, type TestDatabase } from "@cairn/db/testing";
+import { ZERO_ID } from "@cairn/protocol";
+import type { BlockWithReceipt } from "@cairn/block-store/client";
+import { createSourcedChain, dumpReadModel, parentOf, readModelOfDump } from "../testing/index.ts";
+import { DrizzleAccountHistoryStore } from "./drizzle-store.ts";
+import { MemoryAccountHistoryStore } from "./memory-store.ts";
+import { MIGRATIONS_FOLDER } from "./migrations.ts";
+import type { AccountHistoryStore, ApplyPlan } from "./store.ts";
+
+const GENESIS = { id: ZERO_ID, height: 0n };
+const opened: TestDatabase[] = [];
+afterAll(async () => {
+  for (const db of opened) await db.dispose();
+});
+
+/** Plans over a chain of four blocks, then a fork from block 2 that becomes the head (a revert of two). */
+async function plans(): Promise<ApplyPlan[]> {
+  const { t, source } = await createSourcedChain();
+  await t.produce([t.transfer(0, 1, 100n, 1n)]);
+  const r2 = await t.produce([t.transfer(0, 2, 5n, 2n), t.transfer(1, 2, 3n, 1n)]);
+  await t.produce([t.transfer(2, 3, 1n, 1n)]);
+  await t.produce();
+  const main = (await source.blocksWithReceiptsByHeight(t.chain.head.id, 1n, 10)) as BlockWithReceipt[];
+  const ref = (b: BlockWithReceipt) => ({ id: b.block.id, height: b.block.header!.height });
+  const b2 = main[1]!.block;
+  const f3 = t.block([t.transfer(1, 3, 9n, 2n)], { parent: parentOf(b2, r2), timestamp: b2.header!.timestamp + 700n });
+  let receipt = (await t.chain.submitBlock(f3))!;
+  let parent = f3;
+  for (let i = 0; i < 3; i++) {
+    const next = t.block([], { parent: parentOf(parent, receipt) });
+    receipt = (await t.chain.submitBlock(next))!;
+    parent = next;
+  }
+  const fork = await source.blocksWithReceiptsByHeight(parent.id, 3n, 10);
+  return [
+    { expectedHead: GENESIS, blocks: main.slice(0, 3) },
+    { expectedHead: ref(main[2]!), blocks: main.slice(3) },
+    { expectedHead: ref(main[3]!), revertTo: ref(main[1]!), blocks: fork },
+  ];
+}
+
+async function applyAll(store: AccountHistoryStore, all: ApplyPlan[]): Promise<void> {
+  for (const p of all) expect((await store.apply(p)).outcome).toBe("applied");
+  await store.setLib(3n);
+}
+
+describe("MemoryAccountHistoryStore", () => {
+  test("stands for the rows the Drizzle store writes for the same plans", async () => {
+    const target = (await testDatabaseUrls()).find((t) => t.kind === "pglite") ?? (await testDatabaseUrls())[0]!;
+    const db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
+    opened.push(db);
+    const all = await plans();
+    const memory = new MemoryAccountHistoryStore();
+    await applyAll(memory, all);
+    await applyAll(new DrizzleAccountHistoryStore(db.db), all);
+    expect(readModelOfDump(memory.dump())).toEqual(await dumpReadModel(db.db));
+  }, 60_000);
+
+  test("fromDump(structuredClone(dump())) keeps every row and answers alike", async () => {
+    const all = await plans();
+    const store = new MemoryAccountHistoryStore();
+    await applyAll(store, all.slice(0, 2));
+    const copy = MemoryAccountHistoryStore.fromDump(structuredClone(store.dump()));
+    expect(readModelOfDump(copy.dump())).toEqual(readModelOfDump(store.dump()));
+    expect(await copy.progress()).toEqual(await store.progress());
+    // Both go on alike (the fork revert included).
+    for (const s of [store, copy]) expect((await s.apply(all[2]!)).outcome).toBe("applied");
+    expect(readModelOfDump(copy.dump())).toEqual(readModelOfDump(store.dump()));
+    const address = all[0]!.blocks[0]!.block.header!.signer;
+    const q = { address, limit: 10, ascending: false, irreversible: true };
+    expect(await copy.history(q)).toEqual(await store.history(q));
+    expect((await copy.history(q)).length).toBeGreaterThan(0);
+  });
+
+  test("an empty store round-trips", async () => {
+    const copy = MemoryAccountHistoryStore.fromDump(structuredClone(new MemoryAccountHistoryStore().dump()));
+    expect(await copy.progress()).toEqual({ head: GENESIS, lib: 0n });
+    expect(copy.dump()).toEqual(new MemoryAccountHistoryStore().dump());
+  });
+});

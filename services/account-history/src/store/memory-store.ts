@@ -1,0 +1,231 @@
+/**
+ * `AccountHistoryStore` in memory, for the one-process dev node: same contract suite as
+ * `DrizzleAccountHistoryStore`. Built to hold hundreds of thousands of records lean:
+ *
+ * - the applied blocks are heights 1 … head (every plan extends the head), so they are an array
+ *   indexed by height;
+ * - records are appended, in block order, to large byte chunks (no object per record) with their
+ *   place, kind and height in number columns; a fork revert truncates them;
+ * - an address's entries are the record numbers it appears in, in seq_num order (seq_num = index),
+ *   so a history page is a slice, whatever the store's size.
+ *
+ * `apply` checks everything that can fail before changing anything, so it is atomic as the
+ * database transaction is. `dump()` returns the whole content as structured-cloneable data and
+ * `MemoryAccountHistoryStore.fromDump` rebuilds a store from it.
+ */
+import { bytesEqual, bytesKey } from "@cairn/core";
+import { ZERO_ID, type BlockRef } from "@cairn/protocol";
+import { blockHistory, type RecordKind } from "../impacted.ts";
+import { checkLinks } from "./rows.ts";
+import type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, HistoryQuery, StoredEntry } from "./store.ts";
+
+/** Bytes per record chunk (a record larger than this gets a chunk of its own size). */
+const CHUNK_BYTES = 1 << 20;
+const KINDS: readonly RecordKind[] = ["block", "trx"];
+
+/** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable. */
+export interface AccountHistoryDump {
+  version: 1;
+  head: BlockRef;
+  lib: bigint;
+  /** Applied block ids, index = height - 1. */
+  blocks: Uint8Array[];
+  /** Records in order: their bytes concatenated, each one's length, kind (0 block, 1 trx), height and position in its block. */
+  recordBytes: Uint8Array;
+  recordLengths: number[];
+  recordKinds: number[];
+  recordHeights: number[];
+  recordPositions: number[];
+  /** Per address: the record numbers of its entries, in seq_num order. */
+  entries: { address: Uint8Array; records: number[] }[];
+}
+
+/** The account history read model in memory. */
+export class MemoryAccountHistoryStore implements AccountHistoryStore {
+  private head: BlockRef = { id: ZERO_ID, height: 0n };
+  private lib = 0n;
+  /** Applied block ids, index = height - 1. */
+  private blocks: Uint8Array[] = [];
+  // Records by number: where their bytes lie, kind, height, position in the block.
+  private chunks: Uint8Array[] = [];
+  /** Bytes used in the last chunk. */
+  private used = 0;
+  private recChunk: number[] = [];
+  private recStart: number[] = [];
+  private recEnd: number[] = [];
+  private recKind: number[] = [];
+  private recHeight: number[] = [];
+  private recPosition: number[] = [];
+  /** Per address (`bytesKey`): the address and its entries' record numbers, index = seq_num. */
+  private entries = new Map<string, { address: Uint8Array; records: number[] }>();
+
+  /** A store holding `dump` (from `dump()` of this or another process). */
+  static fromDump(dump: AccountHistoryDump): MemoryAccountHistoryStore {
+    if (dump.version !== 1) throw new Error(`unknown account history dump version ${String(dump.version)}`);
+    const store = new MemoryAccountHistoryStore();
+    store.head = { id: dump.head.id, height: dump.head.height };
+    store.lib = dump.lib;
+    store.blocks = [...dump.blocks];
+    let offset = 0;
+    for (let r = 0; r < dump.recordLengths.length; r++) {
+      const length = dump.recordLengths[r]!;
+      store.addRecord(dump.recordBytes.subarray(offset, offset + length), dump.recordKinds[r]!, dump.recordHeights[r]!, dump.recordPositions[r]!);
+      offset += length;
+    }
+    for (const e of dump.entries) store.entries.set(bytesKey(e.address), { address: e.address, records: [...e.records] });
+    return store;
+  }
+
+  /** The whole content as plain data (records copied into one buffer). */
+  dump(): AccountHistoryDump {
+    const count = this.recChunk.length;
+    const lengths = new Array<number>(count);
+    let total = 0;
+    for (let r = 0; r < count; r++) total += lengths[r] = this.recEnd[r]! - this.recStart[r]!;
+    const bytes = new Uint8Array(total);
+    for (let r = 0, offset = 0; r < count; offset += lengths[r]!, r++) bytes.set(this.record(r), offset);
+    return {
+      version: 1,
+      head: { id: this.head.id, height: this.head.height },
+      lib: this.lib,
+      blocks: [...this.blocks],
+      recordBytes: bytes,
+      recordLengths: lengths,
+      recordKinds: [...this.recKind],
+      recordHeights: [...this.recHeight],
+      recordPositions: [...this.recPosition],
+      entries: [...this.entries.values()].map((e) => ({ address: e.address, records: [...e.records] })),
+    };
+  }
+
+  async progress(): Promise<HistoryProgress> {
+    return { head: { id: this.head.id, height: this.head.height }, lib: this.lib };
+  }
+
+  async appliedBlocks(from: bigint, to: bigint): Promise<BlockRef[]> {
+    const out: BlockRef[] = [];
+    const first = from < 1n ? 1 : Number(from);
+    const last = to > BigInt(this.blocks.length) ? this.blocks.length : Number(to);
+    for (let h = first; h <= last; h++) out.push({ id: this.blocks[h - 1]!, height: BigInt(h) });
+    return out;
+  }
+
+  async apply(plan: ApplyPlan): Promise<ApplyResult> {
+    if (this.head.height !== plan.expectedHead.height || !bytesEqual(this.head.id, plan.expectedHead.id)) return { outcome: "conflict", head: await this.progress().then((p) => p.head), reverted: 0, entries: 0 };
+    const revert = plan.revertTo !== undefined && plan.revertTo.height < this.head.height ? plan.revertTo : undefined;
+    const base = revert ?? this.head;
+    // Everything that can throw, before anything changes.
+    checkLinks(base, plan.blocks);
+    const histories = plan.blocks.map(blockHistory);
+    const reverted = revert ? Number(this.head.height - revert.height) : 0;
+    if (revert) this.truncate(Number(revert.height));
+    let written = 0;
+    plan.blocks.forEach(({ block }, i) => {
+      const height = Number(block.header?.height ?? 0n);
+      this.blocks.push(block.id.slice());
+      for (const r of histories[i]!) {
+        const n = this.addRecord(r.record, r.kind === "block" ? 0 : 1, height, r.position);
+        for (const address of r.impacted) {
+          const key = bytesKey(address);
+          let list = this.entries.get(key);
+          if (list === undefined) this.entries.set(key, (list = { address: address.slice(), records: [] }));
+          list.records.push(n);
+          written++;
+        }
+      }
+    });
+    const last = plan.blocks.at(-1);
+    if (last) this.head = { id: last.block.id.slice(), height: last.block.header?.height ?? 0n };
+    else if (revert) this.head = { id: revert.id.slice(), height: revert.height };
+    return { outcome: "applied", head: { ...this.head }, reverted, entries: written };
+  }
+
+  async setLib(height: bigint): Promise<void> {
+    if (height > this.lib) this.lib = height;
+  }
+
+  async history(q: HistoryQuery): Promise<StoredEntry[]> {
+    if (q.limit <= 0) return [];
+    const records = this.entries.get(bytesKey(q.address))?.records;
+    if (records === undefined || records.length === 0) return [];
+    const visible = (seq: number) => !q.irreversible || BigInt(this.recHeight[records[seq]!]!) <= this.lib;
+    const out: StoredEntry[] = [];
+    const push = (seq: number) => {
+      const r = records[seq]!;
+      out.push({ seqNum: BigInt(seq), kind: KINDS[this.recKind[r]!]!, record: this.record(r).slice() });
+    };
+    if (q.ascending) {
+      const start = q.seqNum ?? 0n;
+      if (start >= BigInt(records.length) || !visible(Number(start))) return [];
+      for (let s = Number(start); s < records.length && out.length < q.limit && visible(s); s++) push(s);
+      return out;
+    }
+    let start: number;
+    if (q.seqNum !== undefined) {
+      if (q.seqNum >= BigInt(records.length) || !visible(Number(q.seqNum))) return [];
+      start = Number(q.seqNum);
+    } else {
+      // The newest visible entry: heights rise with seq_num, so search from the end.
+      start = records.length - 1;
+      if (q.irreversible) {
+        let lo = 0;
+        let hi = records.length; // first invisible
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (visible(mid)) lo = mid + 1;
+          else hi = mid;
+        }
+        start = lo - 1;
+      }
+    }
+    for (let s = start; s >= 0 && out.length < q.limit; s--) push(s);
+    return out;
+  }
+
+  async reset(): Promise<void> {
+    this.truncate(0);
+    this.entries.clear();
+    this.head = { id: ZERO_ID, height: 0n };
+  }
+
+  /** Appends a record's bytes (copied into the chunks); returns its number. */
+  private addRecord(bytes: Uint8Array, kind: number, height: number, position: number): number {
+    let chunk = this.chunks[this.chunks.length - 1];
+    if (chunk === undefined || this.used + bytes.length > chunk.length) {
+      chunk = new Uint8Array(Math.max(CHUNK_BYTES, bytes.length));
+      this.chunks.push(chunk);
+      this.used = 0;
+    }
+    chunk.set(bytes, this.used);
+    this.recChunk.push(this.chunks.length - 1);
+    this.recStart.push(this.used);
+    this.recEnd.push(this.used + bytes.length);
+    this.recKind.push(kind);
+    this.recHeight.push(height);
+    this.recPosition.push(position);
+    this.used += bytes.length;
+    return this.recChunk.length - 1;
+  }
+
+  /** The bytes of record `r` (a view: stored records never change). */
+  private record(r: number): Uint8Array {
+    return this.chunks[this.recChunk[r]!]!.subarray(this.recStart[r], this.recEnd[r]);
+  }
+
+  /** Drops every block, record and entry above `height`. */
+  private truncate(height: number): void {
+    this.blocks.length = Math.min(this.blocks.length, height);
+    // Records are in height order: the first one above `height` and everything after it go.
+    let keep = this.recHeight.length;
+    while (keep > 0 && this.recHeight[keep - 1]! > height) keep--;
+    if (keep === this.recHeight.length) return;
+    const chunk = this.recChunk[keep]!;
+    this.chunks.length = chunk + 1;
+    this.used = this.recStart[keep]!;
+    for (const column of [this.recChunk, this.recStart, this.recEnd, this.recKind, this.recHeight, this.recPosition]) column.length = keep;
+    for (const [key, e] of this.entries) {
+      while (e.records.length > 0 && e.records[e.records.length - 1]! >= keep) e.records.pop();
+      if (e.records.length === 0) this.entries.delete(key);
+    }
+  }
+}
