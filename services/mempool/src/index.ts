@@ -17,6 +17,6 @@ export { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPub
 export { createMempoolMetrics, type MempoolMetrics, type RejectionReason, type RemovalReason } from "./metrics.ts";
 export { MempoolErrorCode } from "./errors.ts";
 export { DrizzleMempoolStore } from "./store/drizzle-store.ts";
-export { MemoryMempoolStore } from "./store/memory-store.ts";
+export { MemoryMempoolStore, type MempoolStoreDump } from "./store/memory-store.ts";
 export type { LoadedMempool, MempoolStore, PendingRecord, ResourceUse, StoreWrite } from "./store/store.ts";
 export type { PendingEntry } from "./pending/entry.ts";

@@ -1,56 +1,72 @@
 /**
- * ChainStore in memory: the fast twin of DrizzleChainStore (same contract suite), for unit tests
- * and the one-process dev node. `dump()` gives the whole content as structured-cloneable data
- * (the dev node's snapshots) and `MemoryChainStore.fromDump` rebuilds a store from it.
+ * ChainStore in memory: the twin of DrizzleChainStore (same contract suite), for unit tests and
+ * the one-process dev node. Reversible blocks are kept whole (a bounded set: they become
+ * irreversible `irreversibleThreshold` blocks later); an irreversible block is reduced to its id in
+ * an array indexed by height (the LIB's own entry is kept too, `load` returns it), so a long
+ * chain costs a few dozen bytes a block and `blockIdAtHeight` is one array read.
+ *
+ * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
+ * `MemoryChainStore.fromDump` rebuilds a store from it.
  */
-import { toHex } from "@cairn/core";
+import { bytesEqual, toHex } from "@cairn/core";
 import type { ForkTreeEntry } from "../fork-tree.ts";
 import { MemoryState, type StateEntry } from "../state/state.ts";
 import type { BlockCommit, ChainMeta, ChainStore, LoadedChain } from "./store.ts";
-
-interface Row {
-  node: ForkTreeEntry;
-  reversible: boolean;
-}
 
 /** The whole content of a `MemoryChainStore`, structured-cloneable. */
 export interface ChainStoreDump {
   version: 1;
   meta: ChainMeta | undefined;
   state: StateEntry[];
-  rows: Row[];
+  /** Reversible blocks, in commit order. */
+  reversible: ForkTreeEntry[];
+  /** The LIB's entry once irreversible (changes and undo dropped), when it is a stored block. */
+  lib: ForkTreeEntry | undefined;
+  /** Irreversible block ids, index = height - 1 (holes: heights never made irreversible here). */
+  irreversible: (Uint8Array | undefined)[];
 }
 
 export class MemoryChainStore implements ChainStore {
   private meta: ChainMeta | undefined;
   private readonly state = new MemoryState();
-  private readonly rows = new Map<string, Row>();
+  /** Reversible blocks by id hex. */
+  private readonly reversible = new Map<string, ForkTreeEntry>();
+  /** The entry of the LIB when it became irreversible here. */
+  private lib: ForkTreeEntry | undefined;
+  /** Irreversible block ids, index = height - 1. */
+  private irreversible: (Uint8Array | undefined)[] = [];
   /** Commits seen (tests use it to simulate failures). */
   commits = 0;
   /** When set, the next commit throws this before changing anything. */
   failNextCommit: Error | undefined;
 
-  /** A copy of everything the store holds (later commits do not change it). */
-  dump(): ChainStoreDump {
-    return structuredClone({ version: 1 as const, meta: this.meta, state: [...this.state.all()], rows: [...this.rows.values()] });
-  }
-
-  /** A store holding what `dump` returned (the dump is not kept: later changes do not reach it). */
+  /** A store holding `dump` (from `dump()` of this or another process). */
   static fromDump(dump: ChainStoreDump): MemoryChainStore {
-    if (dump.version !== 1) throw new Error(`chain store dump version ${String(dump.version)} is not one this node reads`);
+    if (dump.version !== 1) throw new Error(`unknown chain store dump version ${String(dump.version)}`);
     const store = new MemoryChainStore();
-    const copy = structuredClone(dump);
-    store.meta = copy.meta;
-    store.state.apply(copy.state);
-    for (const row of copy.rows) store.rows.set(row.node.idHex, row);
+    store.meta = dump.meta && { ...dump.meta };
+    store.state.apply(dump.state);
+    for (const n of dump.reversible) store.reversible.set(n.idHex, n);
+    store.lib = dump.lib;
+    store.irreversible = [...dump.irreversible];
     return store;
   }
 
+  /** The whole content as plain data (shares the stored values, which never change in place). */
+  dump(): ChainStoreDump {
+    return {
+      version: 1,
+      meta: this.meta && { ...this.meta },
+      state: [...this.state.all()],
+      reversible: [...this.reversible.values()],
+      lib: this.lib,
+      irreversible: [...this.irreversible],
+    };
+  }
+
   async load(): Promise<LoadedChain> {
-    const blocks: ForkTreeEntry[] = [];
-    for (const r of this.rows.values()) {
-      if (r.reversible || (this.meta && toHex(this.meta.libId) === r.node.idHex)) blocks.push(structuredClone(r.node));
-    }
+    const blocks: ForkTreeEntry[] = [...this.reversible.values()].map((n) => structuredClone(n));
+    if (this.lib && this.meta && toHex(this.meta.libId) === this.lib.idHex) blocks.push(structuredClone(this.lib));
     return { meta: this.meta && { ...this.meta }, state: [...this.state.all()].map((e) => ({ ...e })), blocks };
   }
 
@@ -65,30 +81,34 @@ export class MemoryChainStore implements ChainStore {
       this.failNextCommit = undefined;
       throw e;
     }
-    this.commits++;
-    if (!this.rows.has(c.block.idHex)) this.rows.set(c.block.idHex, { node: structuredClone(c.block), reversible: true });
-    this.state.apply(c.stateChanges);
     if (!this.meta) throw new Error("commit before genesis");
+    this.commits++;
+    const settled = this.irreversible[Number(c.block.height) - 1];
+    // A block is written once (the database's ON CONFLICT DO NOTHING).
+    if (!this.reversible.has(c.block.idHex) && !(settled && bytesEqual(settled, c.block.id))) this.reversible.set(c.block.idHex, structuredClone(c.block));
+    this.state.apply(c.stateChanges);
     if (c.headId) this.meta.headId = c.headId;
     if (c.libId) this.meta.libId = c.libId;
-    for (const id of c.removed) this.rows.delete(toHex(id));
+    for (const id of c.removed) this.reversible.delete(toHex(id));
     for (const id of c.irreversible) {
-      const r = this.rows.get(toHex(id));
-      if (r) {
-        r.reversible = false;
-        r.node = { ...r.node, changes: [], undo: [], block: undefined, receipt: undefined };
-      }
+      const key = toHex(id);
+      const n = this.reversible.get(key);
+      if (!n) continue;
+      this.reversible.delete(key);
+      this.irreversible[Number(n.height) - 1] = n.id;
+      if (key === toHex(this.meta.libId)) this.lib = { ...n, changes: [], undo: [], block: undefined, receipt: undefined };
     }
   }
 
   async blockIdAtHeight(height: bigint): Promise<Uint8Array | undefined> {
-    for (const r of this.rows.values()) if (!r.reversible && r.node.height === height) return r.node.id;
-    return undefined;
+    return height < 1n ? undefined : this.irreversible[Number(height) - 1];
   }
 
   async reset(): Promise<void> {
     this.meta = undefined;
     this.state.clear();
-    this.rows.clear();
+    this.reversible.clear();
+    this.lib = undefined;
+    this.irreversible = [];
   }
 }

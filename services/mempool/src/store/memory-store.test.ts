@@ -1,28 +1,37 @@
-import { expect, test } from "bun:test";
-import { deserialize, serialize } from "bun:jsc";
-import { MemoryMempoolStore, type MempoolStoreDump } from "./memory-store.ts";
+/** `MemoryMempoolStore` dump → `fromDump` round trip (through `structuredClone`, as a snapshot carries it). */
+import { describe, expect, test } from "bun:test";
+import { MemoryMempoolStore } from "./memory-store.ts";
 import type { PendingRecord } from "./store.ts";
 
-const record = (n: number): PendingRecord => ({
-  id: new Uint8Array([n]),
-  payer: new Uint8Array([1]),
-  nonceAccount: new Uint8Array([1]),
-  nonce: BigInt(n),
-  rcUsed: 10n,
-  resources: { diskStorageUsed: 1n, networkBandwidthUsed: 2n, computeBandwidthUsed: 3n, systemDiskStorageUsed: 0n, systemNetworkBandwidthUsed: 0n, systemComputeBandwidthUsed: 0n },
-  transaction: new Uint8Array([n, n]),
-  sequence: BigInt(n),
-  receivedAt: 1000 + n,
-});
+function record(i: number): PendingRecord {
+  const id = new Uint8Array(34).fill(i);
+  return {
+    id,
+    payer: new Uint8Array(25).fill(1),
+    nonceAccount: new Uint8Array(25).fill(2),
+    nonce: BigInt(i),
+    rcUsed: 1000n + BigInt(i),
+    resources: { diskStorageUsed: 1n, networkBandwidthUsed: 2n, computeBandwidthUsed: 3n, systemDiskStorageUsed: 4n, systemNetworkBandwidthUsed: 5n, systemComputeBandwidthUsed: 6n },
+    transaction: new Uint8Array([10, i]),
+    sequence: BigInt(i),
+    receivedAt: 1_700_000_000_000 + i,
+  };
+}
 
-test("a dump, through bytes, rebuilds the pending set and progress; later writes do not reach it", async () => {
-  const store = new MemoryMempoolStore();
-  await store.write({ upserts: [record(1), record(2), record(3)], deletes: [], progress: { id: new Uint8Array([9]), height: 4n } });
-  await store.write({ upserts: [], deletes: [new Uint8Array([2])] });
-  const bytes = serialize(store.dump());
-  await store.write({ upserts: [record(4)], deletes: [new Uint8Array([1])] });
-  const rebuilt = MemoryMempoolStore.fromDump(deserialize(bytes) as MempoolStoreDump);
-  const loaded = await rebuilt.load();
-  expect(loaded.pending).toEqual([record(1), record(3)]);
-  expect(loaded.progress).toEqual({ id: new Uint8Array([9]), height: 4n });
+describe("MemoryMempoolStore dump", () => {
+  test("fromDump(structuredClone(dump())) loads what the original loads, and goes on alike", async () => {
+    const store = new MemoryMempoolStore();
+    await store.write({ upserts: [record(3), record(1), record(2)], deletes: [], progress: { id: new Uint8Array([7]), height: 4n } });
+    await store.write({ upserts: [], deletes: [record(2).id] });
+    const copy = MemoryMempoolStore.fromDump(structuredClone(store.dump()));
+    expect(await copy.load()).toEqual(await store.load());
+    expect((await copy.load()).pending.map((r) => r.sequence)).toEqual([1n, 3n]);
+    for (const s of [store, copy]) await s.write({ upserts: [record(5)], deletes: [record(1).id], progress: { id: new Uint8Array([8]), height: 5n } });
+    expect(await copy.load()).toEqual(await store.load());
+  });
+
+  test("an empty store round-trips", async () => {
+    const copy = MemoryMempoolStore.fromDump(structuredClone(new MemoryMempoolStore().dump()));
+    expect(await copy.load()).toEqual({ pending: [], progress: undefined });
+  });
 });

@@ -1,7 +1,7 @@
 /**
- * MempoolStore in memory: the twin of the drizzle store, for unit tests and the one-process dev
- * node. `dump()` gives the whole content as structured-cloneable data (the dev node's snapshots)
- * and `MemoryMempoolStore.fromDump` rebuilds a store from it.
+ * MempoolStore in memory: the twin of the drizzle store (same contract suite), for fast unit tests
+ * and the one-process dev node. `dump()` returns the whole content as structured-cloneable data
+ * (snapshots, snapshot files) and `MemoryMempoolStore.fromDump` rebuilds a store from it.
  */
 import { toHex } from "@cairn/core";
 import type { BlockRef } from "@cairn/protocol";
@@ -10,6 +10,7 @@ import type { LoadedMempool, MempoolStore, PendingRecord, StoreWrite } from "./s
 /** The whole content of a `MemoryMempoolStore`, structured-cloneable. */
 export interface MempoolStoreDump {
   version: 1;
+  /** Pending records in arrival order. */
   pending: PendingRecord[];
   progress: BlockRef | undefined;
 }
@@ -23,23 +24,22 @@ export class MemoryMempoolStore implements MempoolStore {
   /** When set, the next `write` rejects with it (then it is cleared). */
   failNextWrite: Error | undefined;
 
-  /** A copy of everything the store holds. */
-  dump(): MempoolStoreDump {
-    return structuredClone({ version: 1 as const, pending: [...this.rows.values()], progress: this.progress });
-  }
-
-  /** A store holding what `dump` returned. */
+  /** A store holding `dump` (from `dump()` of this or another process). */
   static fromDump(dump: MempoolStoreDump): MemoryMempoolStore {
-    if (dump.version !== 1) throw new Error(`mempool store dump version ${String(dump.version)} is not one this node reads`);
+    if (dump.version !== 1) throw new Error(`unknown mempool store dump version ${String(dump.version)}`);
     const store = new MemoryMempoolStore();
-    for (const r of structuredClone(dump.pending)) store.rows.set(toHex(r.id), r);
+    for (const r of dump.pending) store.rows.set(toHex(r.id), copyRecord(r));
     store.progress = dump.progress && { ...dump.progress };
     return store;
   }
 
+  /** The whole content as plain data. */
+  dump(): MempoolStoreDump {
+    return { version: 1, pending: this.sorted().map(copyRecord), progress: this.progress && { ...this.progress } };
+  }
+
   async load(): Promise<LoadedMempool> {
-    const pending = [...this.rows.values()].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-    return { pending: pending.map(copyRecord), progress: this.progress && { ...this.progress } };
+    return { pending: this.sorted().map(copyRecord), progress: this.progress && { ...this.progress } };
   }
 
   async write(w: StoreWrite): Promise<void> {
@@ -55,6 +55,10 @@ export class MemoryMempoolStore implements MempoolStore {
       if (!this.rows.has(key)) this.rows.set(key, copyRecord(r));
     }
     if (w.progress) this.progress = { ...w.progress };
+  }
+
+  private sorted(): PendingRecord[] {
+    return [...this.rows.values()].sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
   }
 }
 
