@@ -17,8 +17,20 @@ import { chainOptionsSchema } from "@cairn/chain";
 import type { DevClock } from "./clock.ts";
 import { type SwapGate, type SwitchableBus, createSwitchableBus } from "./forward.ts";
 import type { DevOptions } from "./options.ts";
-import { type DevDatabases, type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
-import type { DatabaseSnapshot, DatabaseSnapshots } from "./snapshots.ts";
+import { type DevGeneration, type DevServices, type DevStorage, startDevGeneration } from "./services.ts";
+import type { DevDurability } from "./durable/durability.ts";
+import type { ControlState } from "./durable/records.ts";
+
+/** Snapshots of the services' data (`dev.snapshot`): database copies, or memory store dumps. */
+export interface StateSnapshots<S = unknown> {
+  take(id: bigint): Promise<S>;
+  restore(snapshot: S): Promise<void>;
+  /** Back to before genesis. */
+  wipe(): Promise<void>;
+  drop(snapshot: S): Promise<void>;
+  /** Drops any left by an earlier run. */
+  dropAll(): Promise<void>;
+}
 
 export type DevServiceImpl = ServiceImplementation<typeof dev.DevServiceDefinition>;
 
@@ -31,8 +43,16 @@ const MODES: readonly ProductionMode[] = ["instant", "interval", "manual"];
 export interface DevControllerDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  dbs: DevDatabases;
-  snapshots: DatabaseSnapshots;
+  /** Where the next set of services keeps its data (revert and reset may change it). */
+  storage: () => DevStorage;
+  snapshots: StateSnapshots;
+  /**
+   * With `--data`: the journal and snapshots the memory stores are rebuilt from. The first set of
+   * services replays the journal before producing; control changes are journaled; checkpoints.
+   */
+  durable?: DevDurability;
+  /** Whether every bus consumer has caught up (a checkpoint waits for it). */
+  busSettled?: () => boolean;
   clock: DevClock;
   gate: SwapGate;
   /** A started bus for a new set of services. */
@@ -53,6 +73,13 @@ export interface DevController {
   readonly gatewayBus: SwitchableBus;
   /** The DevService implementation. */
   readonly service: DevServiceImpl;
+  /** The controls' state that outlives a restart with `--data`. */
+  controls(): ControlState;
+  /**
+   * With `--data`: writes a snapshot of every store with block production paused (resolves
+   * false when there is no data directory or the bus did not settle).
+   */
+  checkpoint(): Promise<boolean>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,7 +93,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
   const genesisKey = producerKeyOf({ devSeed: opts.seed });
   const genesisAddress = addressFromPrivateKey(genesisKey);
   const mutex = new Mutex();
-  const taken = new Map<bigint, DatabaseSnapshot>();
+  const taken = new Map<bigint, unknown>();
   let nextSnapshotId = 1n;
   let mode: ProductionMode = opts.mode;
   let intervalMs = opts.intervalMs;
@@ -77,7 +104,32 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     if (!generation) throw new CairnError("dev.not_running", "the dev node is not running", { status: ErrorStatus.Unavailable });
     return generation;
   };
-  const launch = () => startDevGeneration(opts, { ...deps, mode, intervalMs });
+  const controls = (): ControlState => ({ offsetMs: clock.offsetMs, pinned: clock.pinned, mode, intervalMs });
+  const applyControls = (state: ControlState) => {
+    clock.restore(state.offsetMs, state.pinned);
+    mode = state.mode;
+    intervalMs = state.intervalMs;
+  };
+  /** Journals the controls' state (with `--data`) once a control changed it. */
+  const recordControls = () => deps.durable?.recordControls(controls());
+  const launch = (first = false) => {
+    const durable = deps.durable;
+    return startDevGeneration(opts, {
+      ...deps,
+      mode,
+      intervalMs,
+      wrapBlockSink: durable?.wrapBlockSink,
+      // The first set replays the journal after the base snapshot, then produces in the mode the controls last had.
+      beforeProducer:
+        durable && first
+          ? async ({ chain, producer, bus }) => {
+              if (durable.baseControls) applyControls(durable.baseControls);
+              await durable.replay({ chain, producer, bus }, applyControls, (timestamp) => clock.observeBlock(timestamp));
+              producer.setMode(mode, intervalMs);
+            }
+          : undefined,
+    });
+  };
 
   /** Stops the services, runs `rewrite` on the stopped databases, starts fresh services. */
   async function replace(rewrite: () => Promise<void>): Promise<void> {
@@ -141,6 +193,19 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     throw new CairnError("dev.balance_failed", `the balance transaction did not reach a block within ${BLOCK_WAIT_MS} ms`, { status: ErrorStatus.Internal });
   }
 
+  /** A checkpoint with block production paused (caller holds the mutex). */
+  async function checkpointLocked(): Promise<boolean> {
+    const durable = deps.durable;
+    if (!durable || !generation) return false;
+    const producer = generation.services.producer;
+    await producer.stop();
+    try {
+      return await durable.checkpoint(controls(), deps.busSettled ?? (() => true));
+    } finally {
+      await producer.start();
+    }
+  }
+
   const service: DevServiceImpl = {
     snapshot: () =>
       mutex.run(async () => {
@@ -202,12 +267,14 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
         const now = clock.now();
         if (req.timestamp < now) throw invalid("invalid_timestamp", `timestamp ${req.timestamp} is before the node's clock (${now}): time only moves forward`);
         clock.pin(req.timestamp);
+        await recordControls();
         return { timestamp: req.timestamp };
       }),
 
     increaseTime: (req) =>
       mutex.run(async () => {
         clock.advance(req.ms);
+        await recordControls();
         return { offset_ms: clock.offsetMs, now: clock.now() };
       }),
 
@@ -239,6 +306,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
         mode = req.mode as ProductionMode;
         if (req.interval_ms !== 0n) intervalMs = Number(req.interval_ms);
         current().services.producer.setMode(mode, intervalMs);
+        await recordControls();
         return { mode, interval_ms: BigInt(intervalMs) };
       }),
 
@@ -261,13 +329,17 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       return gatewayBus;
     },
     service,
+    controls,
+    checkpoint: () => mutex.run(checkpointLocked),
     async start() {
       await snapshots.dropAll();
-      generation = await launch();
+      generation = await launch(true);
       gatewayBus = createSwitchableBus(generation.bus);
     },
     async stop() {
       await mutex.run(async () => {
+        // A clean stop leaves a snapshot of everything: the next start replays nothing.
+        if (generation && deps.durable?.hasNew()) await checkpointLocked().catch((e: unknown) => log.error({ err: String(e) }, "checkpoint at stop failed"));
         const g = generation;
         generation = undefined;
         await g?.stop();

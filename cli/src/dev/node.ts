@@ -9,7 +9,7 @@
 import { join, resolve } from "node:path";
 import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
 import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
-import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
+import { type EventBus, type MemoryBroker, createMemoryBroker, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
@@ -19,13 +19,15 @@ import * as mempoolSvc from "@cairn/mempool";
 import * as historySvc from "@cairn/account-history";
 import { DEFAULT_DENY, startGateway } from "@cairn/gateway";
 import { createDevClock } from "./clock.ts";
-import { createDevController } from "./controller.ts";
+import { type StateSnapshots, createDevController } from "./controller.ts";
+import { type DevDurability, type MemorySnapshot, openDevDurability } from "./durable/durability.ts";
 import { createSwapGate, forwardingImplementation } from "./forward.ts";
 import { startDevConsole } from "./console.ts";
 import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
 import { type DevOptions, dataDirOf } from "./options.ts";
+import type { ControlState } from "./durable/records.ts";
 import { assertDevPortsFree } from "./preflight.ts";
-import { type DevDatabases, type DevServices, devPort } from "./services.ts";
+import { type DevDatabases, type DevServices, type DevStorage, devPort } from "./services.ts";
 import { createDatabaseSnapshots } from "./snapshots.ts";
 
 /** The dev node's per-call deadline at the gateway, ms. */
@@ -49,12 +51,28 @@ export interface DevNode {
 
 /**
  * One database for every service, each in its own schema: Postgres when given, else one PGlite
- * instance (each costs ~200 MB, so the services share it) in memory or under the data directory.
+ * instance (each costs ~200 MB, so the services share it) in memory, or under the data directory
+ * when the bus is NATS. A data directory with the in-process bus needs none: memory stores over a
+ * journal and snapshots (durable/).
  */
 function databaseUrlFor(opts: DevOptions): string {
   if (opts.databaseUrl) return opts.databaseUrl;
   const dir = dataDirOf(opts);
   return dir === undefined ? "pglite://memory" : `pglite://${resolve(join(dir, "pglite"))}`;
+}
+
+/** How often the node looks whether a checkpoint is due, ms. */
+const CHECKPOINT_POLL_MS = 1_000;
+
+/** `dev.snapshot` and friends over the memory stores of a data directory. */
+function memorySnapshots(durable: DevDurability, controls: () => ControlState): StateSnapshots {
+  return {
+    take: async (id) => durable.take(id),
+    restore: (s) => durable.restore(s as MemorySnapshot, controls()),
+    wipe: () => durable.wipe(controls()),
+    drop: async () => undefined,
+    dropAll: async () => undefined,
+  };
 }
 
 /** What the dev node may be given besides its options. */
@@ -101,21 +119,40 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       stops.push(() => db.close());
       return db;
     };
-    const dbs: DevDatabases = { chain: await open(chainSvc), blockStore: await open(blockStoreSvc), mempool: await open(mempoolSvc), accountHistory: await open(historySvc) };
+    // A data directory: memory stores rebuilt from its snapshot and journal. Otherwise databases.
+    let durable: DevDurability | undefined;
+    let storage: () => DevStorage;
+    let snapshots: StateSnapshots;
+    let controls: () => ControlState = () => ({ offsetMs: 0n, pinned: undefined, mode: opts.mode, intervalMs: opts.intervalMs });
+    if (dataDir !== undefined && !nats) {
+      const d = await openDevDurability(dataDir, logger);
+      durable = d;
+      stops.push(() => d.close());
+      storage = () => ({ stores: d.stores });
+      snapshots = memorySnapshots(d, () => controls());
+    } else {
+      const dbs: DevDatabases = { chain: await open(chainSvc), blockStore: await open(blockStoreSvc), mempool: await open(mempoolSvc), accountHistory: await open(historySvc) };
+      storage = () => ({ dbs });
+      snapshots = createDatabaseSnapshots(dbs.chain.db, Object.values(dbs).map((d) => d.schemaName));
+    }
 
     const gate = createSwapGate();
+    let broker: MemoryBroker | undefined;
     const controller = createDevController(opts, {
       logger,
       metrics,
-      dbs,
-      snapshots: createDatabaseSnapshots(dbs.chain.db, Object.values(dbs).map((d) => d.schemaName)),
+      storage,
+      snapshots,
+      durable,
+      busSettled: () => broker?.settled ?? true,
       clock: createDevClock(),
       gate,
       openBus: async () => {
         if (nats) return nats;
-        const bus = createMemoryEventBus({}, { logger });
+        broker = createMemoryBroker();
+        const bus = createMemoryEventBus({ broker }, { logger });
         await bus.start();
-        return bus;
+        return durable ? durable.wrapBus(bus) : bus;
       },
       closeBus: async (bus) => {
         if (bus !== nats) await bus.close();
@@ -130,6 +167,21 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       throw e;
     });
     stops.push(() => controller.stop());
+    controls = () => controller.controls();
+    if (durable) {
+      const d = durable;
+      // Checkpoints off the request path: looked for once a second, taken when enough was journaled.
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy || !d.checkpointDue()) return;
+        busy = true;
+        controller
+          .checkpoint()
+          .catch((e: unknown) => logger.error({ err: String(e) }, "checkpoint failed"))
+          .finally(() => (busy = false));
+      }, CHECKPOINT_POLL_MS);
+      stops.push(async () => clearInterval(timer));
+    }
     const first = controller.services;
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 

@@ -13,13 +13,14 @@ import { createInProcessClient, type ServiceClient, type ServiceImplementation }
 import * as chainSvc from "@cairn/chain";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import * as blockStoreSvc from "@cairn/block-store";
-import { blockStoreFromClient } from "@cairn/block-store/client";
+import { type BlockSink, blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
 import { type MempoolChecks, deferredMempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
 import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerUnit } from "@cairn/block-producer";
 import type { DevClock } from "./clock.ts";
 import type { DevOptions } from "./options.ts";
+import type { DevStores } from "./durable/stores.ts";
 
 /** The databases of the services (one handle each, possibly on one shared instance). */
 export interface DevDatabases {
@@ -29,17 +30,24 @@ export interface DevDatabases {
   accountHistory: DatabaseHandle;
 }
 
+/** Where the services keep their data: databases, or memory stores (`--data`: see durable/). */
+export type DevStorage = { dbs: DevDatabases; stores?: never } | { stores: DevStores; dbs?: never };
+
 /** What every set of services shares. */
 export interface DevServicesDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   bus: EventBus;
-  dbs: DevDatabases;
+  storage: DevStorage;
   /** The node's clock (ms since epoch). */
   now: () => bigint;
   /** Production mode to start in (the current one after a swap). */
   mode: ProductionMode;
   intervalMs: number;
+  /** Wraps the block store as the chain hands it each block (the journal, with `--data`). */
+  wrapBlockSink?: (sink: BlockSink) => BlockSink;
+  /** Runs once the other services are up and before the producer starts (the journal's replay). */
+  beforeProducer?: (services: { chain: chainSvc.ChainUnit; producer: BlockProducer; bus: EventBus }) => Promise<void>;
 }
 
 /** The running services and the implementations the gateway and the dev controls call. */
@@ -67,7 +75,9 @@ export function devPort(opts: DevOptions, i: number): number {
 
 /** Builds and starts the services; on failure, stops what started and rethrows. */
 export async function startDevServices(opts: DevOptions, deps: DevServicesDeps): Promise<DevServices> {
-  const { logger, metrics, bus, dbs } = deps;
+  const { logger, metrics, bus, storage } = deps;
+  // Each unit on its database or on its memory store.
+  const source = <K extends keyof DevDatabases>(k: K) => (storage.stores ? { store: storage.stores[k] } : { db: storage.dbs[k] }) as { store: DevStores[K] } | { db: DevDatabases[K] };
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch((e) => logger.error({ err: String(e) }, "stop failed"));
@@ -75,7 +85,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   };
   try {
     // Block store first: the chain hands it every block before committing.
-    const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, db: dbs.blockStore });
+    const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, ...source("blockStore") });
     const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
 
     let mempoolChecks: MempoolChecks | undefined;
@@ -91,9 +101,9 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      db: dbs.chain,
+      ...source("chain"),
       mempool: deferredMempoolChecks(() => mempoolChecks!),
-      blockStore: blockStoreFromClient(blockStoreClient),
+      blockStore: withSink(blockStoreFromClient(blockStoreClient), deps.wrapBlockSink),
       now: deps.now,
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
@@ -102,7 +112,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      db: dbs.mempool,
+      ...source("mempool"),
       chain: chainReadsFromClient(chainClient),
       blocks: blockStoreFromClient(blockStoreClient),
       now: () => Number(deps.now()),
@@ -114,7 +124,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      db: dbs.accountHistory,
+      ...source("accountHistory"),
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });
@@ -137,6 +147,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     stops.push(() => mempool.stop());
     grpcPorts.accountHistory = (await history.start()).port;
     stops.push(() => history.stop());
+    await deps.beforeProducer?.({ chain, producer: producer.producer, bus });
     grpcPorts.blockProducer = (await producer.start()).port;
     stops.push(() => producer.stop());
 
@@ -161,6 +172,13 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   }
 }
 
+/** `sink` with its `addBlock` wrapped by `wrap` (when given). */
+function withSink<T extends BlockSink>(sink: T, wrap: ((sink: BlockSink) => BlockSink) | undefined): T {
+  if (!wrap) return sink;
+  const wrapped = wrap({ addBlock: (block, receipt) => sink.addBlock(block, receipt) });
+  return { ...sink, addBlock: (block, receipt) => wrapped.addBlock(block, receipt) };
+}
+
 /** A set of services on a bus of its own, with the clients the dev controls use. */
 export interface DevGeneration {
   bus: EventBus;
@@ -176,12 +194,14 @@ export interface DevGeneration {
 export interface DevGenerationDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  dbs: DevDatabases;
+  storage: () => DevStorage;
   clock: DevClock;
   mode: ProductionMode;
   intervalMs: number;
   openBus(): Promise<EventBus>;
   closeBus(bus: EventBus): Promise<void>;
+  wrapBlockSink?: DevServicesDeps["wrapBlockSink"];
+  beforeProducer?: DevServicesDeps["beforeProducer"];
 }
 
 /**
@@ -199,7 +219,17 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
   const forget = (owned: string[]) => owned.forEach((name) => metrics.removeSingleMetric(name));
   let services: DevServices;
   try {
-    services = await startDevServices(opts, { logger: deps.logger, metrics, bus, dbs: deps.dbs, now: clock.now, mode: deps.mode, intervalMs: deps.intervalMs });
+    services = await startDevServices(opts, {
+      logger: deps.logger,
+      metrics,
+      bus,
+      storage: deps.storage(),
+      now: clock.now,
+      mode: deps.mode,
+      intervalMs: deps.intervalMs,
+      wrapBlockSink: deps.wrapBlockSink,
+      beforeProducer: deps.beforeProducer,
+    });
   } catch (e) {
     forget(registered());
     await deps.closeBus(bus);

@@ -1,0 +1,178 @@
+/**
+ * `cairn dev --data DIR` made durable without a database: the services run on memory stores
+ * (stores.ts), the journal and snapshots under DIR are the source of truth (data-store.ts).
+ *
+ * - Start: the stores are rebuilt from the latest snapshot, the services start on them, and the
+ *   journal entries after the snapshot are replayed before the producer starts — blocks through
+ *   the chain (which re-applies them, hands them to the block store and publishes their events,
+ *   so mempool and account history follow as they did the first time), transaction accepts onto
+ *   the bus (the mempool takes them back; a later block entry removes those it included), control
+ *   changes onto the clock and the production mode.
+ * - Running: transaction accepts and blocks are journaled before they are acknowledged or seen
+ *   (journaled.ts); a checkpoint (a snapshot of every store at a quiet point, written atomically)
+ *   is taken when enough has been journaled since the last one, and at a clean stop.
+ * - Dev controls: `dev.snapshot` keeps the stores' dumps in memory; `dev.revert` and `dev.reset`
+ *   rebuild the stores from a dump (or empty) and make that the new base snapshot at once, so a
+ *   restart never replays the blocks they abandoned.
+ */
+import type { Logger } from "@cairn/core";
+import { type EventBus, Subjects } from "@cairn/bus";
+import type { BlockSink } from "@cairn/block-store/client";
+import type { ChainUnit } from "@cairn/chain";
+import type { BlockProducer } from "@cairn/block-producer";
+import { type DevDataStore, openDevDataStore } from "./data-store.ts";
+import { journaledBlockSink, journaledBus } from "./journaled.ts";
+import type { ControlState } from "./records.ts";
+import { type DevStores, devStoresFromParts, dumpDevStores } from "./stores.ts";
+
+/** Journal entries since the base snapshot after which a checkpoint is due. */
+export const CHECKPOINT_ENTRIES = 20_000;
+/** Blocks since the base snapshot after which a checkpoint is due (each costs a re-application at start). */
+export const CHECKPOINT_BLOCKS = 500;
+
+/** A `dev.snapshot`: the stores' dumps, kept in memory (snapshots do not outlive the node). */
+export interface MemorySnapshot {
+  id: bigint;
+  parts: Map<string, Uint8Array>;
+}
+
+/** What replay did. */
+export interface ReplayReport {
+  blocks: number;
+  transactions: number;
+  controls: number;
+  ms: number;
+}
+
+export interface DevDurability {
+  readonly data: DevDataStore;
+  /** The stores the next set of services runs on (replaced by revert and reset). */
+  readonly stores: DevStores;
+  /** The controls' state at the base snapshot, if it recorded one. */
+  readonly baseControls: ControlState | undefined;
+  /** The in-process bus with transaction accepts journaled. */
+  wrapBus(inner: EventBus): EventBus;
+  /** The block store with blocks journaled before the chain commits them. */
+  wrapBlockSink(sink: BlockSink): BlockSink;
+  /** Replays the journal after the base into freshly started services (nothing is journaled again). */
+  replay(services: { chain: ChainUnit; producer: BlockProducer; bus: EventBus }, applyControls: (state: ControlState) => void, observeBlock: (timestamp: bigint) => void): Promise<ReplayReport>;
+  /** Journals the controls' state after a control changed it. */
+  recordControls(state: ControlState): Promise<void>;
+  /** True when enough has been journaled since the base for a checkpoint to pay. */
+  checkpointDue(): boolean;
+  /** True when anything was journaled since the base. */
+  hasNew(): boolean;
+  /**
+   * Writes a snapshot of the stores at a quiet point (no record under way, `settled()`: the bus
+   * consumers caught up); the caller has paused block production. Resolves false when the bus did
+   * not settle (nothing written; the journal still has everything).
+   */
+  checkpoint(controls: ControlState, settled: () => boolean): Promise<boolean>;
+  /** `dev.snapshot`: the stores' dumps now. */
+  take(id: bigint): MemorySnapshot;
+  /** `dev.revert`: stores rebuilt from `snapshot`, which becomes the base on disk. */
+  restore(snapshot: MemorySnapshot, controls: ControlState): Promise<void>;
+  /** `dev.reset`: empty stores (the chain writes genesis again), the new base on disk. */
+  wipe(controls: ControlState): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDevDurability(dataDir: string, logger: Logger): Promise<DevDurability> {
+  const log = logger.child({ module: "dev-data" });
+  const data = await openDevDataStore(dataDir, log);
+  const loadStart = performance.now();
+  let stores = devStoresFromParts(data.base?.parts ?? new Map());
+  if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart) }, "stores loaded from snapshot");
+  let replaying = false;
+  let blocksSinceBase = 0;
+  let entriesAtBase = data.base?.position ?? 0;
+  const sinkCounted = (sink: BlockSink): BlockSink => ({
+    async addBlock(block, receipt) {
+      await sink.addBlock(block, receipt);
+      blocksSinceBase++;
+    },
+  });
+
+  async function rebase(parts: Map<string, Uint8Array>, controls: ControlState): Promise<void> {
+    const position = data.journal.lastSeq;
+    await data.writeSnapshot(position, parts, controls);
+    entriesAtBase = position;
+    blocksSinceBase = 0;
+  }
+
+  return {
+    data,
+    get stores() {
+      return stores;
+    },
+    get baseControls() {
+      return data.base?.controls;
+    },
+    wrapBus: (inner) => journaledBus(inner, data, () => replaying),
+    wrapBlockSink: (sink) => sinkCounted(journaledBlockSink(sink, data, () => replaying)),
+    async replay({ chain, bus }, applyControls, observeBlock) {
+      const report: ReplayReport = { blocks: 0, transactions: 0, controls: 0, ms: 0 };
+      const t0 = performance.now();
+      replaying = true;
+      try {
+        for (const { seq, entry } of data.tail()) {
+          if (entry.kind === "transaction") {
+            await bus.publish(Subjects.transactionAccept, entry.accepted);
+            report.transactions++;
+          } else if (entry.kind === "block") {
+            try {
+              await chain.chain.submitBlock(entry.block);
+            } catch (e) {
+              throw new Error(`journal entry ${seq}: block ${entry.block.header?.height ?? "?"} does not apply on the state before it: ${(e as Error).message}`, { cause: e });
+            }
+            if (entry.block.header) observeBlock(entry.block.header.timestamp);
+            report.blocks++;
+          } else {
+            applyControls(entry.state);
+            report.controls++;
+          }
+        }
+      } finally {
+        replaying = false;
+      }
+      report.ms = Math.round(performance.now() - t0);
+      if (report.blocks + report.transactions + report.controls > 0) log.info(report, "journal replayed");
+      return report;
+    },
+    async recordControls(state) {
+      await data.record({ kind: "controls", state }, () => undefined);
+    },
+    checkpointDue() {
+      return blocksSinceBase >= CHECKPOINT_BLOCKS || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
+    },
+    hasNew() {
+      return data.journal.lastSeq > entriesAtBase;
+    },
+    async checkpoint(controls, settled) {
+      const t0 = performance.now();
+      const taken = await data.quiesce(settled, (position) => ({ position, parts: dumpDevStores(stores) }));
+      if (!taken) {
+        log.warn({}, "checkpoint skipped: the bus did not settle");
+        return false;
+      }
+      const dumped = performance.now();
+      await data.writeSnapshot(taken.position, taken.parts, controls);
+      entriesAtBase = taken.position;
+      blocksSinceBase = 0;
+      log.info({ position: taken.position, dumpMs: Math.round(dumped - t0), writeMs: Math.round(performance.now() - dumped) }, "checkpoint written");
+      return true;
+    },
+    take(id) {
+      return { id, parts: dumpDevStores(stores) };
+    },
+    async restore(snapshot, controls) {
+      stores = devStoresFromParts(snapshot.parts);
+      await rebase(snapshot.parts, controls);
+    },
+    async wipe(controls) {
+      stores = devStoresFromParts(new Map());
+      await rebase(new Map(), controls);
+    },
+    close: () => data.close(),
+  };
+}
