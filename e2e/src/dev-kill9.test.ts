@@ -2,7 +2,8 @@
  * Durability of `cairn dev --data` under `kill -9`: the dev node runs as a child process on one
  * data directory; several senders submit KOIN transfers over JSON-RPC (each transfer unique, so a
  * lost one can never be stood in for by a resend); at a random moment the node is killed with
- * SIGKILL, then restarted on the same directory — several rounds. After each restart every
+ * SIGKILL, then restarted on the same directory — several rounds, with checkpoints every 10 blocks
+ * so restarts rebuild from a snapshot plus the journal after it. After each restart every
  * transaction whose receipt was returned must reach a block (instant mode mines what is pending),
  * the head must be at least the highest head a client saw before the kill, the block store must
  * hold the chain's chain, account history must list every acknowledged transfer of its sender,
@@ -43,7 +44,7 @@ async function rpc(method: string, params: unknown): Promise<RpcResult> {
 
 async function startNode(): Promise<number> {
   const t0 = performance.now();
-  child = spawn(["bun", MAIN, "dev", "--data", dir, "--port", String(port), "--grpc-port-base", "0", "--console", "off", "--accounts", String(ACCOUNTS)], {
+  child = spawn(["bun", MAIN, "dev", "--data", dir, "--port", String(port), "--grpc-port-base", "0", "--console", "off", "--accounts", String(ACCOUNTS), "--checkpoint-blocks", "10"], {
     stdout: "ignore",
     stderr: "pipe",
   });

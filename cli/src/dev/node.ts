@@ -1,7 +1,8 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
  * gateway in one process, wired with in-process clients (each gRPC server still listening on its
- * port), PGlite per service under the data directory (or in memory, or Postgres), and the
+ * port), memory stores kept under the data directory by a journal and checkpoints (durable/), or
+ * one PGlite in memory, or Postgres, and the
  * in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
@@ -125,7 +126,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     let snapshots: StateSnapshots;
     let controls: () => ControlState = () => ({ offsetMs: 0n, pinned: undefined, mode: opts.mode, intervalMs: opts.intervalMs });
     if (dataDir !== undefined && !nats) {
-      const d = await openDevDurability(dataDir, logger);
+      const d = await openDevDurability(dataDir, { checkpointBlocks: opts.checkpointBlocks }, logger);
       durable = d;
       stops.push(() => d.close());
       storage = () => ({ stores: d.stores });

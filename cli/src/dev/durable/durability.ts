@@ -27,8 +27,11 @@ import { type DevStores, devStoresFromParts, dumpDevStores } from "./stores.ts";
 
 /** Journal entries since the base snapshot after which a checkpoint is due. */
 export const CHECKPOINT_ENTRIES = 20_000;
-/** Blocks since the base snapshot after which a checkpoint is due (each costs a re-application at start). */
-export const CHECKPOINT_BLOCKS = 500;
+
+export interface DevDurabilityOptions {
+  /** Blocks since the base snapshot after which a checkpoint is due (each costs a re-application at start). */
+  checkpointBlocks: number;
+}
 
 /** A `dev.snapshot`: the stores' dumps, kept in memory (snapshots do not outlive the node). */
 export interface MemorySnapshot {
@@ -77,7 +80,7 @@ export interface DevDurability {
   close(): Promise<void>;
 }
 
-export async function openDevDurability(dataDir: string, logger: Logger): Promise<DevDurability> {
+export async function openDevDurability(dataDir: string, options: DevDurabilityOptions, logger: Logger): Promise<DevDurability> {
   const log = logger.child({ module: "dev-data" });
   const data = await openDevDataStore(dataDir, log);
   const loadStart = performance.now();
@@ -143,7 +146,7 @@ export async function openDevDurability(dataDir: string, logger: Logger): Promis
       await data.record({ kind: "controls", state }, () => undefined);
     },
     checkpointDue() {
-      return blocksSinceBase >= CHECKPOINT_BLOCKS || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
+      return blocksSinceBase >= options.checkpointBlocks || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
     },
     hasNew() {
       return data.journal.lastSeq > entriesAtBase;
