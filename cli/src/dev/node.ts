@@ -1,8 +1,8 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
- * gateway in one process, wired with in-process clients (each gRPC server still listening on its
- * port), memory stores kept under the data directory by a journal and checkpoints (durable/), or
- * one PGlite in memory, or Postgres, and the
+ * gateway in one process, wired with direct in-process clients (each gRPC server still listening
+ * on its port), memory stores kept under the data directory by a journal and checkpoints
+ * (durable/), or one PGlite in memory, or Postgres, and the
  * in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
@@ -28,7 +28,7 @@ import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatch
 import { type DevOptions, dataDirOf } from "./options.ts";
 import type { ControlState } from "./durable/records.ts";
 import { assertDevPortsFree } from "./preflight.ts";
-import { type DevDatabases, type DevServices, type DevStorage, devPort } from "./services.ts";
+import { DIRECT, type DevDatabases, type DevServices, type DevStorage, devPort } from "./services.ts";
 import { createDatabaseSnapshots } from "./snapshots.ts";
 
 /** The dev node's per-call deadline at the gateway, ms. */
@@ -187,7 +187,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 
     const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>) =>
-      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate));
+      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), DIRECT);
 
     const devServer = createGrpcServer({ host: opts.host, port: devPort(opts, 5), descriptorSet: descriptorSetBytes() }, { logger, metrics });
     devServer.addService(dev.DevServiceDefinition, controller.service);
@@ -225,7 +225,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
           [transaction_store.TransactionStoreServiceDefinition.fullName]: forward(transaction_store.TransactionStoreServiceDefinition, (s) => s.implementations.transactionStore),
           [mempoolPb.MempoolServiceDefinition.fullName]: forward(mempoolPb.MempoolServiceDefinition, (s) => s.implementations.mempool),
           [account_history.AccountHistoryServiceDefinition.fullName]: forward(account_history.AccountHistoryServiceDefinition, (s) => s.implementations.accountHistory),
-          [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service),
+          [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service, DIRECT),
         },
       },
     );

@@ -1,7 +1,7 @@
 /**
  * One set of the dev node's services — chain, block store, mempool, account history, block
- * producer — over databases opened by the caller and a bus given by it, wired with in-process
- * clients (each gRPC server still listening on its port). The dev node starts one at launch and
+ * producer — over databases opened by the caller and a bus given by it, wired with direct
+ * in-process clients (messages copied, not encoded; each gRPC server still listening on its port). The dev node starts one at launch and
  * replaces it with a fresh one on `dev.revert` / `dev.reset`, after putting the databases back, so
  * every in-memory state is rebuilt from the rows exactly as on a restart.
  */
@@ -21,6 +21,12 @@ import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, cr
 import type { DevClock } from "./clock.ts";
 import type { DevOptions } from "./options.ts";
 import type { DevStores } from "./durable/stores.ts";
+
+/**
+ * How the services of one process call each other: directly, with copies of the messages (no
+ * protobuf encode/decode where the types are in hand; architecture §7, "One process").
+ */
+export const DIRECT = { direct: true } as const;
 
 /** The databases of the services (one handle each, possibly on one shared instance). */
 export interface DevDatabases {
@@ -86,7 +92,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   try {
     // Block store first: the chain hands it every block before committing.
     const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, ...source("blockStore") });
-    const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore);
+    const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore, DIRECT);
 
     let mempoolChecks: MempoolChecks | undefined;
     const chainOptions = chainSvc.chainOptionsSchema.parse({
@@ -106,7 +112,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       blockStore: withSink(blockStoreFromClient(blockStoreClient), deps.wrapBlockSink),
       now: deps.now,
     });
-    const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain);
+    const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, DIRECT);
 
     const mempool = mempoolSvc.createMempoolUnit(mempoolSvc.mempoolOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 2), irreversibleThreshold: opts.irreversibleThreshold }), {
       logger,
@@ -118,7 +124,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       now: () => Number(deps.now()),
     });
     mempoolChecks = mempool.checks;
-    const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool);
+    const mempoolClient = createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool, DIRECT);
 
     const history = historySvc.createAccountHistoryUnit(historySvc.accountHistoryOptionsSchema.parse({ grpcHost: opts.host, grpcPort: devPort(opts, 3) }), {
       logger,
@@ -243,10 +249,10 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
   return {
     bus,
     services,
-    chain: createInProcessClient(chainPb.ChainServiceDefinition, services.implementations.chain),
-    mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, services.implementations.mempool),
-    transactionStore: createInProcessClient(transaction_store.TransactionStoreServiceDefinition, services.implementations.transactionStore),
-    blockStore: createInProcessClient(block_store.BlockStoreServiceDefinition, services.implementations.blockStore),
+    chain: createInProcessClient(chainPb.ChainServiceDefinition, services.implementations.chain, DIRECT),
+    mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, services.implementations.mempool, DIRECT),
+    transactionStore: createInProcessClient(transaction_store.TransactionStoreServiceDefinition, services.implementations.transactionStore, DIRECT),
+    blockStore: createInProcessClient(block_store.BlockStoreServiceDefinition, services.implementations.blockStore, DIRECT),
     async stop() {
       await observer.close();
       await services.stop();

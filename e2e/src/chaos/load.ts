@@ -2,10 +2,13 @@
  * The chaos load: several dev accounts sending KOIN transfers through koilib with explicit
  * nonces, each sender one transaction at a time. A transaction is "acknowledged" when
  * `submit_transaction` returned a receipt; the sender then moves to the next nonce. On an error
- * (a service down, a rejection) it waits and sends the same nonce again, so every acknowledged
- * nonce is one the node promised to mine.
+ * (a service down, a rejection) it waits and sends the same signed transaction again, so every
+ * acknowledged nonce is one the node promised to mine. An error is not a promise either way (a
+ * deadline can pass after the bus stored the transaction), so after an error the sender asks
+ * whether that transaction is pending or mined all the same; then it moves on too, counting it as
+ * *unacknowledged* (the verifier does not require those, and no sender ever skips a nonce).
  */
-import { Contract, Provider, Signer, utils } from "koilib";
+import { Contract, Provider, Signer, type TransactionJson, utils } from "koilib";
 import { toBase64url } from "@cairn/core";
 import { encodeNonce } from "@cairn/protocol";
 
@@ -20,6 +23,8 @@ export interface Acked {
 
 export interface Load {
   acked: Acked[];
+  /** Transactions whose submission failed but that were found pending or mined afterwards. */
+  unacknowledged: Acked[];
   /** Submissions that failed (retried). */
   errors: number;
   /** Last error text per sender (for the report). */
@@ -30,6 +35,7 @@ export interface Load {
 /** Starts `senders` senders (dev accounts 0..senders-1, each paying account (i+1) % accounts). */
 export async function startLoad(urls: string[], seed: string, senders: number, accounts: number, startNonces: bigint[]): Promise<Load> {
   const acked: Acked[] = [];
+  const unacknowledged: Acked[] = [];
   const lastError = new Map<number, string>();
   let errors = 0;
   let stopped = false;
@@ -43,14 +49,27 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
     loops.push(
       (async () => {
         let nonce = startNonces[i]! + 1n;
+        let signed: TransactionJson | undefined;
+        let failedOnce = false;
         while (!stopped) {
           try {
-            const { transaction } = await koin.functions.transfer!({ from: signer.getAddress(), to, value: "1" }, { nonce: toBase64url(encodeNonce(nonce)), rcLimit: "10000000" });
-            acked.push({ id: transaction!.id!, sender: i, nonce });
+            signed ??= (await koin.functions.transfer!({ from: signer.getAddress(), to, value: "1" }, { nonce: toBase64url(encodeNonce(nonce)), rcLimit: "10000000", sendTransaction: false })).transaction;
+            await provider.sendTransaction(signed!, true);
+            acked.push({ id: signed!.id!, sender: i, nonce });
             nonce++;
+            signed = undefined;
+            failedOnce = false;
           } catch (e) {
             errors++;
             lastError.set(i, String((e as Error).message ?? e).slice(0, 300));
+            if (signed && failedOnce && (await known(provider, signed.id!))) {
+              unacknowledged.push({ id: signed.id!, sender: i, nonce });
+              nonce++;
+              signed = undefined;
+              failedOnce = false;
+              continue;
+            }
+            failedOnce = true;
             await Bun.sleep(500);
           }
         }
@@ -59,6 +78,7 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
   }
   return {
     acked,
+    unacknowledged,
     get errors() {
       return errors;
     },
@@ -68,4 +88,16 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
       await Promise.all(loops);
     },
   };
+}
+
+/** Whether transaction `id` is pending in the mempool or in a committed block (false when unsure). */
+async function known(provider: Provider, id: string): Promise<boolean> {
+  try {
+    const pending = await provider.call<{ pending_transactions?: unknown[] }>("mempool.get_pending_transactions_by_id", { transaction_ids: [id] });
+    if ((pending.pending_transactions ?? []).length > 0) return true;
+    const stored = await provider.call<{ transactions?: { containing_blocks?: string[] }[] }>("transaction_store.get_transactions_by_id", { transaction_ids: [id] });
+    return (stored.transactions ?? []).some((t) => (t.containing_blocks ?? []).length > 0);
+  } catch {
+    return false;
+  }
 }

@@ -116,9 +116,9 @@ async function main(): Promise<number> {
     }
     await Bun.sleep(3_000);
     await load.stop();
-    say(`load stopped: ${load.acked.length} acknowledged, ${load.errors} submissions failed (retried)`);
+    say(`load stopped: ${load.acked.length} acknowledged, ${load.errors} submissions failed (retried), ${load.unacknowledged.length} failed submissions went through all the same`);
     for (const [s, e] of load.lastError) say(`  sender ${s} last error: ${e}`);
-    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, SENDERS, 120_000);
+    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, 120_000);
     problems.push(...verdict.problems);
     say(`verdict: ${verdict.acknowledged} acknowledged, ${verdict.mined} mined, ${verdict.lost.length} lost`);
     for (const l of verdict.lost.slice(0, 20)) say(`  lost ${l}`);

@@ -2,7 +2,9 @@
  * What must hold after a chaos run, read through the gateway: every acknowledged transaction is
  * in a committed block; the block store's chain is the chain's (highest block = head, and the
  * walk from the head is complete); account history lists every mined transfer of each sender;
- * balances sum to the supply; each sender's nonce is its last mined one.
+ * balances sum to the supply; each sender's nonce is its last mined one. Transactions whose
+ * submission failed but that went through all the same (`unacknowledged`) are not required, but
+ * count for nonces and account history when mined.
  */
 import { Signer } from "koilib";
 import { fromBase64url } from "@cairn/core";
@@ -38,7 +40,7 @@ async function minedIds(rpc: Rpc, ids: string[]): Promise<Set<string>> {
 }
 
 /** Waits (up to `ms`) for acknowledged transactions to be mined, then checks everything. */
-export async function verify(url: string, seed: string, accounts: number, supply: bigint, acked: Acked[], senders: number, ms: number): Promise<Verdict> {
+export async function verify(url: string, seed: string, accounts: number, supply: bigint, acked: Acked[], unacknowledged: Acked[], senders: number, ms: number): Promise<Verdict> {
   const rpc = rpcAt(url);
   const problems: string[] = [];
   const ids = acked.map((a) => a.id);
@@ -50,6 +52,9 @@ export async function verify(url: string, seed: string, accounts: number, supply
     await Bun.sleep(2_000);
   }
   const lost = acked.filter((a) => !mined.has(a.id)).map((a) => `${a.id} (sender ${a.sender}, nonce ${a.nonce})`);
+  const alsoMined = await minedIds(rpc, unacknowledged.map((a) => a.id)).catch(() => new Set<string>());
+  const all = [...acked, ...unacknowledged];
+  const isMined = (id: string) => mined.has(id) || alsoMined.has(id);
 
   // Block store == chain.
   const head = (await rpc("chain.get_head_info", {})).result as { head_topology: { id: string; height: string } } | undefined;
@@ -71,12 +76,12 @@ export async function verify(url: string, seed: string, accounts: number, supply
   // Nonces and account history, per sender.
   for (let s = 0; s < senders; s++) {
     const signer = Signer.fromSeed(`${seed} ${s}`);
-    const minedOfSender = acked.filter((a) => a.sender === s && mined.has(a.id));
+    const minedOfSender = all.filter((a) => a.sender === s && isMined(a.id));
     const r = await rpc("chain.get_account_nonce", { account: signer.getAddress() });
     const raw = r.result?.nonce as string | undefined;
     const onChain = raw === undefined ? 0n : decodeNonce(fromBase64url(raw));
     const last = minedOfSender.reduce((m, a) => (a.nonce > m ? a.nonce : m), 0n);
-    if (minedOfSender.length > 0 && onChain !== last) problems.push(`sender ${s}: chain nonce ${onChain}, last mined acknowledged nonce ${last}`);
+    if (minedOfSender.length > 0 && onChain !== last) problems.push(`sender ${s}: chain nonce ${onChain}, last mined nonce ${last}`);
     const inHistory = new Set<string>();
     let seq: string | undefined;
     for (let page = 0; page < 200; page++) {

@@ -2,27 +2,11 @@
 import { describe, expect, test } from "bun:test";
 import { silentLogger } from "@cairn/core";
 import { createGrpcClient } from "./client.ts";
-import { prepareService, type GenericServiceDefinition, type MessageCodec } from "./definition.ts";
+import { prepareService } from "./definition.ts";
 import { createInProcessClient } from "./in-process-client.ts";
 import { createGrpcServer } from "./server.ts";
-import { EchoServiceService, type EchoRequest, type EchoResponse } from "./test-fixtures/echo-service.ts";
-
-function jsonCodec<T>(): MessageCodec<T> {
-  return {
-    encode: (message) => ({ finish: () => new TextEncoder().encode(JSON.stringify(message)) }),
-    decode: (input) => JSON.parse(new TextDecoder().decode(input)) as T,
-  };
-}
-
-/** `EchoService` in the shape of ts-proto's `outputServices=generic-definitions`. */
-const EchoServiceDefinition = {
-  name: "EchoService",
-  fullName: "cairn.test.v1.EchoService",
-  methods: {
-    echo: { name: "Echo", requestType: jsonCodec<EchoRequest>(), requestStream: false, responseType: jsonCodec<EchoResponse>(), responseStream: false },
-    count: { name: "Count", requestType: jsonCodec<EchoRequest>(), requestStream: false, responseType: jsonCodec<EchoResponse>(), responseStream: true },
-  },
-} as const satisfies GenericServiceDefinition;
+import type { ServiceImplementation } from "./types.ts";
+import { EchoServiceDefinition, EchoServiceService, type EchoRequest, type EchoResponse } from "./test-fixtures/echo-service.ts";
 
 describe("definitions", () => {
   test("both shapes give the same service name and paths", () => {
@@ -32,6 +16,10 @@ describe("definitions", () => {
     expect(grpc.serviceName).toBe("cairn.test.v1.EchoService");
     expect(generic.methods.map((m) => [m.key, m.path, m.responseStream])).toEqual([
       ["echo", "/cairn.test.v1.EchoService/Echo", false],
+      ["fail", "/cairn.test.v1.EchoService/Fail", false],
+      ["boom", "/cairn.test.v1.EchoService/Boom", false],
+      ["slow", "/cairn.test.v1.EchoService/Slow", false],
+      ["missing", "/cairn.test.v1.EchoService/Missing", false],
       ["count", "/cairn.test.v1.EchoService/Count", true],
     ]);
     expect(grpc.methods.find((m) => m.key === "echo")?.path).toBe("/cairn.test.v1.EchoService/Echo");
@@ -46,11 +34,11 @@ describe("definitions", () => {
   test("a generic definition is served and called like a grpc-js one", async () => {
     const server = createGrpcServer({ host: "127.0.0.1" }, { logger: silentLogger() });
     server.addService(EchoServiceDefinition, {
-      echo: async (req) => ({ message: `generic ${req.message}` }),
-      async *count(req) {
+      echo: async (req: EchoRequest) => ({ message: `generic ${req.message}` }),
+      async *count(req: EchoRequest) {
         yield { message: req.message, index: 0 };
       },
-    });
+    } as unknown as ServiceImplementation<typeof EchoServiceDefinition>);
     const port = await server.start();
     const viaGeneric = createGrpcClient(EchoServiceDefinition, `127.0.0.1:${port}`);
     const viaGrpc = createGrpcClient(EchoServiceService, `127.0.0.1:${port}`);

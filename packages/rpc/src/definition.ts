@@ -12,10 +12,16 @@ import type { MethodDefinition } from "@grpc/grpc-js";
 /** A grpc-js service definition: method key → path and serializers (ts-proto `XServiceService`). */
 export type GrpcServiceDefinition = { readonly [method: string]: MethodDefinition<any, any> };
 
-/** The encode/decode half of a ts-proto `MessageFns<T>` (what generic definitions carry). */
+/** The encode/decode half of a ts-proto `MessageFns<T>` (what generic definitions carry), and its `fromPartial`. */
 export interface MessageCodec<T> {
   encode(message: T): { finish(): Uint8Array };
   decode(input: Uint8Array): T;
+  /**
+   * ts-proto's `fromPartial` (`outputPartialMethods=true`): a fresh message with every field set
+   * (defaults for the missing ones, unknown properties dropped), nested messages and repeated
+   * fields copied, `bytes` values shared. What the direct in-process client copies messages with.
+   */
+  fromPartial?(object: any): T;
 }
 
 /** One method of a ts-proto generic definition. */
@@ -54,6 +60,13 @@ export interface PreparedMethod {
   readonly deserializeRequest: (bytes: Buffer) => unknown;
   readonly serializeResponse: (response: unknown) => Buffer;
   readonly deserializeResponse: (bytes: Buffer) => unknown;
+  /**
+   * A copy of a request as the handler would decode it, without bytes in between: ts-proto's
+   * `fromPartial` when the definition carries it, else serialize + deserialize.
+   */
+  readonly copyRequest: (request: unknown) => unknown;
+  /** The same for a response. */
+  readonly copyResponse: (response: unknown) => unknown;
 }
 
 /** A service as the rest of this package sees it. */
@@ -76,19 +89,31 @@ function toBuffer(bytes: Uint8Array): Buffer {
 function fromGeneric(def: GenericServiceDefinition): PreparedService {
   const methods = Object.entries(def.methods).map(([key, m]): PreparedMethod => {
     const path = `/${def.fullName}/${m.name}`;
+    const serializeRequest = (v: unknown) => toBuffer(m.requestType.encode(v).finish());
+    const deserializeRequest = (b: Buffer) => m.requestType.decode(b);
+    const serializeResponse = (v: unknown) => toBuffer(m.responseType.encode(v).finish());
+    const deserializeResponse = (b: Buffer) => m.responseType.decode(b);
     return {
       key,
       path,
       name: path.slice(1),
       requestStream: m.requestStream,
       responseStream: m.responseStream,
-      serializeRequest: (v) => toBuffer(m.requestType.encode(v).finish()),
-      deserializeRequest: (b) => m.requestType.decode(b),
-      serializeResponse: (v) => toBuffer(m.responseType.encode(v).finish()),
-      deserializeResponse: (b) => m.responseType.decode(b),
+      serializeRequest,
+      deserializeRequest,
+      serializeResponse,
+      deserializeResponse,
+      copyRequest: copier(m.requestType, serializeRequest, deserializeRequest),
+      copyResponse: copier(m.responseType, serializeResponse, deserializeResponse),
     };
   });
   return { serviceName: def.fullName, methods };
+}
+
+/** `fromPartial` bound to its codec when there is one, else a round trip through the bytes. */
+function copier(codec: MessageCodec<unknown>, serialize: (v: unknown) => Buffer, deserialize: (b: Buffer) => unknown): (v: unknown) => unknown {
+  const fromPartial = codec.fromPartial;
+  return typeof fromPartial === "function" ? (v) => fromPartial.call(codec, v) : (v) => deserialize(serialize(v));
 }
 
 function fromGrpc(def: GrpcServiceDefinition): PreparedService {
@@ -102,6 +127,9 @@ function fromGrpc(def: GrpcServiceDefinition): PreparedService {
     deserializeRequest: (b) => m.requestDeserialize(b),
     serializeResponse: (v) => m.responseSerialize(v),
     deserializeResponse: (b) => m.responseDeserialize(b),
+    // grpc-js definitions carry only serializers.
+    copyRequest: (v) => m.requestDeserialize(m.requestSerialize(v)),
+    copyResponse: (v) => m.responseDeserialize(m.responseSerialize(v)),
   }));
   const first = methods[0]?.name ?? "";
   return { serviceName: first.slice(0, Math.max(0, first.lastIndexOf("/"))), methods };

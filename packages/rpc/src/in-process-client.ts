@@ -1,14 +1,21 @@
 /**
  * The in-memory twin of a gRPC hop: a client with the same shape as `createGrpcClient`'s that
- * calls the implementation directly, but still encodes the request and response with the
- * definition's serializers and maps errors through the same code as the server and the network
- * client. Used by the one-process node and by tests, so encoding and error bugs show up there too.
+ * calls the implementation in this process, mapping errors through the same code as the server
+ * and the network client, with the same deadlines and abort semantics. Two modes:
+ *
+ * - round trip (the default): the request and the response are encoded and decoded with the
+ *   definition's serializers, as on the wire, so encoding bugs show up in tests too;
+ * - direct (`direct: true`, the one-process node's hot paths): no bytes at all; the handler gets
+ *   a copy of the request and the caller a copy of the response (ts-proto's `fromPartial`: every
+ *   field set as decoding would set it, nested messages and lists copied). Neither side sees
+ *   objects the other one changes afterwards. `bytes` values (Uint8Array) are shared, not copied:
+ *   messages' byte arrays are values everywhere in Cairn and are never written in place.
  */
 import { silentLogger, type Logger } from "@cairn/core";
 import { Metadata, status as GrpcStatus } from "@grpc/grpc-js";
 import { DEFAULT_DEADLINE_MS } from "./defaults.ts";
 import { checkClientKeys, prepareService, type AnyServiceDefinition, type PreparedMethod } from "./definition.ts";
-import { CallFailure, dispatchServerStream, dispatchUnary } from "./dispatch.ts";
+import { CallFailure, copyPassage, dispatchServerStream, dispatchUnary, wirePassage, type MessagePassage } from "./dispatch.ts";
 import { grpcStatusToError, type CallInfo, type ReceivedGrpcError } from "./error-mapping.ts";
 import type { AnyHandler, CallContext, CallOptions, ServiceClient, ServiceImplementation } from "./types.ts";
 
@@ -16,6 +23,11 @@ import type { AnyHandler, CallContext, CallOptions, ServiceClient, ServiceImplem
 export interface InProcessClientOptions {
   /** Deadline of each call in ms unless the call sets its own; `Infinity` means none. Default `DEFAULT_DEADLINE_MS` (5000), as the network client. */
   deadlineMs?: number;
+  /**
+   * Skip protobuf: pass copies of the messages instead of their bytes (see the module comment).
+   * Default false: every message is round-tripped through its serializers.
+   */
+  direct?: boolean;
 }
 
 /** What the in-process client uses. */
@@ -77,8 +89,9 @@ function callScope(m: PreparedMethod, callOptions: CallOptions, defaultDeadlineM
 
 /**
  * A `ServiceClient` over `implementation` with no network in between. Requests and responses
- * are round-tripped through the definition's serializers; failures reject with the same
- * `CairnError`s a network call would produce; deadlines and abort signals behave the same.
+ * are round-tripped through the definition's serializers, or copied with `direct`; failures
+ * reject with the same `CairnError`s a network call would produce; deadlines and abort signals
+ * behave the same.
  */
 export function createInProcessClient<TDef extends AnyServiceDefinition>(
   definition: TDef,
@@ -91,6 +104,7 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
   const defaultDeadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const logger = deps.logger ?? silentLogger();
   const impl = implementation as Record<string, unknown>;
+  const direct = options.direct ?? false;
 
   /** The bound handler, or `undefined` when missing (the call then fails UNIMPLEMENTED, as over grpc-js). */
   function handlerOf(m: PreparedMethod): AnyHandler | undefined {
@@ -99,17 +113,23 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
   }
   const unimplemented = (m: PreparedMethod) => ({ code: GrpcStatus.UNIMPLEMENTED, details: `The server does not implement the method ${m.path}` });
 
+  /** Round trip: bytes reach dispatch and come back. Direct: the messages themselves (dispatch copies them). */
+  function passageOf(m: PreparedMethod): MessagePassage<unknown, unknown> {
+    return direct ? copyPassage(m) : (wirePassage(m) as unknown as MessagePassage<unknown, unknown>);
+  }
+
   function unary(m: PreparedMethod) {
     const handler = handlerOf(m);
+    const passage = passageOf(m);
     return async (request: unknown, callOptions: CallOptions = {}): Promise<unknown> => {
       callOptions.signal?.throwIfAborted();
       const scope = callScope(m, callOptions, defaultDeadlineMs);
       try {
-        const bytes = scope.encodeRequest(request);
+        const sent = direct ? request : scope.encodeRequest(request);
         if (!handler) throw scope.fail(unimplemented(m));
-        const outcome = await Promise.race([dispatchUnary(m, handler, bytes, scope.context, logger), scope.aborted]);
+        const outcome = await Promise.race([dispatchUnary(m, handler, sent, scope.context, logger, passage), scope.aborted]);
         if (!outcome.ok) throw scope.fail(outcome.status);
-        return scope.decodeResponse(outcome.response);
+        return direct ? outcome.response : scope.decodeResponse(outcome.response as Buffer);
       } finally {
         scope.end();
       }
@@ -118,18 +138,19 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
 
   function serverStream(m: PreparedMethod) {
     const handler = handlerOf(m);
+    const passage = passageOf(m);
     return async function* (request: unknown, callOptions: CallOptions = {}): AsyncGenerator<unknown, void, undefined> {
       callOptions.signal?.throwIfAborted();
       const scope = callScope(m, callOptions, defaultDeadlineMs);
-      let responses: AsyncGenerator<Buffer, void, undefined> | undefined;
+      let responses: AsyncGenerator<unknown, void, undefined> | undefined;
       try {
-        const bytes = scope.encodeRequest(request);
+        const sent = direct ? request : scope.encodeRequest(request);
         if (!handler) throw scope.fail(unimplemented(m));
-        responses = dispatchServerStream(m, handler, bytes, scope.context, logger);
+        responses = dispatchServerStream(m, handler, sent, scope.context, logger, passage);
         for (;;) {
           const next = await Promise.race([responses.next(), scope.aborted]);
           if (next.done) return;
-          yield scope.decodeResponse(next.value);
+          yield direct ? next.value : scope.decodeResponse(next.value as Buffer);
         }
       } catch (err) {
         throw err instanceof CallFailure ? scope.fail(err.status) : err;

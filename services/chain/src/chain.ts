@@ -7,13 +7,14 @@
  * under one mutex; submissions run per nonce account, on head state.
  */
 import { KeyedMutex, type Logger, Mutex, toHex } from "@cairn/core";
-import type { BlockSink } from "@cairn/block-store/client";
+import type { BlockSink, BlockSource, BlockWithReceipt } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
 import { IRREVERSIBLE_THRESHOLD, addressToBase58, encodeNonce, nonceAccount } from "@cairn/protocol";
 import type { ContractRuntime } from "./contracts/runtime.ts";
 import { SPACES } from "./contracts/spaces.ts";
 import { type BlockEvents, type BlockHost, type FailedTransaction, applyBlockLocked } from "./controller/blocks.ts";
+import { type AuditResult, DeliveryAudit } from "./controller/delivery-audit.ts";
 import { loadChain } from "./controller/load.ts";
 import { PendingWindow } from "./controller/pending-window.ts";
 import { SignatureCache } from "./controller/signatures.ts";
@@ -33,6 +34,11 @@ export type { FailedTransaction };
 export interface ChainEvents extends BlockEvents {
   /** Publishes `koinos.transaction.accept`; the returned promise settles once the bus stored it. */
   transactionAccepted(e: { transaction: protocol.Transaction; receipt: protocol.TransactionReceipt; height: bigint }): void | Promise<void>;
+  /**
+   * Publishes the head block's `koinos.block.accept` again (the delivery audit found the block
+   * store behind it); the returned promise settles once the bus stored it. Absent: never again.
+   */
+  republishHeadAccept?(e: { block: protocol.Block; receipt: protocol.BlockReceipt }): Promise<void>;
 }
 
 export interface ChainOptions {
@@ -45,6 +51,15 @@ export interface ChainOptions {
   signatureCacheSize: number;
   /** How long an accepted transaction counts as pending while the mempool has not yet taken it, ms. Default 10,000. */
   pendingNonceGraceMs: number;
+  /**
+   * Most accepted transactions the pending window holds before the mempool confirms them; a full
+   * window refuses submissions. Default 50,000 (five mempools' worth).
+   */
+  pendingWindowSize: number;
+  /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 2,000. */
+  republishAfterMs: number;
+  /** Delivery audit: publishes of one transaction after the first, at most. Default 5. */
+  maxRepublish: number;
   /** Pending transactions per nonce account accepted at submission (0: no limit). Default 1,000 (the mempool's). */
   pendingTransactionLimit: number;
 }
@@ -56,12 +71,18 @@ export const defaultChainOptions: ChainOptions = {
   signatureCacheSize: 200_000,
   pendingNonceGraceMs: 10_000,
   pendingTransactionLimit: 1_000,
+  pendingWindowSize: 50_000,
+  republishAfterMs: 2_000,
+  maxRepublish: 5,
 };
 
 export interface ChainDeps {
   store: ChainStore;
-  /** When set, every applied block is added here before the chain commits it. */
-  blockStore?: BlockSink;
+  /**
+   * When set, every applied block is added here before the chain commits it, and the delivery
+   * audit compares its highest block with the head.
+   */
+  blockStore?: BlockSink & Partial<Pick<BlockSource, "highest" | "blocksWithReceiptsByHeight">>;
   runtime: ContractRuntime;
   genesis: protocol.GenesisData;
   /** KOIN contract address. */
@@ -72,9 +93,6 @@ export interface ChainDeps {
   now?: () => bigint;
 }
 
-/** Most transactions the pending window holds. */
-const WINDOW_ENTRIES = 100_000;
-
 export class Chain {
   readonly state = new MemoryState();
   private tree!: ForkTree;
@@ -83,6 +101,9 @@ export class Chain {
   private readonly accountLocks = new KeyedMutex();
   private readonly signatures: SignatureCache;
   private readonly window: PendingWindow;
+  private readonly audit: DeliveryAudit;
+  /** The last head block applied here, with its receipt (for the delivery audit). */
+  private headBlock: BlockWithReceipt | undefined;
   private readonly now: () => bigint;
 
   constructor(
@@ -91,7 +112,37 @@ export class Chain {
   ) {
     this.now = deps.now ?? (() => BigInt(Date.now()));
     this.signatures = new SignatureCache(opts.signatureCacheSize);
-    this.window = new PendingWindow(opts.pendingNonceGraceMs, WINDOW_ENTRIES);
+    this.window = new PendingWindow(opts.pendingNonceGraceMs, opts.pendingWindowSize);
+    this.audit = new DeliveryAudit(
+      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs },
+      {
+        window: this.window,
+        mempool: deps.mempool,
+        blockStore: deps.blockStore,
+        head: () => this.tree.head,
+        headBlock: () => this.headBlock,
+        publishTransaction: async (transaction, receipt) => {
+          await deps.events.transactionAccepted({ transaction, receipt, height: this.tree.head.height });
+        },
+        publishHeadAccept: async (block, receipt) => {
+          await deps.events.republishHeadAccept?.({ block, receipt });
+        },
+        logger: deps.logger,
+      },
+    );
+  }
+
+  /** Transactions accepted and not yet confirmed by the mempool or a block. */
+  get pendingWindowSize(): number {
+    return this.window.size;
+  }
+
+  /**
+   * Checks that what the chain published was delivered and publishes again what was not (see
+   * controller/delivery-audit.ts). The unit runs it on a timer.
+   */
+  auditDelivery(): Promise<AuditResult> {
+    return this.audit.run();
   }
 
   get rules(): ChainRules {
@@ -120,6 +171,15 @@ export class Chain {
 
   // ---------------------------------------------------------------------------------- blocks
 
+  /** The events, remembering the head block for the delivery audit. */
+  private readonly trackedEvents: BlockEvents = {
+    blockApplied: (e) => {
+      if (e.head) this.headBlock = { block: e.block, receipt: e.receipt };
+      this.deps.events.blockApplied(e);
+    },
+    transactionFailed: (e) => this.deps.events.transactionFailed?.(e),
+  };
+
   private host(): BlockHost {
     return {
       tree: this.tree,
@@ -128,7 +188,7 @@ export class Chain {
       runtime: this.deps.runtime,
       store: this.deps.store,
       blockStore: this.deps.blockStore,
-      events: this.deps.events,
+      events: this.trackedEvents,
       signatures: this.signatures,
       window: this.window,
       irreversibleThreshold: this.opts.irreversibleThreshold,
@@ -196,6 +256,7 @@ export class Chain {
       headBlockTime: ts,
       signer: this.rules.genesisAddress,
       head: { id: head.id, height: head.height, previous: head.previous, time: head.timestamp },
+      parentState: this.state,
     };
   }
 

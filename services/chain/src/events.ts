@@ -4,14 +4,19 @@
  * `koinos.event.<contract>.<name>` per contract event; `koinos.transaction.accept` for every
  * broadcast transaction (awaited: the submission fails when the bus cannot store it);
  * `koinos.transaction.fail` for a transaction a block could never include. Block events are
- * pipelined: calls are made in order, never awaited one by one; failures are logged (consumers
- * catch up from the block store).
+ * pipelined: calls are made in order, never awaited one by one, and failures are logged. They are
+ * not awaited because the block is committed by then (the chain cannot take it back) and an ack
+ * does not make delivery certain anyway (a JetStream server killed with SIGKILL lost acknowledged
+ * messages in the chaos suite); instead the chain's delivery audit (controller/delivery-audit.ts)
+ * publishes the head's accept again while the block store stays behind the head, which is what
+ * Koinos-like consumers need: each catches up from the head block (the block store marks its
+ * uncommitted ancestors committed, the mempool and account history fill gaps from the block store).
  */
 import { type Logger, toHex } from "@cairn/core";
 import { type OutgoingMessage, Subjects, eventMessage } from "@cairn/bus";
 import type { ChainEvents } from "./chain.ts";
 import { topology } from "./fork-tree.ts";
-import { blockAppliedMessages } from "./messages.ts";
+import { blockAcceptMessage, blockAppliedMessages } from "./messages.ts";
 
 /** The part of the event bus the chain uses. */
 export interface EventPublisher {
@@ -36,6 +41,12 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
     /** Awaited: a receipt is returned only once the accept is durably on the bus. */
     async transactionAccepted({ transaction, receipt, height }) {
       const m = eventMessage(Subjects.transactionAccept, { transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n });
+      await publisher.publish(m.subject, m.data);
+      onPublished?.(m.subject);
+    },
+    /** Awaited: the delivery audit republishes until the block store has the head. */
+    async republishHeadAccept({ block, receipt }) {
+      const m = blockAcceptMessage(block, receipt, { head: true, live: false });
       await publisher.publish(m.subject, m.data);
       onPublished?.(m.subject);
     },

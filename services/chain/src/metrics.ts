@@ -9,6 +9,7 @@ export function createChainMetrics(registry: MetricsRegistry, headTime: HeadTime
     blocksApplied: new prom.Counter({ name: "cairn_chain_blocks_applied_total", help: "Blocks applied, by whether they became head", labelNames: ["head"], registers: [registry] }),
     blocksRejected: new prom.Counter({ name: "cairn_chain_blocks_rejected_total", help: "Blocks rejected", registers: [registry] }),
     transactions: new prom.Counter({ name: "cairn_chain_transactions_submitted_total", help: "submit_transaction calls by outcome", labelNames: ["outcome"], registers: [registry] }),
+    republished: new prom.Counter({ name: "cairn_chain_republished_total", help: "Events the delivery audit published again because they were not delivered, by what", labelNames: ["what"], registers: [registry] }),
     headHeight: new prom.Gauge({ name: "cairn_chain_head_height", help: "Head block height", registers: [registry] }),
     libHeight: new prom.Gauge({ name: "cairn_chain_lib_height", help: "Last irreversible block height", registers: [registry] }),
     headAge: new prom.Gauge({

@@ -24,6 +24,19 @@ export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50
   mempoolAddress: z.string().default("127.0.0.1:50053"),
   /** Block store gRPC address: blocks are added there before they commit, and --reindex reads them back. */
   blockStoreAddress: z.string().default("127.0.0.1:50052"),
+  /**
+   * Most accepted transactions awaiting the mempool's confirmation (the pending window); a full
+   * window refuses submissions with a clear error. Default 50,000.
+   */
+  pendingWindowSize: z.number().int().min(1).max(10_000_000).default(50_000),
+  /**
+   * How often the delivery audit checks that the mempool and block store received what the chain
+   * published, and publishes again what they did not (the bus can lose acknowledged messages), ms.
+   * 0 turns it off. Default 1,000.
+   */
+  deliveryAuditMs: z.number().int().min(0).default(1_000),
+  /** Delivery audit: a transaction the mempool does not hold this long after its publish is published again, ms. Default 2,000. */
+  republishAfterMs: z.number().int().min(100).default(2_000),
   /** Rebuild chain state from the block store at start. */
   reindex: z.boolean().default(false),
 });

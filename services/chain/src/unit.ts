@@ -37,7 +37,7 @@ export type ChainUnitDeps = StoreSource<ChainStore> & {
   /** Mempool checks for submit_transaction (absent: none). */
   mempool?: MempoolChecks;
   /** Block store: add_block before each commit, and the source of --reindex. */
-  blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight">;
+  blockStore?: BlockSink & Pick<BlockSource, "highest" | "blocksByHeight"> & Partial<Pick<BlockSource, "blocksWithReceiptsByHeight">>;
   /** Clock in ms since epoch (block timestamp bounds, reads at the pending block). Default `Date.now`; the dev node's clock can run ahead. */
   now?: () => bigint;
 };
@@ -80,9 +80,19 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       metrics.transactions.inc({ outcome: "failed" });
       published.transactionFailed?.(e);
     },
+    republishHeadAccept(e) {
+      return published.republishHeadAccept!(e);
+    },
   };
   const chain = new Chain(
-    { ...defaultChainOptions, irreversibleThreshold: opts.irreversibleThreshold, forkChoice: opts.forkChoice, readComputeLimit: BigInt(opts.readComputeLimit) },
+    {
+      ...defaultChainOptions,
+      irreversibleThreshold: opts.irreversibleThreshold,
+      forkChoice: opts.forkChoice,
+      readComputeLimit: BigInt(opts.readComputeLimit),
+      pendingWindowSize: opts.pendingWindowSize,
+      republishAfterMs: opts.republishAfterMs,
+    },
     { store: storeFrom<ChainStore>(deps, (db) => new DrizzleChainStore(db.db)), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
   const service = createChainService(chain);
@@ -113,6 +123,24 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
   const contractMetaStore = createContractMetaStoreService(chain);
   const p2pService = createP2pService();
   let server: GrpcServer | undefined;
+  let auditTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  // One audit at a time, the next armed after the last (never a backlog).
+  const audit = () => {
+    auditTimer = setTimeout(() => {
+      void chain
+        .auditDelivery()
+        .then((r) => {
+          metrics.republished.inc({ what: "transaction" }, r.republished);
+          if (r.headRepublished) metrics.republished.inc({ what: "head_block" });
+        })
+        .catch((e: unknown) => log.warn({ err: String(e) }, "delivery audit failed"))
+        .finally(() => {
+          if (!stopped) audit();
+        });
+    }, opts.deliveryAuditMs);
+    auditTimer.unref?.();
+  };
 
   return {
     setServing(serving: boolean) {
@@ -132,9 +160,12 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       loaded = true;
       const served = await serveGrpc(opts, [bindService(chainPb.ChainServiceDefinition, instrumented), bindService(contract_meta_store.ContractMetaStoreServiceDefinition, contractMetaStore), bindService(p2p.P2pServiceDefinition, p2pService)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "chain service listening", { chain: chain.describe() });
       server = served.server;
+      if (opts.deliveryAuditMs > 0) audit();
       return { port: served.port };
     },
     async stop() {
+      stopped = true;
+      if (auditTimer) clearTimeout(auditTimer);
       await server?.stop();
     },
   };

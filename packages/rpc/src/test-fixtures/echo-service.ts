@@ -8,6 +8,7 @@ import { CairnError, ErrorStatus, delay, type Logger } from "@cairn/core";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { GenericServiceDefinition, MessageCodec } from "../definition.ts";
 import { HEALTH_PROTO } from "../reflection.ts";
 import type { CallContext, ServiceImplementation } from "../types.ts";
 
@@ -52,6 +53,39 @@ export const EchoServiceService = {
   missing: unary("Missing"),
   count: { ...unary("Count"), responseStream: true },
 } as const;
+
+/** ts-proto's `fromPartial` for the echo messages: known fields only, `message` defaulted. */
+function echoFromPartial<T extends EchoRequest | EchoResponse>(object: Partial<EchoRequest & EchoResponse>): T {
+  const copy: Record<string, unknown> = { message: object.message ?? "" };
+  for (const key of ["delayMs", "count", "failAt", "index"] as const) if (object[key] !== undefined) copy[key] = object[key];
+  return copy as T;
+}
+
+function jsonCodec<T extends EchoRequest | EchoResponse>(): MessageCodec<T> {
+  return {
+    encode: (message) => ({ finish: () => encode(message) }),
+    decode: (input) => decode<T>(Buffer.from(input)),
+    fromPartial: (object) => echoFromPartial<T>(object),
+  };
+}
+
+function genericMethod<S extends boolean>(name: string, responseStream: S) {
+  return { name, requestType: jsonCodec<EchoRequest>(), requestStream: false, responseType: jsonCodec<EchoResponse>(), responseStream } as const;
+}
+
+/** The same service in the shape of ts-proto's `outputServices=generic-definitions`, with `fromPartial`. */
+export const EchoServiceDefinition = {
+  name: "EchoService",
+  fullName: "cairn.test.v1.EchoService",
+  methods: {
+    echo: genericMethod("Echo", false),
+    fail: genericMethod("Fail", false),
+    boom: genericMethod("Boom", false),
+    slow: genericMethod("Slow", false),
+    missing: genericMethod("Missing", false),
+    count: genericMethod("Count", true),
+  },
+} as const satisfies GenericServiceDefinition;
 
 /** What tests steer and observe. */
 export interface EchoState {

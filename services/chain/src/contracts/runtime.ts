@@ -18,6 +18,7 @@ import { REGISTRY } from "./wasm/costs.ts";
 import { MemoryPool } from "./wasm/memory-pool.ts";
 import { ModuleCache } from "./wasm/module-cache.ts";
 import { field, pb, readFields } from "./wasm/pb.ts";
+import { thunkExists } from "./wasm/system-calls.ts";
 import { runWasm } from "./wasm/vm.ts";
 
 export type { CallRequest } from "../execution/context.ts";
@@ -117,6 +118,15 @@ export interface ContractRuntimeOptions {
   moduleCacheSize: number;
 }
 
+/** Decoded metadata by stored value: state hands out the same bytes until the object is rewritten. */
+const metadataCache = new WeakMap<Uint8Array, Readonly<protocol.ContractMetadataObject>>();
+
+function decodeMetadata(raw: Uint8Array): Readonly<protocol.ContractMetadataObject> {
+  let meta = metadataCache.get(raw);
+  if (!meta) metadataCache.set(raw, (meta = protocol.ContractMetadataObject.decode(raw)));
+  return meta;
+}
+
 /** Dispatches contract calls; the registry of native contracts by address. */
 export class ContractRuntime implements Contracts {
   private readonly natives = new Map<string, NativeContract>();
@@ -158,7 +168,7 @@ export class ContractRuntime implements Contracts {
     ctx.meter.compute(REGISTRY.call!);
     const rawMeta = getObject(ctx, SPACES.contractMetadata, req.contractId, REGISTRY.get_object!);
     if (rawMeta === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
-    const meta = protocol.ContractMetadataObject.decode(rawMeta);
+    const meta = decodeMetadata(rawMeta);
     if (meta.hash.length === 0) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} has no bytecode hash`);
     const bytecode = getObject(ctx, SPACES.contractBytecode, req.contractId, REGISTRY.get_object!);
     if (bytecode === undefined) throw new ChainError("invalid_contract", `contract ${addressText(req.contractId)} does not exist`);
@@ -196,6 +206,10 @@ export class ContractRuntime implements Contracts {
     }
     if (!ctx.opts.transaction) throw new ChainError("internal_error", "check_authority needs a transaction");
     return ctx.signedBy(account);
+  }
+
+  thunkExists(id: number): boolean {
+    return thunkExists(id);
   }
 
   /** True when `address` is a known contract (native or uploaded). */

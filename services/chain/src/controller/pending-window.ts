@@ -4,20 +4,29 @@
  * mempool's consumption a second submission from the same account must still see the first one's
  * nonce and rc reservation, or it would be answered on a stale view. An entry leaves the window
  * as soon as the mempool reports the transaction pending (from then on the mempool is the
- * authority), when a block includes it, or after `graceMs` (the mempool is down or behind; its
- * own refusal of a transaction is published as `koinos.transaction.fail`). The window is bounded.
+ * authority), when a block includes it, or when the delivery audit gives up on it
+ * (controller/delivery-audit.ts: the audit republishes an entry the mempool does not hold, as the
+ * bus may lose what it acknowledged). It counts in the nonce/rc shadow for `graceMs` after its
+ * last publish (the mempool's own refusal of a transaction is published as
+ * `koinos.transaction.fail`). The window holds at most `maxEntries`: a full window refuses new
+ * submissions (`isFull`) rather than forget a promised transaction.
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
 import { decodeNonce, nonceAccount } from "@cairn/protocol";
 
-interface WindowEntry {
+export interface WindowEntry {
   id: Uint8Array;
+  tx: protocol.Transaction;
+  receipt: protocol.TransactionReceipt;
+  /** Times the audit published it again. */
+  republished: number;
   idHex: string;
   payerHex: string;
   accountHex: string;
   nonce: bigint;
   rcLimit: bigint;
+  /** When it was last published, ms. */
   at: number;
 }
 
@@ -34,12 +43,38 @@ export class PendingWindow {
     return this.byId.size;
   }
 
-  /** Records an accepted transaction. */
-  add(tx: protocol.Transaction): void {
+  get capacity(): number {
+    return this.maxEntries;
+  }
+
+  /** True when a new transaction cannot be recorded (the submission is refused). */
+  isFull(): boolean {
+    return this.byId.size >= this.maxEntries;
+  }
+
+  /** Records an accepted transaction (the caller checked `isFull`). */
+  add(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): void {
     const h = tx.header!;
     const idHex = toHex(tx.id);
-    if (this.byId.size >= this.maxEntries) this.byId.delete(this.byId.keys().next().value!);
-    this.byId.set(idHex, { id: tx.id, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at: this.now() });
+    this.byId.set(idHex, { id: tx.id, tx, receipt, republished: 0, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at: this.now() });
+  }
+
+  /** Entries last published more than `ms` ago (the audit's candidates), oldest first. */
+  olderThan(ms: number): WindowEntry[] {
+    const cutoff = this.now() - ms;
+    const out: WindowEntry[] = [];
+    for (const e of this.byId.values()) if (e.at < cutoff) out.push(e);
+    return out;
+  }
+
+  /** The audit published `e` again: it counts in the shadow anew. */
+  republished(e: WindowEntry): void {
+    e.republished++;
+    e.at = this.now();
+  }
+
+  has(idHex: string): boolean {
+    return this.byId.has(idHex);
   }
 
   remove(id: Uint8Array): void {
@@ -52,7 +87,7 @@ export class PendingWindow {
     for (const tx of block.transactions) this.byId.delete(toHex(tx.id));
   }
 
-  /** Entries of a payer or nonce account still in the window (expired ones are dropped). */
+  /** Entries of a payer or nonce account published within `graceMs` (older ones await the audit). */
   entriesOf(payer: Uint8Array, account: Uint8Array): WindowEntry[] {
     if (this.byId.size === 0) return [];
     const cutoff = this.now() - this.graceMs;
@@ -60,10 +95,7 @@ export class PendingWindow {
     const a = toHex(account);
     const out: WindowEntry[] = [];
     for (const e of this.byId.values()) {
-      if (e.at < cutoff) {
-        this.byId.delete(e.idHex);
-        continue;
-      }
+      if (e.at < cutoff) continue;
       if (e.payerHex === p || e.accountHex === a) out.push(e);
     }
     return out;

@@ -43,7 +43,10 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
   const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce });
   if (applied.reversion) throw applied.reversion.withLogs(applied.receipt.logs);
   if (broadcast) {
-    c.window.add(tx);
+    // A full window means the mempool has not taken tens of thousands of transactions: refuse
+    // rather than forget one already promised.
+    if (c.window.isFull()) throw new ChainError("pending_transaction_limit_exceeded", `too many transactions awaiting the mempool (${c.window.capacity}), try again shortly`);
+    c.window.add(tx, applied.receipt);
     try {
       await c.publishAccepted(tx, applied.receipt);
     } catch (e) {

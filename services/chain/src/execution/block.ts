@@ -105,6 +105,7 @@ export function applyBlock(input: ApplyBlockInput): AppliedBlock {
     signer: h.signer,
     head: { id: block.id, height: h.height, previous: h.previous, time: h.timestamp },
     block,
+    parentState: input.parentState,
   };
   const limits = resourceLimits(blockLayer);
   const receipts: protocol.TransactionReceipt[] = [];

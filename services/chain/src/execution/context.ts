@@ -9,7 +9,7 @@
  */
 import { bytesEqual } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import type { StateLayer } from "../state/state.ts";
+import type { StateLayer, StateReader } from "../state/state.ts";
 import { ChainError } from "./errors.ts";
 import { Meter, TICKS } from "./metering.ts";
 
@@ -37,6 +37,11 @@ export interface BlockInfo {
   head?: HeadInfo;
   /** The block being applied (`get_block`, `get_block_field`); absent for dry runs and reads. */
   block?: protocol.Block;
+  /**
+   * The state before this block (the parent's; the head for dry runs and reads), unchanged while
+   * the block applies: Koinos reads the system call dispatch table from it.
+   */
+  parentState?: StateReader;
 }
 
 export interface ExecutionOptions {
@@ -92,6 +97,8 @@ export interface Contracts {
    * authorizes this type, else a signature of the account on the transaction.
    */
   checkAuthority(ctx: ExecutionContext, type: AuthorizationType, account: Uint8Array, call?: { contractId: Uint8Array; entryPoint: number; caller: Uint8Array; data: Uint8Array }): boolean;
+  /** Whether a native thunk with this id exists (a `set_system_call` target must). */
+  thunkExists(id: number): boolean;
 }
 
 /** Maximum nested contract frames (the reference's 256 host frames hold about 125 contracts). */

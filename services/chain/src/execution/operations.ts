@@ -1,6 +1,6 @@
 /** Applying each kind of operation of a transaction. */
 import { protocol } from "@cairn/proto";
-import { addressText, sha256Multihash } from "@cairn/protocol";
+import { SystemCallId, addressText, sha256Multihash } from "@cairn/protocol";
 import { SPACES } from "../state/spaces.ts";
 import { AuthorizationType, type Contracts, type ExecutionContext } from "./context.ts";
 import { ChainError } from "./errors.ts";
@@ -62,17 +62,33 @@ function applyOperationLocked(ctx: ExecutionContext, runtime: Contracts, op: pro
     return;
   }
   if (op.set_system_call) {
-    if (!ctx.hasSystemAuthority()) throw new ChainError("insufficient_privileges", "set_system_call requires the chain's system authority");
+    // Koinos's apply_set_system_call_operation: system authority; a contract target must be an
+    // existing system contract and `call` cannot be overridden; a thunk target must exist.
+    const o = op.set_system_call;
+    if (!ctx.hasSystemAuthority()) throw new ChainError("system_authorization_failure", "system authority required");
+    const target = o.target ?? protocol.SystemCallTarget.create();
+    const bundle = target.system_call_bundle;
+    if (bundle) {
+      if (ctx.state.get(SPACES.contractBytecode, bundle.contract_id) === undefined) throw new ChainError("invalid_contract", "contract does not exist");
+      const meta = readContractMetadata(ctx, bundle.contract_id);
+      if (!meta) throw new ChainError("invalid_contract", "contract metadata does not exist");
+      if (!meta.system) throw new ChainError("invalid_contract", "contract is not a system contract");
+      if (o.call_id === SystemCallId.call) throw new ChainError("reversion", "cannot override call_contract");
+    } else if (!runtime.thunkExists(target.thunk_id ?? 0)) {
+      throw new ChainError("unknown_thunk", `thunk ${target.thunk_id ?? 0} does not exist`);
+    }
     const key = new Uint8Array(4);
-    new DataView(key.buffer).setUint32(0, op.set_system_call.call_id);
-    putSystem(ctx, SPACES.systemCallDispatch, key, protocol.SystemCallTarget.encode(op.set_system_call.target ?? protocol.SystemCallTarget.create()).finish());
+    new DataView(key.buffer).setUint32(0, o.call_id);
+    putSystem(ctx, SPACES.systemCallDispatch, key, protocol.SystemCallTarget.encode(target).finish());
     return;
   }
   if (op.set_system_contract) {
     const s = op.set_system_contract;
-    if (!ctx.hasSystemAuthority()) throw new ChainError("insufficient_privileges", "set_system_contract requires the chain's system authority");
+    if (!ctx.hasSystemAuthority()) throw new ChainError("system_authorization_failure", "system authority required");
+    if (ctx.state.get(SPACES.contractBytecode, s.contract_id) === undefined) throw new ChainError("invalid_contract", "contract does not exist");
     const meta = readContractMetadata(ctx, s.contract_id);
-    if (!meta) throw new ChainError("invalid_contract", `contract ${addressText(s.contract_id)} does not exist`);
+    if (!meta) throw new ChainError("invalid_contract", "contract does not exist");
+    if (meta.hash.length === 0) throw new ChainError("invalid_contract", "contract hash does not exist");
     meta.system = s.system_contract;
     putSystem(ctx, SPACES.contractMetadata, s.contract_id, protocol.ContractMetadataObject.encode(meta).finish());
     return;

@@ -3,7 +3,7 @@
  * compiled once, then every invocation instantiates the cached module afresh. A module that
  * fails validation is remembered as failed so it is not re-parsed on every call.
  */
-import { toHex } from "@cairn/core";
+import { bytesEqual, toHex } from "@cairn/core";
 import { InvalidModuleError, instrument } from "./instrument.ts";
 import type { RunnableModule } from "./vm.ts";
 
@@ -19,7 +19,18 @@ export class ModuleCache {
     private readonly capacity = 64,
   ) {}
 
+  /** The entry of the last lookup: calls mostly repeat one contract, so its hash is compared first. */
+  private last: { hash: Uint8Array; entry: CompiledModule } | undefined;
+
   get(hash: Uint8Array, bytecode: () => Uint8Array): CompiledModule {
+    const last = this.last;
+    if (last && bytesEqual(last.hash, hash)) return last.entry;
+    const entry = this.lookup(hash, bytecode);
+    this.last = { hash: hash.slice(), entry };
+    return entry;
+  }
+
+  private lookup(hash: Uint8Array, bytecode: () => Uint8Array): CompiledModule {
     const key = toHex(hash);
     const hit = this.entries.get(key);
     if (hit) {

@@ -112,8 +112,17 @@ export const field = {
 export class PbWriter {
   private readonly parts: number[] = [];
 
-  private varint(v: bigint): void {
-    let x = BigInt.asUintN(64, v);
+  /** Varints below 2^31 (tags, lengths, most values) with number arithmetic, larger ones as 64-bit. */
+  private varint(v: number | bigint): void {
+    if (typeof v === "number" && v >= 0 && v <= 0x7fffffff) {
+      while (v > 0x7f) {
+        this.parts.push((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      this.parts.push(v);
+      return;
+    }
+    let x = BigInt.asUintN(64, BigInt(v));
     do {
       let b = Number(x & 0x7fn);
       x >>= 7n;
@@ -124,9 +133,9 @@ export class PbWriter {
 
   /** A varint field (uint32/uint64/int32/bool/enum); skipped when zero. */
   uint(n: number, v: bigint | number | boolean): this {
-    const x = typeof v === "boolean" ? (v ? 1n : 0n) : BigInt(v);
-    if (x === 0n) return this;
-    this.varint(BigInt(n << 3));
+    const x = typeof v === "boolean" ? (v ? 1 : 0) : v;
+    if (x === 0 || x === 0n) return this;
+    this.varint(n << 3);
     this.varint(x);
     return this;
   }
@@ -140,9 +149,9 @@ export class PbWriter {
 
   /** A sub-message (or bytes written even when empty). */
   message(n: number, b: Uint8Array): this {
-    this.varint(BigInt((n << 3) | 2));
-    this.varint(BigInt(b.length));
-    for (const x of b) this.parts.push(x);
+    this.varint((n << 3) | 2);
+    this.varint(b.length);
+    for (let i = 0; i < b.length; i++) this.parts.push(b[i]!);
     return this;
   }
 

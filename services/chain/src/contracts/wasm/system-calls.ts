@@ -399,25 +399,38 @@ const NAMES = new Map<number, string>([[NOP, "nop"], ...Object.entries(SystemCal
 /** Framework calls (apply_*, callbacks, block signature) stay inside the node. */
 const FRAMEWORK = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 101]);
 
-/** Overrides looked up once per execution (they change only through set_system_call operations). */
-const dispatchCache = new WeakMap<ExecutionContext, Map<number, protocol.SystemCallTarget | null>>();
+/**
+ * Overrides, as Koinos reads them: from the state before the block (`BlockInfo.parentState`),
+ * cached for the whole block (a `set_system_call` takes effect from the next block). Without a
+ * parent state, from the execution's own state, cached for the execution.
+ */
+const dispatchCache = new WeakMap<object, Map<number, protocol.SystemCallTarget | null>>();
 
 function dispatchTarget(ctx: ExecutionContext, id: number): protocol.SystemCallTarget | null {
-  let cache = dispatchCache.get(ctx);
-  if (!cache) dispatchCache.set(ctx, (cache = new Map()));
+  const block = ctx.block;
+  const owner: object = block.parentState ? block : ctx;
+  let cache = dispatchCache.get(owner);
+  if (!cache) dispatchCache.set(owner, (cache = new Map()));
   let t = cache.get(id);
   if (t === undefined) {
-    const raw = ctx.state.get(SPACES.systemCallDispatch, dispatchKey(id));
+    const raw = (block.parentState ?? ctx.state).get(SPACES.systemCallDispatch, dispatchKey(id));
     t = raw === undefined ? null : protocol.SystemCallTarget.decode(raw);
     cache.set(id, t);
   }
   return t;
 }
 
+/** The `system_call_dispatch` key of a call id: 4 bytes, big-endian. */
 function dispatchKey(id: number): Uint8Array {
-  const k = new Uint8Array(4);
-  new DataView(k.buffer).setUint32(0, id);
-  return k;
+  return Uint8Array.of(id >>> 24, (id >>> 16) & 0xff, (id >>> 8) & 0xff, id & 0xff);
+}
+
+/** Ids Cairn answers natively that Koinos serves only through override contracts (no thunk). */
+const OVERRIDE_ONLY = new Set<number>([SystemCallId.get_contract_metadata, SystemCallId.get_contract_name, SystemCallId.get_contract_address]);
+
+/** Whether Koinos has a thunk with this id (genesis, framework or `nop`): a valid override target. */
+export function thunkExists(id: number): boolean {
+  return FRAMEWORK.has(id) || (THUNKS[id] !== undefined && !OVERRIDE_ONLY.has(id));
 }
 
 /**

@@ -76,11 +76,15 @@ function invoke(slot: Slot, viaThunk: boolean, sid: number, retPtr: number, retL
   argPtr >>>= 0;
   argLen >>>= 0;
   retBytesPtr >>>= 0;
-  const size = memory.buffer.byteLength;
+  // This instance's memory cannot grow while the host runs (a nested call of the same contract
+  // runs in another instance), so one view serves the whole call.
+  const buffer = memory.buffer;
+  const size = buffer.byteLength;
   if (retPtr + retLen > size || argPtr + argLen > size || retBytesPtr + 4 > size) throw new ChainError("reversion", "wasm memory exception: pointer out of bounds");
   sync(slot, call);
-  new DataView(memory.buffer).setUint32(retBytesPtr, 0, true);
-  const args = new Uint8Array(memory.buffer, argPtr, argLen).slice();
+  const bytes = new Uint8Array(buffer);
+  setU32(bytes, retBytesPtr, 0);
+  const args = bytes.slice(argPtr, argPtr + argLen);
   let code = 0;
   let out: Uint8Array;
   try {
@@ -97,8 +101,8 @@ function invoke(slot: Slot, viaThunk: boolean, sid: number, retPtr: number, retL
       out = new Uint8Array();
     }
   }
-  new Uint8Array(memory.buffer).set(out, retPtr);
-  new DataView(memory.buffer).setUint32(retBytesPtr, out.length, true);
+  bytes.set(out, retPtr);
+  setU32(bytes, retBytesPtr, out.length);
   resetBudget(slot, call);
   return code;
 }
@@ -129,6 +133,33 @@ function instantiate(compiled: RunnableModule, memories: MemoryPool): Slot {
   return slot;
 }
 
+const images = new WeakMap<ResetPlan, { offset: number; bytes: Uint8Array }>();
+
+/**
+ * The data segments as one image (gaps zero, later segments over earlier ones, as instantiation
+ * writes them): a reset writes it with one copy instead of one per segment (SDK modules have ~100).
+ */
+function dataImage(plan: ResetPlan): { offset: number; bytes: Uint8Array } {
+  let image = images.get(plan);
+  if (!image) {
+    const used = plan.data.filter((d) => d.bytes.length > 0);
+    const lo = used.length ? Math.min(...used.map((d) => d.offset)) : 0;
+    const hi = used.length ? Math.max(...used.map((d) => d.offset + d.bytes.length)) : 0;
+    const bytes = new Uint8Array(hi - lo);
+    for (const d of used) bytes.set(d.bytes, d.offset - lo);
+    images.set(plan, (image = { offset: lo, bytes }));
+  }
+  return image;
+}
+
+/** Writes a little-endian u32 (no DataView: constructing one per host call is costly in JavaScriptCore). */
+function setU32(bytes: Uint8Array, at: number, v: number): void {
+  bytes[at] = v & 0xff;
+  bytes[at + 1] = (v >>> 8) & 0xff;
+  bytes[at + 2] = (v >>> 16) & 0xff;
+  bytes[at + 3] = (v >>> 24) & 0xff;
+}
+
 /** Puts a used instance back in the state of a fresh one, or drops it. */
 function release(compiled: RunnableModule, slot: Slot, memories: MemoryPool): void {
   const limits = compiled.memory;
@@ -137,8 +168,10 @@ function release(compiled: RunnableModule, slot: Slot, memories: MemoryPool): vo
   if (plan && pristineSize && compiled.idle.length < IDLE_PER_MODULE) {
     if (slot.memory) {
       const bytes = new Uint8Array(slot.memory.buffer);
-      bytes.fill(0);
-      for (const d of plan.data) bytes.set(d.bytes, d.offset);
+      const image = dataImage(plan);
+      bytes.fill(0, 0, image.offset);
+      bytes.set(image.bytes, image.offset);
+      bytes.fill(0, image.offset + image.bytes.length);
     }
     for (const g of slot.globals) g.global.value = g.value;
     slot.depth.value = 0;

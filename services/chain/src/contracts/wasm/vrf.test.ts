@@ -33,7 +33,7 @@ function prove(secret: Uint8Array, alpha: Uint8Array): Uint8Array {
   const x = big(secret);
   const y = secp256k1.Point.BASE.multiply(x).toBytes(true);
   const h = hashToCurve(y, alpha);
-  const drbg = createHmacDrbg<bigint>(32, 32, (key, ...msgs) => hmac(sha256, key, Uint8Array.from(msgs.flatMap((m) => [...m]))));
+  const drbg = createHmacDrbg<bigint>(32, 32, (key: Uint8Array, ...msgs: Uint8Array[]) => hmac(sha256, key, Uint8Array.from(msgs.flatMap((m) => [...m]))));
   const k = drbg(Uint8Array.from([...secret, ...sha256(h.toBytes(true))]), (b) => {
     const n = big(b);
     return n > 0n && n < N ? n : undefined;

@@ -387,4 +387,43 @@ describe("verify_vrf_proof (505) and nop (0)", () => {
     expect(boolOf(thunk.result)).toBe(true);
     expect(thunk.logs).toEqual(["code=0 bytes=0"]);
   });
+
+  test("an override takes effect from the next block: the dispatch table is read from the parent block's state", async () => {
+    const { t, id } = await withVrf();
+    const tx = (from: number, ops: protocol.Operation[], ...keys: Uint8Array[]) => {
+      const a = t.dev.accounts[from]!;
+      const nonce = decodeNonce(t.chain.accountNonce(a.address)) + 1n;
+      return buildTransaction({ chainId: t.chain.rules.chainId, nonce, rcLimit: 50_000_000n, operations: ops, payer: a.address }, a.privateKey, ...keys);
+    };
+    const override = protocol.Operation.fromPartial({ set_system_call: { call_id: 0, target: { thunk_id: 0 } } });
+    const callNop = () => tx(1, [call(id, 2, new Uint8Array())]);
+    const same = await t.produce([tx(0, [override], t.dev.producerKey), callNop()]);
+    expect(same.transaction_receipts[1]!.logs.at(-1)).toBe("transaction reverted: thunk 0 is not enabled");
+    const next = await t.produce([callNop()]);
+    expect(next.transaction_receipts[0]!.logs.at(-1)).toBe("transaction reverted: unable to find compute bandwidth for nop");
+  });
+});
+
+describe("set_system_call and set_system_contract", () => {
+  test("need the system authority (101) and a target that exists: a thunk, or a system contract for any call but `call`", async () => {
+    const t = await createTestChain();
+    const id = t.dev.accounts[2]!.address;
+    await send(t, 2, [upload(id, demo)]);
+    const system = { keys: [t.dev.producerKey] };
+    const setCall = (call_id: number, target: protocol.SystemCallTarget) => protocol.Operation.fromPartial({ set_system_call: { call_id, target } });
+    const setSystem = (contract_id: Uint8Array) => protocol.Operation.fromPartial({ set_system_contract: { contract_id, system_contract: true } });
+    const lastLog = async (ops: protocol.Operation[], extra: { keys?: Uint8Array[] } = system) => {
+      const r = await send(t, 0, ops, extra);
+      return { reverted: r.reverted, log: r.logs.at(-1) };
+    };
+    expect(await lastLog([setCall(401, { thunk_id: 401 })], {})).toEqual({ reverted: true, log: "transaction reverted: system authority required" });
+    expect(await lastLog([setCall(401, { thunk_id: 9999 })])).toEqual({ reverted: true, log: "transaction reverted: thunk 9999 does not exist" });
+    // get_contract_metadata has no thunk on Koinos (only an override contract).
+    expect(await lastLog([setCall(401, { thunk_id: 112 })])).toEqual({ reverted: true, log: "transaction reverted: thunk 112 does not exist" });
+    const bundle = { system_call_bundle: { contract_id: id, entry_point: 2 } };
+    expect(await lastLog([setCall(401, bundle)])).toEqual({ reverted: true, log: "transaction reverted: contract is not a system contract" });
+    expect(await lastLog([setSystem(t.dev.accounts[1]!.address)])).toEqual({ reverted: true, log: "transaction reverted: contract does not exist" });
+    expect(await lastLog([setSystem(id), setCall(601, bundle)])).toEqual({ reverted: true, log: "transaction reverted: cannot override call_contract" });
+    expect(await lastLog([setSystem(id), setCall(401, bundle), setCall(402, { thunk_id: 401 })])).toEqual({ reverted: false, log: undefined });
+  });
 });

@@ -1,0 +1,184 @@
+#!/usr/bin/env bun
+/**
+ * Growth (issue #14): block-by-height and account-history latencies with 1,000,000 blocks and
+ * 10,000,000 history rows, within 2× of their latency at 1,000. The data is generated in SQL
+ * (`generate_series`) straight into the Drizzle stores' tables, in a Postgres database created
+ * for the run and dropped after it — not by running a node for days:
+ *   blocks:  ids sha256(height) with the multihash prefix, `previous` and the skip pointer
+ *            (skip-list.ts's `skipHeight`, the same formula in SQL) computed from heights, one
+ *            encoded block (2 transfer-shaped transactions) and its receipt as every body;
+ *   history: rows of `entries` for `rows / 1000` addresses (1,000 dense seq_nums each, 10 entries
+ *            per block), each pointing at a transaction record of its block.
+ * Then the stores' own reads (`DrizzleBlockStore.getAncestors`: 10 blocks with receipts at a
+ * random height below the head; `DrizzleAccountHistoryStore.history`: a page of 50 at a random
+ * seq_num of a random address), called in this process, one at a time: p50/p99 at each size.
+ *
+ *   bun bench/growth.bench.ts [--quick] [--blocks 1000000] [--rows 10000000] [--queries 400] [--out FILE]
+ */
+import postgres from "postgres";
+import { silentLogger } from "@cairn/core";
+import { openDatabase } from "@cairn/db";
+import { createThrowawayDatabase, postgresTestUrl } from "@cairn/db/testing";
+import { protocol } from "@cairn/proto";
+import { DrizzleBlockStore, MIGRATIONS_FOLDER as BLOCKS_MIGRATIONS, SCHEMA_NAME as BLOCKS_SCHEMA, type Topology } from "@cairn/block-store";
+import { DrizzleAccountHistoryStore, MIGRATIONS_FOLDER as HISTORY_MIGRATIONS, SCHEMA_NAME as HISTORY_SCHEMA } from "@cairn/account-history";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { onCleanup, runBench } from "./lib/children.ts";
+import { devAccount } from "./lib/koinos.ts";
+import { Report } from "./lib/result.ts";
+import { QUICK, latencySummary, numberFlag, round, say } from "./lib/util.ts";
+
+const SMALL = 1_000;
+const BLOCKS = numberFlag("blocks", QUICK ? 20_000 : 1_000_000);
+const ROWS = numberFlag("rows", QUICK ? 100_000 : 10_000_000);
+const QUERIES = numberFlag("queries", QUICK ? 50 : 400);
+const report = new Report("growth", "Read latency as the stores grow");
+const src = "issue #14";
+
+/** The id the generator gives height h (SQL: '\x1220' || sha256(int8send(h))). */
+function idOf(h: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, h);
+  return Uint8Array.from([0x12, 0x20, ...sha256(b)]);
+}
+const SQL_ID = (h: string) => `('\\x1220'::bytea || sha256(int8send(${h})))`;
+/** skip-list.ts's skipHeight in SQL (0 → no pointer). */
+const SQL_SKIP_HEIGHT = (h: string) => `(case when ${h} < 2 then 0 when ${h} % 2 = 1 then ((((${h} - 1) & (${h} - 2)) & (((${h} - 1) & (${h} - 2)) - 1)) + 1) else (${h} & (${h} - 1)) end)`;
+
+/** A block body with 2 transfer-shaped transactions, a receipt of matching shape, and a history record of their size. */
+function template(): { block: Uint8Array; receipt: Uint8Array; record: Uint8Array } {
+  const senders = [devAccount(0), devAccount(1)];
+  const header = protocol.BlockHeader.fromPartial({ previous: idOf(0n), height: 1n, timestamp: 1_700_000_000_000n, signer: senders[0]!.address });
+  const tx = protocol.Transaction.fromPartial({ id: idOf(7n), header: { chain_id: idOf(9n), rc_limit: 10_000_000n, nonce: new Uint8Array(4), operation_merkle_root: idOf(8n), payer: senders[0]!.address }, operations: [{ call_contract: { contract_id: senders[1]!.address, entry_point: 0x27f576ca, args: new Uint8Array(60) } }], signatures: [new Uint8Array(65)] });
+  const block = protocol.Block.encode(protocol.Block.fromPartial({ id: idOf(1n), header, transactions: [tx, tx], signature: new Uint8Array(65) })).finish();
+  const txReceipt = { id: idOf(7n), payer: senders[0]!.address, rc_limit: 10_000_000n, rc_used: 500_000n, disk_storage_used: 100n, network_bandwidth_used: 300n, compute_bandwidth_used: 5000n, events: [{ source: senders[1]!.address, name: "token.transfer_event", data: new Uint8Array(60), impacted: [senders[0]!.address, senders[1]!.address] }] };
+  const receipt = protocol.BlockReceipt.encode(protocol.BlockReceipt.fromPartial({ id: idOf(1n), height: 1n, disk_storage_used: 200n, network_bandwidth_used: 600n, compute_bandwidth_used: 10_000n, state_merkle_root: idOf(3n), transaction_receipts: [txReceipt, txReceipt] })).finish();
+  const record = new Uint8Array(block.length / 2 + receipt.length / 2);
+  return { block, receipt, record };
+}
+
+async function timeQueries(label: string, n: number, fn: (i: number) => Promise<number>): Promise<{ p50_ms: number; p99_ms: number }> {
+  for (let i = 0; i < Math.min(50, n); i++) await fn(i);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const got = await fn(i);
+    times.push(performance.now() - t0);
+    if (got === 0) throw new Error(`${label}: empty answer`);
+  }
+  const s = latencySummary(times);
+  say(`${label}: p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms`);
+  return s;
+}
+
+await runBench(async () => {
+  const server = await postgresTestUrl();
+  if (server === undefined) {
+    report.note("growth NOT MEASURED: no Postgres reachable (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)");
+    await report.write();
+    return;
+  }
+  const throwaway = await createThrowawayDatabase(server, "cairn_bench_growth");
+  onCleanup(`database ${throwaway.name}`, () => throwaway.drop());
+  say(`database ${throwaway.name} (dropped at the end)`);
+  const blocksDb = await openDatabase(throwaway.url, { logger: silentLogger(), schemaName: BLOCKS_SCHEMA, migrationsFolder: BLOCKS_MIGRATIONS });
+  onCleanup("block store connection", () => blocksDb.close());
+  const historyDb = await openDatabase(throwaway.url, { logger: silentLogger(), schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS });
+  onCleanup("history connection", () => historyDb.close());
+  const sql = postgres(throwaway.url, { max: 1, onnotice: () => {} });
+  onCleanup("generator connection", () => sql.end());
+  const t = template();
+
+  let blocksHave = 0;
+  async function growBlocksTo(n: number): Promise<void> {
+    const t0 = performance.now();
+    const step = 200_000;
+    for (let from = blocksHave + 1; from <= n; from += step) {
+      const to = Math.min(n, from + step - 1);
+      await sql.unsafe(
+        `insert into ${BLOCKS_SCHEMA}.blocks (id, height, previous, block, receipt, skip, committed)
+         select ${SQL_ID("h")}, h, ${SQL_ID("h - 1")}, $1, $2, case when ${SQL_SKIP_HEIGHT("h")} = 0 then null else ${SQL_ID(SQL_SKIP_HEIGHT("h"))} end, true
+         from generate_series(${from}::int8, ${to}::int8) as h`,
+        [t.block, t.receipt],
+      );
+      if (n > 10_000) say(`… ${to.toLocaleString("en-US")} blocks`);
+    }
+    await sql.unsafe(`analyze ${BLOCKS_SCHEMA}.blocks`);
+    blocksHave = n;
+    say(`block store: ${n.toLocaleString("en-US")} blocks (${round((performance.now() - t0) / 1000, 1)} s to generate)`);
+  }
+
+  let rowsHave = 0;
+  async function growHistoryTo(rows: number): Promise<number> {
+    const t0 = performance.now();
+    const addresses = Math.max(1, Math.floor(rows / 1000));
+    // Entries are regenerated whole at each size (the address count changes with it).
+    await sql.unsafe(`truncate ${HISTORY_SCHEMA}.entries, ${HISTORY_SCHEMA}.records`);
+    const blocks = Math.ceil(rows / 10);
+    await sql.unsafe(`insert into ${HISTORY_SCHEMA}.records (block_id, position, height, kind, record) select ${SQL_ID("h")}, 1, h, 'trx', $1 from generate_series(1::int8, ${blocks}::int8) as h`, [t.record]);
+    const step = 2_000_000;
+    for (let from = 0; from < rows; from += step) {
+      const to = Math.min(rows, from + step) - 1;
+      // Entry i: address i % A, seq_num i / A, of block i / 10 + 1 (10 entries a block).
+      await sql.unsafe(
+        `insert into ${HISTORY_SCHEMA}.entries (address, seq_num, block_id, position, height)
+         select '\\x00'::bytea || int4send((i % ${addresses})::int4), i / ${addresses}, ${SQL_ID("(i / 10 + 1)")}, 1, i / 10 + 1
+         from generate_series(${from}::int8, ${to}::int8) as i`,
+      );
+      if (rows > 100_000) say(`… ${(to + 1).toLocaleString("en-US")} history rows`);
+    }
+    await sql.unsafe(`analyze ${HISTORY_SCHEMA}.entries; analyze ${HISTORY_SCHEMA}.records`);
+    rowsHave = rows;
+    say(`account history: ${rows.toLocaleString("en-US")} rows, ${addresses} addresses (${round((performance.now() - t0) / 1000, 1)} s to generate)`);
+    return addresses;
+  }
+
+  const measureBlocks = async (n: number) => {
+    const store = new DrizzleBlockStore(blocksDb.db);
+    const head: Topology = { id: idOf(BigInt(n)), height: BigInt(n), previous: idOf(BigInt(n - 1)) };
+    let seed = 12345;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    return timeQueries(`10 blocks with receipts at ${n.toLocaleString("en-US")} blocks`, QUERIES, async () => {
+      const start = 1n + BigInt(Math.floor(rand() * (n - 10)));
+      const got = await store.getAncestors(head, start, start + 9n, { block: true, receipt: true });
+      if (got.length !== 10 || got.some((r: { block?: unknown }) => r.block === undefined)) throw new Error(`getAncestors(${start}) returned ${got.length} blocks`);
+      return got.length;
+    });
+  };
+  const measureHistory = async (rows: number, addresses: number) => {
+    const store = new DrizzleAccountHistoryStore(historyDb.db);
+    const perAddress = Math.floor(rows / addresses);
+    let seed = 777;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    return timeQueries(`history page of 50 at ${rows.toLocaleString("en-US")} rows`, QUERIES, async () => {
+      const a = Math.floor(rand() * addresses);
+      const address = Uint8Array.from([0, (a >>> 24) & 255, (a >>> 16) & 255, (a >>> 8) & 255, a & 255]);
+      const seqNum = BigInt(49 + Math.floor(rand() * (perAddress - 49)));
+      const got = await store.history({ address, seqNum, limit: 50, ascending: false, irreversible: false });
+      if (got.length !== 50) throw new Error(`history(${a}, ${seqNum}) returned ${got.length} entries`);
+      return got.length;
+    });
+  };
+
+  await growBlocksTo(SMALL);
+  const blocksSmall = await measureBlocks(SMALL);
+  const addressesSmall = await growHistoryTo(SMALL);
+  const historySmall = await measureHistory(SMALL, addressesSmall);
+  await growBlocksTo(BLOCKS);
+  const blocksLarge = await measureBlocks(BLOCKS);
+  const addressesLarge = await growHistoryTo(ROWS);
+  const historyLarge = await measureHistory(ROWS, addressesLarge);
+  void rowsHave;
+
+  Object.assign(report.data, { blocks: BLOCKS, rows: ROWS, queries: QUERIES, block_body_bytes: t.block.length, receipt_bytes: t.receipt.length, blocks_small: blocksSmall, blocks_large: blocksLarge, history_small: historySmall, history_large: historyLarge });
+  const n = (x: number) => x.toLocaleString("en-US");
+  report.add({ id: "growth.blocks_by_height_p50_ms", label: `block store: 10 blocks with receipts, p50 at ${n(BLOCKS)} blocks`, value: blocksLarge.p50_ms, unit: "ms", baseline: { label: `at ${n(SMALL)} blocks`, value: blocksSmall.p50_ms } });
+  report.add({ id: "growth.blocks_by_height_ratio", label: `block store p50 at ${n(BLOCKS)} / at ${n(SMALL)} blocks`, value: round(blocksLarge.p50_ms / blocksSmall.p50_ms, 2), unit: "×", target: { op: "<=", value: 2, source: src } });
+  report.add({ id: "growth.account_history_p50_ms", label: `account history: page of 50, p50 at ${n(ROWS)} rows`, value: historyLarge.p50_ms, unit: "ms", baseline: { label: `at ${n(SMALL)} rows`, value: historySmall.p50_ms } });
+  report.add({ id: "growth.account_history_ratio", label: `account history p50 at ${n(ROWS)} / at ${n(SMALL)} rows`, value: round(historyLarge.p50_ms / historySmall.p50_ms, 2), unit: "×", target: { op: "<=", value: 2, source: src } });
+  report.add({ id: "growth.blocks_by_height_p99_ms", label: `block store: p99 at ${n(BLOCKS)} blocks`, value: blocksLarge.p99_ms, unit: "ms", baseline: { label: `at ${n(SMALL)}`, value: blocksSmall.p99_ms } });
+  report.add({ id: "growth.account_history_p99_ms", label: `account history: p99 at ${n(ROWS)} rows`, value: historyLarge.p99_ms, unit: "ms", baseline: { label: `at ${n(SMALL)}`, value: historySmall.p99_ms } });
+  report.note("Postgres (Drizzle stores), store calls in the benchmark's process one at a time; generated rows share one block body, receipt and record. The embedded (in-memory) stores are not measured at these sizes here.");
+  if (QUICK) report.note(`quick form: ${n(BLOCKS)} blocks and ${n(ROWS)} rows instead of 1,000,000 and 10,000,000`);
+  await report.write();
+});
