@@ -255,7 +255,11 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       mutex.run(async () => {
         const count = req.count === 0n ? 1n : req.count;
         if (count > MAX_MINE_BLOCKS) throw invalid("too_many_blocks", `count must be at most ${MAX_MINE_BLOCKS}`);
-        for (let i = 0n; i < count; i++) await current().services.producer.produce();
+        const produce = async () => {
+          for (let i = 0n; i < count; i++) await current().services.producer.produce();
+        };
+        // With --data the blocks share fsyncs; all are durable before the answer.
+        await (deps.durable ? deps.durable.batch(produce) : produce());
         const head = await headInfo();
         return { head_topology: head.head_topology, head_block_time: head.head_block_time };
       }),

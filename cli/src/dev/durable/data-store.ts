@@ -33,9 +33,12 @@ export interface DevDataStore {
   tail(): Generator<{ seq: number; entry: JournalEntry }>;
   /**
    * Journals `entry` (resolving once it is durable), then runs `effect`; resolves with its
-   * result. Waits first while {@link quiesce} holds records back.
+   * result. Waits first while {@link quiesce} holds records back. `deferSync`: the effect runs
+   * once the entry is appended, before it is durable (a batch that {@link flush} ends).
    */
-  record<T>(entry: JournalEntry, effect: () => T | Promise<T>): Promise<T>;
+  record<T>(entry: JournalEntry, effect: () => T | Promise<T>, options?: { deferSync?: boolean }): Promise<T>;
+  /** Resolves once every entry appended so far is durable. */
+  flush(): Promise<void>;
   /**
    * Holds new records back, waits for those under way (appended and applied) and for `settled()`
    * (e.g. the bus consumers caught up), then runs `fn` with the journal position everything up
@@ -69,6 +72,7 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
 
   let held: Promise<void> | undefined;
   let inFlight = 0;
+  let lastAppend: Promise<number> | undefined;
   let drained: (() => void) | undefined;
 
   return {
@@ -80,15 +84,22 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
     *tail() {
       for (const r of journal.read((base?.position ?? 0) + 1)) yield { seq: r.seq, entry: decodeEntry(r.data) };
     },
-    async record(entry, effect) {
+    async record(entry, effect, options) {
       while (held) await held;
       inFlight++;
       try {
-        await journal.append(encodeEntry(entry));
+        const appended = journal.append(encodeEntry(entry));
+        lastAppend = appended;
+        // A deferred append's failure surfaces at the flush (and fails every later append).
+        if (options?.deferSync) appended.catch(() => undefined);
+        else await appended;
         return await effect();
       } finally {
         if (--inFlight === 0) drained?.();
       }
+    },
+    async flush() {
+      await lastAppend;
     },
     async quiesce(settled, fn) {
       while (held) await held;

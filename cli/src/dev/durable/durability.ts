@@ -59,6 +59,11 @@ export interface DevDurability {
   wrapBlockSink(sink: BlockSink): BlockSink;
   /** Replays the journal after the base into freshly started services (nothing is journaled again). */
   replay(services: { chain: ChainUnit; producer: BlockProducer; bus: EventBus }, applyControls: (state: ControlState) => void, observeBlock: (timestamp: bigint) => void): Promise<ReplayReport>;
+  /**
+   * Runs `fn` (producing many blocks) with block fsyncs shared: its blocks are appended as they
+   * come and are all durable when this resolves, not each before the next.
+   */
+  batch<T>(fn: () => Promise<T>): Promise<T>;
   /** Journals the controls' state after a control changed it. */
   recordControls(state: ControlState): Promise<void>;
   /** True when enough has been journaled since the base for a checkpoint to pay. */
@@ -87,6 +92,7 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
   let stores = devStoresFromParts(data.base?.parts ?? new Map());
   if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart) }, "stores loaded from snapshot");
   let replaying = false;
+  let batching = 0;
   let blocksSinceBase = 0;
   let entriesAtBase = data.base?.position ?? 0;
   const sinkCounted = (sink: BlockSink): BlockSink => ({
@@ -112,7 +118,16 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
       return data.base?.controls;
     },
     wrapBus: (inner) => journaledBus(inner, data, () => replaying),
-    wrapBlockSink: (sink) => sinkCounted(journaledBlockSink(sink, data, () => replaying)),
+    wrapBlockSink: (sink) => sinkCounted(journaledBlockSink(sink, data, () => replaying, () => batching > 0)),
+    async batch(fn) {
+      batching++;
+      try {
+        return await fn();
+      } finally {
+        batching--;
+        await data.flush();
+      }
+    },
     async replay({ chain, bus }, applyControls, observeBlock) {
       const report: ReplayReport = { blocks: 0, transactions: 0, controls: 0, ms: 0 };
       const t0 = performance.now();

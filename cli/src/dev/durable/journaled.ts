@@ -8,7 +8,9 @@
  *   journaled on their way into the block store, the rest follows from blocks).
  * - {@link journaledBlockSink}: the block store as the chain hands it each block before
  *   committing; the block and its receipt are journaled first, so nothing can see a block (head
- *   info, block store, events) before it is durable.
+ *   info, block store, events) before it is durable — except inside a batch (`deferSync()`, the
+ *   blocks of one `dev.mine_blocks` call), whose blocks share fsyncs and are all durable before
+ *   the call returns.
  *
  * While the journal is being replayed at start (`replaying()`), nothing is journaled again.
  */
@@ -34,11 +36,11 @@ export function journaledBus(inner: EventBus, store: Pick<DevDataStore, "record"
   };
 }
 
-export function journaledBlockSink(inner: BlockSink, store: Pick<DevDataStore, "record">, replaying: () => boolean): BlockSink {
+export function journaledBlockSink(inner: BlockSink, store: Pick<DevDataStore, "record">, replaying: () => boolean, deferSync: () => boolean = () => false): BlockSink {
   return {
     addBlock(block, receipt) {
       if (replaying()) return inner.addBlock(block, receipt);
-      return store.record({ kind: "block", block, receipt }, () => inner.addBlock(block, receipt));
+      return store.record({ kind: "block", block, receipt }, () => inner.addBlock(block, receipt), { deferSync: deferSync() });
     },
   };
 }
