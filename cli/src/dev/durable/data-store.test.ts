@@ -106,3 +106,15 @@ test("quiesce holds new records back and waits for those under way and for the b
   expect(order).toEqual(["effect 1", "snapshot at 1", "effect 2"]);
   await store.close();
 });
+
+test("deferSync runs the effect once appended; flush resolves when every append is durable", async () => {
+  const store = await openDevDataStore(tempDir(), silentLogger());
+  const durableAtEffect: number[] = [];
+  const records = [1, 2, 3].map((i) => store.record({ kind: "transaction", accepted: new Uint8Array([i]) }, () => void durableAtEffect.push(store.journal.durableSeq), { deferSync: true }));
+  await Promise.all(records);
+  // The effects ran before their entries were on disk (nothing was yet).
+  expect(durableAtEffect).toEqual([0, 0, 0]);
+  await store.flush();
+  expect(store.journal.durableSeq).toBe(3);
+  await store.close();
+});
