@@ -199,10 +199,13 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     if (!durable || !generation) return false;
     const producer = generation.services.producer;
     await producer.stop();
+    let resumed: Promise<void> | undefined;
+    const resume = () => (resumed ??= producer.start());
     try {
-      return await durable.checkpoint(controls(), deps.busSettled ?? (() => true));
+      // Production resumes once the dumps are taken, while the file is written.
+      return await durable.checkpoint(controls(), deps.busSettled ?? (() => true), () => void resume());
     } finally {
-      await producer.start();
+      await resume();
     }
   }
 

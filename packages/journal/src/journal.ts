@@ -238,6 +238,8 @@ class FileJournal implements Journal {
           this.failure = writeFailed(this.segments.at(-1)?.path ?? this.dir, e);
           for (const p of [...batch, ...this.pending]) p.reject(this.failure);
           this.pending = [];
+          await this.handle?.close().catch(() => undefined);
+          this.handle = undefined;
           return;
         }
         this.durableSeq = batch.at(-1)!.seq;

@@ -17,12 +17,12 @@ afterEach(() => {
 const parts = (...entries: [string, string][]) => new Map(entries.map(([k, v]) => [k, new TextEncoder().encode(v)]));
 const text = (b: Uint8Array | undefined) => new TextDecoder().decode(b);
 
-test("a snapshot reads back with its position and parts; the newest two are kept", () => {
+test("a snapshot reads back with its position and parts; the newest two are kept", async () => {
   const dir = tempDir();
   expect(latestSnapshotFile(dir)).toBeUndefined();
-  writeSnapshotFile(dir, 10, parts(["chain", "c10"], ["blocks", ""]));
-  writeSnapshotFile(dir, 20, parts(["chain", "c20"]));
-  const third = writeSnapshotFile(dir, 30, parts(["chain", "c30"], ["mempool", "m"]));
+  await writeSnapshotFile(dir, 10, parts(["chain", "c10"], ["blocks", ""]));
+  await writeSnapshotFile(dir, 20, parts(["chain", "c20"]));
+  const third = await writeSnapshotFile(dir, 30, parts(["chain", "c30"], ["mempool", "m"]));
   expect(third.oldestKept).toBe(20);
   expect(readdirSync(dir).sort()).toEqual(["snapshot-00000000000000000020.snap", "snapshot-00000000000000000030.snap"]);
   const latest = latestSnapshotFile(dir)!;
@@ -32,10 +32,10 @@ test("a snapshot reads back with its position and parts; the newest two are kept
   expect(readSnapshotFile(join(dir, "snapshot-00000000000000000020.snap")).parts.get("chain")).toEqual(new TextEncoder().encode("c20"));
 });
 
-test("a damaged newest snapshot is passed over for the one before it", () => {
+test("a damaged newest snapshot is passed over for the one before it", async () => {
   const dir = tempDir();
-  writeSnapshotFile(dir, 1, parts(["s", "first"]));
-  const { path } = writeSnapshotFile(dir, 2, parts(["s", "second"]));
+  await writeSnapshotFile(dir, 1, parts(["s", "first"]));
+  const { path } = await writeSnapshotFile(dir, 2, parts(["s", "second"]));
   const data = readFileSync(path);
   data[data.length - 1]! ^= 1;
   writeFileSync(path, data);
@@ -45,9 +45,9 @@ test("a damaged newest snapshot is passed over for the one before it", () => {
   expect(skipped).toEqual([`${path}: ${path} fails its checksum`]);
 });
 
-test("removeSnapshotFiles empties the directory of snapshots (and leftover temporaries)", () => {
+test("removeSnapshotFiles empties the directory of snapshots (and leftover temporaries)", async () => {
   const dir = tempDir();
-  writeSnapshotFile(dir, 5, parts(["a", "b"]));
+  await writeSnapshotFile(dir, 5, parts(["a", "b"]));
   writeFileSync(join(dir, "snapshot-00000000000000000006.snap.tmp-1"), "half");
   writeFileSync(join(dir, "other"), "kept");
   removeSnapshotFiles(dir);

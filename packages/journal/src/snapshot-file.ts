@@ -8,7 +8,8 @@
  * Layout: magic `CAIRNSN1`, u32 CRC-32 of the rest, u64 position, u32 part count, then per part
  * u32 name length, name (UTF-8), u64 data length, data. Little-endian.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 const MAGIC = new TextEncoder().encode("CAIRNSN1");
@@ -42,21 +43,21 @@ function listSnapshots(dir: string): { position: number; path: string }[] {
     .sort((a, b) => b.position - a.position);
 }
 
-function syncDir(dir: string): void {
-  const fd = openSync(dir, "r");
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 
 /**
  * Writes the snapshot at `position` into `dir` atomically and keeps the newest `keep` (default 2);
  * resolves with its path and the position of the oldest snapshot kept (the journal must keep every
- * record after it).
+ * record after it). The writes and fsyncs run on the thread pool, not blocking the event loop.
  */
-export function writeSnapshotFile(dir: string, position: number, parts: ReadonlyMap<string, Uint8Array>, keep = 2): { path: string; oldestKept: number } {
+export async function writeSnapshotFile(dir: string, position: number, parts: ReadonlyMap<string, Uint8Array>, keep = 2): Promise<{ path: string; oldestKept: number }> {
   const root = resolve(dir);
   const encoder = new TextEncoder();
   const chunks: Uint8Array[] = [];
@@ -81,18 +82,18 @@ export function writeSnapshotFile(dir: string, position: number, parts: Readonly
 
   const path = join(root, snapshotName(position));
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
+  const handle = await open(tmp, "w");
   try {
     for (const c of [prefix, ...chunks]) {
       let at = 0;
-      while (at < c.length) at += writeSync(fd, c, at, c.length - at);
+      while (at < c.length) at += (await handle.write(c, at, c.length - at)).bytesWritten;
     }
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
-  renameSync(tmp, path);
-  syncDir(root);
+  await rename(tmp, path);
+  await syncDir(root);
   const all = listSnapshots(root);
   for (const old of all.slice(keep)) rmSync(old.path, { force: true });
   const kept = all.slice(0, keep);

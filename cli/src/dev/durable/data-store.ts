@@ -122,7 +122,7 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
     async writeSnapshot(position, parts, controls) {
       const all = new Map(parts);
       all.set(CONTROLS_PART, encodeControls(controls));
-      const { oldestKept } = writeSnapshotFile(snapshotsDir, position, all);
+      const { oldestKept } = await writeSnapshotFile(snapshotsDir, position, all);
       base = { position, parts, controls };
       // New appends start a new segment; segments wholly before the oldest kept snapshot go.
       journal.rotate();

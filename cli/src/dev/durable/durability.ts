@@ -73,9 +73,10 @@ export interface DevDurability {
   /**
    * Writes a snapshot of the stores at a quiet point (no record under way, `settled()`: the bus
    * consumers caught up); the caller has paused block production. Resolves false when the bus did
-   * not settle (nothing written; the journal still has everything).
+   * not settle (nothing written; the journal still has everything). `dumped` is called as soon as
+   * the dumps are taken (production may resume while the file is written).
    */
-  checkpoint(controls: ControlState, settled: () => boolean): Promise<boolean>;
+  checkpoint(controls: ControlState, settled: () => boolean, dumped?: () => void): Promise<boolean>;
   /** `dev.snapshot`: the stores' dumps now. */
   take(id: bigint): MemorySnapshot;
   /** `dev.revert`: stores rebuilt from `snapshot`, which becomes the base on disk. */
@@ -166,9 +167,10 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
     hasNew() {
       return data.journal.lastSeq > entriesAtBase;
     },
-    async checkpoint(controls, settled) {
+    async checkpoint(controls, settled, dumpedCallback) {
       const t0 = performance.now();
       const taken = await data.quiesce(settled, (position) => ({ position, parts: dumpDevStores(stores) }));
+      dumpedCallback?.();
       if (!taken) {
         log.warn({}, "checkpoint skipped: the bus did not settle");
         return false;
