@@ -1,8 +1,9 @@
 /**
  * The dev controls (`cairn.dev.v1.DevService`, JSON-RPC `dev.*`) and the set of services they
- * drive. The controller owns the running services: snapshot copies the databases while block
- * production is paused; revert and reset stop the services, put the databases back (a snapshot's
- * rows, or nothing — the chain then writes its genesis again), and start fresh services on them
+ * drive. The controller owns the running services: snapshot records the services' data (the
+ * storage's snapshots: store dumps in memory, table copies on a database) while block production
+ * is paused; revert and reset stop the services, put the data back (a snapshot's, or nothing —
+ * the chain then writes its genesis again), and start fresh services on it
  * with a fresh in-process bus, while calls arriving meanwhile wait at the swap gate. Time goes
  * through the node's clock; balances through a mint or burn transaction signed by the genesis key,
  * in a block produced at once, so block store, account history and events see it like any other.
@@ -17,20 +18,10 @@ import { chainOptionsSchema } from "@cairn/chain";
 import type { DevClock } from "./clock.ts";
 import { type SwapGate, type SwitchableBus, createSwitchableBus } from "./forward.ts";
 import type { DevOptions } from "./options.ts";
-import { type DevGeneration, type DevServices, type DevStorage, startDevGeneration } from "./services.ts";
+import { type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
+import type { DevSnapshot, DevStorage } from "./storage.ts";
 import type { DevDurability } from "./durable/durability.ts";
 import type { ControlState } from "./durable/records.ts";
-
-/** Snapshots of the services' data (`dev.snapshot`): database copies, or memory store dumps. */
-export interface StateSnapshots<S = unknown> {
-  take(id: bigint): Promise<S>;
-  restore(snapshot: S): Promise<void>;
-  /** Back to before genesis. */
-  wipe(): Promise<void>;
-  drop(snapshot: S): Promise<void>;
-  /** Drops any left by an earlier run. */
-  dropAll(): Promise<void>;
-}
 
 export type DevServiceImpl = ServiceImplementation<typeof dev.DevServiceDefinition>;
 
@@ -43,12 +34,11 @@ const MODES: readonly ProductionMode[] = ["instant", "interval", "manual"];
 export interface DevControllerDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  /** Where the next set of services keeps its data (revert and reset may change it). */
-  storage: () => DevStorage;
-  snapshots: StateSnapshots;
+  /** The services' data and its snapshots. */
+  storage: DevStorage;
   /**
-   * With `--data`: the journal and snapshots the memory stores are rebuilt from. The first set of
-   * services replays the journal before producing; control changes are journaled; checkpoints.
+   * With `--data`: the journal and checkpoints the memory stores are rebuilt from. The first set
+   * of services replays the journal before producing; control changes are journaled; checkpoints.
    */
   durable?: DevDurability;
   /** Whether every bus consumer has caught up (a checkpoint waits for it). */
@@ -76,7 +66,7 @@ export interface DevController {
   /** The controls' state that outlives a restart with `--data`. */
   controls(): ControlState;
   /**
-   * With `--data`: writes a snapshot of every store with block production paused (resolves
+   * With `--data`: writes a checkpoint of every store with block production paused (resolves
    * false when there is no data directory or the bus did not settle).
    */
   checkpoint(): Promise<boolean>;
@@ -88,12 +78,13 @@ const invalid = (code: string, message: string) => new CairnError(`dev.${code}`,
 
 export function createDevController(opts: DevOptions, deps: DevControllerDeps): DevController {
   const log = deps.logger.child({ module: "dev" });
-  const { clock, snapshots } = deps;
+  const { clock } = deps;
+  const snapshots = deps.storage.snapshots;
   const koinId = addressFromBase58(chainOptionsSchema.parse({}).koinAddress);
   const genesisKey = producerKeyOf({ devSeed: opts.seed });
   const genesisAddress = addressFromPrivateKey(genesisKey);
   const mutex = new Mutex();
-  const taken = new Map<bigint, unknown>();
+  const taken = new Map<bigint, DevSnapshot>();
   let nextSnapshotId = 1n;
   let mode: ProductionMode = opts.mode;
   let intervalMs = opts.intervalMs;
@@ -119,7 +110,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       mode,
       intervalMs,
       wrapBlockSink: durable?.wrapBlockSink,
-      // The first set replays the journal after the base snapshot, then produces in the mode the controls last had.
+      // The first set replays the journal after the checkpoint, then produces in the mode the controls last had.
       beforeProducer:
         durable && first
           ? async ({ chain, producer, bus }) => {
@@ -131,7 +122,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     });
   };
 
-  /** Stops the services, runs `rewrite` on the stopped databases, starts fresh services. */
+  /** Stops the services, runs `rewrite` on their stopped data, starts fresh services. */
   async function replace(rewrite: () => Promise<void>): Promise<void> {
     if (!deps.replaceable) throw new CairnError("dev.unsupported", "snapshots, revert and reset need the in-process bus: start cairn dev without --nats-url", { status: ErrorStatus.FailedPrecondition });
     await deps.gate.closed(async () => {
@@ -214,7 +205,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       mutex.run(async () => {
         if (!deps.replaceable) throw new CairnError("dev.unsupported", "snapshots need the in-process bus: start cairn dev without --nats-url", { status: ErrorStatus.FailedPrecondition });
         const producer = current().services.producer;
-        // No block in flight while the tables are copied, so every service's rows agree.
+        // No block in flight while the data is recorded, so every service's data agree.
         await producer.stop();
         try {
           const id = nextSnapshotId++;
@@ -345,7 +336,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     },
     async stop() {
       await mutex.run(async () => {
-        // A clean stop leaves a snapshot of everything: the next start replays nothing.
+        // A clean stop leaves a checkpoint of everything: the next start replays nothing.
         if (generation && deps.durable?.hasNew()) await checkpointLocked().catch((e: unknown) => log.error({ err: String(e) }, "checkpoint at stop failed"));
         const g = generation;
         generation = undefined;

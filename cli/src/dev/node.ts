@@ -1,35 +1,34 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
  * gateway in one process, wired with direct in-process clients (each gRPC server still listening
- * on its port), memory stores kept under the data directory by a journal and checkpoints
- * (durable/), or one PGlite in memory, or Postgres, and the
- * in-process bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
+ * on its port), the services' data in memory (the default: in-memory stores, no database at all),
+ * or in PGlite under the data directory, or in Postgres (`storage.ts`), and the in-process bus (or
+ * NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
  */
-import { join, resolve } from "node:path";
 import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
 import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
 import { type EventBus, type MemoryBroker, createMemoryBroker, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
-import { type DatabaseHandle, openDatabase } from "@cairn/db";
 import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
-import * as blockStoreSvc from "@cairn/block-store";
-import * as mempoolSvc from "@cairn/mempool";
-import * as historySvc from "@cairn/account-history";
 import { DEFAULT_DENY, startGateway } from "@cairn/gateway";
 import { createDevClock } from "./clock.ts";
-import { type StateSnapshots, createDevController } from "./controller.ts";
-import { type DevDurability, type MemorySnapshot, openDevDurability } from "./durable/durability.ts";
+import { createDevController } from "./controller.ts";
 import { createSwapGate, forwardingImplementation } from "./forward.ts";
 import { startDevConsole } from "./console.ts";
 import { DataDirErrorCode, type GenesisFlags, checkGenesisFlags, genesisMismatchMessage, lockDataDir, recordGenesisFlags } from "./data-dir.ts";
 import { type DevOptions, dataDirOf } from "./options.ts";
-import type { ControlState } from "./durable/records.ts";
 import { assertDevPortsFree } from "./preflight.ts";
-import { DIRECT, type DevDatabases, type DevServices, type DevStorage, devPort } from "./services.ts";
-import { createDatabaseSnapshots } from "./snapshots.ts";
+import { DIRECT, type DevServices, devPort } from "./services.ts";
+import type { DevStorage } from "./storage.ts";
+import { createMemoryStorage } from "./memory-storage.ts";
+import { type DevDurability, openDevDurability } from "./durable/durability.ts";
+import type { ControlState } from "./durable/records.ts";
+
+/** How often the node looks whether a checkpoint is due, ms. */
+const CHECKPOINT_POLL_MS = 1_000;
 
 /** The dev node's per-call deadline at the gateway, ms. */
 export const DEV_CALL_TIMEOUT_MS = 30_000;
@@ -51,29 +50,15 @@ export interface DevNode {
 }
 
 /**
- * One database for every service, each in its own schema: Postgres when given, else one PGlite
- * instance (each costs ~200 MB, so the services share it) in memory, or under the data directory
- * when the bus is NATS. A data directory with the in-process bus needs none: memory stores over a
- * journal and snapshots (durable/).
+ * The services' data when no journal keeps it: Postgres when given, PGlite under the data
+ * directory (with NATS as the bus; one instance for every service: each costs ~200 MB), else the
+ * in-memory stores. The database kinds load their drivers (and this module) only when asked, so
+ * the default path never loads PGlite.
  */
-function databaseUrlFor(opts: DevOptions): string {
-  if (opts.databaseUrl) return opts.databaseUrl;
-  const dir = dataDirOf(opts);
-  return dir === undefined ? "pglite://memory" : `pglite://${resolve(join(dir, "pglite"))}`;
-}
-
-/** How often the node looks whether a checkpoint is due, ms. */
-const CHECKPOINT_POLL_MS = 1_000;
-
-/** `dev.snapshot` and friends over the memory stores of a data directory. */
-function memorySnapshots(durable: DevDurability, controls: () => ControlState): StateSnapshots {
-  return {
-    take: async (id) => durable.take(id),
-    restore: (s) => durable.restore(s as MemorySnapshot, controls()),
-    wipe: () => durable.wipe(controls()),
-    drop: async () => undefined,
-    dropAll: async () => undefined,
-  };
+async function openDevStorage(opts: DevOptions, dataDir: string | undefined, logger: Logger): Promise<DevStorage> {
+  if (!opts.databaseUrl && dataDir === undefined) return createMemoryStorage();
+  const { devDatabaseUrl, openDatabaseStorage } = await import("./database-storage.ts");
+  return openDatabaseStorage(devDatabaseUrl({ databaseUrl: opts.databaseUrl, dataDir: dataDir ?? "" }), logger);
 }
 
 /** What the dev node may be given besides its options. */
@@ -115,27 +100,19 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       stops.push(() => nats.close());
     }
 
-    const open = async (m: { MIGRATIONS_FOLDER: string; SCHEMA_NAME: string }): Promise<DatabaseHandle> => {
-      const db = await openDatabase(databaseUrlFor(opts), { logger, schemaName: m.SCHEMA_NAME, migrationsFolder: m.MIGRATIONS_FOLDER });
-      stops.push(() => db.close());
-      return db;
-    };
-    // A data directory: memory stores rebuilt from its snapshot and journal. Otherwise databases.
+    // A data directory with the in-process bus: memory stores kept by a journal and checkpoints (durable/).
     let durable: DevDurability | undefined;
-    let storage: () => DevStorage;
-    let snapshots: StateSnapshots;
-    let controls: () => ControlState = () => ({ offsetMs: 0n, pinned: undefined, mode: opts.mode, intervalMs: opts.intervalMs });
-    if (dataDir !== undefined && !nats) {
-      const d = await openDevDurability(dataDir, { checkpointBlocks: opts.checkpointBlocks }, logger);
+    let controls = (): ControlState => ({ offsetMs: 0n, pinned: undefined, mode: opts.mode, intervalMs: opts.intervalMs });
+    let storage: DevStorage;
+    if (dataDir !== undefined && !opts.databaseUrl && !nats) {
+      const d = await openDevDurability(dataDir, { checkpointBlocks: opts.checkpointBlocks }, logger, () => controls());
       durable = d;
+      storage = d.storage;
       stops.push(() => d.close());
-      storage = () => ({ stores: d.stores });
-      snapshots = memorySnapshots(d, () => controls());
     } else {
-      const dbs: DevDatabases = { chain: await open(chainSvc), blockStore: await open(blockStoreSvc), mempool: await open(mempoolSvc), accountHistory: await open(historySvc) };
-      storage = () => ({ dbs });
-      snapshots = createDatabaseSnapshots(dbs.chain.db, Object.values(dbs).map((d) => d.schemaName));
+      storage = await openDevStorage(opts, dataDir, logger);
     }
+    stops.push(() => storage.close());
 
     const gate = createSwapGate();
     let broker: MemoryBroker | undefined;
@@ -143,7 +120,6 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       logger,
       metrics,
       storage,
-      snapshots,
       durable,
       busSettled: () => broker?.settled ?? true,
       clock: createDevClock(),

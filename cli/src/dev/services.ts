@@ -1,13 +1,13 @@
 /**
  * One set of the dev node's services — chain, block store, mempool, account history, block
- * producer — over databases opened by the caller and a bus given by it, wired with direct
- * in-process clients (messages copied, not encoded; each gRPC server still listening on its port). The dev node starts one at launch and
- * replaces it with a fresh one on `dev.revert` / `dev.reset`, after putting the databases back, so
- * every in-memory state is rebuilt from the rows exactly as on a restart.
+ * producer — over the stores of the caller's storage (`storage.ts`: in memory, or a database) and a
+ * bus given by it, wired with direct in-process clients (messages copied, not encoded; each gRPC
+ * server still listening on its port). The dev node starts one at launch and replaces it with a
+ * fresh one on `dev.revert` / `dev.reset`, after putting the data back, so every in-memory state
+ * is rebuilt from the stores exactly as on a restart.
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import { type EventBus, Subjects } from "@cairn/bus";
-import type { DatabaseHandle } from "@cairn/db";
 import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { createInProcessClient, type ServiceClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
@@ -20,7 +20,7 @@ import * as historySvc from "@cairn/account-history";
 import { type BlockProducer, type ProductionMode, blockProducerOptionsSchema, createBlockProducerUnit } from "@cairn/block-producer";
 import type { DevClock } from "./clock.ts";
 import type { DevOptions } from "./options.ts";
-import type { DevStores } from "./durable/stores.ts";
+import type { DevStorage, DevStores } from "./storage.ts";
 
 /**
  * How the services of one process call each other: directly, with copies of the messages (no
@@ -28,23 +28,13 @@ import type { DevStores } from "./durable/stores.ts";
  */
 export const DIRECT = { direct: true } as const;
 
-/** The databases of the services (one handle each, possibly on one shared instance). */
-export interface DevDatabases {
-  chain: DatabaseHandle;
-  blockStore: DatabaseHandle;
-  mempool: DatabaseHandle;
-  accountHistory: DatabaseHandle;
-}
-
-/** Where the services keep their data: databases, or memory stores (`--data`: see durable/). */
-export type DevStorage = { dbs: DevDatabases; stores?: never } | { stores: DevStores; dbs?: never };
-
 /** What every set of services shares. */
 export interface DevServicesDeps {
   logger: Logger;
   metrics: MetricsRegistry;
   bus: EventBus;
-  storage: DevStorage;
+  /** Each service's storage deps. */
+  stores: DevStores;
   /** The node's clock (ms since epoch). */
   now: () => bigint;
   /** Production mode to start in (the current one after a swap). */
@@ -70,7 +60,7 @@ export interface DevServices {
     accountHistory: ServiceImplementation<typeof account_history.AccountHistoryServiceDefinition>;
   };
   grpcPorts: Record<string, number | null | undefined>;
-  /** Stops them in reverse order (databases and bus stay open). */
+  /** Stops them in reverse order (stores and bus stay open). */
   stop(): Promise<void>;
 }
 
@@ -81,9 +71,7 @@ export function devPort(opts: DevOptions, i: number): number {
 
 /** Builds and starts the services; on failure, stops what started and rethrows. */
 export async function startDevServices(opts: DevOptions, deps: DevServicesDeps): Promise<DevServices> {
-  const { logger, metrics, bus, storage } = deps;
-  // Each unit on its database or on its memory store.
-  const source = <K extends keyof DevDatabases>(k: K) => (storage.stores ? { store: storage.stores[k] } : { db: storage.dbs[k] }) as { store: DevStores[K] } | { db: DevDatabases[K] };
+  const { logger, metrics, bus, stores } = deps;
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch((e) => logger.error({ err: String(e) }, "stop failed"));
@@ -91,7 +79,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   };
   try {
     // Block store first: the chain hands it every block before committing.
-    const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, ...source("blockStore") });
+    const blockStore = blockStoreSvc.createBlockStoreUnit({ grpcHost: opts.host, grpcPort: devPort(opts, 1), topologyCacheSize: 10_000 }, { logger, metrics, bus, ...stores.blockStore });
     const blockStoreClient = createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore, DIRECT);
 
     let mempoolChecks: MempoolChecks | undefined;
@@ -107,7 +95,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      ...source("chain"),
+      ...stores.chain,
       mempool: deferredMempoolChecks(() => mempoolChecks!),
       blockStore: withSink(blockStoreFromClient(blockStoreClient), deps.wrapBlockSink),
       now: deps.now,
@@ -118,7 +106,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      ...source("mempool"),
+      ...stores.mempool,
       chain: chainReadsFromClient(chainClient),
       blocks: blockStoreFromClient(blockStoreClient),
       now: () => Number(deps.now()),
@@ -130,7 +118,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      ...source("accountHistory"),
+      ...stores.accountHistory,
       blocks: blockStoreFromClient(blockStoreClient),
       chain: chainReadsFromClient(chainClient),
     });
@@ -200,7 +188,8 @@ export interface DevGeneration {
 export interface DevGenerationDeps {
   logger: Logger;
   metrics: MetricsRegistry;
-  storage: () => DevStorage;
+  /** Where the services keep their data; each set takes its stores from it at start. */
+  storage: DevStorage;
   clock: DevClock;
   mode: ProductionMode;
   intervalMs: number;
@@ -229,7 +218,7 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
       logger: deps.logger,
       metrics,
       bus,
-      storage: deps.storage(),
+      stores: deps.storage.stores(),
       now: clock.now,
       mode: deps.mode,
       intervalMs: deps.intervalMs,

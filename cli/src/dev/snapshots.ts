@@ -1,24 +1,21 @@
 /**
- * Database snapshots of the dev node: every table of the services' schemas (chain state and
- * blocks, block and transaction store, mempool, account history) copied into a schema of its own
- * (`cairn_dev_snapshot_<id>`) in one repeatable-read transaction, with the values of their
+ * Database snapshots of the dev node (`DevSnapshots` of `storage.ts` for the database kind: Postgres
+ * with `--database-url`, PGlite under `--data`): every table of the services' schemas (chain state
+ * and blocks, block and transaction store, mempool, account history) copied into a schema of its
+ * own (`cairn_dev_snapshot_<id>`) in one repeatable-read transaction, with the values of their
  * sequences; restoring empties those tables and copies the rows back, in one transaction. Plain
  * SQL, so the same code serves PGlite and Postgres. The drizzle migrations tables are left alone
- * (the schema does not change while the node runs).
- *
- * The services must not write while a snapshot is restored or the tables are wiped: the dev
- * controller stops them first and starts new ones on the restored rows, so every in-memory state
- * (the chain's head state and fork tree, the mempool's pending set, caches) is rebuilt from them
- * exactly as on a restart.
+ * (the schema does not change while the node runs). The in-memory kind's snapshots are the stores'
+ * dumps (`memory-storage.ts`).
  */
 import { type CairnDb, MIGRATIONS_TABLE, executeRows } from "@cairn/db";
+import type { DevSnapshot, DevSnapshots } from "./storage.ts";
 
 /** Prefix of the snapshot schemas. */
 export const SNAPSHOT_SCHEMA_PREFIX = "cairn_dev_snapshot_";
 
 /** One recorded snapshot. */
-export interface DatabaseSnapshot {
-  readonly id: bigint;
+export interface DatabaseSnapshot extends DevSnapshot {
   /** The schema holding the copies. */
   readonly schema: string;
   /** The tables copied: `<schema>.<table>` ↔ `<snapshot schema>.<schema>__<table>`. */
@@ -27,19 +24,8 @@ export interface DatabaseSnapshot {
   readonly sequences: readonly { schema: string; name: string; lastValue: string; isCalled: boolean }[];
 }
 
-/** Snapshots over the service schemas of one database. */
-export interface DatabaseSnapshots {
-  /** Copies every table of the schemas into a new snapshot schema. */
-  take(id: bigint): Promise<DatabaseSnapshot>;
-  /** Replaces the rows of every table of the schemas with the snapshot's. */
-  restore(snapshot: DatabaseSnapshot): Promise<void>;
-  /** Empties every table of the schemas and restarts their sequences (back to before genesis). */
-  wipe(): Promise<void>;
-  /** Drops a snapshot's schema. */
-  drop(snapshot: DatabaseSnapshot): Promise<void>;
-  /** Drops every schema named with the prefix (left by an earlier run: snapshots do not outlive the node). */
-  dropAll(): Promise<void>;
-}
+/** Snapshots over the service schemas of one database (`wipe` also restarts their sequences; `dropAll` drops every schema named with the prefix). */
+export type DatabaseSnapshots = DevSnapshots<DatabaseSnapshot>;
 
 /** `"name"` with inner quotes doubled. */
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;

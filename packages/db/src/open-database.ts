@@ -1,10 +1,12 @@
-/** `openDatabase`: the one entry point services use to get their database. */
+/**
+ * `openDatabase`: the one entry point services use to get their database. Each driver is imported
+ * when a URL first asks for it, so a process that opens no database (the one-process dev node on
+ * its in-memory stores) never loads PGlite's ~10 MB of WASM glue nor postgres.js.
+ */
 import { CairnError, ErrorStatus } from "@cairn/core";
 import type { DatabaseHandle } from "./handle.ts";
 import { runMigrations } from "./migrate.ts";
 import type { OpenDatabaseOptions } from "./options.ts";
-import { openPglite } from "./pglite.ts";
-import { openPostgres } from "./postgres.ts";
 import { checkSchemaName, DEFAULT_SCHEMA } from "./schema-name.ts";
 import { parseDatabaseUrl, redactUrl } from "./url.ts";
 
@@ -27,8 +29,8 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions): Prom
   }
   const handle =
     target.kind === "postgres"
-      ? await openPostgres(target.url, schemaName, opts, log, readUrl)
-      : await openPglite(target.dataDir, schemaName, log);
+      ? await (await import("./postgres.ts")).openPostgres(target.url, schemaName, opts, log, readUrl)
+      : await (await import("./pglite.ts")).openPglite(target.dataDir, schemaName, log);
   if (opts.migrationsFolder !== undefined) {
     try {
       await runMigrations(handle, opts.migrationsFolder, { logger: log });

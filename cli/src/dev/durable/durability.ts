@@ -23,7 +23,9 @@ import type { BlockProducer } from "@cairn/block-producer";
 import { type DevDataStore, openDevDataStore } from "./data-store.ts";
 import { journaledBlockSink, journaledBus } from "./journaled.ts";
 import type { ControlState } from "./records.ts";
-import { type DevStores, devStoresFromParts, dumpDevStores } from "./stores.ts";
+import type { MemoryStores } from "../memory-storage.ts";
+import type { DevSnapshot, DevSnapshots, DevStorage, DevStores } from "../storage.ts";
+import { memoryStoresFromParts, memoryStoresToParts } from "./stores.ts";
 
 /** Journal entries since the base snapshot after which a checkpoint is due. */
 export const CHECKPOINT_ENTRIES = 20_000;
@@ -33,9 +35,8 @@ export interface DevDurabilityOptions {
   checkpointBlocks: number;
 }
 
-/** A `dev.snapshot`: the stores' dumps, kept in memory (snapshots do not outlive the node). */
-export interface MemorySnapshot {
-  id: bigint;
+/** A `dev.snapshot`: the stores' dumps as snapshot parts, kept in memory (snapshots do not outlive the node). */
+export interface JournalSnapshot extends DevSnapshot {
   parts: Map<string, Uint8Array>;
 }
 
@@ -49,8 +50,11 @@ export interface ReplayReport {
 
 export interface DevDurability {
   readonly data: DevDataStore;
-  /** The stores the next set of services runs on (replaced by revert and reset). */
-  readonly stores: DevStores;
+  /**
+   * The services' data: the memory stores (replaced by revert and reset); its snapshots keep
+   * dumps in memory, and a restore or wipe makes the result the directory's new checkpoint.
+   */
+  readonly storage: DevStorage;
   /** The controls' state at the base snapshot, if it recorded one. */
   readonly baseControls: ControlState | undefined;
   /** The in-process bus with transaction accepts journaled. */
@@ -77,20 +81,18 @@ export interface DevDurability {
    * the dumps are taken (production may resume while the file is written).
    */
   checkpoint(controls: ControlState, settled: () => boolean, dumped?: () => void): Promise<boolean>;
-  /** `dev.snapshot`: the stores' dumps now. */
-  take(id: bigint): MemorySnapshot;
-  /** `dev.revert`: stores rebuilt from `snapshot`, which becomes the base on disk. */
-  restore(snapshot: MemorySnapshot, controls: ControlState): Promise<void>;
-  /** `dev.reset`: empty stores (the chain writes genesis again), the new base on disk. */
-  wipe(controls: ControlState): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openDevDurability(dataDir: string, options: DevDurabilityOptions, logger: Logger): Promise<DevDurability> {
+/**
+ * Opens the data directory; `controls()` gives the controls' state a revert or reset records with
+ * its checkpoint.
+ */
+export async function openDevDurability(dataDir: string, options: DevDurabilityOptions, logger: Logger, controls: () => ControlState): Promise<DevDurability> {
   const log = logger.child({ module: "dev-data" });
   const data = await openDevDataStore(dataDir, log);
   const loadStart = performance.now();
-  let stores = devStoresFromParts(data.base?.parts ?? new Map());
+  let stores: MemoryStores = memoryStoresFromParts(data.base?.parts ?? new Map());
   if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart) }, "stores loaded from snapshot");
   let replaying = false;
   let batching = 0;
@@ -110,11 +112,33 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
     blocksSinceBase = 0;
   }
 
+  const snapshots: DevSnapshots<JournalSnapshot> = {
+    async take(id) {
+      return { id, parts: memoryStoresToParts(stores) };
+    },
+    async restore(snapshot) {
+      stores = memoryStoresFromParts(snapshot.parts);
+      await rebase(snapshot.parts, controls());
+    },
+    async wipe() {
+      stores = memoryStoresFromParts(new Map());
+      await rebase(new Map(), controls());
+    },
+    async drop() {},
+    async dropAll() {},
+  };
+  const storage: DevStorage = {
+    kind: "memory",
+    stores(): DevStores {
+      return { chain: { store: stores.chain }, blockStore: { store: stores.blockStore }, mempool: { store: stores.mempool }, accountHistory: { store: stores.accountHistory } };
+    },
+    snapshots: snapshots as DevSnapshots,
+    close: async () => undefined,
+  };
+
   return {
     data,
-    get stores() {
-      return stores;
-    },
+    storage,
     get baseControls() {
       return data.base?.controls;
     },
@@ -169,7 +193,7 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
     },
     async checkpoint(controls, settled, dumpedCallback) {
       const t0 = performance.now();
-      const taken = await data.quiesce(settled, (position) => ({ position, parts: dumpDevStores(stores) }));
+      const taken = await data.quiesce(settled, (position) => ({ position, parts: memoryStoresToParts(stores) }));
       dumpedCallback?.();
       if (!taken) {
         log.warn({}, "checkpoint skipped: the bus did not settle");
@@ -181,17 +205,6 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
       blocksSinceBase = 0;
       log.info({ position: taken.position, dumpMs: Math.round(dumped - t0), writeMs: Math.round(performance.now() - dumped) }, "checkpoint written");
       return true;
-    },
-    take(id) {
-      return { id, parts: dumpDevStores(stores) };
-    },
-    async restore(snapshot, controls) {
-      stores = devStoresFromParts(snapshot.parts);
-      await rebase(snapshot.parts, controls);
-    },
-    async wipe(controls) {
-      stores = devStoresFromParts(new Map());
-      await rebase(new Map(), controls);
     },
     close: () => data.close(),
   };

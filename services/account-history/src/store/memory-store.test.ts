@@ -1,6 +1,7 @@
 /**
  * `MemoryAccountHistoryStore` beyond the contract suite: the rows it stands for are the rows the
- * Drizzle store writes for the same plans (PGlite), and a dump → `fromDump` round trip (through
+ * Drizzle store writes for the same plans (PGlite; small chunks, so records cross sealed ones and
+ * the fork revert reopens one), and a dump → `fromDump` round trip (through
  * `structuredClone`, as a snapshot or a snapshot file carries it) keeps every row and every answer.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -56,7 +57,7 @@ describe("MemoryAccountHistoryStore", () => {
     const db = await openTestDatabase(target.url, { migrationsFolder: MIGRATIONS_FOLDER });
     opened.push(db);
     const all = await plans();
-    const memory = new MemoryAccountHistoryStore();
+    const memory = new MemoryAccountHistoryStore({ chunkBytes: 300 });
     await applyAll(memory, all);
     await applyAll(new DrizzleAccountHistoryStore(db.db), all);
     expect(readModelOfDump(memory.dump())).toEqual(await dumpReadModel(db.db));
@@ -64,9 +65,9 @@ describe("MemoryAccountHistoryStore", () => {
 
   test("fromDump(structuredClone(dump())) keeps every row and answers alike", async () => {
     const all = await plans();
-    const store = new MemoryAccountHistoryStore();
+    const store = new MemoryAccountHistoryStore({ chunkBytes: 300 });
     await applyAll(store, all.slice(0, 2));
-    const copy = MemoryAccountHistoryStore.fromDump(structuredClone(store.dump()));
+    const copy = MemoryAccountHistoryStore.fromDump(structuredClone(store.dump()), { chunkBytes: 1000 });
     expect(readModelOfDump(copy.dump())).toEqual(readModelOfDump(store.dump()));
     expect(await copy.progress()).toEqual(await store.progress());
     // Both go on alike (the fork revert included).

@@ -4,8 +4,10 @@
  *
  * - the applied blocks are heights 1 … head (every plan extends the head), so they are an array
  *   indexed by height;
- * - records are appended, in block order, to large byte chunks (no object per record) with their
- *   place, kind and height in number columns; a fork revert truncates them;
+ * - records are appended, in block order, to byte chunks (no object per record) with their place,
+ *   kind, height and position in number columns; a full chunk is sealed zstd-compressed (records
+ *   shrink ~8×: addresses and receipts repeat), and a read opens one chunk; a fork revert
+ *   truncates them;
  * - an address's entries are the record numbers it appears in, in seq_num order (seq_num = index),
  *   so a history page is a slice, whatever the store's size.
  *
@@ -19,8 +21,10 @@ import { blockHistory, type RecordKind } from "../impacted.ts";
 import { checkLinks } from "./rows.ts";
 import type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, HistoryQuery, StoredEntry } from "./store.ts";
 
-/** Bytes per record chunk (a record larger than this gets a chunk of its own size). */
-const CHUNK_BYTES = 1 << 20;
+/** Default bytes per record chunk (a record larger than a chunk gets a chunk of its own size). */
+export const DEFAULT_CHUNK_BYTES = 1 << 16;
+/** zstd level of sealed chunks: the fastest. */
+const ZSTD_LEVEL = 1;
 const KINDS: readonly RecordKind[] = ["block", "trx"];
 
 /** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable. */
@@ -40,16 +44,25 @@ export interface AccountHistoryDump {
   entries: { address: Uint8Array; records: number[] }[];
 }
 
+/** Options of `MemoryAccountHistoryStore`. */
+export interface MemoryAccountHistoryStoreOptions {
+  /** Bytes per record chunk. Default `DEFAULT_CHUNK_BYTES`; tests use tiny ones to seal often. */
+  chunkBytes?: number;
+}
+
 /** The account history read model in memory. */
 export class MemoryAccountHistoryStore implements AccountHistoryStore {
+  private readonly chunkBytes: number;
   private head: BlockRef = { id: ZERO_ID, height: 0n };
   private lib = 0n;
   /** Applied block ids, index = height - 1. */
   private blocks: Uint8Array[] = [];
   // Records by number: where their bytes lie, kind, height, position in the block.
+  /** Every chunk but the last is sealed (zstd-compressed); the last is open, `used` bytes filled. */
   private chunks: Uint8Array[] = [];
-  /** Bytes used in the last chunk. */
   private used = 0;
+  /** The last sealed chunk read, decompressed. */
+  private opened: { index: number; bytes: Uint8Array } | undefined;
   private recChunk: number[] = [];
   private recStart: number[] = [];
   private recEnd: number[] = [];
@@ -59,10 +72,14 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   /** Per address (`bytesKey`): the address and its entries' record numbers, index = seq_num. */
   private entries = new Map<string, { address: Uint8Array; records: number[] }>();
 
+  constructor(options: MemoryAccountHistoryStoreOptions = {}) {
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  }
+
   /** A store holding `dump` (from `dump()` of this or another process). */
-  static fromDump(dump: AccountHistoryDump): MemoryAccountHistoryStore {
+  static fromDump(dump: AccountHistoryDump, options: MemoryAccountHistoryStoreOptions = {}): MemoryAccountHistoryStore {
     if (dump.version !== 1) throw new Error(`unknown account history dump version ${String(dump.version)}`);
-    const store = new MemoryAccountHistoryStore();
+    const store = new MemoryAccountHistoryStore(options);
     store.head = { id: dump.head.id, height: dump.head.height };
     store.lib = dump.lib;
     store.blocks = [...dump.blocks];
@@ -192,7 +209,8 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   private addRecord(bytes: Uint8Array, kind: number, height: number, position: number): number {
     let chunk = this.chunks[this.chunks.length - 1];
     if (chunk === undefined || this.used + bytes.length > chunk.length) {
-      chunk = new Uint8Array(Math.max(CHUNK_BYTES, bytes.length));
+      if (chunk !== undefined) this.chunks[this.chunks.length - 1] = Bun.zstdCompressSync(chunk.subarray(0, this.used), { level: ZSTD_LEVEL });
+      chunk = new Uint8Array(Math.max(this.chunkBytes, bytes.length));
       this.chunks.push(chunk);
       this.used = 0;
     }
@@ -207,9 +225,16 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     return this.recChunk.length - 1;
   }
 
-  /** The bytes of record `r` (a view: stored records never change). */
+  /** The bytes of record `r` (a view: copy before handing it out). */
   private record(r: number): Uint8Array {
-    return this.chunks[this.recChunk[r]!]!.subarray(this.recStart[r], this.recEnd[r]);
+    return this.chunk(this.recChunk[r]!).subarray(this.recStart[r], this.recEnd[r]);
+  }
+
+  /** Chunk `index`'s bytes: the open one as is, a sealed one decompressed (the last one read is kept). */
+  private chunk(index: number): Uint8Array {
+    if (index === this.chunks.length - 1) return this.chunks[index]!;
+    if (this.opened?.index !== index) this.opened = { index, bytes: Bun.zstdDecompressSync(this.chunks[index]!) };
+    return this.opened.bytes;
   }
 
   /** Drops every block, record and entry above `height`. */
@@ -220,7 +245,15 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     while (keep > 0 && this.recHeight[keep - 1]! > height) keep--;
     if (keep === this.recHeight.length) return;
     const chunk = this.recChunk[keep]!;
+    if (chunk < this.chunks.length - 1) {
+      // Reopen a sealed chunk: decompressed into an open one of the usual size.
+      const bytes = this.chunk(chunk);
+      const open = new Uint8Array(Math.max(this.chunkBytes, bytes.length));
+      open.set(bytes);
+      this.chunks[chunk] = open;
+    }
     this.chunks.length = chunk + 1;
+    this.opened = undefined;
     this.used = this.recStart[keep]!;
     for (const column of [this.recChunk, this.recStart, this.recEnd, this.recKind, this.recHeight, this.recPosition]) column.length = keep;
     for (const [key, e] of this.entries) {

@@ -2,8 +2,9 @@
  * `BlockStore` in memory, for the one-process dev node: same contract suite as `DrizzleBlockStore`.
  * Built to hold hundreds of thousands of blocks lean and fast:
  *
- * - a block is kept as its encoded bytes (one `Uint8Array`, receipt likewise) in columns indexed
- *   by storing order (`seq`), not as decoded objects; reads decode what they return;
+ * - a block is kept as its encoded bytes, zstd-compressed (one `Uint8Array`, receipt likewise:
+ *   receipts shrink ~6×, blocks ~2×, for ~1 ms per MB) in columns indexed by storing order
+ *   (`seq`), not as decoded objects; reads decompress and decode what they return;
  * - a transaction is a slice of its first containing block's bytes (found with `wire.ts`), so it
  *   costs three numbers and a map key, not a second copy;
  * - ancestor walks reach a deep range through skip pointers (`skip-list.ts`) in O(log distance)
@@ -19,15 +20,20 @@ import { skipHeight, takesSkip } from "./skip-list.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, Topology, TransactionRecord } from "./store.ts";
 import { blockLayout } from "./wire.ts";
 
+/** zstd level of the stored bytes: the fastest, already ~6× on receipts. */
+const ZSTD_LEVEL = 1;
+const compress = (bytes: Uint8Array): Uint8Array => Bun.zstdCompressSync(bytes, { level: ZSTD_LEVEL });
+const decompress = (bytes: Uint8Array): Uint8Array => Bun.zstdDecompressSync(bytes);
+
 /** Above this distance between the head and the range, walks jump with skip pointers (as `Ancestry` does). */
 const LINEAR_WALK_LIMIT = 64;
 
 /** The whole content of a `MemoryBlockStore`, structured-cloneable, blocks in storing order. */
 export interface BlockStoreDump {
   version: 1;
-  /** Encoded `protocol.Block` per block. */
+  /** Encoded `protocol.Block` per block, zstd-compressed. */
   blocks: Uint8Array[];
-  /** Encoded `protocol.BlockReceipt` per block, or null when stored without one. */
+  /** Encoded `protocol.BlockReceipt` per block, zstd-compressed, or null when stored without one. */
   receipts: (Uint8Array | null)[];
   /** Whether each block is committed. */
   committed: boolean[];
@@ -37,7 +43,7 @@ export interface BlockStoreDump {
 
 /** The block store in memory. */
 export class MemoryBlockStore implements BlockStore {
-  // Columns by seq (storing order).
+  // Columns by seq (storing order); `blocks` and `receipts` hold zstd-compressed bytes.
   private ids: Uint8Array[] = [];
   private heights: number[] = [];
   private previous: Uint8Array[] = [];
@@ -62,7 +68,7 @@ export class MemoryBlockStore implements BlockStore {
   static fromDump(dump: BlockStoreDump): MemoryBlockStore {
     if (dump.version !== 1) throw new Error(`unknown block store dump version ${String(dump.version)}`);
     const store = new MemoryBlockStore();
-    for (let i = 0; i < dump.blocks.length; i++) store.insert(dump.blocks[i]!, dump.receipts[i] ?? null, dump.committed[i]!);
+    for (let i = 0; i < dump.blocks.length; i++) store.insert(decompress(dump.blocks[i]!), dump.blocks[i]!, dump.receipts[i] ?? null, dump.committed[i]!);
     store.last = dump.progress;
     return store;
   }
@@ -84,7 +90,8 @@ export class MemoryBlockStore implements BlockStore {
       if (committed) this.markCommitted(known);
       return false;
     }
-    const seq = this.insert(protocol.Block.encode(block).finish(), receipt === undefined ? null : protocol.BlockReceipt.encode(receipt).finish(), false);
+    const bytes = protocol.Block.encode(block).finish();
+    const seq = this.insert(bytes, compress(bytes), receipt === undefined ? null : compress(protocol.BlockReceipt.encode(receipt).finish()), false);
     // A committed block vouches for its ancestors: the chain commits parents first.
     if (committed) this.markCommitted(seq);
     this.last = seq;
@@ -128,11 +135,15 @@ export class MemoryBlockStore implements BlockStore {
 
   async getTransactionsById(ids: readonly Uint8Array[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
+    // Ids asked together are often in one block: decompress it once.
+    let open: { seq: number; bytes: Uint8Array } | undefined;
     for (const id of ids) {
       if (id.length === 0) continue;
       const slot = this.txSlots.get(keyOf(id));
       if (slot === undefined) continue;
-      const transaction = protocol.Transaction.decode(this.blocks[this.txBlock[slot]!]!.subarray(this.txStart[slot], this.txEnd[slot]));
+      const seq = this.txBlock[slot]!;
+      if (open?.seq !== seq) open = { seq, bytes: decompress(this.blocks[seq]!) };
+      const transaction = protocol.Transaction.decode(open.bytes.subarray(this.txStart[slot], this.txEnd[slot]));
       const containing = this.txMore.get(slot) ?? [this.txBlock[slot]!];
       out.push({ transaction, containingBlocks: containing.filter((s) => this.committed[s]).map((s) => this.ids[s]!.slice()) });
     }
@@ -161,8 +172,11 @@ export class MemoryBlockStore implements BlockStore {
     this.last = -1;
   }
 
-  /** Adds an encoded block not stored yet (indexes its transactions, computes its skip pointer); returns its seq. */
-  private insert(bytes: Uint8Array, receipt: Uint8Array | null, committed: boolean): number {
+  /**
+   * Adds a block not stored yet — its encoded bytes, the same compressed, its compressed receipt —
+   * indexing its transactions and computing its skip pointer; returns its seq.
+   */
+  private insert(bytes: Uint8Array, compressed: Uint8Array, receipt: Uint8Array | null, committed: boolean): number {
     const layout = blockLayout(bytes);
     const header = layout.header === undefined ? undefined : protocol.BlockHeader.decode(layout.header);
     const { id, height, previous } = topologyOfBlock(protocol.Block.fromPartial({ id: layout.id, header }));
@@ -170,7 +184,7 @@ export class MemoryBlockStore implements BlockStore {
     this.ids.push(id.slice());
     this.heights.push(Number(height));
     this.previous.push(previous.slice());
-    this.blocks.push(bytes);
+    this.blocks.push(compressed);
     this.receipts.push(receipt);
     this.committed.push(false);
     this.bySeq.set(keyOf(id), seq);
@@ -242,9 +256,9 @@ export class MemoryBlockStore implements BlockStore {
 
   private record(seq: number, options: ReadOptions): BlockRecord {
     const record: BlockRecord = this.topology(seq);
-    if (options.block) record.block = protocol.Block.decode(this.blocks[seq]!);
+    if (options.block) record.block = protocol.Block.decode(decompress(this.blocks[seq]!));
     const receipt = this.receipts[seq];
-    if (options.receipt && receipt) record.receipt = protocol.BlockReceipt.decode(receipt);
+    if (options.receipt && receipt) record.receipt = protocol.BlockReceipt.decode(decompress(receipt));
     return record;
   }
 }

@@ -85,7 +85,8 @@ export class MemoryChainStore implements ChainStore {
     this.commits++;
     const settled = this.irreversible[Number(c.block.height) - 1];
     // A block is written once (the database's ON CONFLICT DO NOTHING).
-    if (!this.reversible.has(c.block.idHex) && !(settled && bytesEqual(settled, c.block.id))) this.reversible.set(c.block.idHex, structuredClone(c.block));
+    // Our own entry and lists; the changes themselves are values nobody changes in place.
+    if (!this.reversible.has(c.block.idHex) && !(settled && bytesEqual(settled, c.block.id))) this.reversible.set(c.block.idHex, { ...c.block, changes: [...c.block.changes], undo: [...c.block.undo] });
     this.state.apply(c.stateChanges);
     if (c.headId) this.meta.headId = c.headId;
     if (c.libId) this.meta.libId = c.libId;
