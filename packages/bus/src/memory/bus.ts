@@ -30,6 +30,15 @@ export class MemoryBroker {
     this.subjects.forEach(assertPattern);
   }
 
+  /**
+   * Every consumer with a live subscription has handled (and acknowledged) every message it
+   * takes: nothing published so far is still on its way (the dev node's snapshots wait for it).
+   */
+  get settled(): boolean {
+    for (const c of this.consumers) if (c.memberCount > 0 && !c.settled) return false;
+    return true;
+  }
+
   append(subject: string, data: Uint8Array, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
     const sequence = this.log.append(subject, data.slice(), payload);
