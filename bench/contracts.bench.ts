@@ -8,8 +8,8 @@
  * same kinds of transfers in blocks built by the chain controller itself, without RPC, mempool or
  * bus: the cost of contract execution next to native KOIN.
  *
- *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 25] [--warm-up 3] [--rounds 5]
- *     [--in-process-rounds 10] [--in-process-block 50]
+ *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 50] [--warm-up 3] [--rounds 5]
+ *     [--in-process-rounds 20] [--in-process-block 100]
  */
 import { fromBase64url, silentLogger } from "@cairn/core";
 import { createTestChain } from "@cairn/chain/testing";
@@ -23,11 +23,11 @@ const arg = (name: string, d: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : d;
 };
 const ACCOUNTS = arg("accounts", 40);
-const PER = arg("per-account", 25);
+const PER = arg("per-account", 50);
 const WARM = arg("warm-up", 3);
 const ROUNDS = arg("rounds", 5);
-const IN_PROCESS_ROUNDS = arg("in-process-rounds", 10);
-const IN_PROCESS_BLOCK = arg("in-process-block", 50);
+const IN_PROCESS_ROUNDS = arg("in-process-rounds", 20);
+const IN_PROCESS_BLOCK = arg("in-process-block", 100);
 const KOIN = addressFromBase58("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL");
 
 async function rpc<T>(url: string, method: string, params: unknown): Promise<T> {

@@ -4,13 +4,15 @@
  * in nonce order, counted once in blocks and in account history, sustained ≥ 60 s — on
  *   dev:     the one-process dev node started as a user starts it (`bun cli/src/main.ts dev`, a
  *            child process, its default store); RSS of the node's process idle and after the run;
+ *   dev-data: the same with `--data <empty dir>` (memory stores over the journal: every accepted
+ *            transaction and block fsynced before it is acknowledged), as a ratio to `dev`;
  *   anvil:   anvil 1.7.1 with the same load (EVM value transfers signed ahead with viem), in its
  *            automine and `--block-time 1` modes, the best one reported (skipped, and said so,
  *            when the optional dependency `@foundry-rs/anvil-linux-amd64` is not installed);
  *   cluster: the multi-process deployment on Postgres + NATS (scripts/lib/cluster.ts), its own
  *            database, stream and subject prefix, removed at the end.
  *
- *   bun bench/transfers.bench.ts [--quick] [--targets dev,anvil,cluster] [--out FILE]
+ *   bun bench/transfers.bench.ts [--quick] [--targets dev,dev-data,anvil,cluster] [--out FILE]
  */
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +26,7 @@ import { Report } from "./lib/result.ts";
 import { type TransferRunResult, defaultShape, runEvmTransfers, runKoinosTransfers } from "./lib/transfer-run.ts";
 import { QUICK, flag, round, say } from "./lib/util.ts";
 
-const targets = new Set(flag("targets", "dev,anvil,cluster").split(","));
+const targets = new Set(flag("targets", "dev,dev-data,anvil,cluster").split(","));
 const shape = defaultShape();
 const report = new Report("transfers", "End-to-end transfers over JSON-RPC");
 const src = "issue #14";
@@ -100,6 +102,24 @@ async function anvil(): Promise<{ best: TransferRunResult; mode: string } | unde
   const nudged = Object.values(probes).reduce((n, p) => n + (p.evm_mine_nudges ?? 0), best.evm_mine_nudges ?? 0);
   if (nudged > 0) report.note(`anvil: transfers left pending once submission stopped were mined with evm_mine (${nudged} time(s)); automine mines on arrival`);
   return { best, mode };
+}
+
+/** The dev node on a data directory of its own (journal + checkpoints), the same load. */
+async function devData(): Promise<TransferRunResult> {
+  say("dev-data: starting `bun cli/src/main.ts dev --data <empty dir>`");
+  const dir = mkdtempSync(join(tmpdir(), "cairn-bench-dev-data-"));
+  onCleanup("dev data dir", () => rmSync(dir, { recursive: true, force: true }));
+  const node = await startDevProcess({ accounts: shape.senders + 1, data: join(dir, "data"), log: join(dir, "node.log") });
+  await Bun.sleep(2_000);
+  const idle = node.rssMb() ?? null;
+  const r = await runKoinosTransfers(node.url, shape, { rss: node.rssMb, history: true });
+  const after = node.rssMb() ?? null;
+  await node.stop();
+  report.data.dev_data = { ...r, idle_rss_mb: idle, rss_after_mb: after, ready_ms: round(node.readyMs) };
+  report.add({ id: "dev_data.transfers_per_second", label: "dev node --data: transfers/s", value: r.transfers_per_second, unit: "transfers/s" });
+  runFigures("dev_data", "dev node --data", r);
+  report.add({ id: "dev_data.rss_after_mb", label: `dev node --data: RSS after ${r.transfers} transfers`, value: after, unit: "MB" });
+  return r;
 }
 
 /** Drops the cluster run's database and JetStream stream if they are still there (only this run's). */
@@ -179,6 +199,10 @@ await runBench(async () => {
   let failures = 0;
   if (targets.has("anvil")) anvilRun = await attempt("anvil", anvil);
   if (targets.has("dev")) devRun = await attempt("dev node", dev);
+  if (targets.has("dev-data")) {
+    const d = await attempt("dev node --data", devData);
+    if (d && devRun) report.add({ id: "dev_data.vs_dev", label: "dev node --data / default store (same run)", value: Number((d.transfers_per_second / devRun.transfers_per_second).toFixed(3)), unit: "×" });
+  }
   if (targets.has("cluster")) await attempt("cluster", cluster);
   if (devRun && anvilRun) {
     report.add({

@@ -25,6 +25,8 @@ export interface DevClock {
   observeBlock(timestamp: bigint): void;
   /** Back to the wall clock, nothing pinned. */
   reset(): void;
+  /** Puts back a state read from `offsetMs` and `pinned` (a restart of a node with a data directory). */
+  restore(offsetMs: bigint, pinned: bigint | undefined): void;
 }
 
 /** Builds the clock; `wall` is the real clock in ms (tests pass their own). */
@@ -55,6 +57,10 @@ export function createDevClock(wall: () => number = Date.now): DevClock {
     reset() {
       offset = 0n;
       pinned = undefined;
+    },
+    restore(offsetMs, pin) {
+      offset = offsetMs;
+      pinned = pin;
     },
   };
 }

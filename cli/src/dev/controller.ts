@@ -20,6 +20,8 @@ import { type SwapGate, type SwitchableBus, createSwitchableBus } from "./forwar
 import type { DevOptions } from "./options.ts";
 import { type DevGeneration, type DevServices, startDevGeneration } from "./services.ts";
 import type { DevSnapshot, DevStorage } from "./storage.ts";
+import type { DevDurability } from "./durable/durability.ts";
+import type { ControlState } from "./durable/records.ts";
 
 export type DevServiceImpl = ServiceImplementation<typeof dev.DevServiceDefinition>;
 
@@ -34,6 +36,13 @@ export interface DevControllerDeps {
   metrics: MetricsRegistry;
   /** The services' data and its snapshots. */
   storage: DevStorage;
+  /**
+   * With `--data`: the journal and checkpoints the memory stores are rebuilt from. The first set
+   * of services replays the journal before producing; control changes are journaled; checkpoints.
+   */
+  durable?: DevDurability;
+  /** Whether every bus consumer has caught up (a checkpoint waits for it). */
+  busSettled?: () => boolean;
   clock: DevClock;
   gate: SwapGate;
   /** A started bus for a new set of services. */
@@ -54,6 +63,13 @@ export interface DevController {
   readonly gatewayBus: SwitchableBus;
   /** The DevService implementation. */
   readonly service: DevServiceImpl;
+  /** The controls' state that outlives a restart with `--data`. */
+  controls(): ControlState;
+  /**
+   * With `--data`: writes a checkpoint of every store with block production paused (resolves
+   * false when there is no data directory or the bus did not settle).
+   */
+  checkpoint(): Promise<boolean>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -79,7 +95,32 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     if (!generation) throw new CairnError("dev.not_running", "the dev node is not running", { status: ErrorStatus.Unavailable });
     return generation;
   };
-  const launch = () => startDevGeneration(opts, { ...deps, mode, intervalMs });
+  const controls = (): ControlState => ({ offsetMs: clock.offsetMs, pinned: clock.pinned, mode, intervalMs });
+  const applyControls = (state: ControlState) => {
+    clock.restore(state.offsetMs, state.pinned);
+    mode = state.mode;
+    intervalMs = state.intervalMs;
+  };
+  /** Journals the controls' state (with `--data`) once a control changed it. */
+  const recordControls = () => deps.durable?.recordControls(controls());
+  const launch = (first = false) => {
+    const durable = deps.durable;
+    return startDevGeneration(opts, {
+      ...deps,
+      mode,
+      intervalMs,
+      wrapBlockSink: durable?.wrapBlockSink,
+      // The first set replays the journal after the checkpoint, then produces in the mode the controls last had.
+      beforeProducer:
+        durable && first
+          ? async ({ chain, producer, bus }) => {
+              if (durable.baseControls) applyControls(durable.baseControls);
+              await durable.replay({ chain, producer, bus }, applyControls, (timestamp) => clock.observeBlock(timestamp));
+              producer.setMode(mode, intervalMs);
+            }
+          : undefined,
+    });
+  };
 
   /** Stops the services, runs `rewrite` on their stopped data, starts fresh services. */
   async function replace(rewrite: () => Promise<void>): Promise<void> {
@@ -143,6 +184,22 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
     throw new CairnError("dev.balance_failed", `the balance transaction did not reach a block within ${BLOCK_WAIT_MS} ms`, { status: ErrorStatus.Internal });
   }
 
+  /** A checkpoint with block production paused (caller holds the mutex). */
+  async function checkpointLocked(): Promise<boolean> {
+    const durable = deps.durable;
+    if (!durable || !generation) return false;
+    const producer = generation.services.producer;
+    await producer.stop();
+    let resumed: Promise<void> | undefined;
+    const resume = () => (resumed ??= producer.start());
+    try {
+      // Production resumes once the dumps are taken, while the file is written.
+      return await durable.checkpoint(controls(), deps.busSettled ?? (() => true), () => void resume());
+    } finally {
+      await resume();
+    }
+  }
+
   const service: DevServiceImpl = {
     snapshot: () =>
       mutex.run(async () => {
@@ -192,7 +249,11 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       mutex.run(async () => {
         const count = req.count === 0n ? 1n : req.count;
         if (count > MAX_MINE_BLOCKS) throw invalid("too_many_blocks", `count must be at most ${MAX_MINE_BLOCKS}`);
-        for (let i = 0n; i < count; i++) await current().services.producer.produce();
+        const produce = async () => {
+          for (let i = 0n; i < count; i++) await current().services.producer.produce();
+        };
+        // With --data the blocks share fsyncs; all are durable before the answer.
+        await (deps.durable ? deps.durable.batch(produce) : produce());
         const head = await headInfo();
         return { head_topology: head.head_topology, head_block_time: head.head_block_time };
       }),
@@ -204,12 +265,14 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
         const now = clock.now();
         if (req.timestamp < now) throw invalid("invalid_timestamp", `timestamp ${req.timestamp} is before the node's clock (${now}): time only moves forward`);
         clock.pin(req.timestamp);
+        await recordControls();
         return { timestamp: req.timestamp };
       }),
 
     increaseTime: (req) =>
       mutex.run(async () => {
         clock.advance(req.ms);
+        await recordControls();
         return { offset_ms: clock.offsetMs, now: clock.now() };
       }),
 
@@ -241,6 +304,7 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
         mode = req.mode as ProductionMode;
         if (req.interval_ms !== 0n) intervalMs = Number(req.interval_ms);
         current().services.producer.setMode(mode, intervalMs);
+        await recordControls();
         return { mode, interval_ms: BigInt(intervalMs) };
       }),
 
@@ -263,13 +327,17 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
       return gatewayBus;
     },
     service,
+    controls,
+    checkpoint: () => mutex.run(checkpointLocked),
     async start() {
       await snapshots.dropAll();
-      generation = await launch();
+      generation = await launch(true);
       gatewayBus = createSwitchableBus(generation.bus);
     },
     async stop() {
       await mutex.run(async () => {
+        // A clean stop leaves a checkpoint of everything: the next start replays nothing.
+        if (generation && deps.durable?.hasNew()) await checkpointLocked().catch((e: unknown) => log.error({ err: String(e) }, "checkpoint at stop failed"));
         const g = generation;
         generation = undefined;
         await g?.stop();

@@ -2,8 +2,8 @@
  * What keeps a `cairn dev` data directory safe:
  *
  * - a lock file (`<data>/cairn-dev.lock`: pid, start time, URL), created exclusively, so a second
- *   node on the same directory fails at once naming the first instead of both writing one PGlite
- *   database (which loses one node's blocks). A lock whose process is gone is taken over.
+ *   node on the same directory fails at once naming the first instead of both writing one journal
+ *   (which loses one node's blocks). A lock whose process is gone is taken over.
  * - a record of the flags the chain was created with (`<data>/cairn-dev.json`: seed, accounts,
  *   balance, KOIN address, chain id), so a restart with other genesis flags is refused with the
  *   flags that changed and the ways out, before any database is opened.

@@ -5,7 +5,7 @@ import { devOptionsSchema } from "./options.ts";
 
 export function devHelp(): string {
   return formatHelp({
-    usage: "usage: cairn dev [flags]\nA local dev chain in one process: every service, PGlite (in memory unless --data), in-process bus, funded dev accounts.",
+    usage: "usage: cairn dev [flags]\nA local dev chain in one process: every service, in-process bus, data in memory (kept under --data by a journal and checkpoints), funded dev accounts.",
     schema: devOptionsSchema,
     service: "dev",
     docFiles: [fileURLToPath(new URL("./options.ts", import.meta.url))],

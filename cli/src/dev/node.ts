@@ -9,7 +9,7 @@
  */
 import { CairnError, ErrorStatus, type Logger, createMetricsRegistry } from "@cairn/core";
 import { addressFromBase58, addressToBase58, contractMetaAbiSource, createEventDecoder, defaultJsonCodec, koinAbiSource } from "@cairn/protocol";
-import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
+import { type EventBus, type MemoryBroker, createMemoryBroker, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
 import { account_history, block_store, chain as chainPb, contract_meta_store, descriptorSetBytes, dev, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { type AnyServiceDefinition, createGrpcServer, createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
@@ -24,6 +24,11 @@ import { assertDevPortsFree } from "./preflight.ts";
 import { DIRECT, type DevServices, devPort } from "./services.ts";
 import type { DevStorage } from "./storage.ts";
 import { createMemoryStorage } from "./memory-storage.ts";
+import { type DevDurability, openDevDurability } from "./durable/durability.ts";
+import type { ControlState } from "./durable/records.ts";
+
+/** How often the node looks whether a checkpoint is due, ms. */
+const CHECKPOINT_POLL_MS = 1_000;
 
 /** The dev node's per-call deadline at the gateway, ms. */
 export const DEV_CALL_TIMEOUT_MS = 30_000;
@@ -45,9 +50,10 @@ export interface DevNode {
 }
 
 /**
- * The services' data: Postgres when given, PGlite under the data directory (one instance for every
- * service: each costs ~200 MB), else the in-memory stores. The database kinds load their drivers
- * (and this module) only when asked, so the default path never loads PGlite.
+ * The services' data when no journal keeps it: Postgres when given, PGlite under the data
+ * directory (with NATS as the bus; one instance for every service: each costs ~200 MB), else the
+ * in-memory stores. The database kinds load their drivers (and this module) only when asked, so
+ * the default path never loads PGlite.
  */
 async function openDevStorage(opts: DevOptions, dataDir: string | undefined, logger: Logger): Promise<DevStorage> {
   if (!opts.databaseUrl && dataDir === undefined) return createMemoryStorage();
@@ -94,21 +100,36 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       stops.push(() => nats.close());
     }
 
-    const storage = await openDevStorage(opts, dataDir, logger);
+    // A data directory with the in-process bus: memory stores kept by a journal and checkpoints (durable/).
+    let durable: DevDurability | undefined;
+    let controls = (): ControlState => ({ offsetMs: 0n, pinned: undefined, mode: opts.mode, intervalMs: opts.intervalMs });
+    let storage: DevStorage;
+    if (dataDir !== undefined && !opts.databaseUrl && !nats) {
+      const d = await openDevDurability(dataDir, { checkpointBlocks: opts.checkpointBlocks }, logger, () => controls());
+      durable = d;
+      storage = d.storage;
+      stops.push(() => d.close());
+    } else {
+      storage = await openDevStorage(opts, dataDir, logger);
+    }
     stops.push(() => storage.close());
 
     const gate = createSwapGate();
+    let broker: MemoryBroker | undefined;
     const controller = createDevController(opts, {
       logger,
       metrics,
       storage,
+      durable,
+      busSettled: () => broker?.settled ?? true,
       clock: createDevClock(),
       gate,
       openBus: async () => {
         if (nats) return nats;
-        const bus = createMemoryEventBus({}, { logger });
+        broker = createMemoryBroker();
+        const bus = createMemoryEventBus({ broker }, { logger });
         await bus.start();
-        return bus;
+        return durable ? durable.wrapBus(bus) : bus;
       },
       closeBus: async (bus) => {
         if (bus !== nats) await bus.close();
@@ -123,6 +144,21 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       throw e;
     });
     stops.push(() => controller.stop());
+    controls = () => controller.controls();
+    if (durable) {
+      const d = durable;
+      // Checkpoints off the request path: looked for once a second, taken when enough was journaled.
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy || !d.checkpointDue()) return;
+        busy = true;
+        controller
+          .checkpoint()
+          .catch((e: unknown) => logger.error({ err: String(e) }, "checkpoint failed"))
+          .finally(() => (busy = false));
+      }, CHECKPOINT_POLL_MS);
+      stops.push(async () => clearInterval(timer));
+    }
     const first = controller.services;
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 

@@ -16,9 +16,14 @@ export const devOptionsSchema = z.object({
   host: z.string().default("127.0.0.1"),
   /**
    * Data directory that keeps the chain across restarts; default none, the chain lives in memory
-   * (as anvil's and hardhat node's). PGlite under `<data>/pglite`, locked while a node runs.
+   * (as anvil's and hardhat node's). Locked while a node runs. The services run on memory stores;
+   * `<data>/journal` records every accepted transaction and block before it is acknowledged, and
+   * `<data>/snapshots` holds checkpoints of the stores, from which (plus the journal after them) a
+   * restart rebuilds everything — nothing acknowledged is lost, even to `kill -9`.
    */
   data: z.string().min(1).optional(),
+  /** With --data: blocks between checkpoints (each block after the last one is re-applied at start). Default 500. */
+  checkpointBlocks: z.number().int().min(1).default(500),
   /** Keep nothing on disk (PGlite in memory); the default unless --data is given. */
   memory: z.boolean().default(false),
   /** Block production: instant (default), interval or manual. */

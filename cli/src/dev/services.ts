@@ -7,13 +7,13 @@
  * is rebuilt from the stores exactly as on a restart.
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
-import { type EventBus, Subjects } from "@cairn/bus";
-import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
+import { type EventBus, Subjects, decodeEvent } from "@cairn/bus";
+import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { createInProcessClient, type ServiceClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import { chainReadsFromClient } from "@cairn/chain/client";
 import * as blockStoreSvc from "@cairn/block-store";
-import { blockStoreFromClient } from "@cairn/block-store/client";
+import { type BlockSink, blockStoreFromClient } from "@cairn/block-store/client";
 import * as mempoolSvc from "@cairn/mempool";
 import { type MempoolChecks, deferredMempoolChecks } from "@cairn/mempool/client";
 import * as historySvc from "@cairn/account-history";
@@ -40,6 +40,10 @@ export interface DevServicesDeps {
   /** Production mode to start in (the current one after a swap). */
   mode: ProductionMode;
   intervalMs: number;
+  /** Wraps the block store as the chain hands it each block (the journal, with `--data`). */
+  wrapBlockSink?: (sink: BlockSink) => BlockSink;
+  /** Runs once the other services are up and before the producer starts (the journal's replay). */
+  beforeProducer?: (services: { chain: chainSvc.ChainUnit; producer: BlockProducer; bus: EventBus }) => Promise<void>;
 }
 
 /** The running services and the implementations the gateway and the dev controls call. */
@@ -93,7 +97,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       bus,
       ...stores.chain,
       mempool: deferredMempoolChecks(() => mempoolChecks!),
-      blockStore: blockStoreFromClient(blockStoreClient),
+      blockStore: withSink(blockStoreFromClient(blockStoreClient), deps.wrapBlockSink),
       now: deps.now,
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, DIRECT);
@@ -137,6 +141,7 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
     stops.push(() => mempool.stop());
     grpcPorts.accountHistory = (await history.start()).port;
     stops.push(() => history.stop());
+    await deps.beforeProducer?.({ chain, producer: producer.producer, bus });
     grpcPorts.blockProducer = (await producer.start()).port;
     stops.push(() => producer.stop());
 
@@ -161,6 +166,13 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
   }
 }
 
+/** `sink` with its `addBlock` wrapped by `wrap` (when given). */
+function withSink<T extends BlockSink>(sink: T, wrap: ((sink: BlockSink) => BlockSink) | undefined): T {
+  if (!wrap) return sink;
+  const wrapped = wrap({ addBlock: (block, receipt) => sink.addBlock(block, receipt) });
+  return { ...sink, addBlock: (block, receipt) => wrapped.addBlock(block, receipt) };
+}
+
 /** A set of services on a bus of its own, with the clients the dev controls use. */
 export interface DevGeneration {
   bus: EventBus;
@@ -183,6 +195,8 @@ export interface DevGenerationDeps {
   intervalMs: number;
   openBus(): Promise<EventBus>;
   closeBus(bus: EventBus): Promise<void>;
+  wrapBlockSink?: DevServicesDeps["wrapBlockSink"];
+  beforeProducer?: DevServicesDeps["beforeProducer"];
 }
 
 /**
@@ -200,7 +214,17 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
   const forget = (owned: string[]) => owned.forEach((name) => metrics.removeSingleMetric(name));
   let services: DevServices;
   try {
-    services = await startDevServices(opts, { logger: deps.logger, metrics, bus, stores: deps.storage.stores(), now: clock.now, mode: deps.mode, intervalMs: deps.intervalMs });
+    services = await startDevServices(opts, {
+      logger: deps.logger,
+      metrics,
+      bus,
+      stores: deps.storage.stores(),
+      now: clock.now,
+      mode: deps.mode,
+      intervalMs: deps.intervalMs,
+      wrapBlockSink: deps.wrapBlockSink,
+      beforeProducer: deps.beforeProducer,
+    });
   } catch (e) {
     forget(registered());
     await deps.closeBus(bus);
@@ -208,7 +232,7 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
   }
   const owned = registered();
   const observer = await bus.subscribe(Subjects.blockAccept, (m) => {
-    const timestamp = broadcast.BlockAccepted.decode(m.data).block?.header?.timestamp;
+    const timestamp = decodeEvent(Subjects.blockAccept, m, deps.logger)?.block?.header?.timestamp;
     if (timestamp !== undefined) clock.observeBlock(timestamp);
   });
   return {

@@ -43,9 +43,12 @@ function serviceOptionsFile(pkg: string): string {
   return join(dirname(fileURLToPath(import.meta.resolve(pkg))), "options.ts");
 }
 
-/** `pglite://<dir>/pglite`: the one PGlite a `cairn dev` node keeps its services' schemas in. */
+/** `pglite://<dir>/pglite`: the one PGlite a `cairn dev` node on NATS keeps its services' schemas in. */
 function devDatabaseUrl(command: string, dir: string): string {
   const path = resolve(join(dir, "pglite"));
+  if (!existsSync(path) && existsSync(join(resolve(dir), "journal"))) {
+    throw new UsageError(`${command}: ${resolve(dir)} keeps its chain in a journal: every start of cairn dev rebuilds each service's data from it, so there is nothing to rebuild here`);
+  }
   if (!existsSync(path)) throw new UsageError(`${command}: ${resolve(dir)} is not a cairn dev data directory (no ${path})`);
   return `pglite://${path}`;
 }
@@ -141,7 +144,8 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
         const store = new DrizzleBlockStore(blocksDb.db, { topologyCacheSize: 0 });
         const metrics = createBlockStoreMetrics();
         const service = createBlockStoreService({ store, metrics, writer: createBlockWriter({ store, metrics, logger }) });
-        source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service));
+        // In this process: direct calls, no protobuf round trip of every block (@cairn/rpc README).
+        source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service, { direct: true }));
       }
       db = await openDatabase(dev ?? o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
       const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), source, {

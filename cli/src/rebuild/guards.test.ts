@@ -113,6 +113,14 @@ describe("a cairn dev data directory", () => {
     expect(r.stderr).toContain("pass the same --nats-url");
   });
 
+  test("a data directory kept by a journal is refused: its start rebuilds everything", async () => {
+    const journaled = join(devDir, "journaled");
+    mkdirSync(join(journaled, "journal"), { recursive: true });
+    const r = await run(rebuildAccountHistoryCommand, ["--dev-data", journaled, ...NOT_LIVE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("keeps its chain in a journal: every start of cairn dev rebuilds each service's data from it");
+  });
+
   test("a directory that is not a dev data directory is refused", async () => {
     const r = await run(rebuildAccountHistoryCommand, ["--dev-data", join(devDir, "nope"), ...NOT_LIVE]);
     expect(r.code).toBe(2);

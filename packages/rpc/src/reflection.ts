@@ -44,8 +44,17 @@ export interface DescriptorIndex {
   withDependencies(file: string): Uint8Array[];
 }
 
-/** Indexes a FileDescriptorSet for reflection; every import must itself be in the set. */
+/** Indexes already built, by descriptor set (a process serves the same set on every port). */
+const indexes = new WeakMap<Uint8Array, DescriptorIndex>();
+
+/** Indexes a FileDescriptorSet for reflection (once per `bytes` object); every import must itself be in the set. */
 export function indexDescriptorSet(bytes: Uint8Array): DescriptorIndex {
+  let index = indexes.get(bytes);
+  if (index === undefined) indexes.set(bytes, (index = buildIndex(bytes)));
+  return index;
+}
+
+function buildIndex(bytes: Uint8Array): DescriptorIndex {
   const set = fromBinary(FileDescriptorSetSchema, bytes);
   const files = new Map<string, Uint8Array>();
   const protos = new Map<string, FileDescriptorProto>();
@@ -165,8 +174,16 @@ export function answerReflection(index: DescriptorIndex, listed: readonly string
   }
 }
 
-/** The reflection service definitions (v1, v1alpha) from @grpc/reflection's own .proto files. */
+let reflectionDefinitions: ReturnType<typeof loadReflectionServices> | undefined;
+
+/** The reflection service definitions (v1, v1alpha), loaded once per process. */
 function reflectionServices() {
+  reflectionDefinitions ??= loadReflectionServices();
+  return reflectionDefinitions;
+}
+
+/** The reflection service definitions (v1, v1alpha) from @grpc/reflection's own .proto files. */
+function loadReflectionServices() {
   const require = createRequire(import.meta.url);
   const root = join(dirname(require.resolve("@grpc/reflection/package.json")), "build/proto");
   const load = (version: "v1" | "v1alpha") => {

@@ -56,7 +56,7 @@ export interface ChainOptions {
    * window refuses submissions. Default 50,000 (five mempools' worth).
    */
   pendingWindowSize: number;
-  /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 2,000. */
+  /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 5,000. */
   republishAfterMs: number;
   /** Delivery audit: publishes of one transaction after the first, at most. Default 5. */
   maxRepublish: number;
@@ -77,7 +77,7 @@ export const defaultChainOptions: ChainOptions = {
   pendingNonceGraceMs: 10_000,
   pendingTransactionLimit: 1_000,
   pendingWindowSize: 50_000,
-  republishAfterMs: 2_000,
+  republishAfterMs: 5_000,
   maxRepublish: 5,
   publishTimeoutMs: 3_000,
 };
@@ -120,7 +120,7 @@ export class Chain {
     this.signatures = new SignatureCache(opts.signatureCacheSize);
     this.window = new PendingWindow(opts.pendingNonceGraceMs, opts.pendingWindowSize);
     this.audit = new DeliveryAudit(
-      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs },
+      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs, maxPerAudit: 2_000 },
       {
         window: this.window,
         mempool: deps.mempool,

@@ -30,9 +30,18 @@ export class MemoryBroker {
     this.subjects.forEach(assertPattern);
   }
 
-  append(subject: string, data: Uint8Array): number {
+  /**
+   * Every consumer with a live subscription has handled (and acknowledged) every message it
+   * takes: nothing published so far is still on its way (the dev node's snapshots wait for it).
+   */
+  get settled(): boolean {
+    for (const c of this.consumers) if (c.memberCount > 0 && !c.settled) return false;
+    return true;
+  }
+
+  append(subject: string, data: Uint8Array, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
-    const sequence = this.log.append(subject, data.slice());
+    const sequence = this.log.append(subject, data.slice(), payload);
     for (const c of this.consumers) c.schedule();
     return sequence;
   }
@@ -83,16 +92,16 @@ class MemoryEventBus implements EventBus {
     this.state = "started";
   }
 
-  async publish(subject: string, data: Uint8Array): Promise<PublishAck> {
+  async publish(subject: string, data: Uint8Array, payload?: object): Promise<PublishAck> {
     const broker = this.live();
     assertSubject(subject);
-    return { sequence: broker.append(subject, data) };
+    return { sequence: broker.append(subject, data, payload) };
   }
 
   async publishMany(messages: readonly OutgoingMessage[]): Promise<PublishAck[]> {
     const broker = this.live();
     messages.forEach((m) => assertSubject(m.subject));
-    return messages.map((m) => ({ sequence: broker.append(m.subject, m.data) }));
+    return messages.map((m) => ({ sequence: broker.append(m.subject, m.data, m.payload) }));
   }
 
   async subscribe(pattern: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {

@@ -60,6 +60,11 @@ export class MemoryConsumer {
     return this.members.length;
   }
 
+  /** Nothing delivered and unacknowledged, nothing in the log it has not looked at. */
+  get settled(): boolean {
+    return this.pending.size === 0 && this.nextSequence > this.log.lastSequence;
+  }
+
   update(settings: ConsumerSettings): void {
     this.settings = settings;
   }
@@ -146,6 +151,7 @@ export class MemoryConsumer {
     const message: BusMessage = {
       subject: entry.subject,
       data: entry.data,
+      ...(entry.payload !== undefined && { payload: entry.payload }),
       sequence,
       deliveryCount: p.deliveries,
       redelivered: p.deliveries > 1,

@@ -35,6 +35,8 @@ export interface DeliveryAuditOptions {
   maxRepublish: number;
   /** How long an entry counts without a mempool to ask, ms (the shadow's grace). */
   graceMs: number;
+  /** Window entries checked per audit at most (the oldest first). */
+  maxPerAudit: number;
 }
 
 /** What the audit reads and publishes through. */
@@ -60,12 +62,17 @@ export interface AuditResult {
 
 /** Ids asked from the mempool at once. */
 const IDS_PER_QUERY = 1000;
+/** Least time between two republishes of the same head's accept, ms. */
+const REPUBLISH_HEAD_EVERY_MS = 10_000;
+/** Republishes in flight at once (the bus pipelines them). */
+const PUBLISHES_AT_ONCE = 100;
 
 export class DeliveryAudit {
   /** The head (hex id) the block store was behind on at the last audit. */
   private behindOn: string | undefined;
-  /** The last head whose accept was published again. */
+  /** The last head whose accept was published again, and when. */
   private repairedHead: string | undefined;
+  private repairedAt = 0;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
@@ -75,11 +82,12 @@ export class DeliveryAudit {
   /** One audit; unreachable mempool or block store: that part waits for the next audit. */
   async run(): Promise<AuditResult> {
     const result: AuditResult = { confirmed: 0, republished: 0, droppedTransactions: 0, headRepublished: false };
-    await this.transactions(result).catch((e: unknown) => this.deps.logger.debug({ err: String(e) }, "delivery audit: transactions not checked"));
+    // The head first: it is one call, and a mempool that missed the head holds up every block.
     result.headRepublished = await this.headBlock().catch((e: unknown) => {
       this.deps.logger.debug({ err: String(e) }, "delivery audit: head not checked");
       return false;
     });
+    await this.transactions(result).catch((e: unknown) => this.deps.logger.debug({ err: String(e) }, "delivery audit: transactions not checked"));
     if (result.republished > 0 || result.droppedTransactions > 0 || result.headRepublished) this.deps.logger.warn({ ...result }, "delivery audit: published again what the bus did not deliver");
     return result;
   }
@@ -91,16 +99,15 @@ export class DeliveryAudit {
       for (const e of window.olderThan(this.opts.graceMs)) window.remove(e.id);
       return;
     }
-    const stale = window.olderThan(this.opts.republishAfterMs);
+    // The oldest first, a bounded number per audit: an audit stays short under a backlog.
+    const stale = window.olderThan(this.opts.republishAfterMs).slice(0, this.opts.maxPerAudit);
     for (let i = 0; i < stale.length; i += IDS_PER_QUERY) {
       const chunk = stale.slice(i, i + IDS_PER_QUERY);
       const held = await mempool.pendingIds(chunk.map((e) => e.id));
       window.confirm(held);
       result.confirmed += held.size;
-      for (const e of chunk) {
-        if (held.has(e.idHex) || !window.has(e.idHex)) continue;
-        await this.republish(e, result);
-      }
+      const missing = chunk.filter((e) => !held.has(e.idHex) && window.has(e.idHex));
+      for (let k = 0; k < missing.length; k += PUBLISHES_AT_ONCE) await Promise.all(missing.slice(k, k + PUBLISHES_AT_ONCE).map((e) => this.republish(e, result)));
     }
   }
 
@@ -130,11 +137,13 @@ export class DeliveryAudit {
       this.behindOn = undefined;
       return false;
     }
-    // One audit behind may be an event on its way: act on the second.
+    // One audit behind may be an event on its way: act on the second. A block store still behind
+    // right after a republish is catching up: give it `REPUBLISH_HEAD_EVERY_MS`.
     if (this.behindOn !== head.idHex) {
       this.behindOn = head.idHex;
       return false;
     }
+    if (this.repairedHead === head.idHex && Date.now() - this.repairedAt < REPUBLISH_HEAD_EVERY_MS) return false;
     let found = this.deps.headBlock();
     if (!found || toHex(found.block.id) !== head.idHex) {
       const [fromStore] = store.blocksWithReceiptsByHeight ? await store.blocksWithReceiptsByHeight(head.id, head.height, 1) : [];
@@ -147,6 +156,7 @@ export class DeliveryAudit {
     await this.deps.publishHeadAccept(found.block, found.receipt);
     this.behindOn = undefined;
     this.repairedHead = head.idHex;
+    this.repairedAt = Date.now();
     return true;
   }
 }
