@@ -4,11 +4,15 @@
  * one-process node, end to end: transactions signed ahead of time, submitted over JSON-RPC by one
  * worker per account (nonces in order), counted once every one is in a block. The token is the
  * @koinos/sdk-as contract of the test suite (`services/chain/test-contracts/token.ts`), compiled
- * with the Koinos build flags. Target: WASM ≥ 50% of the native rate.
+ * with the Koinos build flags. Target: WASM ≥ 50% of the native rate. `in_process` applies the
+ * same kinds of transfers in blocks built by the chain controller itself, without RPC, mempool or
+ * bus: the cost of contract execution next to native KOIN.
  *
- *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 25] [--warm-up 3] [--rounds 5]
+ *   bun bench/contracts.bench.ts [--accounts 40] [--per-account 50] [--warm-up 3] [--rounds 5]
+ *     [--in-process-rounds 20] [--in-process-block 100]
  */
 import { fromBase64url, silentLogger } from "@cairn/core";
+import { createTestChain } from "@cairn/chain/testing";
 import { compileTestContract } from "@cairn/chain/testing/contracts";
 import { devOptionsSchema, startDevNode } from "@cairn/cli";
 import { protocol, token } from "@cairn/proto";
@@ -19,9 +23,11 @@ const arg = (name: string, d: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : d;
 };
 const ACCOUNTS = arg("accounts", 40);
-const PER = arg("per-account", 25);
+const PER = arg("per-account", 50);
 const WARM = arg("warm-up", 3);
 const ROUNDS = arg("rounds", 5);
+const IN_PROCESS_ROUNDS = arg("in-process-rounds", 20);
+const IN_PROCESS_BLOCK = arg("in-process-block", 100);
 const KOIN = addressFromBase58("15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL");
 
 async function rpc<T>(url: string, method: string, params: unknown): Promise<T> {
@@ -148,6 +154,51 @@ const report = (s: { count: number; submitMs: number; endMs: number; rounds: num
 const koin = report(sums.get(KOIN)!);
 const wasmToken = report(sums.get(tokenId)!);
 const total = koin.transfers;
+await node.stop();
+
+/**
+ * The same transfers applied in process (blocks built and applied by the chain controller, no
+ * RPC, mempool or bus): what contract execution itself costs next to native KOIN, which the
+ * end-to-end figure hides behind the node's per-transaction overhead.
+ */
+async function inProcess() {
+  const t = await createTestChain();
+  const accounts = t.dev.accounts;
+  const nonces = new Map<number, bigint>();
+  const signedBy = (from: number, ops: protocol.Operation[]) => {
+    const a = accounts[from]!;
+    const nonce = (nonces.get(from) ?? 0n) + 1n;
+    nonces.set(from, nonce);
+    return buildTransaction({ chainId: t.chain.rules.chainId, nonce, rcLimit: 50_000_000n, operations: ops }, a.privateKey);
+  };
+  const tokenAt = accounts[3]!.address;
+  await t.produce([signedBy(3, [op({ upload_contract: protocol.UploadContractOperation.fromPartial({ contract_id: tokenAt, bytecode }) })])]);
+  await t.produce([signedBy(3, accounts.map((a) => call(tokenAt, KoinEntryPoint.mint, token.MintArguments.encode({ to: a.address, value: 1_000_000_000n }).finish())))]);
+  const to = accounts[0]!.address;
+  const blockOf = (contract: Uint8Array) =>
+    Array.from({ length: IN_PROCESS_BLOCK }, (_, i) => {
+      const from = 1 + (i % (accounts.length - 1));
+      return signedBy(from, [call(contract, KoinEntryPoint.transfer, token.TransferArguments.encode({ from: accounts[from]!.address, to, value: 1n }).finish())]);
+    });
+  const ms = new Map<Uint8Array, number>([
+    [KOIN, 0],
+    [tokenAt, 0],
+  ]);
+  for (let r = 0; r < IN_PROCESS_ROUNDS + 1; r++) {
+    for (const contract of [KOIN, tokenAt]) {
+      const txs = blockOf(contract);
+      const t0 = performance.now();
+      const receipt = await t.produce(txs);
+      if (receipt.transaction_receipts.some((x) => x.reverted)) throw new Error("an in-process transfer reverted");
+      if (r > 0) ms.set(contract, ms.get(contract)! + performance.now() - t0);
+    }
+  }
+  const count = IN_PROCESS_ROUNDS * IN_PROCESS_BLOCK;
+  const nativeRate = Math.round(count / (ms.get(KOIN)! / 1000));
+  const wasmRate = Math.round(count / (ms.get(tokenAt)! / 1000));
+  return { transfers_each: count, native_koin_per_second: nativeRate, wasm_token_per_second: wasmRate, wasm_to_native_ratio: Number((wasmRate / nativeRate).toFixed(3)) };
+}
+const applied = await inProcess();
 console.log(
   JSON.stringify(
     {
@@ -157,11 +208,11 @@ console.log(
       native_koin: koin,
       wasm_token: wasmToken,
       wasm_to_native_ratio: Number((wasmToken.transfers_per_second / koin.transfers_per_second).toFixed(3)),
+      in_process: applied,
       rss_mb: Math.round(process.memoryUsage().rss / 1e6),
     },
     null,
     2,
   ),
 );
-await node.stop();
 process.exit(0);

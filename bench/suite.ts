@@ -7,11 +7,12 @@
  * bench/results/parts/ only, never the docs). `--only a,b` runs some of them.
  *
  *   bun run bench [--quick] [--only transfers,start,reads,growth,profile,contracts] [--results-dir DIR]
+ *   bun run bench --render-only      (docs/benchmarks.md again from the last results)
  */
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { runBench, spawnChild, stopChild } from "./lib/children.ts";
+import { runBench, spawnChild, stopChild, stopping } from "./lib/children.ts";
 import { ROOT } from "./lib/dev-node.ts";
 import { anvilBinary, anvilVersion } from "./lib/anvil.ts";
 import { type SuiteResult, renderMarkdown } from "./lib/markdown.ts";
@@ -70,7 +71,17 @@ function lastJson(text: string): unknown {
   return undefined;
 }
 
+/** `--render-only`: writes docs/benchmarks.md again from bench/results/latest.json (and previous.json), running nothing. */
+async function renderOnly(): Promise<void> {
+  const read = (f: string) => (existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as SuiteResult) : undefined);
+  const latest = read(join(resultsDir, "latest.json"));
+  if (latest === undefined) throw new Error(`no ${join(resultsDir, "latest.json")} to render`);
+  await Bun.write(join(ROOT, "docs/benchmarks.md"), renderMarkdown(latest, read(join(resultsDir, "previous.json"))));
+  say("wrote docs/benchmarks.md from bench/results/latest.json");
+}
+
 await runBench(async () => {
+  if (process.argv.includes("--render-only")) return renderOnly();
   const t0 = performance.now();
   mkdirSync(partsDir, { recursive: true });
   const suite: SuiteResult = {
@@ -86,11 +97,13 @@ await runBench(async () => {
   };
   const steps = STEPS.filter((s) => !only || only.includes(s.name));
   for (const [i, step] of steps.entries()) {
+    if (stopping()) break;
     say(`── ${i + 1}/${steps.length} ${step.name}: bun ${step.file}${QUICK ? " --quick" : ""}`);
     const out = join(partsDir, `${step.name}${QUICK ? ".quick" : ""}.json`);
     const rawOut = join(partsDir, `${step.name}${QUICK ? ".quick" : ""}.stdout.txt`);
     const quickArgs = step.raw ? (QUICK ? ["--accounts", "4", "--per-account", "3"] : []) : QUICK ? ["--quick"] : [];
     const s0 = performance.now();
+    const startedAt = Date.now();
     const proc = spawnChild(["bun", join(ROOT, step.file), ...quickArgs, ...(step.raw ? [] : ["--out", out]), ...(step.args ?? [])], {
       cwd: ROOT,
       stdout: step.raw ? Bun.file(rawOut) : "inherit",
@@ -110,7 +123,8 @@ await runBench(async () => {
       const json = existsSync(rawOut) ? lastJson(readFileSync(rawOut, "utf8")) : undefined;
       if (json === undefined) [ok, error] = [false, "printed no JSON result"];
       else suite.raw[step.name] = json;
-    } else if (ok) {
+    } else if (existsSync(out) && statSync(out).mtimeMs >= startedAt) {
+      // Written in this run (a benchmark whose part failed still reports the rest).
       suite.results.push(JSON.parse(readFileSync(out, "utf8")) as BenchResult);
     }
     suite.steps.push({ name: step.name, file: step.file, seconds, ok, error });
@@ -121,11 +135,24 @@ await runBench(async () => {
 
   const latest = join(resultsDir, QUICK ? "parts/suite.quick.json" : "latest.json");
   const previousFile = join(resultsDir, "previous.json");
-  let previous: SuiteResult | undefined;
-  if (!QUICK && existsSync(latest)) {
+  const read = (f: string) => (existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as SuiteResult) : undefined);
+  if (!QUICK && only) {
+    // `--only` on a full run replaces those benchmarks' results in latest.json and keeps the others (previous.json stays).
+    const last = read(latest);
+    if (last) {
+      const rerun = new Set(suite.steps.map((x) => x.name));
+      const order = STEPS.map((x) => x.name);
+      const byOrder = <T extends { name: string }>(a: T, b: T) => order.indexOf(a.name) - order.indexOf(b.name);
+      suite.results = [...last.results.filter((r) => !rerun.has(r.name)), ...suite.results].sort(byOrder);
+      suite.steps = [...last.steps.filter((x) => !rerun.has(x.name)), ...suite.steps].sort(byOrder);
+      for (const [k, v] of Object.entries(last.raw)) if (!rerun.has(k)) suite.raw[k] = v;
+      suite.command = `${last.command}, then bun run bench --only ${only.join(",")}`;
+      suite.seconds += last.seconds;
+    }
+  } else if (!QUICK && existsSync(latest)) {
     renameSync(latest, previousFile);
   }
-  if (!QUICK && existsSync(previousFile)) previous = JSON.parse(readFileSync(previousFile, "utf8")) as SuiteResult;
+  const previous = QUICK ? undefined : read(previousFile);
   await Bun.write(latest, `${JSON.stringify(suite, null, 2)}\n`);
   const docs = QUICK ? join(partsDir, "benchmarks.quick.md") : join(ROOT, "docs/benchmarks.md");
   await Bun.write(docs, renderMarkdown(suite, previous));

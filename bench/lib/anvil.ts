@@ -28,7 +28,7 @@ export function anvilBinary(): string | undefined {
 
 export async function anvilVersion(bin: string): Promise<string> {
   const p = Bun.spawnSync([bin, "--version"]);
-  return p.stdout.toString().split("\n")[0]?.trim() ?? "unknown";
+  return p.stdout.toString().split("\n")[0]?.replace(/^anvil Version:\s*/i, "anvil ").trim() ?? "unknown";
 }
 
 export interface AnvilProcess {

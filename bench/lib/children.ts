@@ -60,6 +60,11 @@ function signalGroup(proc: Subprocess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Whether the run is being stopped (a signal came, or clean-up began): start nothing new. */
+export function stopping(): boolean {
+  return cleaning !== undefined;
+}
+
 /** Stops every tracked child, then runs the clean-ups (last registered first). Idempotent. */
 export function cleanupAll(): Promise<void> {
   cleaning ??= (async () => {

@@ -80,7 +80,12 @@ export function renderMarkdown(s: SuiteResult, previous?: SuiteResult): string {
 function profileSection(r: BenchResult): string[] {
   const s = r.data.summary as { samples: number; sampledMs: number; topModules: { module: string; selfPercent: number }[]; topFunctions: { name: string; where: string; selfPercent: number }[] } | undefined;
   if (!s) return [];
-  const out = [`Self time over ${s.samples.toLocaleString("en-US")} samples (${(s.sampledMs / 1000).toFixed(1)} s) of the node's process while it took transfers:`, ""];
+  const lead = s.topModules
+    .filter((m) => m.module !== "(idle)")
+    .slice(0, 4)
+    .map((m) => `${m.module} ${m.selfPercent}%`)
+    .join(", ");
+  const out = [`Where the time goes: ${lead} of the node's self time (${s.samples.toLocaleString("en-US")} samples, ${(s.sampledMs / 1000).toFixed(1)} s of the node's process while it took transfers).`, ""];
   out.push("| module | self % |", "| --- | --- |");
   for (const m of s.topModules) out.push(`| ${cell(m.module)} | ${m.selfPercent} |`);
   out.push("", "| function | where | self % |", "| --- | --- | --- |");

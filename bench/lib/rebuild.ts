@@ -1,7 +1,7 @@
 /**
- * `cairn rebuild account-history` and `cairn rebuild block-store` as a user runs them, against a
+ * `cairn rebuild account-history` and `cairn rebuild block-store` as a user runs them: against a
  * running cluster's block store and event stream, each into a Postgres database of its own
- * (created for the run, dropped after it). Throughput from the command's own report
+ * (created for the run, dropped after it), or inside a stopped dev node's data dir. Throughput from the command's own report
  * (`done, N blocks, …, in Xs`) and from its wall time (process start included).
  */
 import { join } from "node:path";
@@ -40,6 +40,12 @@ async function runCairn(args: string[], pattern: RegExp): Promise<RebuildRun> {
     wall_blocks_per_second: round(blocks / wall),
     output: line!.trim(),
   };
+}
+
+/** Rebuilds account history inside a stopped `cairn dev` data dir (`--dev-data`: from its own block store). */
+export async function rebuildDevAccountHistory(dataDir: string): Promise<RebuildRun> {
+  say(`rebuild account-history --dev-data ${dataDir}`);
+  return runCairn(["rebuild", "account-history", "--dev-data", dataDir, "--force"], /done, (\d+) blocks, .* in ([\d.]+)s/);
 }
 
 /** Rebuilds account history from the block store at `blockStoreAddress`, into a new database on `serverUrl`. */

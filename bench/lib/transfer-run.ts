@@ -32,7 +32,10 @@ export function defaultShape(): RunShape {
 }
 
 export interface TransferRunResult {
+  /** Transfers included (in blocks) by the end of the run. */
   transfers: number;
+  /** Transfers accepted by the node's JSON-RPC (more than `transfers` when some never reached a block in time). */
+  submitted: number;
   senders: number;
   per_sender_signed: number;
   signed_in_s: number;
@@ -45,6 +48,8 @@ export interface TransferRunResult {
   cut_by_deadline: boolean;
   counted_in_blocks: { found: number; duplicates: number; blocks: number };
   counted_in_history?: { recipient: number; senders: number; senders_short: number };
+  /** anvil: times pending transfers were mined with evm_mine because nothing else arrived. */
+  evm_mine_nudges?: number;
   /** Seconds after the balance showed every transfer until account history did too. */
   history_lag_s?: number;
   peak_rss_mb?: number;
@@ -63,18 +68,50 @@ function rssSampler(rss?: () => number | undefined): { stop(): number | undefine
   };
 }
 
-/** Waits until `included()` reaches `want` (or throws after `timeoutMs`); returns performance.now() at that moment. */
-async function waitIncluded(included: () => Promise<bigint>, want: bigint, timeoutMs: number): Promise<number> {
+/**
+ * Waits until `included()` reaches `want` (or throws after `timeoutMs`); returns performance.now()
+ * at that moment. `nudge`, when given, is called whenever nothing moved for 2 s (anvil's automine
+ * mines on arrival, so transactions left pending when submission stops wait for a next one).
+ */
+async function waitIncluded(included: () => Promise<bigint>, want: bigint, timeoutMs: number, nudge?: () => Promise<void>): Promise<number> {
+  const r = await waitSome(included, want, timeoutMs, nudge);
+  if (r.included < Number(want)) throw new Error(`only ${r.included} of ${want} transfers included after ${timeoutMs / 1000} s`);
+  return r.at;
+}
+
+/** As waitIncluded, but at the timeout resolves with what is included so far (the moment it last grew) instead of throwing. */
+async function waitSome(included: () => Promise<bigint>, want: bigint, timeoutMs: number, nudge?: () => Promise<void>): Promise<{ at: number; included: number }> {
   const deadline = performance.now() + timeoutMs;
+  let last = -1n;
+  let since = performance.now();
+  let grewAt = performance.now();
   for (;;) {
     const n = await included();
-    if (n >= want) return performance.now();
-    if (performance.now() > deadline) throw new Error(`only ${n} of ${want} transfers included after ${timeoutMs / 1000} s`);
+    if (n >= want) return { at: performance.now(), included: Number(want) };
+    if (n !== last) grewAt = performance.now();
+    if (performance.now() > deadline) {
+      say(`only ${n} of ${want} transfers included ${timeoutMs / 1000} s after the last submission`);
+      return { at: grewAt, included: Number(n) };
+    }
+    if (n !== last) [last, since] = [n, performance.now()];
+    else if (nudge && performance.now() - since > 2_000) {
+      await nudge();
+      since = performance.now();
+    }
     await Bun.sleep(20);
   }
 }
 
-const perSenderFor = (shape: RunShape, rate: number) => Math.min(shape.maxPerSender, Math.max(Math.ceil(shape.minTransfers / shape.senders), Math.ceil((rate * (shape.seconds + 5)) / shape.senders)));
+/**
+ * Transfers per sender to sign: enough for `seconds` (+5) at the warm-up rate, and `minTransfers`
+ * as long as the deadline can take them at 1.5× that rate (signing what cannot be sent is waste).
+ */
+function perSenderFor(shape: RunShape, rate: number): number {
+  // 1.3×: the warm-up is short and may undershoot (a block-time mode waits for blocks); the deadline cuts the excess.
+  const forSeconds = rate * 1.3 * (shape.seconds + 5);
+  const forMinimum = Math.min(shape.minTransfers, rate * 1.5 * shape.deadlineSeconds);
+  return Math.min(shape.maxPerSender, Math.max(1, Math.ceil(Math.max(forSeconds, forMinimum) / shape.senders)));
+}
 
 /** The run against a Cairn node (dev or cluster) at `url`, whose accounts 0…senders are funded by seed. */
 export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?: () => number | undefined; history: boolean }): Promise<TransferRunResult> {
@@ -112,7 +149,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
   } finally {
     clearInterval(progress);
   }
-  const t1 = await waitIncluded(async () => (await koinBalance(url, to)) - base, BigInt(submit.submitted), 180_000);
+  const { at: t1, included } = await waitSome(async () => (await koinBalance(url, to)) - base, BigInt(submit.submitted), 180_000);
   const peak = sampler.stop();
   const seconds = (t1 - t0) / 1000;
 
@@ -129,7 +166,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
   if (o.history) {
     // Account history may follow the blocks a little later (the cluster's consumes the bus): wait for it.
     const h0 = performance.now();
-    await waitIncluded(async () => BigInt((await historyLength(url, to)) - historyBefore[0]!), BigInt(submit.submitted), 120_000).catch(() => undefined);
+    await waitSome(async () => BigInt((await historyLength(url, to)) - historyBefore[0]!), BigInt(included), 120_000);
     historyLagS = round((performance.now() - h0) / 1000, 1);
     const after = await Promise.all([to, ...senders].map((a) => historyLength(url, a)));
     const deltas = after.map((n, i) => n - historyBefore[i]!);
@@ -137,14 +174,15 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
     inHistory = { recipient: deltas[0]!, senders: senderDeltas.reduce((a, b) => a + b, 0), senders_short: senderDeltas.filter((d, i) => d !== submit.submittedPerSender[i]).length };
   }
   return {
-    transfers: submit.submitted,
+    transfers: included,
+    submitted: submit.submitted,
     senders: shape.senders,
     per_sender_signed: per,
     signed_in_s: round(signedIn, 1),
     warmup_transfers_per_second: round(warmRate),
     seconds: round(seconds, 1),
     submit_seconds: round(submit.elapsedMs / 1000, 1),
-    transfers_per_second: round(submit.submitted / seconds),
+    transfers_per_second: round(included / seconds),
     submit_latency: submit.latency,
     cut_by_deadline: submit.submitted < shape.senders * per,
     counted_in_blocks: inBlocks,
@@ -155,23 +193,29 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
 }
 
 /** The same run against anvil at `url` with its funded accounts. */
-export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape: RunShape, o: { rss?: () => number | undefined }): Promise<TransferRunResult> {
+export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape: RunShape, o: { rss?: () => number | undefined; rateHint?: number }): Promise<TransferRunResult> {
   const senders = accounts.slice(0, shape.senders);
   const to = accounts[shape.senders]!.address;
   const nonces = await Promise.all(senders.map(async (a) => Number(BigInt(await evmRpc<string>(url, "eth_getTransactionCount", [a.address, "pending"])))));
   const balance = async () => BigInt(await evmRpc<string>(url, "eth_getBalance", [to, "latest"]));
   const height = async () => Number(BigInt(await evmRpc<string>(url, "eth_blockNumber", [])));
+  let nudges = 0;
+  const nudge = async () => {
+    nudges++;
+    await evmRpc(url, "evm_mine", []);
+  };
 
   say(`warm-up: signing ${shape.senders} × ${shape.warmupPerSender} transfers`);
   const warm = await signEvmTransfers(senders, to, nonces, shape.warmupPerSender);
   const warmBase = await balance();
   const w0 = performance.now();
   const warmSubmit = await submitOrdered(url, warm.bodies);
-  const w1 = await waitIncluded(async () => (await balance()) - warmBase, BigInt(warmSubmit.submitted), 120_000);
+  const w1 = await waitIncluded(async () => (await balance()) - warmBase, BigInt(warmSubmit.submitted), 120_000, nudge);
   const warmRate = warmSubmit.submitted / ((w1 - w0) / 1000);
   say(`warm-up: ${warmSubmit.submitted} transfers at ${round(warmRate)}/s`);
 
-  const per = perSenderFor({ ...shape, minTransfers: 0 }, warmRate);
+  // A probe of the same mode knows the rate better than the short warm-up.
+  const per = perSenderFor({ ...shape, minTransfers: 0 }, Math.max(warmRate, o.rateHint ?? 0));
   say(`signing ${shape.senders} × ${per} = ${shape.senders * per} transfers ahead`);
   const s0 = performance.now();
   const run = await signEvmTransfers(senders, to, nonces, per);
@@ -183,26 +227,29 @@ export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape
   const sampler = rssSampler(o.rss);
   const t0 = performance.now();
   const submit = await submitOrdered(url, run.bodies, t0 + shape.deadlineSeconds * 1000);
-  const t1 = await waitIncluded(async () => (await balance()) - base, BigInt(submit.submitted), 180_000);
+  const { at: t1, included } = await waitSome(async () => (await balance()) - base, BigInt(submit.submitted), 180_000, nudge);
   const peak = sampler.stop();
   const seconds = (t1 - t0) / 1000;
+  if (nudges > 0) say(`anvil left transfers pending with nothing arriving: mined them with evm_mine (${nudges} time(s))`);
   const submitted = new Set<string>();
   submit.submittedPerSender.forEach((n, s) => {
     for (let j = 0; j < n; j++) submitted.add(run.hashes[s * per + j]!);
   });
   const inBlocks = await countEvmInBlocks(url, submitted, height0, await height());
   return {
-    transfers: submit.submitted,
+    transfers: included,
+    submitted: submit.submitted,
     senders: shape.senders,
     per_sender_signed: per,
     signed_in_s: round(signedIn, 1),
     warmup_transfers_per_second: round(warmRate),
     seconds: round(seconds, 1),
     submit_seconds: round(submit.elapsedMs / 1000, 1),
-    transfers_per_second: round(submit.submitted / seconds),
+    transfers_per_second: round(included / seconds),
     submit_latency: submit.latency,
     cut_by_deadline: submit.submitted < shape.senders * per,
     counted_in_blocks: inBlocks,
     peak_rss_mb: peak,
+    evm_mine_nudges: nudges,
   };
 }

@@ -7,7 +7,7 @@
 import { createMetricsRegistry, type Logger, type MetricsRegistry, silentLogger } from "@cairn/core";
 import { type EventDecoder, defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { Hono } from "hono";
-import { createHealthCheck } from "./health/health.ts";
+import { type ProductionModeView, createHealthCheck } from "./health/health.ts";
 import type { GatewayEnv } from "./hono-env.ts";
 import { JsonRpcCode, JsonRpcMessage } from "./jsonrpc/errors.ts";
 import { createJsonRpcHandler, errorText } from "./jsonrpc/handler.ts";
@@ -56,6 +56,12 @@ export interface GatewayDeps {
   readonly events?: EventDecoder | undefined;
   /** Wall clock in ms (head staleness). Default `Date.now`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * The production mode in force, read on every `/health` probe: the head check follows it
+   * (see `headCheckFor`) instead of the fixed `health` options. For a node whose mode changes
+   * at run time (the dev node's `dev.set_production_mode`).
+   */
+  readonly productionMode?: (() => ProductionModeView | undefined) | undefined;
 }
 
 /** The Hono app plus what its owner needs to stop it and inspect it. */
@@ -98,10 +104,10 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   if (options.accessLog) app.use("*", accessLog(logger));
   app.options("*", (c) => preflightResponse(c.req.path));
 
-  app.get("/health", createHealthCheck(options.health, { table, now: deps.now }));
+  app.get("/health", createHealthCheck(options.health, { table, now: deps.now, productionMode: deps.productionMode }));
   app.get("/metrics", async () => new Response(await metrics.registry.metrics(), { headers: { "Content-Type": metrics.registry.contentType, "Access-Control-Allow-Origin": "*" } }));
   app.get("/openapi.json", () => restJsonResponse((openApi ??= JSON.stringify(buildOpenApi(table, codec)))));
-  app.get("/ws", wsRoute(hub));
+  app.get("/ws", wsRoute(hub, options.ws.maxConnections));
   const explorer = options.explorer ? loadExplorer({ koinContractId: options.rest.koinContractId, decimals: 8 }) : undefined;
   if (explorer) {
     app.get("/explorer/:file", (c) => explorer.asset(c.req.param("file")) ?? restError(404, RestErrorCode.NotFound, `no file ${c.req.path}`));

@@ -120,6 +120,58 @@ describe("WebSocket on a real port", () => {
   });
 });
 
+describe("WebSocket connection cap", () => {
+  test("past ws.maxConnections an upgrade gets 503 gateway.ws_full; a freed slot takes the next one", async () => {
+    const capped = await startGateway({ host: "127.0.0.1", port: 0, ws: { maxConnections: 2 } }, { clients: node.clients, bus, logger: silentLogger(), metrics: createMetricsRegistry("gateway", false) });
+    try {
+      const a = await rawWebSocket(capped.port);
+      const b = await rawWebSocket(capped.port);
+      for (let i = 0; i < 100 && capped.app.hub.connections < 2; i++) await Bun.sleep(5);
+      expect(capped.app.hub.connections).toBe(2);
+      const refused = await rawWebSocket(capped.port).catch((e: Error) => e);
+      expect(String(refused)).toContain("HTTP/1.1 503");
+      a.socket.destroy();
+      for (let i = 0; i < 100 && capped.app.hub.connections > 1; i++) await Bun.sleep(5);
+      const c = await rawWebSocket(capped.port);
+      c.socket.destroy();
+      b.socket.destroy();
+    } finally {
+      await capped.stop();
+    }
+  });
+
+  test("the refusal says why, as a REST error", async () => {
+    const capped = await startGateway({ host: "127.0.0.1", port: 0, ws: { maxConnections: 1 } }, { clients: node.clients, bus, logger: silentLogger(), metrics: createMetricsRegistry("gateway", false) });
+    try {
+      const a = await rawWebSocket(capped.port);
+      for (let i = 0; i < 100 && capped.app.hub.connections < 1; i++) await Bun.sleep(5);
+      const answer = await rawAnswer(capped.port);
+      expect(answer).toStartWith("HTTP/1.1 503");
+      expect(answer).toContain('"code":"gateway.ws_full"');
+      expect(answer).toContain("too many WebSocket connections (1), try again later");
+      a.socket.destroy();
+    } finally {
+      await capped.stop();
+    }
+  });
+});
+
+/** The whole HTTP answer to a WebSocket upgrade request (for refusals). */
+function rawAnswer(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    let all = "";
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    socket.on("data", (c: Buffer) => {
+      all += c.toString("latin1");
+      if (all.includes("}}")) socket.destroy();
+    });
+    socket.on("close", () => resolve(all));
+    socket.on("error", () => resolve(all));
+  });
+}
+
 async function slowClients(): Promise<number> {
   const m = await metrics.getSingleMetric("cairn_gateway_ws_slow_clients_total")!.get();
   return m.values[0]?.value ?? 0;

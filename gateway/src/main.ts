@@ -12,7 +12,7 @@ import { createLogger, createMetricsRegistry, isAddressInUse, type Logger, type 
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
-import { createApp, type GatewayApp } from "./app.ts";
+import { createApp, type GatewayApp, type GatewayDeps } from "./app.ts";
 import { logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
 import { runService } from "@cairn/runtime";
 import { type GatewayOptions, type GatewayOptionsInput, gatewayOptionsSchema, parseGatewayOptions } from "./options.ts";
@@ -31,6 +31,8 @@ export interface StartGatewayDeps {
   /** Default a fresh registry with process metrics. */
   readonly metrics?: MetricsRegistry | undefined;
   readonly codec?: JsonCodec | undefined;
+  /** The production mode in force, for `/health` (see `GatewayDeps.productionMode`). */
+  readonly productionMode?: GatewayDeps["productionMode"];
 }
 
 /** A running gateway. */
@@ -70,7 +72,7 @@ export async function startGateway(input: GatewayOptionsInput = {}, deps: StartG
   const codec = deps.codec ?? defaultJsonCodec();
   const owned = deps.clients === undefined ? grpcClientsFor(options, codec, logger) : undefined;
   const clients = deps.clients ?? owned!.clients;
-  const app = createApp(options, { clients, bus: deps.bus, logger, metrics, codec });
+  const app = createApp(options, { clients, bus: deps.bus, logger, metrics, codec, productionMode: deps.productionMode });
   const serve = () => Bun.serve({
     hostname: options.host,
     port: options.port,

@@ -124,6 +124,12 @@ const restSchema = z.object({
 });
 
 const wsSchema = z.object({
+  /**
+   * Open WebSocket connections at most; past it an upgrade is answered 503 `gateway.ws_full` (and
+   * a connection opened in a race with the last free slot is closed with 1013 "try again later").
+   * Default 10,000.
+   */
+  maxConnections: positiveInt.default(10_000),
   /** Bytes queued for one WebSocket client before it is closed with 1008 "send buffer exceeded". Default 4 MiB. */
   maxBufferedBytes: positiveInt.default(4 * 1024 * 1024),
   /** Subscriptions one connection may hold. Default 32. */

@@ -181,19 +181,19 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
-        // Interval: the head must be fresh. Instant: an old head is idle unless transactions wait
-        // for a minute with no block. Manual: blocks come when asked, so no head check.
-        health:
-          opts.mode === "interval"
-            ? { maxHeadAgeMs: Math.max(60_000, opts.intervalMs * 10) }
-            : opts.mode === "instant"
-              ? { maxHeadAgeMs: 60_000, idleHeadOk: true }
-              : { maxHeadAgeMs: 0 },
+        // The head check follows the production mode in force (dev.set_production_mode changes it):
+        // interval, the head must be fresh; instant, an old head is idle unless transactions wait
+        // longer than maxHeadAgeMs with no block; manual, blocks come when asked, so no head check.
+        health: { maxHeadAgeMs: opts.healthMaxHeadAgeMs },
       },
       {
         logger,
         metrics,
         bus: controller.gatewayBus,
+        productionMode: () => {
+          const p = controller.services.producer;
+          return { mode: p.mode, intervalMs: p.intervalMs };
+        },
         clients: {
           [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain),
           [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore),

@@ -30,6 +30,13 @@ export const devOptionsSchema = z.object({
   mode: z.enum(["instant", "interval", "manual"]).default("instant"),
   /** Interval mode: ms between blocks. */
   intervalMs: z.number().int().min(10).default(3000),
+  /**
+   * `/health` fails when production stalls for this long, ms: in interval mode the head must be
+   * younger (and at least three intervals), in instant mode transactions must not wait longer
+   * with no new block; manual mode has no head check. Follows `dev.set_production_mode`.
+   * Default 60000.
+   */
+  healthMaxHeadAgeMs: z.number().int().min(1000).default(60_000),
   /** First gRPC port: chain, block store, mempool, account history, block producer follow (architecture §1). 0: ephemeral ports. */
   grpcPortBase: z.number().int().min(0).max(65_530).default(50051),
   /** Blocks between head and LIB. */

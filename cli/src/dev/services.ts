@@ -7,8 +7,8 @@
  * is rebuilt from the stores exactly as on a restart.
  */
 import type { Logger, MetricsRegistry } from "@cairn/core";
-import { type EventBus, Subjects } from "@cairn/bus";
-import { account_history, block_store, broadcast, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
+import { type EventBus, Subjects, decodeEvent } from "@cairn/bus";
+import { account_history, block_store, chain as chainPb, contract_meta_store, mempool as mempoolPb, p2p, transaction_store } from "@cairn/proto";
 import { createInProcessClient, type ServiceClient, type ServiceImplementation } from "@cairn/rpc";
 import * as chainSvc from "@cairn/chain";
 import { chainReadsFromClient } from "@cairn/chain/client";
@@ -232,7 +232,7 @@ export async function startDevGeneration(opts: DevOptions, deps: DevGenerationDe
   }
   const owned = registered();
   const observer = await bus.subscribe(Subjects.blockAccept, (m) => {
-    const timestamp = broadcast.BlockAccepted.decode(m.data).block?.header?.timestamp;
+    const timestamp = decodeEvent(Subjects.blockAccept, m, deps.logger)?.block?.header?.timestamp;
     if (timestamp !== undefined) clock.observeBlock(timestamp);
   });
   return {

@@ -29,6 +29,8 @@ export interface Load {
   errors: number;
   /** Last error text per sender (for the report). */
   lastError: Map<number, string>;
+  /** Submission errors by text (numbers and ids blanked), for the report. */
+  errorKinds: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
   const acked: Acked[] = [];
   const unacknowledged: Acked[] = [];
   const lastError = new Map<number, string>();
+  const errorKinds = new Map<string, number>();
   let errors = 0;
   let stopped = false;
   const loops: Promise<void>[] = [];
@@ -54,14 +57,21 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
         while (!stopped) {
           try {
             signed ??= (await koin.functions.transfer!({ from: signer.getAddress(), to, value: "1" }, { nonce: toBase64url(encodeNonce(nonce)), rcLimit: "10000000", sendTransaction: false })).transaction;
-            await provider.sendTransaction(signed!, true);
+            const { receipt } = await provider.sendTransaction(signed!, true);
+            // koilib turns a "context deadline exceeded" answer into a receipt carrying `rpc_error`
+            // (Koinos's gateway gives it for slow but accepted submissions): not a promise here.
+            const rpcError = (receipt as { rpc_error?: unknown }).rpc_error;
+            if (rpcError !== undefined) throw new Error(`no receipt: ${JSON.stringify(rpcError)}`);
             acked.push({ id: signed!.id!, sender: i, nonce });
             nonce++;
             signed = undefined;
             failedOnce = false;
           } catch (e) {
             errors++;
-            lastError.set(i, String((e as Error).message ?? e).slice(0, 300));
+            const text = String((e as Error).message ?? e).slice(0, 300);
+            lastError.set(i, text);
+            const kind = text.replace(/0x[0-9a-f]+|[1-9A-HJ-NP-Za-km-z]{30,}|\d+/g, "…").slice(0, 160);
+            errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
             if (signed && failedOnce && (await known(provider, signed.id!))) {
               unacknowledged.push({ id: signed.id!, sender: i, nonce });
               nonce++;
@@ -83,6 +93,7 @@ export async function startLoad(urls: string[], seed: string, senders: number, a
       return errors;
     },
     lastError,
+    errorKinds,
     async stop() {
       stopped = true;
       await Promise.all(loops);

@@ -10,7 +10,7 @@
  *
  *   bun run test:chaos            release form: 4 rounds (each kills every service and NATS once)
  *   bun run test:chaos --quick    bounded form (a few minutes): 1 round
- *   CHAOS_ROUNDS=N CHAOS_SENDERS=N CHAOS_KEEP_LOGS=1 DATABASE_URL=… NATS_SERVER_BIN=…
+ *   CHAOS_ROUNDS=N CHAOS_SENDERS=N CHAOS_KEEP_LOGS=1 CHAOS_LOG_LEVEL=debug DATABASE_URL=… NATS_SERVER_BIN=…
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +30,10 @@ const SEED = "cairn dev";
 const ACCOUNTS = 10;
 const SUPPLY = BigInt(ACCOUNTS) * 1_000_000n * 100_000_000n;
 const VICTIMS = ["nats", "chain", "block-store", "mempool", "account-history", "block-producer", "gateway"];
-const HEAD_MOVE_TIMEOUT_MS = 180_000;
+/** How long the head may take to move again after a restart (the quick form is bounded for CI). */
+const HEAD_MOVE_TIMEOUT_MS = Number(process.env.CHAOS_HEAD_MOVE_TIMEOUT_MS ?? (quick ? 60_000 : 180_000));
+/** How long acknowledged transactions may take to be mined once the load stops. */
+const MINE_TIMEOUT_MS = quick ? 60_000 : 120_000;
 
 const started = Date.now();
 const say = (msg: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
@@ -64,10 +67,26 @@ async function headMoves(url: string, from: number): Promise<boolean> {
   return false;
 }
 
+/** Stops what the run started (set once started); SIGINT/SIGTERM run it too. */
+let cleanup: (() => Promise<void>) | undefined;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping the cluster and NATS`);
+    void (cleanup?.() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 async function main(): Promise<number> {
   const logs = mkdtempSync(join(tmpdir(), "cairn-chaos-logs-"));
   let nats: OwnNatsServer | undefined;
   let cluster: Cluster | undefined;
+  let cleaned: Promise<void> | undefined;
+  cleanup = () =>
+    (cleaned ??= (async () => {
+      await cluster?.stop().catch((e: unknown) => say(`cluster stop failed: ${String(e)}`));
+      await nats?.dispose();
+      if (process.env.CHAOS_KEEP_LOGS !== "1") rmSync(logs, { recursive: true, force: true });
+    })());
   const problems: string[] = [];
   let kills = 0;
   try {
@@ -82,7 +101,7 @@ async function main(): Promise<number> {
       mode: "instant",
       restart: true,
       logs,
-      logLevel: "info",
+      logLevel: process.env.CHAOS_LOG_LEVEL ?? "info",
       say: (m) => say(`cluster: ${m}`),
     });
     const url = cluster.gatewayUrls[0]!;
@@ -118,7 +137,8 @@ async function main(): Promise<number> {
     await load.stop();
     say(`load stopped: ${load.acked.length} acknowledged, ${load.errors} submissions failed (retried), ${load.unacknowledged.length} failed submissions went through all the same`);
     for (const [s, e] of load.lastError) say(`  sender ${s} last error: ${e}`);
-    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, 120_000);
+    for (const [kind, n] of [...load.errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 8)) say(`  ${n} × ${kind}`);
+    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, MINE_TIMEOUT_MS);
     problems.push(...verdict.problems);
     say(`verdict: ${verdict.acknowledged} acknowledged, ${verdict.mined} mined, ${verdict.lost.length} lost`);
     for (const l of verdict.lost.slice(0, 20)) say(`  lost ${l}`);
@@ -126,9 +146,7 @@ async function main(): Promise<number> {
     say(`chaos: ${kills} kills in ${ROUNDS} round(s), ${verdict.acknowledged} acknowledged, ${verdict.lost.length} lost, ${problems.length} problems`);
     return verdict.lost.length === 0 && problems.length === 0 ? 0 : 1;
   } finally {
-    await cluster?.stop().catch((e: unknown) => say(`cluster stop failed: ${String(e)}`));
-    await nats?.dispose();
-    if (process.env.CHAOS_KEEP_LOGS !== "1") rmSync(logs, { recursive: true, force: true });
+    await cleanup();
   }
 }
 

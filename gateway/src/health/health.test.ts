@@ -60,6 +60,36 @@ describe("/health", () => {
     expect((await get(app, "/health")).res.status).toBe(200);
   });
 
+  test("productionMode: the head check follows the mode in force, read on every probe", async () => {
+    let now = NOW;
+    const node = createFakeNode(3);
+    node.controls.headTime = BigInt(NOW - 90_000);
+    let production: { mode: "instant" | "interval" | "manual"; intervalMs: number } = { mode: "manual", intervalMs: 3000 };
+    const app = createApp({ health: { maxHeadAgeMs: 60_000 } }, { clients: node.clients, now: () => now, productionMode: () => production });
+    // Manual: blocks come when asked, nothing is due.
+    let r = await get(app, "/health");
+    expect(r.res.status).toBe(200);
+    expect(r.json.checks.head).toMatchObject({ status: "ok", production_mode: "manual", max_age_ms: 0 });
+    // Switched to interval (dev.set_production_mode): the same old head is now a stall.
+    production = { mode: "interval", intervalMs: 3000 };
+    r = await get(app, "/health");
+    expect(r.res.status).toBe(503);
+    expect(r.json.checks.head).toMatchObject({ status: "fail", error: "head is stale", production_mode: "interval", max_age_ms: 60_000 });
+    // A long interval allows three intervals.
+    production = { mode: "interval", intervalMs: 40_000 };
+    expect((await get(app, "/health")).json.checks.head).toMatchObject({ status: "ok", max_age_ms: 120_000 });
+    // Instant: idle with an empty mempool; transactions waiting past maxHeadAgeMs are a stall.
+    production = { mode: "instant", intervalMs: 3000 };
+    r = await get(app, "/health");
+    expect(r.json.checks.head).toMatchObject({ status: "ok", idle: true, production_mode: "instant" });
+    node.controls.pendingCount = 2n;
+    await get(app, "/health");
+    now += 60_001;
+    r = await get(app, "/health");
+    expect(r.res.status).toBe(503);
+    expect(r.json.checks.head).toMatchObject({ status: "fail", error: "transactions pending with no new block" });
+  });
+
   test("maxHeadAgeMs 0 turns the staleness check off", async () => {
     const { node, app } = setup({ health: { maxHeadAgeMs: 0 } });
     node.controls.headTime = 0n;

@@ -22,6 +22,30 @@ export interface HealthOptions {
   readonly idleHeadOk?: boolean;
 }
 
+/** How blocks are being produced now (a node whose production mode changes at run time). */
+export interface ProductionModeView {
+  readonly mode: "instant" | "interval" | "manual";
+  readonly intervalMs: number;
+}
+
+/**
+ * The head check's settings for the production mode in force: interval → the head must be
+ * younger than `maxHeadAgeMs` (and at least three intervals); instant → an old head is idle
+ * unless transactions wait longer than `maxHeadAgeMs`; manual → blocks come only when asked, so
+ * nothing is due and the head check is off.
+ */
+export function headCheckFor(options: HealthOptions, production: ProductionModeView | undefined): Pick<HealthOptions, "maxHeadAgeMs" | "idleHeadOk"> {
+  if (production === undefined) return options;
+  switch (production.mode) {
+    case "interval":
+      return { maxHeadAgeMs: Math.max(options.maxHeadAgeMs, 3 * production.intervalMs), idleHeadOk: false };
+    case "instant":
+      return { maxHeadAgeMs: options.maxHeadAgeMs, idleHeadOk: true };
+    case "manual":
+      return { maxHeadAgeMs: 0, idleHeadOk: false };
+  }
+}
+
 /** One check's report. */
 export interface CheckReport {
   readonly status: "ok" | "fail";
@@ -54,8 +78,12 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Builds the /health handler. `now` gives wall-clock ms (the head time is wall-clock). */
-export function createHealthCheck(options: HealthOptions, deps: { readonly table: MethodTable; readonly now?: () => number }) {
+/**
+ * Builds the /health handler. `now` gives wall-clock ms (the head time is wall-clock).
+ * `productionMode`, when given, is read on every probe and decides the head check
+ * ({@link headCheckFor}), so a node whose mode changes at run time is judged by its current mode.
+ */
+export function createHealthCheck(options: HealthOptions, deps: { readonly table: MethodTable; readonly now?: () => number; readonly productionMode?: () => ProductionModeView | undefined }) {
   const now = deps.now ?? Date.now;
   const byService = new Map<string, TableMethod[]>();
   for (const m of deps.table.methods) {
@@ -84,13 +112,15 @@ export function createHealthCheck(options: HealthOptions, deps: { readonly table
 
   function headReport(response: unknown, pending: bigint | undefined): CheckReport {
     if (response === undefined) return { status: "fail", error: "chain.get_head_info did not answer" };
+    const production = deps.productionMode?.();
+    const check = headCheckFor(options, production);
     const r = response as { head_topology?: { height?: bigint; id?: Uint8Array }; head_block_time?: bigint };
     const time = Number(r.head_block_time ?? 0n);
     const at = now();
     const age = at - time;
-    const details = { height: String(r.head_topology?.height ?? 0n), head_block_time: String(time), age_ms: age, max_age_ms: options.maxHeadAgeMs };
-    if (options.maxHeadAgeMs === 0 || age <= options.maxHeadAgeMs) return { status: "ok", ...details };
-    if (!options.idleHeadOk) return { status: "fail", ...details, error: "head is stale" };
+    const details = { height: String(r.head_topology?.height ?? 0n), head_block_time: String(time), age_ms: age, max_age_ms: check.maxHeadAgeMs, ...(production ? { production_mode: production.mode } : {}) };
+    if (check.maxHeadAgeMs === 0 || age <= check.maxHeadAgeMs) return { status: "ok", ...details };
+    if (!check.idleHeadOk) return { status: "fail", ...details, error: "head is stale" };
     // Instant production: an old head is idle unless transactions wait for a block.
     const head = Buffer.from(r.head_topology?.id ?? new Uint8Array()).toString("hex");
     if (pending === undefined) return { status: "fail", ...details, error: "head is old and the mempool did not answer" };
@@ -100,7 +130,7 @@ export function createHealthCheck(options: HealthOptions, deps: { readonly table
     }
     if (waiting === undefined || waiting.head !== head) waiting = { head, since: at };
     const waited = at - waiting.since;
-    if (waited > options.maxHeadAgeMs) return { status: "fail", ...details, pending: String(pending), pending_ms: waited, error: "transactions pending with no new block" };
+    if (waited > check.maxHeadAgeMs) return { status: "fail", ...details, pending: String(pending), pending_ms: waited, error: "transactions pending with no new block" };
     return { status: "ok", ...details, pending: String(pending), pending_ms: waited };
   }
 

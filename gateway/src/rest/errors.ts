@@ -16,6 +16,7 @@ export const RestErrorCode = {
   ServiceNotConfigured: "gateway.service_not_configured",
   BodyTooLarge: "gateway.body_too_large",
   RateLimited: "gateway.rate_limited",
+  WsFull: "gateway.ws_full",
   Timeout: "gateway.timeout",
   Unavailable: "gateway.unavailable",
   Internal: "gateway.internal",

@@ -26,6 +26,8 @@ export interface GatewayBus {
 
 /** Options of the hub (the `ws` section). */
 export interface WsHubOptions {
+  /** Open connections at most (the route refuses more). Default unlimited. */
+  readonly maxConnections?: number;
   readonly maxBufferedBytes: number;
   readonly maxSubscriptions: number;
   readonly maxReplayBlocks: number;

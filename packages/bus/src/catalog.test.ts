@@ -24,6 +24,17 @@ describe("event catalog", () => {
     expect(decodeEvent(Subjects.transactionFail, m, silentLogger())).toEqual({ id: new Uint8Array([1, 2]), reason: "no rc" });
   });
 
+  test("eventMessage carries the payload it encoded; decodeEvent returns a message's payload instead of decoding", () => {
+    const payload = { id: new Uint8Array([3]), reason: "expired" };
+    const m = eventMessage(Subjects.transactionFail, payload);
+    expect(m.payload).toBe(payload);
+    expect(decodeEvent(Subjects.transactionFail, { subject: m.subject, data: m.data, payload }, silentLogger())).toBe(payload);
+    // Without one (NATS, or a message older than the in-process log keeps payloads for), the bytes are decoded.
+    const decoded = decodeEvent(Subjects.transactionFail, { subject: m.subject, data: m.data }, silentLogger());
+    expect(decoded).not.toBe(payload);
+    expect(decoded).toEqual(payload);
+  });
+
   test("a payload that is not the subject's message is logged and skipped", () => {
     const errors: unknown[][] = [];
     const logger = { ...silentLogger(), error: (...a: unknown[]) => void errors.push(a) };

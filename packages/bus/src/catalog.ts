@@ -42,15 +42,15 @@ export type CatalogSubject = keyof typeof EVENT_CATALOG;
 /** The decoded payload of subject `S`. */
 export type PayloadOf<S extends CatalogSubject> = (typeof EVENT_CATALOG)[S] extends PayloadType<infer T> ? T : never;
 
-/** The message publishing `payload` on `subject`. */
+/** The message publishing `payload` on `subject` (the payload travels with its bytes: see `OutgoingMessage.payload`). */
 export function eventMessage<S extends CatalogSubject>(subject: S, payload: PayloadOf<S>): OutgoingMessage {
   const type = EVENT_CATALOG[subject] as PayloadType<PayloadOf<S>>;
-  return { subject, data: type.fns.encode(payload).finish() };
+  return { subject, data: type.fns.encode(payload).finish(), payload: payload as object };
 }
 
 /** The message publishing contract event `parcel` on `koinos.event.<contract>.<name>` (throws when the name cannot be a subject). */
 export function contractEventMessage(contractBase58: string, eventName: string, parcel: broadcast.EventParcel): OutgoingMessage {
-  return { subject: contractEventSubject(contractBase58, eventName), data: CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish() };
+  return { subject: contractEventSubject(contractBase58, eventName), data: CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish(), payload: parcel };
 }
 
 /** The payload type of `subject` (a contract event subject → `EventParcel`), or undefined for a subject the catalog does not know. */
@@ -65,8 +65,10 @@ export function payloadTypeOf(subject: string): PayloadType<object> | undefined 
 /**
  * The payload of `message` as subject `S` carries it, or undefined — logged at error — when the
  * bytes are not that message: a corrupt payload is skipped (acked) rather than redelivered forever.
+ * A message of the in-process bus that carries its decoded payload gives that (shared: read-only).
  */
-export function decodeEvent<S extends CatalogSubject>(subject: S, message: Pick<BusMessage, "subject" | "data">, logger: Logger): PayloadOf<S> | undefined {
+export function decodeEvent<S extends CatalogSubject>(subject: S, message: Pick<BusMessage, "subject" | "data" | "payload">, logger: Logger): PayloadOf<S> | undefined {
+  if (message.payload !== undefined) return message.payload as PayloadOf<S>;
   try {
     return (EVENT_CATALOG[subject] as PayloadType<PayloadOf<S>>).fns.decode(message.data);
   } catch (err) {

@@ -10,6 +10,12 @@ export interface BusMessage {
   readonly subject: string;
   /** The payload exactly as published (binary protobuf for Koinos subjects). */
   readonly data: Uint8Array;
+  /**
+   * The in-process bus only, for recent messages: the message `data` encodes, as the publisher
+   * built it (see `OutgoingMessage.payload`). Shared by the publisher and every consumer, so
+   * nobody may change it; `decodeEvent` returns it instead of decoding `data`.
+   */
+  readonly payload?: object;
   /** Position in the bus log (JetStream stream sequence), starting at 1, increasing per publish. */
   readonly sequence: number;
   /** How many times this message has been handed to this consumer, 1 on first delivery. */
@@ -64,6 +70,13 @@ export interface PublishAck {
 export interface OutgoingMessage {
   readonly subject: string;
   readonly data: Uint8Array;
+  /**
+   * The decoded message `data` encodes (`eventMessage` sets it). The in-process bus hands it to
+   * its consumers with the bytes, so consumers in the same process skip decoding; NATS ignores
+   * it. From publication on it is shared and read-only: neither the publisher nor any consumer
+   * may change it.
+   */
+  readonly payload?: object;
 }
 
 /** A live subscription. */
@@ -90,8 +103,9 @@ export interface EventBus {
    * Resolves once the bus has durably stored the message. Calls are not serialised: several
    * publishes may be in flight, and they are stored in call order — `Promise.all` over many
    * `publish` calls is the fast path (JetStream: ~37,000/s pipelined vs ~4,800/s awaited one by one).
+   * `payload`, when given, is the message `data` encodes (see `OutgoingMessage.payload`).
    */
-  publish(subject: string, data: Uint8Array): Promise<PublishAck>;
+  publish(subject: string, data: Uint8Array, payload?: object): Promise<PublishAck>;
   /**
    * Publishes `messages` pipelined, stored in array order; resolves with their acks in the same
    * order. Not atomic: if it rejects, a prefix (or more) may already be stored.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createMemoryBroker, createMemoryEventBus } from "./memory/bus.ts";
-import { MemoryLog } from "./memory/log.ts";
+import { MemoryLog, PAYLOADS_KEPT } from "./memory/log.ts";
 import { runEventBusContract } from "./testing/event-bus-contract.ts";
 
 runEventBusContract("MemoryEventBus", () => {
@@ -62,6 +62,32 @@ describe("MemoryEventBus specifics", () => {
     release();
     await Bun.sleep(5);
     expect(broker.settled).toBe(true);
+    await bus.close();
+  });
+
+  test("a published payload reaches every consumer with its bytes, for the newest messages only", async () => {
+    const bus = createMemoryEventBus();
+    await bus.start();
+    const payload = { note: "decoded" };
+    const seen: [string, object | undefined][] = [];
+    await bus.subscribe("koinos.block.accept", (m) => void seen.push(["first", m.payload]));
+    await bus.subscribe("koinos.block.accept", (m) => void seen.push(["second", m.payload]));
+    await bus.publish("koinos.block.accept", new Uint8Array([1]), payload);
+    await bus.publish("koinos.block.accept", new Uint8Array([2]));
+    await Bun.sleep(5);
+    expect(seen).toEqual([["first", payload], ["second", payload], ["first", undefined], ["second", undefined]]);
+    expect(seen[0]![1]).toBe(payload);
+    expect(seen[1]![1]).toBe(payload);
+
+    // Older messages keep only their bytes: a consumer reading from the start sees no payload there.
+    for (let i = 0; i < PAYLOADS_KEPT; i++) await bus.publishMany([{ subject: "koinos.block.irreversible", data: new Uint8Array([3]), payload: { i } }]);
+    const late: (object | undefined)[] = [];
+    await bus.subscribe("koinos.>", (m) => void late.push(m.payload), { deliverFrom: "all" });
+    await Bun.sleep(50);
+    expect(late).toHaveLength(PAYLOADS_KEPT + 2);
+    expect(late[0]).toBeUndefined();
+    expect(late.at(-1)).toEqual({ i: PAYLOADS_KEPT - 1 });
+    expect(late.filter((p) => p !== undefined)).toHaveLength(PAYLOADS_KEPT);
     await bus.close();
   });
 });

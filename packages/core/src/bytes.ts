@@ -67,7 +67,8 @@ export function utf8(s: string): Uint8Array {
  * cheaper to build. Not for display or storage — use `toHex` there.
  */
 export function bytesKey(b: Uint8Array): string {
+  if (b.length <= 4096) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }

@@ -10,9 +10,32 @@ export function encodeNonce(n: bigint): Uint8Array {
   return protocol.ValueType.encode(protocol.ValueType.fromPartial({ uint64_value: n })).finish();
 }
 
+/**
+ * The value of the usual nonce form — tag 0x28, then a varint of at most 7 bytes (below 2^49,
+ * exact in a double) that ends the bytes — read directly; undefined for any other form, which
+ * takes the full decode. A transaction's nonce is read several times per transaction; for these
+ * bytes this gives what the full decode gives.
+ */
+function plainNonce(bytes: Uint8Array): bigint | undefined {
+  const n = bytes.length;
+  if (n < 2 || n > 8 || bytes[0] !== 0x28) return undefined;
+  let v = 0;
+  let scale = 1;
+  for (let i = 1; i < n; i++) {
+    const b = bytes[i]!;
+    const more = (b & 0x80) !== 0;
+    if (more === (i === n - 1)) return undefined;
+    v += (b & 0x7f) * scale;
+    scale *= 128;
+  }
+  return BigInt(v);
+}
+
 /** The uint64 in nonce bytes; empty bytes mean 0. Throws when the bytes are not a uint64 value. */
 export function decodeNonce(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
+  const plain = plainNonce(bytes);
+  if (plain !== undefined) return plain;
   let v: ReturnType<typeof protocol.ValueType.decode>;
   try {
     v = protocol.ValueType.decode(bytes);

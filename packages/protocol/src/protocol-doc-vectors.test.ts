@@ -213,6 +213,21 @@ describe("§4.6 nonces", () => {
   test("bytes that are not a uint64 value_type are rejected", () => {
     expect(() => decodeNonce(fromBase64url("OAg="))).toThrow("uint64_value");
   });
+  test("the direct read of the usual form agrees with the full decode, and every other form takes the decode", () => {
+    const full = (bytes: Uint8Array) => protocol.ValueType.decode(bytes).uint64_value;
+    const values = [0n, 1n, 127n, 128n, 300n, 16_383n, 16_384n, 2n ** 48n - 1n, 2n ** 48n, 2n ** 49n - 1n, 2n ** 49n, 2n ** 56n, 2n ** 63n + 5n, 2n ** 64n - 1n];
+    for (const n of values) {
+      const bytes = encodeNonce(n);
+      expect(decodeNonce(bytes)).toBe(n);
+      expect(decodeNonce(bytes)).toBe(full(bytes)!);
+    }
+    // Overlong varints, a second field after the value, a value then more bytes: as the decode reads them.
+    for (const hex of ["28ff00", "288001", "2801" + "2802", "2805" + "3001", "28808080808080808001"]) {
+      expect(decodeNonce(fromHex(hex))).toBe(full(fromHex(hex))!);
+    }
+    // A varint cut short fails as the decode fails.
+    expect(() => decodeNonce(fromHex("2880"))).toThrow("serialized value_type");
+  });
   test("the nonce account is the payee when set and different from the payer, else the payer", () => {
     const payer = fromHex("00".repeat(24) + "01");
     const payee = fromHex("00".repeat(24) + "02");

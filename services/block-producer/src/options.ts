@@ -18,6 +18,12 @@ export const blockProducerOptionsSchema = commonOptions({ service: "block-produc
   /** Instant mode: ms to gather transactions after the first arrives, so load makes big blocks. Default 25. */
   instantBatchMs: z.number().int().min(0).max(10_000).default(25),
   /**
+   * Instant mode: with nothing pending, look at the mempool again after this long anyway, so a
+   * `koinos.mempool.accept` lost on the bus delays a block by at most this much, ms. 0: only on
+   * notifications. Default 2000.
+   */
+  idlePollMs: z.number().int().min(0).default(2_000),
+  /**
    * gRPC health turns NOT_SERVING when no block was made for this long although one was due
    * (interval mode: at least two intervals; instant mode: after a failed attempt), ms. Default 60000.
    */

@@ -18,12 +18,12 @@ function fakeMempool(): ProducerMempool & { txs: protocol.Transaction[] } {
   return m;
 }
 
-async function setup(mode: "instant" | "interval" | "manual" = "manual") {
+async function setup(mode: "instant" | "interval" | "manual" = "manual", idlePollMs = 0) {
   const t = await createTestChain({ now: () => BigInt(Date.now()) });
   const chain = createInProcessClient(chainPb.ChainServiceDefinition, createChainService(t.chain));
   const pool = fakeMempool();
   const producer = new BlockProducer(
-    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, instantBatchMs: 5, retryPendingMs: 20 },
+    { mode, intervalMs: 50, maxTransactionsPerBlock: 2000, instantBatchMs: 5, retryPendingMs: 20, idlePollMs },
     { chain, mempool: pool, privateKey: t.dev.producerKey, logger: silentLogger() },
   );
   return { t, chain, pool, producer };
@@ -67,6 +67,31 @@ describe("block producer", () => {
     expect(p.block.transactions).toHaveLength(1);
     expect(asked).toHaveLength(4);
     expect(asked.every((id) => id !== undefined && toHex(id) === t.chain.head.previousHex)).toBe(true);
+  });
+
+  test("instant mode finds pending transactions whose notification was lost (idle poll)", async () => {
+    const { t, pool, producer } = await setup("instant", 30);
+    await producer.start();
+    await Bun.sleep(50);
+    expect(t.chain.head.height).toBe(1n);
+    pool.txs.push(t.transfer(0, 1, 10n, 1n)); // no notifyPending: the koinos.mempool.accept was lost
+    for (let i = 0; i < 200 && t.chain.head.height < 2n; i++) await Bun.sleep(5);
+    expect(t.chain.head.height).toBe(2n);
+    expect(t.balance(1)).toBe(DEV_BALANCE + 10n);
+    await producer.stop();
+  });
+
+  test("without the idle poll, instant mode waits for a notification", async () => {
+    const { t, pool, producer } = await setup("instant", 0);
+    await producer.start();
+    await Bun.sleep(50);
+    pool.txs.push(t.transfer(0, 1, 10n, 1n));
+    await Bun.sleep(100);
+    expect(t.chain.head.height).toBe(1n);
+    producer.notifyPending();
+    for (let i = 0; i < 200 && t.chain.head.height < 2n; i++) await Bun.sleep(5);
+    expect(t.chain.head.height).toBe(2n);
+    await producer.stop();
   });
 
   test("instant mode makes a block when transactions are pending", async () => {

@@ -43,9 +43,16 @@ export interface BlockProducerOptions {
   instantBatchMs: number;
   /** Instant mode: when transactions were left pending for a later block, try again after this long, ms. Default 1000. */
   retryPendingMs?: number;
+  /**
+   * Instant mode: with nothing left pending, look at the mempool again after this long anyway, ms
+   * (0: never). A `koinos.mempool.accept` lost on the bus (a NATS restart, a consumer recreated)
+   * then delays a block by this much instead of leaving its transactions waiting for the next
+   * notification. Default 2000.
+   */
+  idlePollMs?: number;
 }
 
-export const defaultProducerOptions: BlockProducerOptions = { mode: "instant", intervalMs: 3000, maxTransactionsPerBlock: 2000, instantBatchMs: 25, retryPendingMs: 1000, mempoolWaitMs: 2000 };
+export const defaultProducerOptions: BlockProducerOptions = { mode: "instant", intervalMs: 3000, maxTransactionsPerBlock: 2000, instantBatchMs: 25, retryPendingMs: 1000, mempoolWaitMs: 2000, idlePollMs: 2000 };
 
 export interface ProducedBlock {
   block: protocol.Block;
@@ -182,13 +189,19 @@ export class BlockProducer {
       });
   }
 
-  /** Instant mode: transactions left for a later block (or a failed attempt) are tried again soon. */
+  /**
+   * Instant mode: transactions left for a later block (or a failed attempt) are tried again soon;
+   * otherwise the mempool is looked at again after `idlePollMs` (see there).
+   */
   private retryDeferred(force = false): void {
-    if (!this.running || this.modeValue !== "instant" || this.retryTimer || (!force && this.deferred === 0)) return;
+    if (!this.running || this.modeValue !== "instant" || this.retryTimer) return;
+    const soon = force || this.deferred > 0;
+    const ms = soon ? (this.opts.retryPendingMs ?? 1000) : (this.opts.idlePollMs ?? 0);
+    if (ms <= 0) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.notifyPending();
-    }, this.opts.retryPendingMs ?? 1000);
+    }, ms);
     this.retryTimer.unref?.();
   }
 

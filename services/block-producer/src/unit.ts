@@ -46,7 +46,7 @@ export function createBlockProducerUnit(opts: BlockProducerServiceOptions, deps:
   const failed = new prom.Counter({ name: "cairn_block_producer_failed_transactions_total", help: "Transactions left out of a block because the chain refused them there", registers: [deps.metrics] });
   const stalledGauge = new prom.Gauge({ name: "cairn_block_producer_stalled", help: "1 while block production is stalled (gRPC health NOT_SERVING)", registers: [deps.metrics] });
   const producer = new BlockProducer(
-    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, instantBatchMs: opts.instantBatchMs },
+    { mode: opts.mode, intervalMs: opts.intervalMs, maxTransactionsPerBlock: opts.maxTransactionsPerBlock, instantBatchMs: opts.instantBatchMs, idlePollMs: opts.idlePollMs },
     {
       chain: deps.chain,
       mempool: deps.mempool,

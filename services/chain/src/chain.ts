@@ -56,10 +56,15 @@ export interface ChainOptions {
    * window refuses submissions. Default 50,000 (five mempools' worth).
    */
   pendingWindowSize: number;
-  /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 2,000. */
+  /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 5,000. */
   republishAfterMs: number;
   /** Delivery audit: publishes of one transaction after the first, at most. Default 5. */
   maxRepublish: number;
+  /**
+   * How long `koinos.transaction.accept` has to be stored before the submission fails, ms.
+   * Default 3,000: an answer well inside the gateway's 5 s deadline (see `SubmissionContext`).
+   */
+  publishTimeoutMs: number;
   /** Pending transactions per nonce account accepted at submission (0: no limit). Default 1,000 (the mempool's). */
   pendingTransactionLimit: number;
 }
@@ -72,8 +77,9 @@ export const defaultChainOptions: ChainOptions = {
   pendingNonceGraceMs: 10_000,
   pendingTransactionLimit: 1_000,
   pendingWindowSize: 50_000,
-  republishAfterMs: 2_000,
+  republishAfterMs: 5_000,
   maxRepublish: 5,
+  publishTimeoutMs: 3_000,
 };
 
 export interface ChainDeps {
@@ -114,7 +120,7 @@ export class Chain {
     this.signatures = new SignatureCache(opts.signatureCacheSize);
     this.window = new PendingWindow(opts.pendingNonceGraceMs, opts.pendingWindowSize);
     this.audit = new DeliveryAudit(
-      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs },
+      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs, maxPerAudit: 2_000 },
       {
         window: this.window,
         mempool: deps.mempool,
@@ -235,6 +241,7 @@ export class Chain {
           mempool: this.deps.mempool,
           window: this.window,
           pendingTransactionLimit: this.opts.pendingTransactionLimit,
+          publishTimeoutMs: this.opts.publishTimeoutMs,
           publishAccepted: async (transaction, receipt) => {
             await this.deps.events.transactionAccepted({ transaction, receipt, height: this.tree.head.height });
           },

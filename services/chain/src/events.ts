@@ -5,12 +5,13 @@
  * broadcast transaction (awaited: the submission fails when the bus cannot store it);
  * `koinos.transaction.fail` for a transaction a block could never include. Block events are
  * pipelined: calls are made in order, never awaited one by one, and failures are logged. They are
- * not awaited because the block is committed by then (the chain cannot take it back) and an ack
- * does not make delivery certain anyway (a JetStream server killed with SIGKILL lost acknowledged
- * messages in the chaos suite); instead the chain's delivery audit (controller/delivery-audit.ts)
- * publishes the head's accept again while the block store stays behind the head, which is what
- * Koinos-like consumers need: each catches up from the head block (the block store marks its
- * uncommitted ancestors committed, the mempool and account history fill gaps from the block store).
+ * not awaited because the block is committed by then (the chain cannot take it back, and holding
+ * block production until the bus is back would stall the chain for a bus outage); instead the
+ * chain's delivery audit (controller/delivery-audit.ts) publishes the head's accept again while
+ * the block store stays behind the head. That is what Koinos-like consumers need: each catches up
+ * from the head block (the block store marks its uncommitted ancestors committed, the mempool and
+ * account history fill gaps from the block store), so one accept of the head repairs any number
+ * of lost ones.
  */
 import { type Logger, toHex } from "@cairn/core";
 import { type OutgoingMessage, Subjects, eventMessage } from "@cairn/bus";
@@ -20,12 +21,13 @@ import { blockAcceptMessage, blockAppliedMessages } from "./messages.ts";
 
 /** The part of the event bus the chain uses. */
 export interface EventPublisher {
-  publish(subject: string, payload: Uint8Array): Promise<unknown>;
+  /** `payload`: the decoded message, for consumers in this process (`OutgoingMessage.payload`). */
+  publish(subject: string, data: Uint8Array, payload?: object): Promise<unknown>;
 }
 
 export function createChainEvents(publisher: EventPublisher, logger: Logger, onPublished?: (subject: string) => void): ChainEvents {
-  const send = ({ subject, data }: OutgoingMessage) => {
-    publisher.publish(subject, data).then(
+  const send = ({ subject, data, payload }: OutgoingMessage) => {
+    publisher.publish(subject, data, payload).then(
       () => onPublished?.(subject),
       (err) => logger.error({ subject, err: String(err) }, "event publish failed"),
     );
@@ -41,13 +43,14 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
     /** Awaited: a receipt is returned only once the accept is durably on the bus. */
     async transactionAccepted({ transaction, receipt, height }) {
       const m = eventMessage(Subjects.transactionAccept, { transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n });
-      await publisher.publish(m.subject, m.data);
+      const ack = await publisher.publish(m.subject, m.data, m.payload);
+      logger.debug({ tx: toHex(transaction.id), sequence: (ack as { sequence?: number } | undefined)?.sequence }, "transaction accept stored");
       onPublished?.(m.subject);
     },
     /** Awaited: the delivery audit republishes until the block store has the head. */
     async republishHeadAccept({ block, receipt }) {
       const m = blockAcceptMessage(block, receipt, { head: true, live: false });
-      await publisher.publish(m.subject, m.data);
+      await publisher.publish(m.subject, m.data, m.payload);
       onPublished?.(m.subject);
     },
     transactionFailed({ id, reason }) {

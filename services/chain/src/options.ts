@@ -35,8 +35,14 @@ export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50
    * 0 turns it off. Default 1,000.
    */
   deliveryAuditMs: z.number().int().min(0).default(1_000),
-  /** Delivery audit: a transaction the mempool does not hold this long after its publish is published again, ms. Default 2,000. */
-  republishAfterMs: z.number().int().min(100).default(2_000),
+  /** Delivery audit: a transaction the mempool does not hold this long after its publish is published again, ms. Default 5,000. */
+  republishAfterMs: z.number().int().min(100).default(5_000),
+  /**
+   * How long `koinos.transaction.accept` has to be stored on the bus before `submit_transaction`
+   * fails, ms. Keep it under the gateway's `jsonRpc.timeoutMs` (5,000): koilib reads a
+   * "context deadline exceeded" answer as a receipt. Default 3,000.
+   */
+  publishTimeoutMs: z.number().int().min(100).default(3_000),
   /** Rebuild chain state from the block store at start. */
   reindex: z.boolean().default(false),
 });

@@ -92,6 +92,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       readComputeLimit: BigInt(opts.readComputeLimit),
       pendingWindowSize: opts.pendingWindowSize,
       republishAfterMs: opts.republishAfterMs,
+      publishTimeoutMs: opts.publishTimeoutMs,
     },
     { store: storeFrom<ChainStore>(deps, (db) => new DrizzleChainStore(db.db)), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );

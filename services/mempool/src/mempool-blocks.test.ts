@@ -217,3 +217,38 @@ describe("fork switch with nothing pending", () => {
     expect(t.published.slice(announced).map((p) => toHex(p.transaction!.id))).toEqual([toHex(x.id)]);
   });
 });
+
+describe("resync with the chain head", () => {
+  test("a head block whose accept never arrived is caught up from the block store on the second check; a head one check old is left to the bus", async () => {
+    const t = await createTestMempool();
+    await t.m.catchUp();
+    const a = makeTx(0, 1n);
+    const b = makeTx(1, 1n);
+    await t.m.transactionAccepted(accepted(a));
+    await t.m.transactionAccepted(accepted(b));
+    const b1 = t.chain.extend([a]);
+    await t.m.blockAccepted(block(b1));
+    const b2 = t.chain.extend([b]); // its koinos.block.accept is lost
+    expect(await t.m.resync()).toBe(false); // maybe on its way
+    expect(ids(t.m.queries.pending(10))).toEqual(ids([b]));
+    expect(await t.m.resync()).toBe(true);
+    expect(t.m.lastApplied).toEqual({ id: b2.id, height: 2n });
+    expect(ids(t.m.queries.pending(10))).toEqual([]);
+    // Up to date: nothing to do.
+    expect(await t.m.resync()).toBe(false);
+    expect(await t.m.resync()).toBe(false);
+  });
+
+  test("the head arriving between two checks resets the count", async () => {
+    const t = await createTestMempool();
+    await t.m.catchUp();
+    const b1 = t.chain.extend([]);
+    expect(await t.m.resync()).toBe(false);
+    await t.m.blockAccepted(block(b1)); // delivered after all
+    expect(await t.m.resync()).toBe(false);
+    const b2 = t.chain.extend([]);
+    expect(await t.m.resync()).toBe(false);
+    expect(await t.m.resync()).toBe(true);
+    expect(t.m.lastApplied?.height).toBe(b2.header!.height);
+  });
+});

@@ -87,6 +87,8 @@ export class Mempool {
   /** Transactions that ended without a block, with the reason (bounded, newest kept). */
   readonly failures = new FailureLog(FAILURES_KEPT);
   private head: BlockRef | undefined;
+  /** The chain head (hex id) `resync` last found the pending set behind. */
+  private behindOn: string | undefined;
   private nextSequence = 1n;
   private readonly mutex = new Mutex();
   private readonly writer: WriteBehind;
@@ -138,6 +140,32 @@ export class Mempool {
         },
         { what: "chain head and block store for catch-up", signal, logger: this.log },
       );
+    });
+  }
+
+  /**
+   * Catches up with the chain head when the pending set has stayed behind it on two calls in a row
+   * with the same chain head (its `koinos.block.accept` was not delivered: a bus outage, a message
+   * the bus lost). A head only one call old may be an event on its way, so it is left to the bus.
+   * Resolves true when it caught up.
+   */
+  async resync(): Promise<boolean> {
+    const { head } = await this.deps.chain.headInfo();
+    return this.mutex.run(async () => {
+      const last = this.head;
+      if (!last || head.height <= last.height) {
+        this.behindOn = undefined;
+        return false;
+      }
+      const key = toHex(head.id);
+      if (this.behindOn !== key) {
+        this.behindOn = key;
+        return false;
+      }
+      this.behindOn = undefined;
+      this.log.warn({ from: Number(last.height), to: Number(head.height) }, "mempool behind the chain head: catching up from the block store");
+      await this.reconcile(head, undefined);
+      return true;
     });
   }
 

@@ -42,6 +42,13 @@ export const mempoolOptionsSchema = commonOptions({ service: "mempool", grpcPort
    * fork switch reaches deeper, so after one this many blocks below the last applied head are re-read.
    */
   irreversibleThreshold: z.number().int().min(1).default(IRREVERSIBLE_THRESHOLD),
+  /**
+   * How often the mempool compares the head it reflects with the chain's, ms; behind on two checks
+   * in a row with the same chain head, it catches up from the block store (a `koinos.block.accept`
+   * the bus never delivered would otherwise hold up every block: the producer asks for pending
+   * transactions on the head). 0 turns it off. Default 2000.
+   */
+  resyncMs: z.number().int().min(0).default(2_000),
 });
 
 /** Options of the mempool service (see {@link mempoolOptionsSchema} for each field). */

@@ -83,6 +83,19 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
   let subscription: Subscription | undefined;
   let server: GrpcServer | undefined;
   let sweeper: ReturnType<typeof setInterval> | undefined;
+  let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  // One resync at a time, the next armed after the last.
+  const resync = () => {
+    resyncTimer = setTimeout(() => {
+      void controller
+        .resync()
+        .catch((err: unknown) => log.debug({ err: String(err) }, "resync with the chain head skipped"))
+        .finally(() => {
+          if (!abort.signal.aborted) resync();
+        });
+    }, options.resyncMs);
+    resyncTimer.unref?.();
+  };
   let stopping: Promise<void> | undefined;
 
   return {
@@ -112,6 +125,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
         controller.sweepExpired().catch((err) => log.error({ err: String(err) }, "expiry sweep failed"));
       }, sweepIntervalMs(options.expirationMs));
       sweeper.unref?.();
+      if (options.resyncMs > 0) resync();
       log.info({ port, pending: controller.pool.size, head: Number(controller.lastApplied?.height ?? 0n) }, "mempool started");
       return { port };
     },
@@ -119,6 +133,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
       stopping ??= (async () => {
         abort.abort(new Error("mempool stopping"));
         if (sweeper) clearInterval(sweeper);
+        if (resyncTimer) clearTimeout(resyncTimer);
         await subscription?.close();
         await server?.stop();
         await controller.close();

@@ -39,9 +39,9 @@ export class MemoryBroker {
     return true;
   }
 
-  append(subject: string, data: Uint8Array): number {
+  append(subject: string, data: Uint8Array, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
-    const sequence = this.log.append(subject, data.slice());
+    const sequence = this.log.append(subject, data.slice(), payload);
     for (const c of this.consumers) c.schedule();
     return sequence;
   }
@@ -92,16 +92,16 @@ class MemoryEventBus implements EventBus {
     this.state = "started";
   }
 
-  async publish(subject: string, data: Uint8Array): Promise<PublishAck> {
+  async publish(subject: string, data: Uint8Array, payload?: object): Promise<PublishAck> {
     const broker = this.live();
     assertSubject(subject);
-    return { sequence: broker.append(subject, data) };
+    return { sequence: broker.append(subject, data, payload) };
   }
 
   async publishMany(messages: readonly OutgoingMessage[]): Promise<PublishAck[]> {
     const broker = this.live();
     messages.forEach((m) => assertSubject(m.subject));
-    return messages.map((m) => ({ sequence: broker.append(m.subject, m.data) }));
+    return messages.map((m) => ({ sequence: broker.append(m.subject, m.data, m.payload) }));
   }
 
   async subscribe(pattern: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {

@@ -151,6 +151,7 @@ export class MemoryConsumer {
     const message: BusMessage = {
       subject: entry.subject,
       data: entry.data,
+      ...(entry.payload !== undefined && { payload: entry.payload }),
       sequence,
       deliveryCount: p.deliveries,
       redelivered: p.deliveries > 1,

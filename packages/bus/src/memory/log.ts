@@ -5,7 +5,16 @@ export interface LogEntry {
   readonly sequence: number;
   readonly subject: string;
   readonly data: Uint8Array;
+  /** The decoded message as published; kept for the newest {@link PAYLOADS_KEPT} messages only. */
+  payload: object | undefined;
 }
+
+/**
+ * How many of the newest messages keep their decoded payload beside the bytes. Consumers that
+ * keep up (every one in the one-process node) read it; one further behind decodes the bytes. It
+ * bounds what the payloads hold in memory (a decoded block is several times its bytes).
+ */
+export const PAYLOADS_KEPT = 1024;
 
 export interface MemoryLogLimits {
   /** Messages kept; older ones are dropped. Default 100,000. */
@@ -41,9 +50,11 @@ export class MemoryLog {
     return this.last;
   }
 
-  append(subject: string, data: Uint8Array): number {
+  append(subject: string, data: Uint8Array, payload?: object): number {
     const sequence = ++this.last;
-    this.entries.push({ sequence, subject, data });
+    this.entries.push({ sequence, subject, data, payload });
+    const old = this.entries[this.entries.length - 1 - PAYLOADS_KEPT];
+    if (old !== undefined) old.payload = undefined;
     this.bytes += data.length;
     this.trim();
     return sequence;

@@ -1,19 +1,22 @@
 /**
  * The delivery audit: what the chain published must reach the mempool and the block store even
- * when the bus loses it. A JetStream server killed with SIGKILL can lose messages it had already
- * acknowledged (measured with nats-server 2.9 on a file-backed stream: the transactions in flight
- * at the kill were receipted and never delivered), and a publish made while the bus is down is
- * not stored at all. So the chain checks, every audit, that delivery happened and publishes again
- * when it did not (consumers handle every event idempotently):
+ * when the bus did not deliver it. Block events are not awaited (the block is committed by then),
+ * so a `koinos.block.accept` published while the bus is down is never stored, and the block store
+ * keeps that block uncommitted. A transaction's accept is awaited, but a bus acknowledgement
+ * only says the server stored it: a stream on memory storage, a lost disk or a recreated stream
+ * loses what was acknowledged (a file-backed JetStream server killed with SIGKILL kept every
+ * acknowledged message in our probes). So the chain checks, every audit, that delivery happened
+ * and publishes again when it did not (consumers handle every event idempotently):
  *
  * - **transactions**: each window entry (an accepted transaction not yet in a block) published
  *   more than `republishAfterMs` ago is looked up in the mempool; held → it leaves the window,
  *   not held → its `koinos.transaction.accept` is published again, at most `maxRepublish` times
  *   (a mempool that refuses it publishes `koinos.transaction.fail`, so it ends explicitly);
- * - **the head block**: when the block store's highest committed block is not the chain head on
- *   two audits in a row with the same head, the head's `koinos.block.accept` is published again
- *   (it marks the head and its uncommitted ancestors committed in the block store, and brings a
- *   mempool or account history that missed it up to the head).
+ * - **the head block**: when the block store's highest committed block is below the chain head
+ *   (or a sibling of it) on two audits in a row with the same head, the head's
+ *   `koinos.block.accept` is published again (it marks the head and its uncommitted ancestors
+ *   committed in the block store, and brings a mempool or account history that missed it up to
+ *   the head).
  *
  * Without a mempool the window cannot be checked: entries leave it after the shadow's grace.
  */
@@ -32,6 +35,8 @@ export interface DeliveryAuditOptions {
   maxRepublish: number;
   /** How long an entry counts without a mempool to ask, ms (the shadow's grace). */
   graceMs: number;
+  /** Window entries checked per audit at most (the oldest first). */
+  maxPerAudit: number;
 }
 
 /** What the audit reads and publishes through. */
@@ -57,10 +62,14 @@ export interface AuditResult {
 
 /** Ids asked from the mempool at once. */
 const IDS_PER_QUERY = 1000;
+/** Republishes in flight at once (the bus pipelines them). */
+const PUBLISHES_AT_ONCE = 100;
 
 export class DeliveryAudit {
   /** The head (hex id) the block store was behind on at the last audit. */
   private behindOn: string | undefined;
+  /** The last head whose accept was published again. */
+  private repairedHead: string | undefined;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
@@ -70,11 +79,12 @@ export class DeliveryAudit {
   /** One audit; unreachable mempool or block store: that part waits for the next audit. */
   async run(): Promise<AuditResult> {
     const result: AuditResult = { confirmed: 0, republished: 0, droppedTransactions: 0, headRepublished: false };
-    await this.transactions(result).catch((e: unknown) => this.deps.logger.debug({ err: String(e) }, "delivery audit: transactions not checked"));
+    // The head first: it is one call, and a mempool that missed the head holds up every block.
     result.headRepublished = await this.headBlock().catch((e: unknown) => {
       this.deps.logger.debug({ err: String(e) }, "delivery audit: head not checked");
       return false;
     });
+    await this.transactions(result).catch((e: unknown) => this.deps.logger.debug({ err: String(e) }, "delivery audit: transactions not checked"));
     if (result.republished > 0 || result.droppedTransactions > 0 || result.headRepublished) this.deps.logger.warn({ ...result }, "delivery audit: published again what the bus did not deliver");
     return result;
   }
@@ -86,16 +96,15 @@ export class DeliveryAudit {
       for (const e of window.olderThan(this.opts.graceMs)) window.remove(e.id);
       return;
     }
-    const stale = window.olderThan(this.opts.republishAfterMs);
+    // The oldest first, a bounded number per audit: an audit stays short under a backlog.
+    const stale = window.olderThan(this.opts.republishAfterMs).slice(0, this.opts.maxPerAudit);
     for (let i = 0; i < stale.length; i += IDS_PER_QUERY) {
       const chunk = stale.slice(i, i + IDS_PER_QUERY);
       const held = await mempool.pendingIds(chunk.map((e) => e.id));
       window.confirm(held);
       result.confirmed += held.size;
-      for (const e of chunk) {
-        if (held.has(e.idHex) || !window.has(e.idHex)) continue;
-        await this.republish(e, result);
-      }
+      const missing = chunk.filter((e) => !held.has(e.idHex) && window.has(e.idHex));
+      for (let k = 0; k < missing.length; k += PUBLISHES_AT_ONCE) await Promise.all(missing.slice(k, k + PUBLISHES_AT_ONCE).map((e) => this.republish(e, result)));
     }
   }
 
@@ -118,7 +127,10 @@ export class DeliveryAudit {
     const head = this.deps.head();
     if (head.height === 0n) return false;
     const highest = await store.highest();
-    if (highest && toHex(highest.id) === head.idHex) {
+    // Behind: lower, or a sibling at the head's height that the head's accept has not been
+    // published again for (two committed blocks at one height may answer either: once is enough).
+    const behind = !highest || highest.height < head.height || (highest.height === head.height && toHex(highest.id) !== head.idHex && this.repairedHead !== head.idHex);
+    if (!behind) {
       this.behindOn = undefined;
       return false;
     }
@@ -138,6 +150,7 @@ export class DeliveryAudit {
     }
     await this.deps.publishHeadAccept(found.block, found.receipt);
     this.behindOn = undefined;
+    this.repairedHead = head.idHex;
     return true;
   }
 }

@@ -32,6 +32,22 @@ export interface SubmissionContext {
   pendingTransactionLimit: number;
   /** Publishes `koinos.transaction.accept`; resolves once the bus stored it. */
   publishAccepted(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Promise<void>;
+  /**
+   * How long the bus has to store the accept before the submission fails, ms. It must end well
+   * before the gateway's deadline: koilib takes a JSON-RPC "context deadline exceeded" answer to
+   * `submit_transaction` for a receipt (Koinos's gateway gives it for slow but accepted
+   * submissions), so a publish still waiting at the deadline would read as accepted.
+   */
+  publishTimeoutMs: number;
+}
+
+/** `p`, or a rejection once `ms` have passed (the timer is cleared either way). */
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the bus did not store it within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** Checks and dry-runs `tx`; with `broadcast`, has the mempool take it. Resolves with the receipt. */
@@ -48,7 +64,7 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
     if (c.window.isFull()) throw new ChainError("pending_transaction_limit_exceeded", `too many transactions awaiting the mempool (${c.window.capacity}), try again shortly`);
     c.window.add(tx, applied.receipt);
     try {
-      await c.publishAccepted(tx, applied.receipt);
+      await withinMs(c.publishAccepted(tx, applied.receipt), c.publishTimeoutMs);
     } catch (e) {
       c.window.remove(tx.id);
       throw new ChainError("rpc_failure", `could not publish the transaction, it was not accepted: ${(e as Error).message}`);

@@ -31,6 +31,11 @@ export function stateKey(space: ObjectSpace, key: Uint8Array): string {
 /** Anything state can be read from. */
 export interface StateReader {
   get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined;
+  /**
+   * `get` with the object's `stateKey` already made: a read through a stack of layers makes the
+   * key once, not once per layer (every object a transaction touches is read this way).
+   */
+  getKeyed?(k: string, space: ObjectSpace, key: Uint8Array): Uint8Array | undefined;
   /** Objects of one space (sorted by key), for get_next/get_prev style reads. */
   entries(space: ObjectSpace): StateEntry[];
 }
@@ -45,6 +50,10 @@ export class MemoryState implements StateReader {
 
   get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
     return this.objects.get(stateKey(space, key))?.value;
+  }
+
+  getKeyed(k: string): Uint8Array | undefined {
+    return this.objects.get(k)?.value;
   }
 
   entries(space: ObjectSpace): StateEntry[] {
@@ -80,13 +89,22 @@ export class OverlayReader implements StateReader {
   ) {}
 
   get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
-    const o = this.overrides.get(stateKey(space, key));
-    return o ? o.value : this.base.get(space, key);
+    return this.getKeyed(stateKey(space, key), space, key);
+  }
+
+  getKeyed(k: string, space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+    const o = this.overrides.get(k);
+    return o ? o.value : readKeyed(this.base, k, space, key);
   }
 
   entries(space: ObjectSpace): StateEntry[] {
     return mergeEntries(this.base.entries(space), this.overrides, space);
   }
+}
+
+/** `reader`'s value of the object keyed `k` (`stateKey(space, key)`), through `getKeyed` when it has one. */
+function readKeyed(reader: StateReader, k: string, space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+  return reader.getKeyed ? reader.getKeyed(k, space, key) : reader.get(space, key);
 }
 
 function mergeEntries(base: StateEntry[], changes: Map<string, StateChange>, space: ObjectSpace): StateEntry[] {
@@ -108,8 +126,12 @@ export class StateLayer implements StateReader {
   constructor(readonly parent: StateReader) {}
 
   get(space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
-    const c = this.changes.get(stateKey(space, key));
-    return c ? c.value : this.parent.get(space, key);
+    return this.getKeyed(stateKey(space, key), space, key);
+  }
+
+  getKeyed(k: string, space: ObjectSpace, key: Uint8Array): Uint8Array | undefined {
+    const c = this.changes.get(k);
+    return c ? c.value : readKeyed(this.parent, k, space, key);
   }
 
   entries(space: ObjectSpace): StateEntry[] {

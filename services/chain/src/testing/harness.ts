@@ -2,9 +2,8 @@
 import { silentLogger } from "@cairn/core";
 import { broadcast, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, addressFromBase58, buildBlock, buildTransaction } from "@cairn/protocol";
-import type { BlockSink } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
-import { Chain, type ChainEvents, type ChainOptions, defaultChainOptions } from "../chain.ts";
+import { Chain, type ChainDeps, type ChainEvents, type ChainOptions, defaultChainOptions } from "../chain.ts";
 import { createKoinContract } from "../contracts/koin.ts";
 import { ContractRuntime } from "../contracts/runtime.ts";
 import { topology } from "../fork-tree.ts";
@@ -28,7 +27,7 @@ export interface TestChainOptions {
   seed?: string;
   chain?: Partial<ChainOptions>;
   mempool?: MempoolChecks;
-  blockStore?: BlockSink;
+  blockStore?: ChainDeps["blockStore"];
   now?: () => bigint;
   /** Replaces some of the recorded events (e.g. a bus that refuses publishes). */
   events?: Partial<ChainEvents>;

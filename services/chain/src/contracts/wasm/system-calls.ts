@@ -4,14 +4,15 @@
  * thunk is charged its registry cost plus one tick per argument byte before it runs. A system
  * call overridden in the `system_call_dispatch` space runs the target contract (or thunk) instead.
  */
-import { bytesEqual, compareBytes } from "@cairn/core";
+import { bytesEqual, compareBytes, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { SystemCallId, decodeNonce, fromMultihash, merkleRoot, recoverPublicKey, ripemd160, sha256, toMultihash } from "@cairn/protocol";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { AuthorizationType, type Contracts, type ExecutionContext, type Frame } from "../../execution/context.ts";
+import { AuthorizationType, type BlockInfo, type Contracts, type ExecutionContext, type Frame } from "../../execution/context.ts";
+import type { StateReader } from "../../state/state.ts";
 import { ChainError } from "../../execution/errors.ts";
 import { readNonce } from "../../execution/transaction.ts";
 import { resourceLimits } from "../../execution/rules.ts";
@@ -399,21 +400,50 @@ const NAMES = new Map<number, string>([[NOP, "nop"], ...Object.entries(SystemCal
 /** Framework calls (apply_*, callbacks, block signature) stay inside the node. */
 const FRAMEWORK = new Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 101]);
 
+type DispatchCache = Map<number, protocol.SystemCallTarget | null>;
+
+/** Dispatch caches by parent state and block id: the same parent serves every dry run at one head. */
+const byParent = new WeakMap<StateReader, Map<string, DispatchCache>>();
+const byBlock = new WeakMap<BlockInfo, DispatchCache>();
+const byExecution = new WeakMap<ExecutionContext, DispatchCache>();
+
+/**
+ * The cache for a block: one per (parent state, block id), so every transaction of a block — and
+ * every dry run or read on the same head, whose pending block has the head's state as parent and
+ * the head's id — shares it. A parent state is unchanged while a block on it has a given id.
+ */
+function blockCache(block: BlockInfo, parent: StateReader): DispatchCache {
+  let cache = byBlock.get(block);
+  if (cache) return cache;
+  let perBlock = byParent.get(parent);
+  if (!perBlock) byParent.set(parent, (perBlock = new Map()));
+  const id = `${block.height}:${toHex(block.head?.id ?? EMPTY)}`;
+  cache = perBlock.get(id);
+  if (!cache) {
+    if (perBlock.size >= 8) perBlock.delete(perBlock.keys().next().value!);
+    perBlock.set(id, (cache = new Map()));
+  }
+  byBlock.set(block, cache);
+  return cache;
+}
+
 /**
  * Overrides, as Koinos reads them: from the state before the block (`BlockInfo.parentState`),
- * cached for the whole block (a `set_system_call` takes effect from the next block). Without a
- * parent state, from the execution's own state, cached for the execution.
+ * cached for the block (a `set_system_call` takes effect from the next block). Without a parent
+ * state, from the execution's own state, cached for the execution.
  */
-const dispatchCache = new WeakMap<object, Map<number, protocol.SystemCallTarget | null>>();
-
 function dispatchTarget(ctx: ExecutionContext, id: number): protocol.SystemCallTarget | null {
   const block = ctx.block;
-  const owner: object = block.parentState ? block : ctx;
-  let cache = dispatchCache.get(owner);
-  if (!cache) dispatchCache.set(owner, (cache = new Map()));
+  const parent = block.parentState;
+  let cache: DispatchCache | undefined;
+  if (parent) cache = blockCache(block, parent);
+  else {
+    cache = byExecution.get(ctx);
+    if (!cache) byExecution.set(ctx, (cache = new Map()));
+  }
   let t = cache.get(id);
   if (t === undefined) {
-    const raw = (block.parentState ?? ctx.state).get(SPACES.systemCallDispatch, dispatchKey(id));
+    const raw = (parent ?? ctx.state).get(SPACES.systemCallDispatch, dispatchKey(id));
     t = raw === undefined ? null : protocol.SystemCallTarget.decode(raw);
     cache.set(id, t);
   }

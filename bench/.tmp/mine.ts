@@ -1,0 +1,10 @@
+import { silentLogger } from "@cairn/core";
+import { devOptionsSchema, startDevNode } from "@cairn/cli";
+const node = await startDevNode(devOptionsSchema.parse({ data: "/tmp/jd2", port: 0, grpcPortBase: 0 }), silentLogger());
+const call = async (method: string, params: unknown) => (await (await fetch(node.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as any;
+const t0 = performance.now();
+await call("dev.mine_blocks", { count: 2000 });
+console.log("2000 blocks in", Math.round(performance.now() - t0), "ms", (await call("chain.get_head_info", {})).result.head_topology.height);
+const t1 = performance.now();
+await node.stop();
+console.log("stop (checkpoint) ms", Math.round(performance.now() - t1));
