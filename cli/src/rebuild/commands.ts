@@ -144,7 +144,8 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
         const store = new DrizzleBlockStore(blocksDb.db, { topologyCacheSize: 0 });
         const metrics = createBlockStoreMetrics();
         const service = createBlockStoreService({ store, metrics, writer: createBlockWriter({ store, metrics, logger }) });
-        source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service));
+        // In this process: direct calls, no protobuf round trip of every block (@cairn/rpc README).
+        source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service, { direct: true }));
       }
       db = await openDatabase(dev ?? o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
       const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), source, {

@@ -162,3 +162,23 @@ describe("delivery audit: a block store ahead of the head", () => {
     expect(republished).toEqual([]);
   });
 });
+
+describe("delivery audit: a block store slow to catch up", () => {
+  test("the head's accept is not published again on every audit while the block store works through it", async () => {
+    let highest: BlockRef | undefined;
+    const republished: string[] = [];
+    const t = await createTestChain({
+      blockStore: { addBlock: async () => {}, highest: async () => highest },
+      events: {
+        republishHeadAccept: async ({ block }) => {
+          republished.push(toHex(block.id));
+        },
+      },
+    });
+    await t.produce();
+    highest = { id: t.chain.head.id, height: t.chain.head.height };
+    await t.produce();
+    for (let i = 0; i < 6; i++) await t.chain.auditDelivery();
+    expect(republished).toEqual([t.chain.head.idHex]);
+  });
+});

@@ -21,12 +21,12 @@ import type { DevDataStore } from "./data-store.ts";
 export function journaledBus(inner: EventBus, store: Pick<DevDataStore, "record">, replaying: () => boolean): EventBus {
   return {
     start: (signal) => inner.start(signal),
+    // `payload` (the decoded message, for consumers in this process) passes through with the bytes.
     publish(subject, data, payload) {
       if (subject !== Subjects.transactionAccept || replaying()) return inner.publish(subject, data, payload);
       return store.record({ kind: "transaction", accepted: data }, () => inner.publish(subject, data, payload));
     },
     async publishMany(messages) {
-      if (replaying() || !messages.some((m) => m.subject === Subjects.transactionAccept)) return inner.publishMany(messages);
       const acks = [];
       for (const m of messages) acks.push(await this.publish(m.subject, m.data, m.payload));
       return acks;

@@ -16,7 +16,7 @@
 import { bytesKey as keyOf } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { topologyOfBlock } from "./codec.ts";
-import { skipHeight, takesSkip } from "./skip-list.ts";
+import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, Topology, TransactionRecord } from "./store.ts";
 import { blockLayout } from "./wire.ts";
 
@@ -52,6 +52,8 @@ export class MemoryBlockStore implements BlockStore {
   private committed: boolean[] = [];
   /** Seq of the skip-pointer target, -1 when none. */
   private skips: number[] = [];
+  /** Seq of the parent when it was stored first, -1 otherwise (then looked up by id). */
+  private parents: number[] = [];
   private bySeq = new Map<string, number>();
   // Transactions by slot: the first containing block and the slice of its bytes.
   private txSlots = new Map<string, number>();
@@ -162,6 +164,7 @@ export class MemoryBlockStore implements BlockStore {
     this.receipts = [];
     this.committed = [];
     this.skips = [];
+    this.parents = [];
     this.bySeq = new Map();
     this.txSlots = new Map();
     this.txBlock = [];
@@ -188,6 +191,8 @@ export class MemoryBlockStore implements BlockStore {
     this.receipts.push(receipt);
     this.committed.push(false);
     this.bySeq.set(keyOf(id), seq);
+    this.parents.push(-1);
+    this.parents[seq] = this.parentOf(seq) ?? -1;
     this.skips.push(this.skipOf(seq));
     for (const span of layout.transactions) {
       if (span.idEnd === span.idStart) continue;
@@ -219,6 +224,8 @@ export class MemoryBlockStore implements BlockStore {
 
   /** The stored parent of `seq` (one height below), or undefined. */
   private parentOf(seq: number): number | undefined {
+    const known = this.parents[seq]!;
+    if (known >= 0) return known;
     const parent = this.bySeq.get(keyOf(this.previous[seq]!));
     return parent !== undefined && this.heights[parent] === this.heights[seq]! - 1 ? parent : undefined;
   }
@@ -226,12 +233,13 @@ export class MemoryBlockStore implements BlockStore {
   /** The ancestor of `seq` (itself included) at `height`, following skip pointers (`skip-list.ts`); undefined past a gap. */
   private ancestorAt(seq: number, height: number): number | undefined {
     if (height > this.heights[seq]! || height < 1) return undefined;
+    const small = this.heights[seq]! < NUMBER_HEIGHT_LIMIT;
     const target = BigInt(height);
     let s = seq;
     while (this.heights[s]! > height) {
       const h = this.heights[s]!;
       const skip = this.skips[s]!;
-      if (skip >= 0 && takesSkip(BigInt(h), target)) {
+      if (skip >= 0 && (small ? takesSkipNumber(h, height) : takesSkip(BigInt(h), target))) {
         s = skip;
         continue;
       }
@@ -244,7 +252,8 @@ export class MemoryBlockStore implements BlockStore {
 
   /** The skip pointer of a new block: its ancestor at `skipHeight`, found from its parent; -1 when unknown. */
   private skipOf(seq: number): number {
-    const target = Number(skipHeight(BigInt(this.heights[seq]!)));
+    const height = this.heights[seq]!;
+    const target = height < NUMBER_HEIGHT_LIMIT ? skipHeightNumber(height) : Number(skipHeight(BigInt(height)));
     const parent = this.parentOf(seq);
     if (target < 1 || parent === undefined) return -1;
     return this.ancestorAt(parent, target) ?? -1;

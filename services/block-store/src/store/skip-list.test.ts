@@ -1,7 +1,7 @@
 /** Skip pointers: heights, and ancestor lookups against a brute-force walk on a forked tree. */
 import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
-import { ancestorAt, skipHeight, skipPointerFor, type SkipNode } from "./skip-list.ts";
+import { ancestorAt, skipHeight, skipHeightNumber, skipPointerFor, takesSkip, takesSkipNumber, type SkipNode } from "./skip-list.ts";
 
 /** An in-memory tree: blocks by id (ids are `h<height>-<branch>`), built with real skip pointers. */
 function tree() {
@@ -58,5 +58,12 @@ describe("skip pointers", () => {
     expect(await skipPointerFor(41n, undefined, t.lookup)).toBeNull();
     expect(await skipPointerFor(41n, orphanParent, t.lookup)).toBeNull();
     expect(await ancestorAt(orphanParent, 10n, t.lookup)).toBeUndefined();
+  });
+
+  test("the number versions agree with the bigint ones", () => {
+    for (const h of [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 1023, 1024, 1025, 65_537, 1_000_000, 2 ** 31 - 1]) {
+      expect(BigInt(skipHeightNumber(h))).toBe(skipHeight(BigInt(h)));
+      for (const target of [1, 2, h >> 1, h - 1, h - 2].filter((t) => t >= 1 && t < h)) expect(takesSkipNumber(h, target)).toBe(takesSkip(BigInt(h), BigInt(target)));
+    }
   });
 });

@@ -44,6 +44,23 @@ export function takesSkip(from: bigint, height: bigint): boolean {
   return jump === height || (jump > height && !(jumpPrev < jump - 2n && jumpPrev >= height));
 }
 
+/** Below this, heights fit the bitwise operators (32-bit) and the number versions below apply. */
+export const NUMBER_HEIGHT_LIMIT = 2 ** 31;
+
+/** `skipHeight` on a number below `NUMBER_HEIGHT_LIMIT`: no BigInt allocated per step. */
+export function skipHeightNumber(height: number): number {
+  if (height < 2) return 0;
+  const clear = (n: number) => n & (n - 1);
+  return (height & 1) === 1 ? clear(clear(height - 1)) + 1 : clear(height);
+}
+
+/** `takesSkip` on numbers below `NUMBER_HEIGHT_LIMIT`. */
+export function takesSkipNumber(from: number, height: number): boolean {
+  const jump = skipHeightNumber(from);
+  const jumpPrev = skipHeightNumber(from - 1);
+  return jump === height || (jump > height && !(jumpPrev < jump - 2 && jumpPrev >= height));
+}
+
 /**
  * The ancestor of `from` (itself included) at `height`, or undefined when `height` is above it,
  * below 1, or the walk meets a block that is not stored (or whose height does not fit).

@@ -62,14 +62,17 @@ export interface AuditResult {
 
 /** Ids asked from the mempool at once. */
 const IDS_PER_QUERY = 1000;
+/** Least time between two republishes of the same head's accept, ms. */
+const REPUBLISH_HEAD_EVERY_MS = 10_000;
 /** Republishes in flight at once (the bus pipelines them). */
 const PUBLISHES_AT_ONCE = 100;
 
 export class DeliveryAudit {
   /** The head (hex id) the block store was behind on at the last audit. */
   private behindOn: string | undefined;
-  /** The last head whose accept was published again. */
+  /** The last head whose accept was published again, and when. */
   private repairedHead: string | undefined;
+  private repairedAt = 0;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
@@ -134,11 +137,13 @@ export class DeliveryAudit {
       this.behindOn = undefined;
       return false;
     }
-    // One audit behind may be an event on its way: act on the second.
+    // One audit behind may be an event on its way: act on the second. A block store still behind
+    // right after a republish is catching up: give it `REPUBLISH_HEAD_EVERY_MS`.
     if (this.behindOn !== head.idHex) {
       this.behindOn = head.idHex;
       return false;
     }
+    if (this.repairedHead === head.idHex && Date.now() - this.repairedAt < REPUBLISH_HEAD_EVERY_MS) return false;
     let found = this.deps.headBlock();
     if (!found || toHex(found.block.id) !== head.idHex) {
       const [fromStore] = store.blocksWithReceiptsByHeight ? await store.blocksWithReceiptsByHeight(head.id, head.height, 1) : [];
@@ -151,6 +156,7 @@ export class DeliveryAudit {
     await this.deps.publishHeadAccept(found.block, found.receipt);
     this.behindOn = undefined;
     this.repairedHead = head.idHex;
+    this.repairedAt = Date.now();
     return true;
   }
 }

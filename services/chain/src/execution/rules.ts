@@ -12,8 +12,24 @@ export interface ChainRules {
   koinId: Uint8Array;
 }
 
-/** Resource limits and prices from the metadata space (genesis `resource_limit_data`). */
-export function resourceLimits(state: StateReader): protocol.ResourceLimitData {
+/**
+ * Decoded limits by the stored bytes they came from. State values are never written in place
+ * (a change stores new bytes), so the same bytes always decode the same; the limits are read
+ * several times per transaction.
+ */
+const decodedLimits = new WeakMap<Uint8Array, Readonly<protocol.ResourceLimitData>>();
+
+/**
+ * Resource limits and prices from the metadata space (genesis `resource_limit_data`). The result
+ * is shared and frozen (every field is a bigint): copy it to change it.
+ */
+export function resourceLimits(state: StateReader): Readonly<protocol.ResourceLimitData> {
   const raw = state.get(SPACES.metadata, METADATA_KEYS.resourceLimitData);
-  return raw ? protocol.ResourceLimitData.decode(raw) : protocol.ResourceLimitData.create();
+  if (!raw) return protocol.ResourceLimitData.create();
+  let limits = decodedLimits.get(raw);
+  if (limits === undefined) {
+    limits = Object.freeze(protocol.ResourceLimitData.decode(raw));
+    decodedLimits.set(raw, limits);
+  }
+  return limits;
 }
