@@ -28,6 +28,12 @@ import { createMemoryStorage } from "./memory-storage.ts";
 import { type DevDurability, openDevDurability } from "./durable/durability.ts";
 import type { ControlState } from "./durable/records.ts";
 
+/**
+ * Messages of the in-process bus kept after every consumer has handled them (issue #14: the log
+ * otherwise keeps its last 100,000 messages, ~1 KB each, three a transfer — hundreds of MB).
+ */
+const DEV_BUS_KEEP_HANDLED = 4_096;
+
 /** How often the node looks whether a checkpoint is due, ms. */
 const CHECKPOINT_POLL_MS = 1_000;
 
@@ -127,7 +133,7 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
       gate,
       openBus: async () => {
         if (nats) return nats;
-        broker = createMemoryBroker();
+        broker = createMemoryBroker({ keepHandled: DEV_BUS_KEEP_HANDLED });
         const bus = createMemoryEventBus({ broker }, { logger });
         await bus.start();
         return durable ? durable.wrapBus(bus) : bus;

@@ -90,4 +90,30 @@ describe("MemoryEventBus specifics", () => {
     expect(broker.settled).toBe(true);
     await bus.close();
   });
+
+  test("with keepHandled, the log keeps what a consumer has yet to handle plus that many handled messages", async () => {
+    const broker = createMemoryBroker({ keepHandled: 2 });
+    const bus = createMemoryEventBus({ broker });
+    await bus.start();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    await bus.subscribe("koinos.block.accept", async (m) => {
+      seen.push(m.data[0]!);
+      if (m.data[0] === 1) await gate;
+    }, { durable: "slow" });
+    for (let i = 1; i <= 10; i++) await bus.publish("koinos.block.accept", new Uint8Array([i]));
+    await Bun.sleep(5);
+    // Message 1 is still in its handler: nothing from it on may go.
+    expect(broker.log.firstSequence).toBe(1);
+    release();
+    await Bun.sleep(20);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await bus.publish("koinos.block.accept", new Uint8Array([11]));
+    await Bun.sleep(5);
+    // 1…10 handled when 11 came: the two newest handled (9, 10) stay, with 11.
+    expect(broker.log.firstSequence).toBe(9);
+    expect(broker.log.lastSequence).toBe(11);
+    await bus.close();
+  });
 });

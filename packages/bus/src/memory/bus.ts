@@ -39,10 +39,19 @@ export class MemoryBroker {
     return true;
   }
 
+  /** The lowest sequence some consumer has yet to handle; the first retained one when there is no consumer. */
+  private handledBelow(): number {
+    if (this.consumers.size === 0) return this.log.firstSequence;
+    let low = Number.POSITIVE_INFINITY;
+    for (const c of this.consumers) low = Math.min(low, c.handledBelow);
+    return low;
+  }
+
   append(subject: string, data: Uint8Array, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
     const sequence = this.log.append(subject, data.slice(), payload);
     for (const c of this.consumers) c.schedule();
+    if (this.log.keepHandled !== Number.POSITIVE_INFINITY) this.log.release(this.handledBelow());
     return sequence;
   }
 }

@@ -65,6 +65,12 @@ export class MemoryConsumer {
     return this.pending.size === 0 && this.nextSequence > this.log.lastSequence;
   }
 
+  /** The lowest log sequence this consumer has yet to handle (every one below it is done with). */
+  get handledBelow(): number {
+    for (const sequence of this.pending.keys()) return Math.min(sequence, this.nextSequence);
+    return this.nextSequence;
+  }
+
   update(settings: ConsumerSettings): void {
     this.settings = settings;
   }

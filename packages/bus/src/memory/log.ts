@@ -25,19 +25,29 @@ export interface MemoryLogLimits {
    * stay within its memory budget.
    */
   maxBytes?: number;
+  /**
+   * Messages every consumer has already taken (delivered and acknowledged, or passed over by its
+   * filter) that stay in the log for subscribers that start later. Default unlimited: only
+   * `maxMessages`/`maxBytes` bound the log. The one-process dev node sets it (a few thousand), so
+   * the log holds what its consumers have yet to handle plus a short tail, not the last 100,000
+   * messages (issue #14: ~1 KB a message, three messages a transfer).
+   */
+  keepHandled?: number;
 }
 
 export class MemoryLog {
-  private readonly entries: LogEntry[] = [];
+  private readonly entries: (LogEntry | undefined)[] = [];
   private head = 0;
   private bytes = 0;
   private last = 0;
   private readonly maxMessages: number;
   private readonly maxBytes: number;
+  readonly keepHandled: number;
 
   constructor(limits: MemoryLogLimits = {}) {
     this.maxMessages = limits.maxMessages ?? 100_000;
     this.maxBytes = limits.maxBytes ?? 64 * 1024 * 1024;
+    this.keepHandled = limits.keepHandled ?? Number.POSITIVE_INFINITY;
   }
 
   /** Sequence of the oldest retained message (`lastSequence + 1` when empty). */
@@ -67,11 +77,29 @@ export class MemoryLog {
     return this.entries[this.head + (sequence - first)];
   }
 
+  /**
+   * Drops messages below `handledBelow` (the lowest sequence some consumer has yet to handle)
+   * beyond the newest {@link keepHandled} of them.
+   */
+  release(handledBelow: number): void {
+    if (this.keepHandled === Number.POSITIVE_INFINITY) return;
+    const cut = handledBelow - this.keepHandled;
+    while (this.head < this.entries.length && this.entries[this.head]!.sequence < cut) this.dropOldest();
+    this.compact();
+  }
+
+  private dropOldest(): void {
+    this.bytes -= this.entries[this.head]!.data.length;
+    this.entries[this.head] = undefined;
+    this.head++;
+  }
+
   private trim(): void {
-    while (this.entries.length - this.head > this.maxMessages || (this.bytes > this.maxBytes && this.entries.length - this.head > 1)) {
-      this.bytes -= this.entries[this.head]!.data.length;
-      this.head++;
-    }
+    while (this.entries.length - this.head > this.maxMessages || (this.bytes > this.maxBytes && this.entries.length - this.head > 1)) this.dropOldest();
+    this.compact();
+  }
+
+  private compact(): void {
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries.splice(0, this.head);
       this.head = 0;
