@@ -47,7 +47,11 @@ export interface ChainOptions {
   forkChoice: ForkChoice;
   /** Compute cap for read_contract, ticks. Default 10,000,000. */
   readComputeLimit: bigint;
-  /** Signature cache size (entries). Default 200,000. */
+  /**
+   * Signature cache size (entries). Default 50,000: a transaction is checked at submission and again
+   * in its block a few seconds later, so the cache needs to cover the transactions in flight (the
+   * pending window's size), not history — 200,000 kept every one of 100,000 transfers, an estimated ~30 MB (issue #14).
+   */
   signatureCacheSize: number;
   /** How long an accepted transaction counts as pending while the mempool has not yet taken it, ms. Default 10,000. */
   pendingNonceGraceMs: number;
@@ -73,7 +77,7 @@ export const defaultChainOptions: ChainOptions = {
   irreversibleThreshold: IRREVERSIBLE_THRESHOLD,
   forkChoice: "fifo",
   readComputeLimit: 10_000_000n,
-  signatureCacheSize: 200_000,
+  signatureCacheSize: 50_000,
   pendingNonceGraceMs: 10_000,
   pendingTransactionLimit: 1_000,
   pendingWindowSize: 50_000,
