@@ -29,7 +29,7 @@ import { type DevDurability, openDevDurability } from "./durable/durability.ts";
 import type { ControlState } from "./durable/records.ts";
 
 /**
- * Messages of the in-process bus kept after every consumer has handled them (issue #14: the log
+ * Messages of the in-process bus kept after every consumer has handled them (memory target, architecture §9: the log
  * otherwise keeps its last 100,000 messages, ~1 KB each, three a transfer — hundreds of MB).
  */
 const DEV_BUS_KEEP_HANDLED = 4_096;

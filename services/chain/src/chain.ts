@@ -50,7 +50,7 @@ export interface ChainOptions {
   /**
    * Signature cache size (entries). Default 50,000: a transaction is checked at submission and again
    * in its block a few seconds later, so the cache needs to cover the transactions in flight (the
-   * pending window's size), not history — 200,000 kept every one of 100,000 transfers, an estimated ~30 MB (issue #14).
+   * pending window's size), not history — 200,000 kept every one of 100,000 transfers, an estimated ~30 MB (memory target, architecture §9).
    */
   signatureCacheSize: number;
   /** How long an accepted transaction counts as pending while the mempool has not yet taken it, ms. Default 10,000. */

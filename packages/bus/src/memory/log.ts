@@ -30,7 +30,7 @@ export interface MemoryLogLimits {
    * filter) that stay in the log for subscribers that start later. Default unlimited: only
    * `maxMessages`/`maxBytes` bound the log. The one-process dev node sets it (a few thousand), so
    * the log holds what its consumers have yet to handle plus a short tail, not the last 100,000
-   * messages (issue #14: ~1 KB a message, three messages a transfer).
+   * messages (the memory target of architecture §9: ~1 KB a message, three messages a transfer).
    */
   keepHandled?: number;
 }
