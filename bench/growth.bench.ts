@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * Growth (issue #14): block-by-height and account-history latencies with 1,000,000 blocks and
+ * Growth (architecture §9): block-by-height and account-history latencies with 1,000,000 blocks and
  * 10,000,000 history rows, within 2× of their latency at 1,000. The data is generated in SQL
  * (`generate_series`) straight into the Drizzle stores' tables, in a Postgres database created
  * for the run and dropped after it — not by running a node for days:
@@ -33,7 +33,7 @@ const BLOCKS = numberFlag("blocks", QUICK ? 20_000 : 1_000_000);
 const ROWS = numberFlag("rows", QUICK ? 100_000 : 10_000_000);
 const QUERIES = numberFlag("queries", QUICK ? 50 : 400);
 const report = new Report("growth", "Read latency as the stores grow");
-const src = "issue #14";
+const src = "architecture §9";
 
 /** The id the generator gives height h (SQL: '\x1220' || sha256(int8send(h))). */
 function idOf(h: bigint): Uint8Array {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * Reads through the gateway under concurrent load (issue #14), next to a bare `Bun.serve` in the
+ * Reads through the gateway under concurrent load (architecture §9), next to a bare `Bun.serve` in the
  * same run: the dev node (a child process, default store) after a few hundred transfers, and the
  * load from this process (`--concurrency` keep-alive requests in flight). The bare server is
  * another child answering each method with the very bytes the gateway answered, so the two differ
@@ -28,7 +28,7 @@ const CONCURRENCY = numberFlag("concurrency", 64);
 const SENDERS = QUICK ? 20 : 100;
 const PER_SENDER = QUICK ? 3 : 60;
 const report = new Report("reads", "Reads through the gateway vs bare Bun.serve");
-const src = "issue #14";
+const src = "architecture §9";
 const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-reads-"));
 onCleanup("reads scratch dir", () => rmSync(scratch, { recursive: true, force: true }));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

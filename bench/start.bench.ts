@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * Start time (issue #14: ≤ 2 s): ms from spawning `bun cli/src/main.ts dev` (what `bun run dev`
+ * Start time (architecture §9: ≤ 2 s): ms from spawning `bun cli/src/main.ts dev` (what `bun run dev`
  * runs) to its first JSON-RPC answer (`chain.get_head_info`), on
  *   - the default store (no --data),
  *   - a fresh data dir (`--data <empty dir>`),
@@ -28,7 +28,7 @@ const RUNS = numberFlag("runs", QUICK ? 1 : 3);
 const BLOCKS = numberFlag("blocks", QUICK ? 200 : 100_000);
 const BUILD_SECONDS = numberFlag("build-seconds", QUICK ? 60 : 240);
 const report = new Report("start", "Start time of `bun run dev`");
-const src = "issue #14";
+const src = "architecture §9";
 const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-start-"));
 onCleanup("start scratch dir", () => rmSync(scratch, { recursive: true, force: true }));
 

@@ -23,7 +23,7 @@ test("bun run bench --quick --only growth: a result per figure, a markdown repor
     expect(ids).toEqual(expect.arrayContaining(["growth.blocks_by_height_ratio", "growth.account_history_ratio"]));
     for (const f of growth.figures) expect(typeof f.value).toBe("number");
     const md = readFileSync(join(dir, "parts/benchmarks.quick.md"), "utf8");
-    expect(md).toContain("## Targets (issue #14)");
+    expect(md).toContain("## Targets (architecture §9)");
     expect(md).toContain("block store p50 at 20,000 / at 1,000 blocks");
     expect(md).toContain("Smoke form");
     // Progress went to the terminal as it ran.

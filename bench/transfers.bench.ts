@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * End-to-end KOIN transfers (issue #14): transfers signed ahead, sent over JSON-RPC by 100 senders
+ * End-to-end KOIN transfers (architecture §9): transfers signed ahead, sent over JSON-RPC by 100 senders
  * in nonce order, counted once in blocks and in account history, sustained ≥ 60 s — on
  *   dev:     the one-process dev node started as a user starts it (`bun cli/src/main.ts dev`, a
  *            child process, its default store); RSS of the node's process idle and after the run;
@@ -29,13 +29,15 @@ import { QUICK, flag, round, say } from "./lib/util.ts";
 const targets = new Set(flag("targets", "dev,dev-data,anvil,cluster").split(","));
 const shape = defaultShape();
 const report = new Report("transfers", "End-to-end transfers over JSON-RPC");
-const src = "issue #14";
+const src = "architecture §9";
 
 function runFigures(prefix: string, label: string, r: TransferRunResult): void {
   report.add({ id: `${prefix}.p50_submit_ms`, label: `${label}: p50 submit latency`, value: r.submit_latency.p50_ms, unit: "ms" });
   report.add({ id: `${prefix}.p99_submit_ms`, label: `${label}: p99 submit latency`, value: r.submit_latency.p99_ms, unit: "ms" });
-  report.add({ id: `${prefix}.seconds`, label: `${label}: measured seconds (${r.transfers} transfers)`, value: r.seconds, unit: "s", target: QUICK ? undefined : { op: ">=", value: 60, source: `${src} (sustained)` } });
-  if (r.submitted > r.transfers) report.note(`${label}: only ${r.transfers} of ${r.submitted} accepted transfers were in blocks 180 s after the last submission; the rate counts those ${r.transfers} up to the moment the count last grew`);
+  // Sustained ≥ 60 s is a condition of Cairn's targets; anvil is the baseline.
+  const sustained = !QUICK && prefix !== "anvil";
+  report.add({ id: `${prefix}.seconds`, label: `${label}: measured seconds (${r.transfers} transfers)`, value: r.seconds, unit: "s", target: sustained ? { op: ">=", value: 60, source: `${src} (sustained)` } : undefined });
+  if (r.submitted > r.transfers) report.note(`${label}: only ${r.transfers} of ${r.submitted} accepted transfers were in blocks 60 s after the last submission; the rate counts those ${r.transfers} up to the moment the count last grew`);
   if (r.counted_in_blocks.found !== r.transfers || r.counted_in_blocks.duplicates !== 0) report.note(`${label}: ${r.counted_in_blocks.found} of ${r.transfers} transfers found in blocks, ${r.counted_in_blocks.duplicates} duplicates`);
   const h = r.counted_in_history;
   if (h && (h.recipient !== r.transfers || h.senders !== r.transfers || (r.submitted === r.transfers && h.senders_short !== 0))) report.note(`${label}: account history counts ${h.recipient} entries for the recipient and ${h.senders} for the senders (${h.senders_short} senders off), for ${r.transfers} transfers`);
@@ -135,7 +137,7 @@ async function dropClusterRun(runId: string): Promise<void> {
   await nc.close();
 }
 
-/** `cairn rebuild` throughput (issue #14: ≥ 5,000 blocks/s) on the chain the cluster run just made. */
+/** `cairn rebuild` throughput (architecture §9: ≥ 5,000 blocks/s) on the chain the cluster run just made. */
 async function rebuilds(c: { services: Map<string, { address: string }>; stream: string; subjectPrefix: string }): Promise<void> {
   const { defaultClusterOptions } = await import("../scripts/lib/cluster.ts");
   const server = defaultClusterOptions.databaseUrl;

@@ -46,7 +46,7 @@ export function renderMarkdown(s: SuiteResult, previous?: SuiteResult): string {
   out.push("## Machine", "");
   for (const [k, v] of Object.entries(s.machine)) out.push(`- ${k}: ${v}`);
   out.push("");
-  out.push("## Targets (issue #14)", "");
+  out.push("## Targets (architecture §9)", "");
   out.push(...targetsTable(s.results, previous), "");
   const failed = s.steps.filter((x) => !x.ok);
   if (failed.length > 0) {

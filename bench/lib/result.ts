@@ -13,7 +13,7 @@ export interface Target {
   /** `>=`: at least; `<=`: at most. */
   op: ">=" | "<=";
   value: number;
-  /** Where the target comes from ("issue #14"). */
+  /** Where the target comes from ("architecture §9"). */
   source?: string;
 }
 

@@ -149,7 +149,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
   } finally {
     clearInterval(progress);
   }
-  const { at: t1, included } = await waitSome(async () => (await koinBalance(url, to)) - base, BigInt(submit.submitted), 180_000);
+  const { at: t1, included } = await waitSome(async () => (await koinBalance(url, to)) - base, BigInt(submit.submitted), 60_000);
   const peak = sampler.stop();
   const seconds = (t1 - t0) / 1000;
 
@@ -227,7 +227,7 @@ export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape
   const sampler = rssSampler(o.rss);
   const t0 = performance.now();
   const submit = await submitOrdered(url, run.bodies, t0 + shape.deadlineSeconds * 1000);
-  const { at: t1, included } = await waitSome(async () => (await balance()) - base, BigInt(submit.submitted), 180_000, nudge);
+  const { at: t1, included } = await waitSome(async () => (await balance()) - base, BigInt(submit.submitted), 60_000, nudge);
   const peak = sampler.stop();
   const seconds = (t1 - t0) / 1000;
   if (nudges > 0) say(`anvil left transfers pending with nothing arriving: mined them with evm_mine (${nudges} time(s))`);

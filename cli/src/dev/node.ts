@@ -1,9 +1,10 @@
 /**
  * The one-process dev node: chain, block store, mempool, block producer, account history and the
  * gateway in one process, wired with direct in-process clients (each gRPC server still listening
- * on its port), the services' data in memory (the default: in-memory stores, no database at all),
- * or in PGlite under the data directory, or in Postgres (`storage.ts`), and the in-process bus (or
- * NATS). The services are owned by the dev controller (`dev.*`), which may
+ * on its port), the services' data in memory (the default: in-memory stores, no database at all;
+ * with a data directory the same stores kept by a journal and checkpoints, durable/), or in
+ * PGlite under the data directory (with NATS), or in Postgres (`storage.ts`), and the in-process
+ * bus (or NATS). The services are owned by the dev controller (`dev.*`), which may
  * replace them (revert, reset): the gateway reaches them through forwarding implementations and a
  * bus facade that follow each new set. Stops in reverse order.
  */

@@ -24,7 +24,7 @@ export const devOptionsSchema = z.object({
   data: z.string().min(1).optional(),
   /** With --data: blocks between checkpoints (each block after the last one is re-applied at start). Default 500. */
   checkpointBlocks: z.number().int().min(1).default(500),
-  /** Keep nothing on disk (PGlite in memory); the default unless --data is given. */
+  /** Keep nothing on disk (the in-memory stores only); the default unless --data is given. */
   memory: z.boolean().default(false),
   /** Block production: instant (default), interval or manual. */
   mode: z.enum(["instant", "interval", "manual"]).default("instant"),

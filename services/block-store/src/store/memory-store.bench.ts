@@ -1,7 +1,7 @@
 /**
  * Read latency of `MemoryBlockStore` as it grows: the same reads at 1,000 blocks and at N
  * (default 100,000; `bun services/block-store/src/store/memory-store.bench.ts 1000000`), reported
- * as µs/op and the ratio of the two (issue #14: within 2×). Blocks carry one unsigned transaction
+ * as µs/op and the ratio of the two (architecture §9: within 2×). Blocks carry one unsigned transaction
  * each so building them does not dominate; ids are real.
  */
 import { utf8 } from "@cairn/core";
