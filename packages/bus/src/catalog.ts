@@ -7,6 +7,7 @@
 import type { Logger } from "@cairn/core";
 import { broadcast } from "@cairn/proto";
 import type { BusMessage, OutgoingMessage } from "./event-bus.ts";
+import { markFresh } from "./fresh-bytes.ts";
 import { CONTRACT_EVENT_PREFIX, Subjects, contractEventSubject } from "./subjects.ts";
 
 /** A subject's payload: the generated message functions and the message's full proto name. */
@@ -42,15 +43,19 @@ export type CatalogSubject = keyof typeof EVENT_CATALOG;
 /** The decoded payload of subject `S`. */
 export type PayloadOf<S extends CatalogSubject> = (typeof EVENT_CATALOG)[S] extends PayloadType<infer T> ? T : never;
 
-/** The message publishing `payload` on `subject` (the payload travels with its bytes: see `OutgoingMessage.payload`). */
+/**
+ * The message publishing `payload` on `subject` (the payload travels with its bytes: see
+ * `OutgoingMessage.payload`). The bytes are fresh: the in-process bus keeps them without a copy,
+ * so they are read-only like the payload.
+ */
 export function eventMessage<S extends CatalogSubject>(subject: S, payload: PayloadOf<S>): OutgoingMessage {
   const type = EVENT_CATALOG[subject] as PayloadType<PayloadOf<S>>;
-  return { subject, data: type.fns.encode(payload).finish(), payload: payload as object };
+  return { subject, data: markFresh(type.fns.encode(payload).finish()), payload: payload as object };
 }
 
 /** The message publishing contract event `parcel` on `koinos.event.<contract>.<name>` (throws when the name cannot be a subject). */
 export function contractEventMessage(contractBase58: string, eventName: string, parcel: broadcast.EventParcel): OutgoingMessage {
-  return { subject: contractEventSubject(contractBase58, eventName), data: CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish(), payload: parcel };
+  return { subject: contractEventSubject(contractBase58, eventName), data: markFresh(CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish()), payload: parcel };
 }
 
 /** The payload type of `subject` (a contract event subject → `EventParcel`), or undefined for a subject the catalog does not know. */

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { broadcast } from "@cairn/proto";
+import { eventMessage } from "./catalog.ts";
+import { Subjects } from "./subjects.ts";
 import { createMemoryBroker, createMemoryEventBus } from "./memory/bus.ts";
 import { MemoryLog, PAYLOADS_KEPT } from "./memory/log.ts";
 import { runEventBusContract } from "./testing/event-bus-contract.ts";
@@ -44,6 +47,20 @@ describe("MemoryEventBus specifics", () => {
     data[0] = 2;
     await Bun.sleep(5);
     expect(seen).toEqual([1]);
+    await bus.close();
+  });
+
+  test("the fresh bytes of eventMessage are kept as they are, not copied", async () => {
+    const bus = createMemoryEventBus();
+    await bus.start();
+    const message = eventMessage(Subjects.blockIrreversible, broadcast.BlockIrreversible.create());
+    const seen: Uint8Array[] = [];
+    await bus.subscribe("koinos.>", (m) => void seen.push(m.data));
+    await bus.publishMany([message]);
+    await bus.publish("koinos.block.accept", new Uint8Array([1]));
+    await Bun.sleep(5);
+    expect(seen[0]).toBe(message.data);
+    expect(seen[1]).toEqual(new Uint8Array([1]));
     await bus.close();
   });
 

@@ -11,8 +11,25 @@ export function fromHex(s: string): Uint8Array {
   return hex.decode(h.toLowerCase());
 }
 
+/**
+ * Base58 texts of short byte strings (addresses, contract ids), by hex. Base58 is quadratic JS
+ * work and the same few addresses are encoded over and over (every JSON answer naming them);
+ * a hit costs a native hex encode and a lookup, ~7× less than encoding a 25-byte address.
+ */
+const BASE58_CACHE_MAX_BYTES = 34;
+const BASE58_CACHE_ENTRIES = 8192;
+const base58Cache = new Map<string, string>();
+
 export function toBase58(b: Uint8Array): string {
-  return base58.encode(b);
+  if (b.length > BASE58_CACHE_MAX_BYTES) return base58.encode(b);
+  const key = hex.encode(b);
+  let text = base58Cache.get(key);
+  if (text === undefined) {
+    text = base58.encode(b);
+    if (base58Cache.size >= BASE58_CACHE_ENTRIES) base58Cache.delete(base58Cache.keys().next().value!);
+    base58Cache.set(key, text);
+  }
+  return text;
 }
 
 export function fromBase58(s: string): Uint8Array {

@@ -237,7 +237,7 @@ export class Chain {
           rules: this.rules,
           runtime: this.deps.runtime,
           block: this.pendingBlockInfo(),
-          signers: (t) => this.signatures.transactionSigners(t),
+          signers: (t, digest) => this.signatures.transactionSigners(t, digest),
           mempool: this.deps.mempool,
           window: this.window,
           pendingTransactionLimit: this.opts.pendingTransactionLimit,

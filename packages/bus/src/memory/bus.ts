@@ -4,6 +4,7 @@
  */
 import { silentLogger, type Logger } from "@cairn/core";
 import { resolveDeliveryOptions, resolveSubscription, type DeliveryOptions, type ResolvedDeliveryOptions } from "../delivery.ts";
+import { isFresh } from "../fresh-bytes.ts";
 import { closed, durableConflict, durableInUse, invalidSubject, notStarted } from "../errors.ts";
 import type { DeliverFrom, EventBus, MessageHandler, OutgoingMessage, PublishAck, SubscribeOptions, Subscription } from "../event-bus.ts";
 import { ALL_KOINOS_SUBJECTS, assertDurableName, assertPattern, assertSubject, subjectMatches } from "../subjects.ts";
@@ -41,7 +42,8 @@ export class MemoryBroker {
 
   append(subject: string, data: Uint8Array, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
-    const sequence = this.log.append(subject, data.slice(), payload);
+    // Bytes of unknown origin are copied: the publisher may reuse its buffer.
+    const sequence = this.log.append(subject, isFresh(data) ? data : data.slice(), payload);
     for (const c of this.consumers) c.schedule();
     return sequence;
   }

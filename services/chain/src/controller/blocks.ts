@@ -166,7 +166,7 @@ function applyOn(h: BlockHost, parent: ForkTreeEntry, block: protocol.Block, ski
     parentState: h.tree.stateAt(parent, h.state),
     rules: h.rules,
     runtime: h.runtime,
-    signers: (tx) => h.signatures.transactionSigners(tx),
+    signers: (tx, digest) => h.signatures.transactionSigners(tx, digest),
     blockSigner: (b) => h.signatures.blockSigner(b),
     now: h.now(),
     skipFailedTransactions,

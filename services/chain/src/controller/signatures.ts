@@ -14,9 +14,11 @@ export class SignatureCache {
 
   constructor(private readonly maxEntries: number) {}
 
-  /** Signers of a transaction, in signature order; throws on a signature that does not recover. */
-  transactionSigners(tx: protocol.Transaction): Uint8Array[] {
-    const digest = transactionDigest(tx.header ?? protocol.TransactionHeader.create());
+  /**
+   * Signers of a transaction, in signature order; throws on a signature that does not recover.
+   * `digest`: the header's digest when the caller has it (checked against the id), else computed.
+   */
+  transactionSigners(tx: protocol.Transaction, digest = transactionDigest(tx.header ?? protocol.TransactionHeader.create())): Uint8Array[] {
     const d = toHex(digest);
     return tx.signatures.map((sig) => {
       const key = d + toHex(sig);

@@ -14,7 +14,7 @@ import { decodeNonce, nonceAccount } from "@cairn/protocol";
 import type { BlockInfo } from "../execution/context.ts";
 import { ChainError } from "../execution/errors.ts";
 import type { ChainRules } from "../execution/rules.ts";
-import { accountRc, applyTransaction, checkRequiredFields, readNonce } from "../execution/transaction.ts";
+import { type SignerResolver, accountRc, applyTransaction, checkRequiredFields, readNonce } from "../execution/transaction.ts";
 import type { ContractRuntime } from "../contracts/runtime.ts";
 import { type StateReader, StateLayer } from "../state/state.ts";
 import { type PendingWindow, windowView } from "./pending-window.ts";
@@ -25,7 +25,7 @@ export interface SubmissionContext {
   rules: ChainRules;
   runtime: ContractRuntime;
   block: BlockInfo;
-  signers: (tx: protocol.Transaction) => Uint8Array[];
+  signers: SignerResolver;
   mempool: MempoolChecks | undefined;
   window: PendingWindow;
   /** Per-account pending transaction limit (0: none). */

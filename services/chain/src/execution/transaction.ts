@@ -27,8 +27,12 @@ import { Meter, TICKS } from "./metering.ts";
 import { applyOperation } from "./operations.ts";
 import { type ChainRules, resourceLimits } from "./rules.ts";
 
-/** Recovers the signers of a transaction (cached by the caller so it happens once per signature). */
-export type SignerResolver = (tx: protocol.Transaction) => Uint8Array[];
+/**
+ * Recovers the signers of a transaction (cached by the caller so it happens once per signature).
+ * `digest` is the header's sha256, already checked against the transaction id (so the header is
+ * not encoded and hashed a second time).
+ */
+export type SignerResolver = (tx: protocol.Transaction, digest: Uint8Array) => Uint8Array[];
 
 export interface ApplyTransactionInput {
   tx: protocol.Transaction;
@@ -84,10 +88,12 @@ export function checkRequiredFields(tx: protocol.Transaction): protocol.Transact
 /**
  * The checks of apply_transaction that need no state besides the chain id: chain id, id,
  * operation merkle root (hash code and value). Errors carry `logs` (a receipt context exists).
+ * Returns the header's sha256 digest (the id without its multihash prefix), which signatures sign.
  */
-export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): void {
+export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): Uint8Array {
   if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
-  if (!bytesEqual(transactionId(header), tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
+  const id = transactionId(header);
+  if (!bytesEqual(id, tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
   let opRoot: { code: number };
   try {
     opRoot = fromMultihash(header.operation_merkle_root);
@@ -96,12 +102,13 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
   }
   if (opRoot.code !== SHA256_CODE) throw ChainError.of("operation_merkle_root_hash_code", { o: opRoot.code, e: SHA256_CODE }, []);
   if (!bytesEqual(operationMerkleRoot(tx.operations), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
+  return id.subarray(2);
 }
 
 /** The signers of `tx`, a bad signature reported as Koinos's recover_public_key does. */
-function resolveSigners(tx: protocol.Transaction, signers: SignerResolver): Uint8Array[] {
+function resolveSigners(tx: protocol.Transaction, digest: Uint8Array, signers: SignerResolver): Uint8Array[] {
   try {
-    return signers(tx);
+    return signers(tx, digest);
   } catch (e) {
     if (isChainError(e)) throw e;
     throw ChainError.of(tx.signatures.some((s) => s.length !== 65) ? "signature_length" : "signature_public_key", {}, []);
@@ -117,9 +124,9 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
-  checkTransactionStructure(tx, header, rules);
+  const digest = checkTransactionStructure(tx, header, rules);
 
-  const signers = resolveSigners(tx, input.signers);
+  const signers = resolveSigners(tx, digest, input.signers);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
   if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressText(header.payer) }, []);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
