@@ -45,6 +45,8 @@ export interface SubscriptionSettings {
   deliverFrom: DeliverFrom;
   maxAckPending: number;
   maxDeliver: number;
+  /** Handlers running at once, 1 … `maxAckPending`. */
+  concurrency: number;
 }
 
 export function resolveSubscription(o: SubscribeOptions, defaults: ResolvedDeliveryOptions): SubscriptionSettings {
@@ -52,13 +54,14 @@ export function resolveSubscription(o: SubscribeOptions, defaults: ResolvedDeliv
     deliverFrom: o.deliverFrom ?? "new",
     maxAckPending: o.maxAckPending ?? defaults.maxAckPending,
     maxDeliver: o.maxDeliver ?? defaults.maxDeliver,
+    concurrency: o.concurrency ?? 1,
   };
   const from = r.deliverFrom;
   const badFrom = typeof from === "object" ? !(Number.isSafeInteger(from.sequence) && from.sequence >= 1) : from !== "new" && from !== "all";
-  if (badFrom || !(Number.isSafeInteger(r.maxAckPending) && r.maxAckPending >= 1) || !(r.maxDeliver >= 1)) {
+  if (badFrom || !(Number.isSafeInteger(r.maxAckPending) && r.maxAckPending >= 1) || !(r.maxDeliver >= 1) || !(Number.isSafeInteger(r.concurrency) && r.concurrency >= 1)) {
     throw new CairnError(BusErrorCode.InvalidOptions, "invalid subscribe options", { status: ErrorStatus.InvalidArgument, data: { ...r } });
   }
-  return r;
+  return { ...r, concurrency: Math.min(r.concurrency, r.maxAckPending) };
 }
 
 /** Delay before delivery number `deliveryCount + 1`, after `deliveryCount` failed deliveries. */

@@ -54,6 +54,13 @@ export interface SubscribeOptions {
    */
   maxAckPending?: number;
   /**
+   * Messages this subscription hands to its handler at once (capped by `maxAckPending`), each
+   * started in delivery order and acked when its own handler resolves. Default 1: one at a time.
+   * A consumer that commits several messages together (group commit) raises it with
+   * `maxAckPending`, so the messages that arrive together are in its hands together.
+   */
+  concurrency?: number;
+  /**
    * Deliveries of one message before the bus gives up on it and moves on (logged at error).
    * Default: the bus's `maxDeliver` (unlimited unless configured).
    */

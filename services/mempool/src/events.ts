@@ -4,6 +4,11 @@
  * and fail, …) in log order, and none of the `koinos.event.<contract>.<name>` parcels, which
  * have at least four tokens. Order matters: a transaction's accept always precedes the block that
  * includes it. Publishes `koinos.mempool.accept` after each addition, pipelined, failures logged.
+ *
+ * Up to {@link MEMPOOL_IN_FLIGHT} messages are in the handler's hands at once, started in log
+ * order: each enters the controller's lock in that order (so a block is still applied after the
+ * accepts before it), and the transaction accepts that arrive together are committed in one
+ * database transaction (group commit), each acknowledged after the commit that holds it.
  */
 import type { Logger } from "@cairn/core";
 import { type EventBus, type MessageHandler, Subjects, decodeEvent, eventMessage } from "@cairn/bus";
@@ -14,6 +19,8 @@ import type { Mempool } from "./mempool.ts";
 export const MEMPOOL_DURABLE = "mempool";
 /** The subjects it subscribes to: every three-token `koinos.*` subject. */
 export const MEMPOOL_SUBJECTS = "koinos.*.*";
+/** Messages delivered and not yet acknowledged, all handled at once (`maxAckPending` and `concurrency`). */
+export const MEMPOOL_IN_FLIGHT = 256;
 
 /**
  * The bus handler: decodes and dispatches. A payload that does not decode is logged and

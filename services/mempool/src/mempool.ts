@@ -18,6 +18,7 @@ import { type MempoolMetrics, type RejectionReason, type RemovalReason, createMe
 import { type PendingEntry, entryFromAccepted, entryFromRecord, recordOf } from "./pending/entry.ts";
 import { FailureLog } from "./pending/failures.ts";
 import { PendingPool } from "./pending/pool.ts";
+import { RecentIds } from "./pending/recent.ts";
 import type { MempoolBlocks, MempoolChain } from "./ports.ts";
 import { MempoolQueries } from "./queries.ts";
 import type { MempoolStore } from "./store/store.ts";
@@ -86,6 +87,8 @@ export class Mempool {
   readonly queries = new MempoolQueries(this.pool);
   /** Transactions that ended without a block, with the reason (bounded, newest kept). */
   readonly failures = new FailureLog(FAILURES_KEPT);
+  /** Transactions the applied blocks of this branch included (a late redelivered accept is a duplicate). */
+  private readonly included = new RecentIds(FAILURES_KEPT);
   private head: BlockRef | undefined;
   /** The chain head (hex id) `resync` last found the pending set behind. */
   private behindOn: string | undefined;
@@ -172,6 +175,9 @@ export class Mempool {
   /**
    * Handles `koinos.transaction.accept`; resolves once the addition is durable (the bus
    * acknowledges the event only then, so a crash never loses an acknowledged transaction).
+   * Group commit: accepts handled concurrently share one transaction — the first waits for its own
+   * commit, those added meanwhile are committed together by the next flush, and each resolves only
+   * after the commit that holds it (a failed commit rejects, so the bus redelivers).
    */
   async transactionAccepted(msg: broadcast.TransactionAccepted): Promise<AddOutcome> {
     const { outcome, accepted } = await this.mutex.run(() => this.add(msg));
@@ -228,7 +234,7 @@ export class Mempool {
     } catch (err) {
       return { outcome: this.reject("malformed", { err: String(err) }, msg.transaction?.id) };
     }
-    if (this.pool.has(e.idHex)) return { outcome: "duplicate" };
+    if (this.pool.has(e.idHex) || this.included.has(e.idHex)) return { outcome: "duplicate" };
     const ctx = { tx: e.idHex, account: e.nonceAccountHex, nonce: String(e.nonce) };
     if (this.pool.size >= this.config.maxPendingTransactions) return { outcome: this.reject("pool_full", ctx, e.id) };
     if (this.pool.countOf(e.nonceAccountHex) >= this.config.maxPendingPerAccount) return { outcome: this.reject("account_limit", ctx, e.id) };
@@ -313,6 +319,7 @@ export class Mempool {
     const scan = await scanBranch(this.deps.blocks, range, last, inc);
     const forked = !scan.containsLast || last.height > target.height || (last.height === target.height && !bytesEqual(last.id, target.id));
     const before = this.pool.size;
+    if (forked) this.included.clear();
     const restored = forked ? await this.restoreAbandoned(last, range.from, inc) : [];
     this.removeIncluded(inc);
     if (forked) await this.revalidateNonces();
@@ -378,6 +385,7 @@ export class Mempool {
 
   private removeIncluded(inc: Inclusions): void {
     for (const id of inc.ids) {
+      this.included.add(id);
       const e = this.pool.get(id);
       if (e) this.removeEntry(e, "included");
     }

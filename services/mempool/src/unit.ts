@@ -10,7 +10,7 @@ import { type StoreSource, storeFrom } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import type { MempoolChecks } from "./client.ts";
-import { MEMPOOL_DURABLE, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher, transactionFailPublisher } from "./events.ts";
+import { MEMPOOL_DURABLE, MEMPOOL_IN_FLIGHT, MEMPOOL_SUBJECTS, createEventHandler, mempoolAcceptPublisher, transactionFailPublisher } from "./events.ts";
 import { Mempool } from "./mempool.ts";
 import { createMempoolMetrics } from "./metrics.ts";
 import type { MempoolOptions } from "./options.ts";
@@ -116,7 +116,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
       await controller.load();
       // Catch-up takes the controller's lock first; events delivered meanwhile wait behind it.
       const caughtUp = controller.catchUp(abort.signal);
-      subscription = await deps.bus.subscribe(MEMPOOL_SUBJECTS, createEventHandler(controller, log), { durable: MEMPOOL_DURABLE });
+      subscription = await deps.bus.subscribe(MEMPOOL_SUBJECTS, createEventHandler(controller, log), { durable: MEMPOOL_DURABLE, maxAckPending: MEMPOOL_IN_FLIGHT, concurrency: MEMPOOL_IN_FLIGHT });
       await caughtUp;
       const served = await serveGrpc(options, [bindService(mempoolPb.MempoolServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "mempool listening");
       server = served.server;

@@ -3,7 +3,10 @@
  * coalesced by id and committed together shortly after (architecture §9: never one commit per
  * transaction); a block's write (`flush(progress)`) commits whatever is buffered with the block's
  * removals and the progress row in one transaction. An addition is committed before its
- * `koinos.transaction.accept` is acknowledged (the controller flushes before resolving), so only
+ * `koinos.transaction.accept` is acknowledged (the controller flushes before resolving; flushes
+ * run one after another, so the additions of accepts handled together wait in the buffer while a
+ * commit runs and go in the next one — group commit — and a flush finding its change already
+ * committed returns at once; a failed batch is put back and its callers reject), so only
  * removals ride behind: a crash can at worst bring back a transaction a later block or sweep
  * removes again.
  */

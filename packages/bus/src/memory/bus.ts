@@ -120,7 +120,7 @@ class MemoryEventBus implements EventBus {
     if (this.state === "closing") throw closed();
     assertPattern(pattern);
     if (options.durable !== undefined) assertDurableName(options.durable);
-    const { deliverFrom, maxAckPending, maxDeliver } = resolveSubscription(options, this.delivery);
+    const { deliverFrom, maxAckPending, maxDeliver, concurrency } = resolveSubscription(options, this.delivery);
     const settings: ConsumerSettings = { filter: pattern, maxAckPending, maxDeliver };
     const durable = options.durable;
     let consumer = durable === undefined ? undefined : broker.durables.get(durable);
@@ -135,7 +135,7 @@ class MemoryEventBus implements EventBus {
       broker.consumers.add(consumer);
     }
     const c = consumer;
-    const member = c.addMember(handler);
+    const member = c.addMember(handler, concurrency);
     let closing: Promise<void> | undefined;
     const subscription: Subscription = {
       durable,

@@ -23,12 +23,17 @@ interface Pending {
   inFlight: boolean;
 }
 
-/** A subscription attached to a consumer; handles one message at a time. */
+/** A subscription attached to a consumer; handles up to `concurrency` messages at a time. */
 export interface Member {
   readonly handler: MessageHandler;
-  busy: boolean;
+  readonly concurrency: number;
   closed: boolean;
-  current: Promise<void> | undefined;
+  /** Messages in its hands. */
+  readonly current: Set<Promise<void>>;
+}
+
+function idle(m: Member): boolean {
+  return !m.closed && m.current.size < m.concurrency;
 }
 
 export class MemoryConsumer {
@@ -75,19 +80,19 @@ export class MemoryConsumer {
     this.settings = settings;
   }
 
-  addMember(handler: MessageHandler): Member {
-    const member: Member = { handler, busy: false, closed: false, current: undefined };
+  addMember(handler: MessageHandler, concurrency = 1): Member {
+    const member: Member = { handler, concurrency, closed: false, current: new Set() };
     this.members.push(member);
     this.schedule();
     return member;
   }
 
-  /** Detaches `member`; resolves once its in-flight message is settled. */
+  /** Detaches `member`; resolves once its in-flight messages are settled. */
   async removeMember(member: Member): Promise<void> {
     member.closed = true;
     const i = this.members.indexOf(member);
     if (i >= 0) this.members.splice(i, 1);
-    await member.current;
+    await Promise.all(member.current);
     if (this.members.length === 0) this.clearTimer();
   }
 
@@ -102,7 +107,7 @@ export class MemoryConsumer {
   }
 
   private dispatch(): void {
-    while (this.members.some((m) => !m.busy && !m.closed)) {
+    while (this.members.some(idle)) {
       const next = this.nextRedelivery() ?? this.nextNew();
       if (next === undefined) break;
       this.deliver(this.takeIdleMember()!, next);
@@ -114,7 +119,7 @@ export class MemoryConsumer {
   private takeIdleMember(): Member | undefined {
     for (let k = 0; k < this.members.length; k++) {
       const m = this.members[(this.turn + k) % this.members.length]!;
-      if (!m.busy && !m.closed) {
+      if (idle(m)) {
         this.turn = (this.turn + k + 1) % this.members.length;
         return m;
       }
@@ -153,7 +158,6 @@ export class MemoryConsumer {
     const entry = this.log.get(sequence)!;
     p.inFlight = true;
     p.deliveries++;
-    member.busy = true;
     const message: BusMessage = {
       subject: entry.subject,
       data: entry.data,
@@ -162,12 +166,12 @@ export class MemoryConsumer {
       deliveryCount: p.deliveries,
       redelivered: p.deliveries > 1,
     };
-    member.current = this.handle(member, message, p).finally(() => {
+    const handled = this.handle(member, message, p).finally(() => {
       p.inFlight = false;
-      member.busy = false;
-      member.current = undefined;
+      member.current.delete(handled);
       this.schedule();
     });
+    member.current.add(handled);
   }
 
   private async handle(member: Member, message: BusMessage, p: Pending): Promise<void> {

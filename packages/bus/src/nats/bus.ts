@@ -161,7 +161,7 @@ class NatsEventBus implements EventBus {
     if (this.state === "closing") throw closed();
     assertPattern(pattern);
     if (options.durable !== undefined) assertDurableName(options.durable);
-    const { deliverFrom, maxAckPending, maxDeliver } = resolveSubscription(options, this.delivery);
+    const { deliverFrom, maxAckPending, maxDeliver, concurrency } = resolveSubscription(options, this.delivery);
     const info = await ensureConsumer(
       jsm,
       {
@@ -180,7 +180,7 @@ class NatsEventBus implements EventBus {
     });
     const ctx: NatsSubscriptionContext = { nc, jsm, stream: this.o.stream, subjects: this.subjects, delivery: this.delivery, ackWaitMs: this.o.ackWaitMs, logger: this.logger };
     const consumer = js.consumers.getConsumerFromInfo(info);
-    const sub = new NatsSubscription(ctx, { consumer, name: info.name, durable: options.durable, maxAckPending, maxDeliver, handler }, (s) => this.subscriptions.delete(s));
+    const sub = new NatsSubscription(ctx, { consumer, name: info.name, durable: options.durable, maxAckPending, maxDeliver, concurrency, handler }, (s) => this.subscriptions.delete(s));
     this.subscriptions.add(sub);
     sub.start();
     return sub;

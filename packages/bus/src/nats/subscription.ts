@@ -1,6 +1,7 @@
 /**
  * One subscription on the NATS bus: pulls from its JetStream consumer, hands messages to the
- * handler one at a time, acks after it resolves, naks with backoff when it throws, and terminates
+ * handler one at a time (or up to `concurrency` at once, started in delivery order), acks each
+ * after its handler resolves, naks with backoff when it throws, and terminates
  * a message after `maxDeliver` deliveries.
  */
 import { delay, type Logger } from "@cairn/core";
@@ -27,6 +28,8 @@ export interface NatsSubscriptionSpec {
   durable: string | undefined;
   maxAckPending: number;
   maxDeliver: number;
+  /** Handlers running at once (1 … maxAckPending). */
+  concurrency: number;
   handler: MessageHandler;
 }
 
@@ -87,10 +90,21 @@ export class NatsSubscription implements Subscription {
           return;
         }
         this.watchStatus(messages).catch(() => {});
-        for await (const m of messages) {
-          // Pulled before close but not handled: give it back at once instead of after ack wait.
-          if (this.stop.signal.aborted) m.nak();
-          else await this.handle(m);
+        const inFlight = new Set<Promise<void>>();
+        try {
+          for await (const m of messages) {
+            // Pulled before close but not handled: give it back at once instead of after ack wait.
+            if (this.stop.signal.aborted) {
+              m.nak();
+              continue;
+            }
+            const handled = this.handle(m);
+            inFlight.add(handled);
+            void handled.finally(() => inFlight.delete(handled));
+            if (inFlight.size >= this.spec.concurrency) await Promise.race(inFlight);
+          }
+        } finally {
+          await Promise.all(inFlight);
         }
       } catch (err) {
         if (this.stop.signal.aborted) return;

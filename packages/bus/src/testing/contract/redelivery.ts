@@ -54,6 +54,32 @@ export function registerRedeliveryTests(ctx: ContractContext): void {
     expect(deliveries).toEqual(["m1#1", "m2#1", "m1#2"]);
   });
 
+  test("with concurrency > 1 handlers run together, started in order, each acked after its own", async () => {
+    const b = await ctx.bus({ redeliveryDelayMs: 20, maxRedeliveryDelayMs: 20 });
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let running = 0;
+    let most = 0;
+    const r = recorder(async (m) => {
+      started.push(`${dec(m.data)}#${m.deliveryCount}`);
+      running++;
+      most = Math.max(most, running);
+      await gate;
+      running--;
+      if (m.deliveryCount === 1 && dec(m.data) === "m2") throw new Error("once");
+    });
+    await b.subscribe(Subjects.transactionAccept, r.handler, { durable: "together", maxAckPending: 8, concurrency: 8 });
+    await b.publishMany(["m1", "m2", "m3", "m4"].map((t) => ({ subject: Subjects.transactionAccept, data: enc(t) })));
+    for (let i = 0; i < 100 && started.length < 4; i++) await sleep(10);
+    expect(started).toEqual(["m1#1", "m2#1", "m3#1", "m4#1"]);
+    release();
+    await r.waitFor(4);
+    expect(most).toBe(4);
+    expect(started.at(-1)).toBe("m2#2");
+    expect(r.texts().sort()).toEqual(["m1", "m2", "m3", "m4"]);
+  });
+
   test("after maxDeliver failed deliveries the message is dropped and later ones flow", async () => {
     const b = await ctx.bus();
     const attempts: string[] = [];
