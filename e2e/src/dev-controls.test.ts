@@ -99,6 +99,16 @@ describe("dev.* through koilib (one-process node)", () => {
     expect(mined.head_block_time).toBe((await provider.getHeadInfo()).head_block_time);
   }, 60_000);
 
+  test("mine_blocks faster than a block a millisecond moves the node's clock with the blocks, so the next ones still apply", async () => {
+    // Empty blocks mined back to back take head time + 1 ms; without the clock following them,
+    // the chain soon finds a block more than 5 s in its future (here: 6,000 blocks in two calls).
+    await mine(3_000);
+    const mined = await mine(3_000);
+    const status = await call<{ now: string }>("dev.get_status");
+    expect(BigInt(status.now)).toBeGreaterThan(BigInt(mined.head_block_time));
+    expect((await mine(1)).head_topology.height).toBe(String(BigInt(mined.head_topology.height) + 1n));
+  }, 120_000);
+
   test("snapshot → transfers → revert gives back state, blocks, mempool and history exactly", async () => {
     const before = await observe();
     const { id } = await call<{ id: string }>("dev.snapshot");

@@ -250,7 +250,18 @@ export function createDevController(opts: DevOptions, deps: DevControllerDeps): 
         const count = req.count === 0n ? 1n : req.count;
         if (count > MAX_MINE_BLOCKS) throw invalid("too_many_blocks", `count must be at most ${MAX_MINE_BLOCKS}`);
         const produce = async () => {
-          for (let i = 0n; i < count; i++) await current().services.producer.produce();
+          for (let i = 0n; i < count; i++) {
+            const produced = await current().services.producer.produce();
+            // Blocks mined faster than one a millisecond take head time + 1 ms: move the node's
+            // clock along with them (as anvil's mine does), or the chain would soon find the next
+            // block's timestamp more than 5 s in its future.
+            // Journaled in order with the blocks, so a replay validates each block at the same time.
+            const ahead = (produced?.block.header?.timestamp ?? 0n) - clock.now();
+            if (ahead >= 0n) {
+              clock.advance(ahead + 1n);
+              await deps.durable?.recordControls(controls(), { deferSync: true });
+            }
+          }
         };
         // With --data the blocks share fsyncs; all are durable before the answer.
         await (deps.durable ? deps.durable.batch(produce) : produce());

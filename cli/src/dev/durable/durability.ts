@@ -69,7 +69,7 @@ export interface DevDurability {
    */
   batch<T>(fn: () => Promise<T>): Promise<T>;
   /** Journals the controls' state after a control changed it. */
-  recordControls(state: ControlState): Promise<void>;
+  recordControls(state: ControlState, options?: { deferSync?: boolean }): Promise<void>;
   /** True when enough has been journaled since the base for a checkpoint to pay. */
   checkpointDue(): boolean;
   /** True when anything was journaled since the base. */
@@ -182,8 +182,8 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
       if (report.blocks + report.transactions + report.controls > 0) log.info(report, "journal replayed");
       return report;
     },
-    async recordControls(state) {
-      await data.record({ kind: "controls", state }, () => undefined);
+    async recordControls(state, options) {
+      await data.record({ kind: "controls", state }, () => undefined, options);
     },
     checkpointDue() {
       return blocksSinceBase >= options.checkpointBlocks || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
