@@ -48,7 +48,9 @@ export async function startDevProcess(o: DevProcessOptions = {}): Promise<DevPro
   if (o.data !== undefined) args.push("--data", o.data);
   const out = o.log ? openSync(o.log, "a") : "ignore";
   // No DATABASE_URL / NATS_URL from the bench's environment: the node's default store and bus.
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, NATS_URL: undefined, ...o.env };
+  // `cairn dev` takes DATABASE_URL / NATS_URL from the environment: the node under test keeps its own default store.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL" && k !== "NATS_URL"));
+  const env: Record<string, string | undefined> = { ...inherited, ...o.env };
   const t0 = performance.now();
   const proc = spawnChild(["bun", ...(o.bunArgs ?? []), join(ROOT, "cli/src/main.ts"), "dev", ...args, ...(o.args ?? [])], { cwd: ROOT, env: env as Record<string, string>, stdout: out, stderr: out });
   const stop = onCleanup(`dev node ${port}`, () => stopChild(proc, 30_000));

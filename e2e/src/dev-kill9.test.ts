@@ -47,6 +47,9 @@ async function startNode(): Promise<number> {
   child = spawn(["bun", MAIN, "dev", "--data", dir, "--port", String(port), "--grpc-port-base", "0", "--console", "off", "--accounts", String(ACCOUNTS), "--checkpoint-blocks", "10"], {
     stdout: "ignore",
     stderr: "pipe",
+    // `cairn dev` takes DATABASE_URL / NATS_URL from the environment (CI exports them): without
+    // this the node would run on that shared Postgres instead of the journal under --data.
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL" && k !== "NATS_URL")) as Record<string, string>,
   });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
