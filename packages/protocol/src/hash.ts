@@ -21,7 +21,8 @@ export function ripemd160(data: Uint8Array): Uint8Array {
   return nobleRipemd160(data);
 }
 
-function varint(n: number): Uint8Array {
+/** The unsigned LEB128 varint of `n` (multihash and protobuf length prefixes). */
+export function varint(n: number): Uint8Array {
   const out: number[] = [];
   while (n >= 0x80) {
     out.push((n & 0x7f) | 0x80);

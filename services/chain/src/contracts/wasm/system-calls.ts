@@ -6,7 +6,7 @@
  */
 import { bytesEqual, compareBytes, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { SystemCallId, decodeNonce, fromMultihash, merkleRoot, recoverPublicKey, ripemd160, sha256, toMultihash } from "@cairn/protocol";
+import { SystemCallId, decodeNonce, fromMultihash, merkleRoot, recoverPublicKey, ripemd160, sha256, toMultihash, varint } from "@cairn/protocol";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha512 } from "@noble/hashes/sha2.js";
@@ -81,19 +81,10 @@ function checkSpace(h: Host, s: protocol.ObjectSpace): void {
   if (!bytesEqual(s.zone, h.frame.contractId)) throw new ChainError("reversion", "contract may only access its own object spaces");
 }
 
-function varintBytes(n: number): Uint8Array {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return Uint8Array.from(out);
-}
 
 /** Koinos key order within a space (§6.3): varint(key length) then the key bytes. */
 export function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  const c = compareBytes(varintBytes(a.length), varintBytes(b.length));
+  const c = compareBytes(varint(a.length), varint(b.length));
   return c !== 0 ? c : compareBytes(a, b);
 }
 

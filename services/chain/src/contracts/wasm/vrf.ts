@@ -9,7 +9,7 @@
  * A point at infinity inside the challenge hash is written as 33 zero bytes, as the reference's
  * serializer leaves it.
  */
-import { bytesEqual } from "@cairn/core";
+import { bytesEqual, concatBytes } from "@cairn/core";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -40,19 +40,10 @@ function pointBytes(p: Point): Uint8Array {
   return p.is0() ? new Uint8Array(33) : p.toBytes(true);
 }
 
-function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** H = the first valid x-coordinate sha256(suite ‖ 0x01 ‖ Y ‖ alpha ‖ ctr) with even y, ctr = 0, 1, … */
 export function hashToCurve(publicKey: Uint8Array, alpha: Uint8Array): Point {
-  const input = concat([SUITE, 0x01], publicKey, alpha, [0]);
+  const input = concatBytes(Uint8Array.of(SUITE, 0x01), publicKey, alpha, Uint8Array.of(0));
   const candidate = new Uint8Array(33);
   candidate[0] = 0x02;
   for (let ctr = 0; ; ctr = (ctr + 1) & 0xff) {
@@ -65,12 +56,12 @@ export function hashToCurve(publicKey: Uint8Array, alpha: Uint8Array): Point {
 
 /** The 16-byte challenge: sha256(suite ‖ 0x02 ‖ P1 ‖ P2 ‖ P3 ‖ P4), truncated. */
 export function hashPoints(...points: Point[]): Uint8Array {
-  return sha256(concat([SUITE, 0x02], ...points.map(pointBytes))).subarray(0, 16);
+  return sha256(concatBytes(Uint8Array.of(SUITE, 0x02), ...points.map(pointBytes))).subarray(0, 16);
 }
 
 /** beta = sha256(suite ‖ 0x03 ‖ Gamma) (the cofactor of secp256k1 is 1). */
 export function proofToHash(gamma: Point): Uint8Array {
-  return sha256(concat([SUITE, 0x03], gamma.toBytes(true)));
+  return sha256(concatBytes(Uint8Array.of(SUITE, 0x03), gamma.toBytes(true)));
 }
 
 /**
