@@ -8,7 +8,6 @@
  * The 100,000-block dir is built through the node itself (`dev.mine_blocks`, empty blocks), so it
  * is in whatever format the node writes; it is kept under bench/.cache/ keyed by the git trees of
  * cli/, services/ and packages/ (a code change builds it again) and reused while complete.
- * Then `cairn rebuild account-history --dev-data` on that dir gives the rebuild's blocks/s.
  * Building stops at a time limit (`--build-seconds`, default 240): a dir not full by then is
  * measured at the height reached, and the report says so.
  *
@@ -20,7 +19,6 @@ import { join } from "node:path";
 import { onCleanup, runBench } from "./lib/children.ts";
 import { ROOT, startDevProcess } from "./lib/dev-node.ts";
 import { headHeight } from "./lib/koinos.ts";
-import { rebuildDevAccountHistory } from "./lib/rebuild.ts";
 import { Report } from "./lib/result.ts";
 import { QUICK, numberFlag, round, rpc, say } from "./lib/util.ts";
 
@@ -105,16 +103,6 @@ await runBench(async () => {
   report.add({ id: "start.fresh_ms", label: "start, fresh data dir", value: median(fresh), unit: "ms", target: { op: "<=", value: 2_000, source: src } });
   report.add({ id: "start.chain_ms", label: `start, data dir with ${chain.height.toLocaleString("en-US")} blocks`, value: median(full), unit: "ms", target: { op: "<=", value: 2_000, source: src } });
   if (chain.blocksPerSecond !== undefined) report.add({ id: "start.build_blocks_per_second", label: "building the data dir: dev.mine_blocks", value: chain.blocksPerSecond, unit: "blocks/s" });
-  // `cairn rebuild account-history` on the same dir (the node is stopped): blocks/s over its (empty) blocks.
-  try {
-    const r = await rebuildDevAccountHistory(chain.dir);
-    report.data.rebuild_dev_account_history = r;
-    report.add({ id: "rebuild.dev_account_history.blocks_per_second", label: `cairn rebuild account-history --dev-data, ${r.blocks.toLocaleString("en-US")} empty blocks`, value: r.blocks_per_second, unit: "blocks/s", target: { op: ">=", value: 5_000, source: src }, note: `wall time with process start: ${r.wall_blocks_per_second} blocks/s` });
-  } catch (e) {
-    // A half-rebuilt dir is no cache.
-    rmSync(chain.dir, { recursive: true, force: true });
-    report.note(`cairn rebuild account-history --dev-data: NOT MEASURED — ${(e as Error).message}`);
-  }
   if (chain.height < BLOCKS) report.note(`start on ${BLOCKS.toLocaleString("en-US")} blocks NOT MEASURED: building the data dir with dev.mine_blocks reached ${chain.height} blocks in the ${BUILD_SECONDS} s limit; the start figure is for ${chain.height} blocks`);
   report.note(`median of ${RUNS} start(s) each; spawned as \`bun cli/src/main.ts dev --port P --grpc-port-base 0 --console off\` (what \`bun run dev\` runs, without bun run's own few ms), polled every 10 ms`);
   await report.write();

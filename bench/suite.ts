@@ -6,7 +6,7 @@
  * `--quick` runs the smoke form (proves the harness in about three minutes; writes
  * bench/results/parts/ only, never the docs). `--only a,b` runs some of them.
  *
- *   bun run bench [--quick] [--only transfers,start,reads,growth,profile,contracts] [--results-dir DIR]
+ *   bun run bench [--quick] [--only transfers,start,reads,growth,rebuild,profile,contracts] [--results-dir DIR]
  *   bun run bench --render-only      (docs/benchmarks.md again from the last results)
  */
 import { cpus, loadavg, release, totalmem } from "node:os";
@@ -34,6 +34,7 @@ const STEPS: Step[] = [
   { name: "start", file: "bench/start.bench.ts", limitS: 600 },
   { name: "reads", file: "bench/reads.bench.ts", limitS: 300 },
   { name: "growth", file: "bench/growth.bench.ts", limitS: 600 },
+  { name: "rebuild", file: "bench/rebuild.bench.ts", limitS: 600 },
   { name: "profile", file: "bench/profile.bench.ts", limitS: 300 },
   { name: "contracts", file: "bench/contracts.bench.ts", limitS: 300, raw: true },
 ];

@@ -21,7 +21,6 @@ import { onCleanup, runBench } from "./lib/children.ts";
 import { startDevProcess } from "./lib/dev-node.ts";
 import { anvilAccounts, anvilBinary, anvilVersion, startAnvil } from "./lib/anvil.ts";
 import { freePortRun } from "./lib/ports.ts";
-import { rebuildAccountHistory, rebuildBlockStore } from "./lib/rebuild.ts";
 import { Report } from "./lib/result.ts";
 import { type TransferRunResult, defaultShape, runEvmTransfers, runKoinosTransfers } from "./lib/transfer-run.ts";
 import { QUICK, flag, round, say } from "./lib/util.ts";
@@ -137,25 +136,6 @@ async function dropClusterRun(runId: string): Promise<void> {
   await nc.close();
 }
 
-/** `cairn rebuild` throughput (architecture §9: ≥ 5,000 blocks/s) on the chain the cluster run just made. */
-async function rebuilds(c: { services: Map<string, { address: string }>; stream: string; subjectPrefix: string }): Promise<void> {
-  const { defaultClusterOptions } = await import("../scripts/lib/cluster.ts");
-  const server = defaultClusterOptions.databaseUrl;
-  for (const [id, label, run] of [
-    ["rebuild.account_history", "cairn rebuild account-history (from the block store)", () => rebuildAccountHistory(server, c.services.get("block-store")!.address)],
-    ["rebuild.block_store", "cairn rebuild block-store (from the event stream)", () => rebuildBlockStore(server, defaultClusterOptions.natsUrl, c.stream, c.subjectPrefix)],
-  ] as const) {
-    try {
-      const r = await run();
-      report.data[id] = r;
-      report.add({ id: `${id}.blocks_per_second`, label: `${label}, ${r.blocks} blocks`, value: r.blocks_per_second, unit: "blocks/s", target: { op: ">=", value: 5_000, source: src }, note: `wall time with process start: ${r.wall_blocks_per_second} blocks/s` });
-    } catch (e) {
-      report.note(`${label}: NOT MEASURED — ${(e as Error).message}`);
-    }
-  }
-  report.note("rebuild throughput is on the cluster run's own chain (its block count is in the figure); the command's own seconds, process start excluded");
-}
-
 async function cluster(): Promise<TransferRunResult> {
   const { startCluster } = await import("../scripts/lib/cluster.ts");
   const logs = mkdtempSync(join(tmpdir(), "cairn-bench-cluster-"));
@@ -175,7 +155,6 @@ async function cluster(): Promise<TransferRunResult> {
     report.data.cluster = { ...r, run_id: c.runId };
     report.add({ id: "cluster.transfers_per_second", label: "cluster: transfers/s", value: r.transfers_per_second, unit: "transfers/s", target: { op: ">=", value: 1_500, source: src } });
     runFigures("cluster", "cluster", r);
-    await rebuilds(c);
     return r;
   } finally {
     await stopCluster();

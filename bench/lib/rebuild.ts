@@ -1,7 +1,7 @@
 /**
  * `cairn rebuild account-history` and `cairn rebuild block-store` as a user runs them: against a
- * running cluster's block store and event stream, each into a Postgres database of its own
- * (created for the run, dropped after it), or inside a stopped dev node's data dir. Throughput from the command's own report
+ * running block store and an event stream, each into a Postgres database of its own
+ * (created for the run, dropped after it). Throughput from the command's own report
  * (`done, N blocks, …, in Xs`) and from its wall time (process start included).
  */
 import { join } from "node:path";
@@ -42,18 +42,12 @@ async function runCairn(args: string[], pattern: RegExp): Promise<RebuildRun> {
   };
 }
 
-/** Rebuilds account history inside a stopped `cairn dev` data dir (`--dev-data`: from its own block store). */
-export async function rebuildDevAccountHistory(dataDir: string): Promise<RebuildRun> {
-  say(`rebuild account-history --dev-data ${dataDir}`);
-  return runCairn(["rebuild", "account-history", "--dev-data", dataDir, "--force"], /done, (\d+) blocks, .* in ([\d.]+)s/);
-}
-
 /** Rebuilds account history from the block store at `blockStoreAddress`, into a new database on `serverUrl`. */
 export async function rebuildAccountHistory(serverUrl: string, blockStoreAddress: string): Promise<RebuildRun> {
   const db = await createThrowawayDatabase(serverUrl, "cairn_bench_rebuild");
   const drop = onCleanup(`database ${db.name}`, () => db.drop());
   try {
-    say("rebuild account-history from the cluster's block store");
+    say(`rebuild account-history from the block store at ${blockStoreAddress}`);
     return await runCairn(["rebuild", "account-history", "--database-url", db.url, "--block-store-address", blockStoreAddress, "--force"], /done, (\d+) blocks, .* in ([\d.]+)s/);
   } finally {
     await drop();
@@ -65,7 +59,7 @@ export async function rebuildBlockStore(serverUrl: string, natsUrl: string, stre
   const db = await createThrowawayDatabase(serverUrl, "cairn_bench_rebuild");
   const drop = onCleanup(`database ${db.name}`, () => db.drop());
   try {
-    say("rebuild block-store from the cluster's event stream");
+    say(`rebuild block-store from stream ${stream}`);
     return await runCairn(["rebuild", "block-store", "--database-url", db.url, "--nats-url", natsUrl, "--stream", stream, "--subject-prefix", subjectPrefix, "--force"], /done, (\d+) blocks stored .* in ([\d.]+)s/);
   } finally {
     await drop();
