@@ -19,9 +19,10 @@ import type { CairnDb } from "@cairn/db";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
+import { type SkipNode, skipPointerFor } from "./skip-list.ts";
 import { topologyOfBlock } from "./codec.ts";
 import { blocks, containing, PROGRESS_KEY, progress, transactions } from "./schema.ts";
-import type { BlockRecord, BlockStore, Progress, ReadOptions, Topology, TransactionRecord } from "./store.ts";
+import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { DEFAULT_TOPOLOGY_CACHE_SIZE, TopologyCache } from "./topology-cache.ts";
 
 /** Ids per `IN` list (far below Postgres's 65,535 parameters). */
@@ -55,6 +56,31 @@ function insertTransactions(blockId: Uint8Array, txs: { tx: protocol.Transaction
       insert into ${transactions} (id, transaction) select id, body from input on conflict do nothing
     )
     insert into ${containing} (transaction_id, block_id, position) select id, ${blockId}, position from input on conflict do nothing`;
+}
+
+/** `insertTransactions` for several blocks in one statement. */
+function insertTransactionsOfBlocks(txs: { blockId: Uint8Array; tx: protocol.Transaction; position: number }[]): SQL {
+  const rows = JSON.stringify(
+    txs.map(({ blockId, tx, position }) => ({ k: Buffer.from(blockId).toString("hex"), i: Buffer.from(tx.id).toString("hex"), b: Buffer.from(protocol.Transaction.encode(tx).finish()).toString("hex"), p: position })),
+  );
+  return sql`with input as (
+      select decode(x.k, 'hex') as block_id, decode(x.i, 'hex') as id, decode(x.b, 'hex') as body, x.p as position
+      from json_to_recordset(${rows}::json) as x(k text, i text, b text, p int)
+    ), stored as (
+      insert into ${transactions} (id, transaction) select distinct on (id) id, body from input on conflict do nothing
+    )
+    insert into ${containing} (transaction_id, block_id, position) select id, block_id, position from input on conflict do nothing`;
+}
+
+/** `markCommitted` of several blocks in one statement. */
+function markCommittedMany(ids: readonly Uint8Array[]): SQL {
+  const list = JSON.stringify(ids.map((id) => Buffer.from(id).toString("hex")));
+  return sql`with recursive up(id, previous) as (
+      select id, previous from ${blocks} where id in (select decode(x, 'hex') from json_array_elements_text(${list}::json) as x) and not committed
+      union
+      select b.id, b.previous from ${blocks} b join up on b.id = up.previous where not b.committed
+    )
+    update ${blocks} set committed = true where id in (select id from up)`;
 }
 
 /**
@@ -137,6 +163,68 @@ export class DrizzleBlockStore implements BlockStore {
     });
     this.cache.set({ ...topology, skip });
     return stored;
+  }
+
+  async storeBlocks(items: readonly StoreItem[], committed = true): Promise<boolean[]> {
+    // Skip pointers first, in order: a block's ancestors may be earlier in the batch (not stored yet).
+    const batch = new Map<string, SkipNode>();
+    const lookup = async (id: Uint8Array) => batch.get(toHex(id)) ?? (await this.ancestry.node(id));
+    // `known`: stored before (cached) or earlier in this batch — never inserted by this row.
+    const rows: { topology: Topology; skip: Uint8Array | null; item: StoreItem; key: string; known: boolean }[] = [];
+    for (const item of items) {
+      const topology = topologyOfBlock(item.block);
+      const key = toHex(topology.id);
+      if (this.cache.has(topology.id) || batch.has(key)) {
+        rows.push({ topology, skip: null, item, key, known: true });
+        continue;
+      }
+      const parent = topology.height > 1n ? await lookup(topology.previous) : undefined;
+      const skip = await skipPointerFor(topology.height, parent, lookup);
+      batch.set(key, { ...topology, skip });
+      rows.push({ topology, skip, item, key, known: false });
+    }
+    const fresh = rows.filter((r) => !r.known);
+    const inserted = await this.db.transaction(async (tx) => {
+      const ids = new Set<string>();
+      for (const part of chunks(fresh, 200)) {
+        if (part.length === 0) continue;
+        const got = await tx
+          .insert(blocks)
+          .values(
+            part.map(({ topology, skip, item }) => ({
+              id: topology.id,
+              height: topology.height,
+              previous: topology.previous,
+              skip,
+              block: protocol.Block.encode(item.block).finish(),
+              receipt: item.receipt === undefined ? null : protocol.BlockReceipt.encode(item.receipt).finish(),
+              committed,
+            })),
+          )
+          .onConflictDoNothing()
+          .returning({ id: blocks.id });
+        for (const r of got) ids.add(toHex(r.id));
+      }
+      // As storeBlock: a new committed block vouches for its ancestors, an old one is marked itself.
+      if (committed) {
+        const marks = rows.map((r) => (!r.known && ids.has(r.key) ? r.topology.previous : r.topology.id));
+        if (marks.length > 0) await tx.execute(markCommittedMany(marks));
+      }
+      const txs = fresh
+        .filter((r) => ids.has(r.key))
+        .flatMap(({ topology, item }) => item.block.transactions.map((t, position) => ({ blockId: topology.id, tx: t, position })).filter(({ tx: t }) => t.id.length > 0));
+      for (const part of chunks(txs, 2_000)) await tx.execute(insertTransactionsOfBlocks(part));
+      const last = [...fresh].reverse().find((r) => ids.has(r.key));
+      if (last !== undefined) {
+        await tx
+          .insert(progress)
+          .values({ key: PROGRESS_KEY, blockId: last.topology.id, height: last.topology.height })
+          .onConflictDoUpdate({ target: progress.key, set: { blockId: last.topology.id, height: last.topology.height } });
+      }
+      return ids;
+    });
+    for (const r of fresh) this.cache.set({ ...r.topology, skip: r.skip });
+    return rows.map((r) => !r.known && inserted.has(r.key));
   }
 
   async getBlocksById(ids: readonly Uint8Array[], options: ReadOptions): Promise<(BlockRecord | undefined)[]> {

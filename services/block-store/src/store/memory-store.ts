@@ -17,7 +17,7 @@ import { bytesKey as keyOf } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
-import type { BlockRecord, BlockStore, Progress, ReadOptions, Topology, TransactionRecord } from "./store.ts";
+import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { blockLayout } from "./wire.ts";
 
 /** zstd level of the stored bytes: the fastest, already ~6× on receipts. */
@@ -83,6 +83,12 @@ export class MemoryBlockStore implements BlockStore {
   /** Blocks stored. */
   get size(): number {
     return this.ids.length;
+  }
+
+  async storeBlocks(items: readonly StoreItem[], committed = true): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (const { block, receipt } of items) out.push(await this.storeBlock(block, receipt, committed));
+    return out;
   }
 
   async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {

@@ -220,6 +220,48 @@ export function runBlockStoreContract(subject: BlockStoreSubject): void {
       }
     }, TIMEOUT_MS);
 
+    test("storeBlocks: a batch stores what storeBlock one by one would (parents in the batch, repeats, stored blocks)", async () => {
+      const { store, cold } = await open();
+      const { main, fork, shared } = fixture();
+      const long = makeChain(main[4], 150, 13n); // heights 6..155: skip pointers reach into the batch's own blocks
+      await store.storeBlock(main[0]!, makeReceipt(main[0]!));
+      const batch = [main[0]!, main[1]!, main[2]!, fork[0]!, main[2]!, main[3]!, main[4]!, ...long].map((b) => ({ block: b, receipt: makeReceipt(b) }));
+      const stored = await store.storeBlocks(batch);
+      expect(stored).toEqual([false, true, true, true, false, true, true, ...long.map(() => true)]);
+      expect(await store.storeBlocks([{ block: main[1]! }, { block: fork[1]!, receipt: makeReceipt(fork[1]!) }])).toEqual([false, true]);
+      expect(await store.storeBlocks([])).toEqual([]);
+      const tip = long.at(-1)!;
+      const progress = await store.getProgress();
+      expect(toHex(progress!.blockId)).toBe(toHex(fork[1]!.id));
+      for (const s of [store, cold()]) {
+        expect(toHex((await s.getHighestBlock())!.id)).toBe(toHex(tip.id));
+        const walk = await s.getAncestors(topo(tip), 1n, 155n, { block: false, receipt: true });
+        expect(idsOf(walk)).toEqual(idsOf([...main, ...long]));
+        expect(walk.map((r) => r.receipt?.height)).toEqual(walk.map((r) => r.height));
+        expect(idsOf(await s.getAncestors(topo(tip), 3n, 4n, { block: false, receipt: false }))).toEqual(idsOf(main.slice(2, 4)));
+        expect(idsOf(await s.getAncestors(topo(fork[1]!), 1n, 4n, { block: false, receipt: false }))).toEqual(idsOf([main[0]!, main[1]!, fork[0]!, fork[1]!]));
+        const found = await s.getTransactionsById([shared.id]);
+        expect(hex(found[0]!.containingBlocks)).toEqual(hex([main[2]!.id, fork[0]!.id]));
+      }
+      // The same blocks stored one by one in another store answer the same.
+      const { store: single } = await open();
+      for (const { block, receipt } of batch) await single.storeBlock(block, receipt);
+      expect(toHex((await single.getHighestBlock())!.id)).toBe(toHex(tip.id));
+    }, TIMEOUT_MS);
+
+    test("storeBlocks uncommitted, then committed: served by id, the highest only once committed", async () => {
+      const { store, cold } = await open();
+      const { main } = fixture();
+      const items = main.map((b) => ({ block: b, receipt: makeReceipt(b) }));
+      expect(await store.storeBlocks(items.slice(0, 3), false)).toEqual([true, true, true]);
+      expect(await store.getHighestBlock()).toBeUndefined();
+      expect((await store.getBlocksById([main[2]!.id], { block: false, receipt: false }))[0]?.height).toBe(3n);
+      // A committed block vouches for its stored uncommitted ancestors.
+      expect(await store.storeBlocks(items.slice(3, 4))).toEqual([true]);
+      for (const s of [store, cold()]) expect(toHex((await s.getHighestBlock())!.id)).toBe(toHex(main[3]!.id));
+      expect(hex((await store.getTransactionsById([main[2]!.transactions[0]!.id]))[0]!.containingBlocks)).toEqual(hex([main[2]!.id]));
+    }, TIMEOUT_MS);
+
     test("reset empties the store", async () => {
       const { store } = await open();
       const { main } = fixture();
