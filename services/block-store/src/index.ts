@@ -17,4 +17,4 @@ export { BlockStoreErrorCode, MAX_REQUEST_ITEMS } from "./errors.ts";
 export { DrizzleBlockStore, type DrizzleBlockStoreOptions } from "./store/drizzle-store.ts";
 export { MemoryBlockStore, type BlockStoreDump } from "./store/memory-store.ts";
 export { DEFAULT_TOPOLOGY_CACHE_SIZE } from "./store/topology-cache.ts";
-export type { BlockRecord, BlockStore, Progress, ReadOptions, Topology, TransactionRecord } from "./store/store.ts";
+export type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store/store.ts";
