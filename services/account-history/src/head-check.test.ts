@@ -2,17 +2,21 @@
  * The head check: a node whose bus stopped delivering block events (here: a bus nobody publishes
  * on, as after a durable consumer vanished) catches up from the block store on its periodic
  * comparison with the chain head, and ends identical to a rebuild; with the check off it stays
- * where start-up left it.
+ * where start-up left it. On real NATS JetStream (NATS_URL; required under CI=true, skipped with a
+ * notice otherwise): the node's durable consumer is deleted on the server while blocks keep coming.
  */
 import { describe, expect, test } from "bun:test";
 import { cleanupAfterAll, waitUntil } from "@cairn/test-utils";
-import { type EventBus, createMemoryEventBus } from "@cairn/bus";
+import { silentLogger } from "@cairn/core";
+import { type EventBus, createMemoryEventBus, createNatsEventBus } from "@cairn/bus";
+import { deleteNatsConsumer, deleteNatsStream, natsTestTarget, throwawayNatsOptions } from "@cairn/bus/testing";
 import { openTestDatabase, type TestDatabase } from "@cairn/db/testing";
 import { rebuildAccountHistory } from "./rebuild-history.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import { MIGRATIONS_FOLDER } from "./store/migrations.ts";
-import { type SourcedChain, createSourcedChain, dumpReadModel, startTestUnit } from "./testing/index.ts";
+import { EventFeed, type SourcedChain, createSourcedChain, dumpReadModel, startTestUnit } from "./testing/index.ts";
 
+const nats = await natsTestTarget();
 const cleanup = cleanupAfterAll();
 
 async function database(): Promise<TestDatabase> {
@@ -86,5 +90,38 @@ describe("head check", () => {
     await Bun.sleep(500);
     expect((await h.unit.store.progress()).head.height).toBe(3n);
     expect(await h.metric("cairn_account_history_resyncs_total")).toBe(0);
+  });
+
+  test.skipIf(!nats.available)("NATS JetStream: a durable consumer deleted on the server, then the head check catches up", async () => {
+    const options = { ...throwawayNatsOptions(nats.url), ackWaitMs: 2_000 };
+    cleanup.push(() => deleteNatsStream(nats.url, options.stream!));
+    const started = async () => {
+      const b = createNatsEventBus(options, { logger: silentLogger() });
+      await b.start();
+      cleanup.push(() => b.close());
+      return b;
+    };
+    const c = await createSourcedChain({ chain: { irreversibleThreshold: 3 } });
+    const feed = new EventFeed(c.t, await started());
+    const producePublished = async (from: bigint, to: bigint) => {
+      for (let i = from; i <= to; i++) {
+        await c.t.produce([c.t.transfer(Number(i % 4n), Number((i + 1n) % 4n), i, (i - 1n) / 4n + 1n)]);
+        await feed.flush();
+      }
+    };
+    const db = await database();
+    const durable = "account_history_head_check";
+    const h = await startTestUnit({ db: db, bus: await started(), blocks: c.source, chain: c.reads, durable, resyncMs: 200 });
+    cleanup.push(() => h.stop());
+    await producePublished(1n, 4n);
+    await h.waitForHead(c.t.chain.head);
+    expect(await h.metric("cairn_account_history_blocks_applied_total", { source: "event" })).toBe(4);
+
+    expect(await deleteNatsConsumer(nats.url, options.stream!, durable)).toBe(true);
+    await producePublished(5n, 12n);
+    await h.waitForHead(c.t.chain.head, 9n);
+    expect(await h.metric("cairn_account_history_resyncs_total")).toBeGreaterThanOrEqual(1);
+    expect(await h.metric("cairn_account_history_blocks_applied_total", { source: "catch_up" })).toBeGreaterThanOrEqual(1);
+    expect(await dumpReadModel(db.db)).toEqual(await reference(c, 9n));
   });
 });
