@@ -1,0 +1,143 @@
+/**
+ * A bounded cache of the Koinos JSON text of immutable list items, so the answers of the heavy
+ * reads are assembled from cached fragments instead of converting every block and receipt to
+ * JSON again (the conversion — base58, base64, every field — is most of such a read's cost):
+ *
+ * - `block_store.get_blocks_by_height` / `get_blocks_by_id`: one fragment per block item, keyed by
+ *   the block id (a hash of the block's content, so what it names never changes, on any fork),
+ *   its height and which of block and receipt the item carries;
+ * - `account_history.get_account_history`: one fragment per history entry, keyed by the entry's
+ *   own content (a 96-bit hash of its protobuf bytes and their length), never by its position —
+ *   a fork switch may give an address's seq_num another record, which then has another key.
+ *
+ * The answer is `{"<field>":[` + fragments joined by `,` + `]}`, byte for byte what
+ * `JSON.stringify(output.toJson(response))` gives (the response messages have that one repeated
+ * field). Each list has its own byte budget (key and text lengths), least recently used dropped
+ * first; a budget of 0 turns that list's caching off.
+ */
+import type { JsonCodec, JsonObject, MessageJsonCodec } from "@cairn/protocol";
+import type { TableMethod } from "./method-table.ts";
+
+/** Options of the cache (the `jsonCache` section). */
+export interface JsonCacheOptions {
+  /** Byte budget of block item fragments (get_blocks_by_height, get_blocks_by_id); 0 = off. */
+  readonly blockItemBytes: number;
+  /** Byte budget of account history entry fragments (get_account_history); 0 = off. */
+  readonly historyEntryBytes: number;
+}
+
+/** The cache. */
+export interface JsonCache {
+  /** The JSON text of `response` (a `method` answer) from cached fragments, or undefined when `method` is not cached. */
+  text(method: TableMethod, response: object): string | undefined;
+  /** Fragments and bytes held now, per list. */
+  size(): { blockItems: { entries: number; bytes: number }; historyEntries: { entries: number; bytes: number } };
+}
+
+/** Map-ordered LRU of strings within a byte budget (a string's length counted as its bytes). */
+class TextLru {
+  private readonly map = new Map<string, string>();
+  bytes = 0;
+  constructor(private readonly budget: number) {}
+  get entries(): number {
+    return this.map.size;
+  }
+  get(key: string): string | undefined {
+    const text = this.map.get(key);
+    if (text !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, text);
+    }
+    return text;
+  }
+  set(key: string, text: string): void {
+    const cost = key.length + text.length;
+    // An item past an eighth of the budget would flush too much of the rest: not kept.
+    if (cost > this.budget / 8) return;
+    this.map.set(key, text);
+    this.bytes += cost;
+    for (const [k, t] of this.map) {
+      if (this.bytes <= this.budget) break;
+      this.map.delete(k);
+      this.bytes -= k.length + t.length;
+    }
+  }
+}
+
+interface ListRule {
+  /** The response's one (repeated) field. */
+  readonly field: string;
+  readonly item: MessageJsonCodec;
+  readonly key: (item: Record<string, unknown>) => string;
+  readonly lru: TextLru;
+}
+
+const hex = (bytes: unknown) => (bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex") : "");
+
+/** Builds the cache over the codec's message types. */
+export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec): JsonCache {
+  const blockItems = new TextLru(options.blockItemBytes);
+  const historyEntries = new TextLru(options.historyEntryBytes);
+  const blockItem = codec.forType("cairn.block_store.v1.BlockItem");
+  const historyEntry = codec.forType("cairn.account_history.v1.AccountHistoryEntry");
+  const blocksRule: ListRule = {
+    field: "block_items",
+    item: blockItem,
+    key: (i) => `${hex(i.block_id)} ${String(i.block_height)} ${i.block === undefined ? 0 : 1}${i.receipt === undefined ? 0 : 1}`,
+    lru: blockItems,
+  };
+  const historyRule: ListRule = {
+    field: "values",
+    item: historyEntry,
+    key: (e) => {
+      const bytes = historyEntry.fns.encode(e).finish();
+      return `${Bun.hash.wyhash(bytes, 0x63616972n).toString(36)} ${Bun.hash.crc32(bytes).toString(36)} ${bytes.length}`;
+    },
+    lru: historyEntries,
+  };
+  const rules = new Map<string, ListRule>();
+  if (options.blockItemBytes > 0) {
+    rules.set("cairn.block_store.v1.GetBlocksByHeightResponse", blocksRule);
+    rules.set("cairn.block_store.v1.GetBlocksByIdResponse", blocksRule);
+  }
+  if (options.historyEntryBytes > 0) rules.set("cairn.account_history.v1.GetAccountHistoryResponse", historyRule);
+  // Only responses whose one field is the list: their JSON is exactly {"<field>":[…]}.
+  for (const [type, rule] of rules) {
+    const fields = Object.keys(codec.forType(type).fns.create());
+    if (fields.length !== 1 || fields[0] !== rule.field) rules.delete(type);
+  }
+
+  return {
+    text(method, response) {
+      const rule = rules.get(method.output.typeName);
+      if (rule === undefined) return undefined;
+      const list = (response as Record<string, unknown>)[rule.field];
+      // An empty list: the codec's own text (the field may be left out).
+      if (!Array.isArray(list) || list.length === 0) return undefined;
+      const parts = new Array<string>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i] as Record<string, unknown>;
+        const key = rule.key(item);
+        let text = rule.lru.get(key);
+        if (text === undefined) {
+          text = JSON.stringify(rule.item.toJson(item));
+          rule.lru.set(key, text);
+        }
+        parts[i] = text;
+      }
+      return `{"${rule.field}":[${parts.join(",")}]}`;
+    },
+    size: () => ({ blockItems: { entries: blockItems.entries, bytes: blockItems.bytes }, historyEntries: { entries: historyEntries.entries, bytes: historyEntries.bytes } }),
+  };
+}
+
+/** An answer whose JSON is parsed from its text only when asked for. */
+export function lazyJsonAnswer(text: string): { readonly text: string; readonly json: JsonObject } {
+  let json: JsonObject | undefined;
+  return {
+    text,
+    get json() {
+      return (json ??= JSON.parse(text) as JsonObject);
+    },
+  };
+}
