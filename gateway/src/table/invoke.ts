@@ -65,6 +65,8 @@ export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: numb
 
 /** Calls the service with a decoded request and the timeout, encodes the answer (from cached fragments when `jsonCache` covers the method). */
 export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number, jsonCache?: JsonCache): Promise<JsonAnswer> {
+  const blocks = jsonCache?.blocks(method, request, (m, r) => withTimeout(m.call(r, { deadlineMs: timeoutMs }), m.name, timeoutMs));
+  if (blocks !== undefined) return lazyJsonAnswer(await blocks);
   const response = await withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs);
   const text = jsonCache?.text(method, response as object);
   if (text !== undefined) return lazyJsonAnswer(text);

@@ -10,6 +10,10 @@
  *   own content (a 96-bit hash of its protobuf bytes and their length), never by its position —
  *   a fork switch may give an address's seq_num another record, which then has another key.
  *
+ * Block reads carrying blocks or receipts first ask the block store for the range without them
+ * (ids and heights only: cheap), take the cached fragments, and fetch only the missing items with
+ * `get_blocks_by_id`, so a warm read decodes no block at all.
+ *
  * The answer is `{"<field>":[` + fragments joined by `,` + `]}`, byte for byte what
  * `JSON.stringify(output.toJson(response))` gives (the response messages have that one repeated
  * field). Each list has its own byte budget (key and text lengths), least recently used dropped
@@ -26,10 +30,18 @@ export interface JsonCacheOptions {
   readonly historyEntryBytes: number;
 }
 
+/** Calls a table method with a request message (the caller's timeout applied). */
+export type CallMethod = (method: TableMethod, request: object) => Promise<unknown>;
+
 /** The cache. */
 export interface JsonCache {
   /** The JSON text of `response` (a `method` answer) from cached fragments, or undefined when `method` is not cached. */
   text(method: TableMethod, response: object): string | undefined;
+  /**
+   * The answer text of a block read with blocks or receipts, from the fragments with only the
+   * missing items fetched; undefined when `method`/`request` is not such a read (call it as usual).
+   */
+  blocks(method: TableMethod, request: object, call: CallMethod): Promise<string> | undefined;
   /** Fragments and bytes held now, per list. */
   size(): { blockItems: { entries: number; bytes: number }; historyEntries: { entries: number; bytes: number } };
 }
@@ -74,8 +86,8 @@ interface ListRule {
 
 const hex = (bytes: unknown) => (bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex") : "");
 
-/** Builds the cache over the codec's message types. */
-export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec): JsonCache {
+/** Builds the cache over the codec's message types; `byId` (block_store.get_blocks_by_id) fetches missing block items. */
+export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec, byId?: TableMethod): JsonCache {
   const blockItems = new TextLru(options.blockItemBytes);
   const historyEntries = new TextLru(options.historyEntryBytes);
   const blockItem = codec.forType("cairn.block_store.v1.BlockItem");
@@ -107,7 +119,47 @@ export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec): Js
     if (fields.length !== 1 || fields[0] !== rule.field) rules.delete(type);
   }
 
+  const blockKey = (id: unknown, height: unknown, block: boolean, receipt: boolean) => `${hex(id)} ${String(height)} ${block ? 1 : 0}${receipt ? 1 : 0}`;
+  const blockMethods = new Set(["cairn.block_store.v1.GetBlocksByHeightResponse", "cairn.block_store.v1.GetBlocksByIdResponse"]);
+
   return {
+    blocks(method, request, call) {
+      if (byId === undefined || !blockMethods.has(method.output.typeName) || rules.get(method.output.typeName) !== blocksRule) return undefined;
+      const r = request as { return_block?: boolean; return_receipt?: boolean };
+      const wantBlock = r.return_block === true;
+      const wantReceipt = r.return_receipt === true;
+      if (!wantBlock && !wantReceipt) return undefined;
+      return (async () => {
+        // Ids and heights only, then the fragments; the missing items by id.
+        const probe = (await call(method, { ...request, return_block: false, return_receipt: false })) as { block_items?: Record<string, unknown>[] };
+        const items = probe.block_items ?? [];
+        if (items.length === 0) return JSON.stringify(method.output.toJson(probe as Record<string, unknown>));
+        const parts = new Array<string>(items.length);
+        const missing: number[] = [];
+        const keys = new Array<string>(items.length);
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i]!;
+          const key = (keys[i] = blockKey(item.block_id, item.block_height, wantBlock, wantReceipt));
+          const text = blocksRule.lru.get(key);
+          if (text === undefined) missing.push(i);
+          else parts[i] = text;
+        }
+        if (missing.length > 0) {
+          const fetched = (await call(byId, { block_ids: missing.map((i) => items[i]!.block_id), return_block: wantBlock, return_receipt: wantReceipt })) as { block_items?: Record<string, unknown>[] };
+          const got = fetched.block_items ?? [];
+          missing.forEach((i, k) => {
+            // An item that did not come back whole (unknown id, no receipt stored) is answered as the
+            // probe had it plus what came, and never cached.
+            const item = got[k] ?? items[i]!;
+            const text = JSON.stringify(blockItem.toJson(item));
+            const whole = item.block_id instanceof Uint8Array && item.block_id.length > 0 && (!wantBlock || item.block !== undefined) && (!wantReceipt || item.receipt !== undefined);
+            if (whole && hex(item.block_id) === hex(items[i]!.block_id)) blocksRule.lru.set(keys[i]!, text);
+            parts[i] = text;
+          });
+        }
+        return `{"block_items":[${parts.join(",")}]}`;
+      })();
+    },
     text(method, response) {
       const rule = rules.get(method.output.typeName);
       if (rule === undefined) return undefined;
