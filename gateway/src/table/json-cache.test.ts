@@ -80,7 +80,7 @@ describe("JSON fragment cache", () => {
     await cached.close();
   });
 
-  test("history entries are keyed by content: the same seq_num with another record answers the new record", () => {
+  test("history records are keyed by content: the same seq_num with another record answers the new record, one record at two seq_nums shares a fragment", () => {
     const codec = defaultJsonCodec();
     const table = buildMethodTable(codec, createFakeNode(0).clients, { allow: [], deny: [] });
     const method = table.get("account_history", "get_account_history")!;
@@ -92,6 +92,9 @@ describe("JSON fragment cache", () => {
     const after = [entry("one", 0n), entry("three", 1n)];
     const receiptChanged = [entry("one", 0n), account_history.AccountHistoryEntry.fromPartial({ ...entry("three", 1n), trx: { ...entry("three", 1n).trx!, receipt: { ...entry("three", 1n).trx!.receipt!, rc_used: 999n } } })];
     for (const values of [before, after, receiptChanged, before]) expect(cache.text(method, { values })).toBe(text(values));
+    expect(cache.size().historyEntries.entries).toBe(4);
+    // The same record at another seq_num (the receiver's entry of one transfer): the fragment is shared.
+    for (const seq of [0n, 7n, 1234567890123n]) expect(cache.text(method, { values: [entry("one", seq)] })).toBe(text([entry("one", seq)]));
     expect(cache.size().historyEntries.entries).toBe(4);
     // An empty page: left to the codec.
     expect(cache.text(method, { values: [] })).toBeUndefined();

@@ -6,9 +6,11 @@
  * - `block_store.get_blocks_by_height` / `get_blocks_by_id`: one fragment per block item, keyed by
  *   the block id (a hash of the block's content, so what it names never changes, on any fork),
  *   its height and which of block and receipt the item carries;
- * - `account_history.get_account_history`: one fragment per history entry, keyed by the entry's
- *   own content (a 96-bit hash of its protobuf bytes and their length), never by its position —
- *   a fork switch may give an address's seq_num another record, which then has another key.
+ * - `account_history.get_account_history`: one fragment per history record (transaction or block
+ *   record), keyed by the record's own content (a 96-bit hash of its protobuf bytes and their
+ *   length), never by its position — a fork switch may give an address's seq_num another record,
+ *   which then has another key; the entry's seq_num is written around the fragment, so the
+ *   entries of one transfer in the sender's and the receiver's history share one fragment.
  *
  * Block reads carrying blocks or receipts first ask the block store for the range without them
  * (ids and heights only: cheap), take the cached fragments, and fetch only the missing items with
@@ -82,6 +84,8 @@ interface ListRule {
   readonly item: MessageJsonCodec;
   readonly key: (item: Record<string, unknown>) => string;
   readonly lru: TextLru;
+  /** The item's text when the rule builds it itself; undefined = the cached whole item by `key`. */
+  readonly fragment?: (item: Record<string, unknown>) => string | undefined;
 }
 
 const hex = (bytes: unknown) => (bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex") : "");
@@ -98,14 +102,36 @@ export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec, byI
     key: (i) => `${hex(i.block_id)} ${String(i.block_height)} ${i.block === undefined ? 0 : 1}${i.receipt === undefined ? 0 : 1}`,
     lru: blockItems,
   };
+  // A history entry is {"seq_num":…,"trx"|"block":<record>}: the record's text is cached, keyed by
+  // the record's content (so the sender's and the receiver's entries of one transfer share it), and
+  // the entry is written around it — checked against the codec's own text on every miss (a
+  // mismatch turns the split off: whole entries are then cached, keyed by their content).
+  const records = { trx: codec.forType("cairn.account_history.v1.TransactionRecord"), block: codec.forType("cairn.account_history.v1.BlockRecord") };
+  let split = true;
+  const contentKey = (kind: string, bytes: Uint8Array) => `${kind} ${Bun.hash.wyhash(bytes, 0x63616972n).toString(36)} ${Bun.hash.crc32(bytes).toString(36)} ${bytes.length}`;
   const historyRule: ListRule = {
     field: "values",
     item: historyEntry,
-    key: (e) => {
-      const bytes = historyEntry.fns.encode(e).finish();
-      return `${Bun.hash.wyhash(bytes, 0x63616972n).toString(36)} ${Bun.hash.crc32(bytes).toString(36)} ${bytes.length}`;
-    },
+    key: (e) => contentKey("entry", historyEntry.fns.encode(e).finish()),
     lru: historyEntries,
+    fragment(e) {
+      const kind = e.trx !== undefined ? "trx" : e.block !== undefined ? "block" : undefined;
+      if (!split || kind === undefined) return undefined;
+      const record = e[kind] as Record<string, unknown>;
+      const key = contentKey(kind, records[kind].fns.encode(record).finish());
+      const cached = historyEntries.get(key);
+      const head = JSON.stringify(historyEntry.toJson({ seq_num: e.seq_num }));
+      const around = (text: string) => (head === "{}" ? `{"${kind}":${text}}` : `${head.slice(0, -1)},"${kind}":${text}}`);
+      if (cached !== undefined) return around(cached);
+      const text = JSON.stringify(records[kind].toJson(record));
+      const whole = JSON.stringify(historyEntry.toJson(e));
+      if (around(text) !== whole) {
+        split = false;
+        return whole;
+      }
+      historyEntries.set(key, text);
+      return whole;
+    },
   };
   const rules = new Map<string, ListRule>();
   if (options.blockItemBytes > 0) {
@@ -169,6 +195,11 @@ export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec, byI
       const parts = new Array<string>(list.length);
       for (let i = 0; i < list.length; i++) {
         const item = list[i] as Record<string, unknown>;
+        const own = rule.fragment?.(item);
+        if (own !== undefined) {
+          parts[i] = own;
+          continue;
+        }
         const key = rule.key(item);
         let text = rule.lru.get(key);
         if (text === undefined) {
