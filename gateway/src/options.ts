@@ -168,9 +168,10 @@ const jsonCacheSchema = z.object({
    */
   blockItemBytes: z.number().int().min(0).default(32 * 1024 * 1024),
   /**
-   * Bytes of account history entry JSON kept for account_history.get_account_history (one
-   * fragment per entry, keyed by the entry's content, not its position). Least recently used
-   * dropped first; 0 turns it off. Default 16 MiB.
+   * Bytes of account history JSON kept for account_history.get_account_history (one fragment
+   * per transaction or block record, keyed by the record's content, never by seq_num; a
+   * transfer's sender and receiver entries share it). Least recently used dropped first; 0 turns
+   * it off. Default 16 MiB.
    */
   historyEntryBytes: z.number().int().min(0).default(16 * 1024 * 1024),
 });
