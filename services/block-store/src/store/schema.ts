@@ -40,6 +40,19 @@ export const blocks = pgTable(
   (t) => [index("blocks_height_seq_idx").on(t.height.desc(), t.seq), index("blocks_previous_idx").on(t.previous)],
 );
 
+/**
+ * The main chain: the id of the highest committed block (`getHighestBlock`) and of each of its stored
+ * ancestors, by height. Rewritten from the head down to the first height that already agrees
+ * whenever the head changes (a fork switch rewrites the heights above the common ancestor), in the
+ * transaction that changed it. Heights below a missing ancestor of the head are removed, so every
+ * row is an ancestor of the head. Lets a walk from a head on the main chain read a range of
+ * heights with one primary-key range scan instead of following `previous` links.
+ */
+export const mainChain = pgTable("main_chain", {
+  height: int64("height").primaryKey(),
+  blockId: bytea("block_id").notNull(),
+});
+
 /** Every transaction seen in a stored block, by id (the first stored copy). */
 export const transactions = pgTable("transactions", {
   id: bytea("id").primaryKey(),
