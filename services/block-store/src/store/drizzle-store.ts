@@ -105,15 +105,26 @@ function markCommitted(id: Uint8Array): SQL {
  * Brings `main_chain` up to the current head (the highest committed block): writes the head and its
  * ancestors from the top down to the first height that already holds the right block (one row when
  * the head grows by a block, the heights above the common ancestor after a fork switch), and
- * removes the heights above the head and those below a missing ancestor. Run after the head may
+ * removes the heights above the head and those below a missing ancestor. When the head is already
+ * in place, it extends the rows downwards from the parent of the lowest one, if that block has been
+ * stored since (a filled gap). Run after the head may
  * have changed, in the same transaction, after `lockMainChain`.
  */
 function refreshMainChain(): SQL {
   return sql`with recursive head as (
       select id, height from ${blocks} where committed order by height desc nulls last, seq limit 1
-    ), walk(id, previous, height) as (
+    ), seeds as (
       select b.id, b.previous, b.height from ${blocks} b join head h on b.id = h.id
       where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+      union all
+      -- Head unchanged: the parent of the lowest row, once stored (it filled a gap).
+      select b.id, b.previous, b.height
+      from (select height, block_id from ${mainChain} order by height limit 1) low
+      join ${blocks} lb on lb.id = low.block_id
+      join ${blocks} b on b.id = lb.previous and b.height = low.height - 1
+      where exists (select 1 from ${mainChain} m join head h on m.height = h.height and m.block_id = h.id)
+    ), walk(id, previous, height) as (
+      select id, previous, height from seeds
       union all
       select b.id, b.previous, b.height from walk w join ${blocks} b on b.id = w.previous and b.height = w.height - 1
       where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
