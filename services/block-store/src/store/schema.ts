@@ -5,7 +5,8 @@
  * (architecture §5): it can be dropped and rebuilt by replaying the blocks.
  *
  * Regenerate the migrations after a change with `bunx drizzle-kit generate` (from
- * services/block-store); never edit the files under drizzle/.
+ * services/block-store); never edit the generated files under drizzle/. SQL of our own (a data
+ * fill) goes in a file made with `drizzle-kit generate --custom`.
  */
 import { bigserial, boolean, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { bytea, int64 } from "@cairn/db";
