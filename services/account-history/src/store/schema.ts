@@ -32,7 +32,14 @@ export const records = pgTable(
   (t) => [primaryKey({ columns: [t.blockId, t.position] }), index("records_height_idx").on(t.height)],
 );
 
-/** History entries: address → (seq_num → record). seq_num is dense from 0 per address. */
+/**
+ * History entries: address → (seq_num → record). seq_num is dense from 0 per address.
+ *
+ * Indexes, each for a query of drizzle-store.ts: the primary key (address, seq_num) serves history
+ * pages and the last seq_num of an address; migration 0002 gives it INCLUDE (block_id, position,
+ * height), so a page reads the key alone (an index-only scan) before its records. `entries_height_idx`
+ * serves the delete above a fork's common ancestor. Nothing looks entries up by block id.
+ */
 export const entries = pgTable(
   "entries",
   {
@@ -42,7 +49,7 @@ export const entries = pgTable(
     position: integer("position").notNull(),
     height: int64("height").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_block_id_idx").on(t.blockId), index("entries_height_idx").on(t.height)],
+  (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_height_idx").on(t.height)],
 );
 
 /** The one progress row (`id` = 1): last applied block and the last irreversible height. */

@@ -7,6 +7,11 @@
  * Ancestor walks (`Ancestry`) run over a `TopologyCache` of recent blocks, skip pointers for long
  * distances, and one recursive query for what the cache does not hold.
  *
+ * `main_chain` holds the highest committed block and its ancestors by height, refreshed in every
+ * transaction that may change the head (`refreshMainChain`). A walk from a head on it reads the
+ * wanted heights with one primary-key range scan; any other walk (a fork, an uncommitted head, a
+ * range reaching a missing ancestor) goes through `Ancestry`.
+ *
  * With a read replica (`readDb`), lookups (blocks, topologies, ancestor walks, transactions) go to
  * the replica first. Stored blocks never change, so whatever the replica returns is right; what it
  * lacks may only be not replicated yet, so those ids (and walks that stop short) are asked again on
@@ -21,7 +26,7 @@ import { protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
 import { type SkipNode, skipPointerFor } from "./skip-list.ts";
 import { topologyOfBlock } from "./codec.ts";
-import { blocks, containing, PROGRESS_KEY, progress, transactions } from "./schema.ts";
+import { blocks, containing, mainChain, PROGRESS_KEY, progress, transactions } from "./schema.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { DEFAULT_TOPOLOGY_CACHE_SIZE, TopologyCache } from "./topology-cache.ts";
 
@@ -96,6 +101,46 @@ function markCommitted(id: Uint8Array): SQL {
     update ${blocks} set committed = true where id in (select id from up)`;
 }
 
+/**
+ * Brings `main_chain` up to the current head (the highest committed block): writes the head and its
+ * ancestors from the top down to the first height that already holds the right block (one row when
+ * the head grows by a block, the heights above the common ancestor after a fork switch), and
+ * removes the heights above the head and those below a missing ancestor. When the head is already
+ * in place, it extends the rows downwards from the parent of the lowest one, if that block has been
+ * stored since (a filled gap). Run after the head may
+ * have changed, in the same transaction, after `lockMainChain`.
+ */
+function refreshMainChain(): SQL {
+  return sql`with recursive head as (
+      select id, height from ${blocks} where committed order by height desc nulls last, seq limit 1
+    ), seeds as (
+      select b.id, b.previous, b.height from ${blocks} b join head h on b.id = h.id
+      where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+      union all
+      -- Head unchanged: the parent of the lowest row, once stored (it filled a gap).
+      select b.id, b.previous, b.height
+      from (select height, block_id from ${mainChain} order by height limit 1) low
+      join ${blocks} lb on lb.id = low.block_id
+      join ${blocks} b on b.id = lb.previous and b.height = low.height - 1
+      where exists (select 1 from ${mainChain} m join head h on m.height = h.height and m.block_id = h.id)
+    ), walk(id, previous, height) as (
+      select id, previous, height from seeds
+      union all
+      select b.id, b.previous, b.height from walk w join ${blocks} b on b.id = w.previous and b.height = w.height - 1
+      where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+    ), written as (
+      insert into ${mainChain} (height, block_id) select height, id from walk
+      on conflict (height) do update set block_id = excluded.block_id
+    ), gap as (
+      select min(w.height) as height from walk w
+      where w.height > 1 and not exists (select 1 from ${blocks} b where b.id = w.previous and b.height = w.height - 1)
+    )
+    delete from ${mainChain} where height < (select height from gap) or height > (select height from head)`;
+}
+
+/** Serialises `refreshMainChain` between concurrent writers (readers are not blocked). */
+const lockMainChain = sql`lock table ${mainChain} in exclusive mode`;
+
 /** Splits `items` into chunks of at most `size`. */
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -132,7 +177,13 @@ export class DrizzleBlockStore implements BlockStore {
   async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {
     const topology = topologyOfBlock(block);
     if (this.cache.has(topology.id)) {
-      if (committed) await this.db.execute(markCommitted(topology.id));
+      if (committed) {
+        await this.db.transaction(async (tx) => {
+          await tx.execute(markCommitted(topology.id));
+          await tx.execute(lockMainChain);
+          await tx.execute(refreshMainChain());
+        });
+      }
       return false;
     }
     const skip = await this.ancestry.skipPointer(topology);
@@ -152,7 +203,11 @@ export class DrizzleBlockStore implements BlockStore {
         .onConflictDoNothing()
         .returning({ id: blocks.id });
       // A committed block vouches for its ancestors: the chain commits parents first.
-      if (committed) await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
+      if (committed) {
+        await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
+        await tx.execute(lockMainChain);
+        await tx.execute(refreshMainChain());
+      }
       if (inserted.length === 0) return false;
       if (txs.length > 0) await tx.execute(insertTransactions(topology.id, txs));
       await tx
@@ -209,6 +264,8 @@ export class DrizzleBlockStore implements BlockStore {
       if (committed) {
         const marks = rows.map((r) => (!r.known && ids.has(r.key) ? r.topology.previous : r.topology.id));
         if (marks.length > 0) await tx.execute(markCommittedMany(marks));
+        await tx.execute(lockMainChain);
+        await tx.execute(refreshMainChain());
       }
       const txs = fresh
         .filter((r) => ids.has(r.key))
@@ -246,6 +303,8 @@ export class DrizzleBlockStore implements BlockStore {
   }
 
   async getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]> {
+    const onMain = (await this.readMainChain(this.readDb, head, startHeight, endHeight, options)) ?? (this.replica === undefined ? undefined : await this.readMainChain(this.db, head, startHeight, endHeight, options));
+    if (onMain !== undefined) return onMain;
     let path = await (this.replica?.ancestry ?? this.ancestry).walk(head, startHeight, endHeight);
     // Short of the wanted range: the replica may not have the newest links yet.
     const wanted = (endHeight < head.height ? endHeight : head.height) - startHeight + 1n;
@@ -327,9 +386,51 @@ export class DrizzleBlockStore implements BlockStore {
       await tx.delete(containing);
       await tx.delete(transactions);
       await tx.delete(blocks);
+      await tx.delete(mainChain);
       await tx.delete(progress);
     });
     this.cache.clear();
+  }
+
+  /**
+   * `getAncestors` through `main_chain`: the blocks at heights [start, min(end, head)] when `head`
+   * is on the main chain of `db` and every one of them is there; undefined otherwise (the caller
+   * then walks the links).
+   */
+  private async readMainChain(db: CairnDb, head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[] | undefined> {
+    const start = startHeight < 1n ? 1n : startHeight;
+    const end = endHeight < head.height ? endHeight : head.height;
+    if (start > end) return undefined;
+    const rows = await db
+      .select({
+        id: blocks.id,
+        height: blocks.height,
+        previous: blocks.previous,
+        skip: blocks.skip,
+        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
+        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
+      })
+      .from(mainChain)
+      .innerJoin(blocks, eq(blocks.id, mainChain.blockId))
+      .where(
+        and(
+          gte(mainChain.height, start),
+          lte(mainChain.height, end),
+          sql`exists (select 1 from ${mainChain} h where h.height = ${String(head.height)}::bigint and h.block_id = ${head.id})`,
+        ),
+      )
+      .orderBy(mainChain.height);
+    if (BigInt(rows.length) !== end - start + 1n) return undefined;
+    return rows.map((r) => this.toRecord(r, options));
+  }
+
+  /** A read row as a `BlockRecord` with the requested parts decoded (its topology cached). */
+  private toRecord(r: { id: Uint8Array; height: bigint; previous: Uint8Array; skip: Uint8Array | null; block: Uint8Array | null; receipt: Uint8Array | null }, options: ReadOptions): BlockRecord {
+    const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
+    if (options.block && r.block) record.block = protocol.Block.decode(r.block);
+    if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
+    this.cache.set({ id: r.id, height: r.height, previous: r.previous, skip: r.skip });
+    return record;
   }
 
   /** The blocks matching `where` in `db`, with the requested parts decoded. */
@@ -345,12 +446,6 @@ export class DrizzleBlockStore implements BlockStore {
       })
       .from(blocks)
       .where(where);
-    return rows.map((r) => {
-      const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
-      if (options.block && r.block) record.block = protocol.Block.decode(r.block);
-      if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
-      this.cache.set({ id: r.id, height: r.height, previous: r.previous, skip: r.skip });
-      return record;
-    });
+    return rows.map((r) => this.toRecord(r, options));
   }
 }
