@@ -42,6 +42,11 @@ describe("ByteArena", () => {
     entries[0]![0] = 99;
     expect(a.get(0)[0]).toBe(1);
     expect(() => a.get(5)).toThrow(RangeError);
+    a.truncate(2);
+    expect(a.length).toBe(2);
+    expect(a.push(new Uint8Array([7, 7]))).toBe(2);
+    expect([...a.get(1)]).toEqual([4, 5, 6, 7, 8]);
+    expect([...a.get(2)]).toEqual([7, 7]);
     a.clear();
     expect(a.length).toBe(0);
   });
@@ -107,5 +112,19 @@ describe("RecentBytes", () => {
 
   test("refuses ids longer than its slots", () => {
     expect(() => new RecentBytes(4, 8).add(new Uint8Array(9))).toThrow(RangeError);
+    expect(() => new RecentBytes(4, 8, 2).add(new Uint8Array(8), new Uint8Array(3))).toThrow(RangeError);
+  });
+
+  test("a value per id: a copy of it, gone with its id", () => {
+    const r = new RecentBytes(3, 34, 25);
+    for (let i = 0; i < 4; i++) r.add(id(i), new Uint8Array([i, i + 1, 0xff]));
+    expect(r.get(id(0))).toBeUndefined();
+    const v = r.get(id(2))!;
+    expect([...v]).toEqual([2, 3, 0xff]);
+    v[0] = 9;
+    expect([...r.get(id(2))!]).toEqual([2, 3, 0xff]);
+    r.add(id(4), new Uint8Array([7]));
+    expect([...r.get(id(4))!]).toEqual([7]);
+    expect(r.get(id(1))).toBeUndefined();
   });
 });

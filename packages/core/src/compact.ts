@@ -117,6 +117,18 @@ export class ByteArena {
     return true;
   }
 
+  /** Keeps the first `length` entries, drops the rest (and the buffers only they used). */
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    if (length <= 0) return this.clear();
+    const last = length - 1;
+    this.chunks.length = this.chunkOf.at(last) + 1;
+    this.used = this.endOf.at(last);
+    this.chunkOf.length = length;
+    this.startOf.length = length;
+    this.endOf.length = length;
+  }
+
   clear(): void {
     this.chunks.length = 0;
     this.used = 0;
@@ -212,11 +224,14 @@ export class BytesTable {
 /**
  * The most recent `max` byte ids (a bounded "seen" set, oldest out first), in a ring of fixed-size
  * slots with a `BytesTable`-like index: no string or object per id. Ids longer than `idBytes`
- * are refused (the caller's ids have a fixed size: transaction ids are 34 bytes).
+ * are refused (the caller's ids have a fixed size: transaction ids are 34 bytes). With
+ * `valueBytes` > 0 each id also carries a value of at most that many bytes (a bounded cache).
  */
 export class RecentBytes {
   private readonly ring: Uint8Array;
   private readonly lengths: Uint8Array;
+  private readonly values: Uint8Array;
+  private readonly valueLengths: Uint8Array;
   /** Open addressing: ring position + 1, 0 = empty, -1 = deleted. */
   private readonly slots: Int32Array;
   private next = 0;
@@ -226,10 +241,13 @@ export class RecentBytes {
   constructor(
     readonly max: number,
     private readonly idBytes = 64,
+    private readonly valueBytes = 0,
   ) {
-    if (idBytes > 255) throw new RangeError("RecentBytes ids are at most 255 bytes");
+    if (idBytes > 255 || valueBytes > 255) throw new RangeError("RecentBytes ids and values are at most 255 bytes");
     this.ring = new Uint8Array(max * idBytes);
     this.lengths = new Uint8Array(max);
+    this.values = new Uint8Array(max * valueBytes);
+    this.valueLengths = new Uint8Array(valueBytes > 0 ? max : 0);
     let size = 16;
     while (size < max * 2) size *= 2;
     this.slots = new Int32Array(size);
@@ -243,11 +261,25 @@ export class RecentBytes {
     return this.lookup(id) >= 0;
   }
 
-  /** Adds `id` (nothing when it is there already), dropping the oldest when full. */
-  add(id: Uint8Array): void {
+  /** The value stored with `id` (a copy), undefined when `id` is not there. */
+  get(id: Uint8Array): Uint8Array | undefined {
+    const slot = this.lookup(id);
+    if (slot < 0) return undefined;
+    const position = this.slots[slot]! - 1;
+    const start = position * this.valueBytes;
+    return this.values.slice(start, start + this.valueLengths[position]!);
+  }
+
+  /** Adds `id` with `value` (nothing when `id` is there already), dropping the oldest when full. */
+  add(id: Uint8Array, value?: Uint8Array): void {
     if (id.length > this.idBytes) throw new RangeError(`RecentBytes: id of ${id.length} bytes, at most ${this.idBytes}`);
+    if (value !== undefined && value.length > this.valueBytes) throw new RangeError(`RecentBytes: value of ${value.length} bytes, at most ${this.valueBytes}`);
     if (this.lookup(id) >= 0) return;
     const position = this.next;
+    if (this.valueBytes > 0) {
+      this.values.set(value ?? new Uint8Array(), position * this.valueBytes);
+      this.valueLengths[position] = value?.length ?? 0;
+    }
     if (this.count === this.max) this.remove(position);
     else this.count++;
     this.ring.set(id, position * this.idBytes);
