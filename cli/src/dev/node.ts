@@ -33,8 +33,6 @@ import type { ControlState } from "./durable/records.ts";
  * otherwise keeps its last 100,000 messages, ~1 KB each, three a transfer — hundreds of MB).
  */
 const DEV_BUS_KEEP_HANDLED = 4_096;
-/** No new block for this long after blocks came: the node collects its garbage once (`Bun.gc(true)`). */
-const IDLE_GC_AFTER_MS = 2_000;
 
 /** How often the node looks whether a checkpoint is due, ms. */
 const CHECKPOINT_POLL_MS = 1_000;
@@ -166,25 +164,6 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
           .catch((e: unknown) => logger.error({ err: String(e) }, "checkpoint failed"))
           .finally(() => (busy = false));
       }, CHECKPOINT_POLL_MS);
-      stops.push(async () => clearInterval(timer));
-    }
-    {
-      // Once blocks stop coming (the load ended), one full collection: JavaScriptCore collects
-      // lazily, and after a burst of transactions hundreds of MB of garbage would stay resident
-      // until the next load. Checked once a second, off the request path; never while busy.
-      let lastHeight = -1n;
-      let quietSince = 0;
-      let collected = true;
-      const timer = setInterval(() => {
-        const height = controller.services.chain.chain.head.height;
-        const now = performance.now();
-        if (height !== lastHeight) [lastHeight, quietSince, collected] = [height, now, false];
-        else if (!collected && now - quietSince >= IDLE_GC_AFTER_MS) {
-          collected = true;
-          Bun.gc(true);
-        }
-      }, 1_000);
-      timer.unref();
       stops.push(async () => clearInterval(timer));
     }
     const first = controller.services;
