@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
  * End-to-end KOIN transfers (architecture §9): transfers signed ahead, sent over JSON-RPC by 100 senders
- * in nonce order, counted once in blocks and in account history, sustained ≥ 60 s — on
+ * in nonce order, counted once in blocks and in account history, sustained ≥ 60 s and ≥ 100,000 transfers (at most 300 s) — on
  *   dev:     the one-process dev node started as a user starts it (`bun cli/src/main.ts dev`, a
  *            child process, its default store); RSS of the node's process idle and after the run;
  *   dev-data: the same with `--data <empty dir>` (memory stores over the journal: every accepted

@@ -16,10 +16,10 @@ export interface SubmitResult {
 
 /**
  * Each sender posts its bodies in order, one at a time; stops early (keeping the order) once
- * `deadline` (performance.now() ms) passes. An error answer fails the run: a transfer signed
- * ahead must be accepted.
+ * `deadline` (performance.now() ms) passes or `enough(submitted, elapsedMs)` says so. An error
+ * answer fails the run: a transfer signed ahead must be accepted.
  */
-export async function submitOrdered(url: string, bodies: string[][], deadline = Number.POSITIVE_INFINITY, isError: (json: { error?: unknown }) => boolean = (j) => j.error !== undefined): Promise<SubmitResult> {
+export async function submitOrdered(url: string, bodies: string[][], deadline = Number.POSITIVE_INFINITY, isError: (json: { error?: unknown }) => boolean = (j) => j.error !== undefined, enough?: (submitted: number, elapsedMs: number) => boolean): Promise<SubmitResult> {
   const total = bodies.reduce((n, l) => n + l.length, 0);
   const latencies = new Float64Array(total);
   let n = 0;
@@ -28,7 +28,8 @@ export async function submitOrdered(url: string, bodies: string[][], deadline = 
   await Promise.all(
     bodies.map(async (list, s) => {
       for (const body of list) {
-        if (performance.now() > deadline) return;
+        const now = performance.now();
+        if (now > deadline || enough?.(n, now - t0)) return;
         const start = performance.now();
         const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
         const json = (await res.json()) as { error?: unknown };

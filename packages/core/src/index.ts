@@ -10,3 +10,4 @@ export * from "./metrics.ts";
 export * from "./async.ts";
 export * from "./ports.ts";
 export * from "./progress.ts";
+export * from "./compact.ts";

@@ -11,13 +11,15 @@
  * - sealed chunks read lately stay decompressed in a bounded LRU cache (`chunkCacheBytes`), so
  *   pages over the same chunks do not decompress them again;
  * - an address's entries are the record numbers it appears in, in seq_num order (seq_num = index),
- *   so a history page is a slice, whatever the store's size.
+ *   so a history page is a slice, whatever the store's size;
+ * - the number columns and entry lists are @cairn/core `IntColumn`s (typed arrays, 4 bytes a
+ *   number) and the block ids a `ByteArena`: no object per block or record.
  *
  * `apply` checks everything that can fail before changing anything, so it is atomic as the
  * database transaction is. `dump()` returns the whole content as structured-cloneable data and
  * `MemoryAccountHistoryStore.fromDump` rebuilds a store from it.
  */
-import { bytesEqual, bytesKey } from "@cairn/core";
+import { ByteArena, IntColumn, bytesEqual, bytesKey } from "@cairn/core";
 import { ZERO_ID, type BlockRef } from "@cairn/protocol";
 import { blockHistory, type RecordKind } from "../impacted.ts";
 import { checkLinks } from "./rows.ts";
@@ -66,7 +68,7 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   private head: BlockRef = { id: ZERO_ID, height: 0n };
   private lib = 0n;
   /** Applied block ids, index = height - 1. */
-  private blocks: Uint8Array[] = [];
+  private readonly blocks = new ByteArena();
   // Records by number: where their bytes lie, kind, height, position in the block.
   /** Every chunk but the last is sealed (zstd-compressed); the last is open, `used` bytes filled. */
   private chunks: Uint8Array[] = [];
@@ -74,14 +76,14 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   /** Sealed chunks read lately, decompressed, by index; Map order is recency (oldest first). */
   private opened = new Map<number, Uint8Array>();
   private openedBytes = 0;
-  private recChunk: number[] = [];
-  private recStart: number[] = [];
-  private recEnd: number[] = [];
-  private recKind: number[] = [];
-  private recHeight: number[] = [];
-  private recPosition: number[] = [];
+  private readonly recChunk = new IntColumn();
+  private readonly recStart = new IntColumn();
+  private readonly recEnd = new IntColumn();
+  private readonly recKind = new IntColumn();
+  private readonly recHeight = new IntColumn("float64");
+  private readonly recPosition = new IntColumn();
   /** Per address (`bytesKey`): the address and its entries' record numbers, index = seq_num. */
-  private entries = new Map<string, { address: Uint8Array; records: number[] }>();
+  private entries = new Map<string, { address: Uint8Array; records: IntColumn }>();
 
   constructor(options: MemoryAccountHistoryStoreOptions = {}) {
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -94,14 +96,18 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     const store = new MemoryAccountHistoryStore(options);
     store.head = { id: dump.head.id, height: dump.head.height };
     store.lib = dump.lib;
-    store.blocks = [...dump.blocks];
+    for (const id of dump.blocks) store.blocks.push(id);
     let offset = 0;
     for (let r = 0; r < dump.recordLengths.length; r++) {
       const length = dump.recordLengths[r]!;
       store.addRecord(dump.recordBytes.subarray(offset, offset + length), dump.recordKinds[r]!, dump.recordHeights[r]!, dump.recordPositions[r]!);
       offset += length;
     }
-    for (const e of dump.entries) store.entries.set(bytesKey(e.address), { address: e.address, records: [...e.records] });
+    for (const e of dump.entries) {
+      const records = new IntColumn();
+      for (const r of e.records) records.push(r);
+      store.entries.set(bytesKey(e.address), { address: e.address, records });
+    }
     return store;
   }
 
@@ -110,20 +116,20 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     const count = this.recChunk.length;
     const lengths = new Array<number>(count);
     let total = 0;
-    for (let r = 0; r < count; r++) total += lengths[r] = this.recEnd[r]! - this.recStart[r]!;
+    for (let r = 0; r < count; r++) total += lengths[r] = this.recEnd.at(r) - this.recStart.at(r);
     const bytes = new Uint8Array(total);
     for (let r = 0, offset = 0; r < count; offset += lengths[r]!, r++) bytes.set(this.record(r), offset);
     return {
       version: 1,
       head: { id: this.head.id, height: this.head.height },
       lib: this.lib,
-      blocks: [...this.blocks],
+      blocks: Array.from({ length: this.blocks.length }, (_, i) => this.blocks.get(i).slice()),
       recordBytes: bytes,
       recordLengths: lengths,
-      recordKinds: [...this.recKind],
-      recordHeights: [...this.recHeight],
-      recordPositions: [...this.recPosition],
-      entries: [...this.entries.values()].map((e) => ({ address: e.address, records: [...e.records] })),
+      recordKinds: this.recKind.toArray(),
+      recordHeights: this.recHeight.toArray(),
+      recordPositions: this.recPosition.toArray(),
+      entries: [...this.entries.values()].map((e) => ({ address: e.address, records: e.records.toArray() })),
     };
   }
 
@@ -135,7 +141,7 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     const out: BlockRef[] = [];
     const first = from < 1n ? 1 : Number(from);
     const last = to > BigInt(this.blocks.length) ? this.blocks.length : Number(to);
-    for (let h = first; h <= last; h++) out.push({ id: this.blocks[h - 1]!, height: BigInt(h) });
+    for (let h = first; h <= last; h++) out.push({ id: this.blocks.get(h - 1).slice(), height: BigInt(h) });
     return out;
   }
 
@@ -151,13 +157,13 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     let written = 0;
     plan.blocks.forEach(({ block }, i) => {
       const height = Number(block.header?.height ?? 0n);
-      this.blocks.push(block.id.slice());
+      this.blocks.push(block.id);
       for (const r of histories[i]!) {
         const n = this.addRecord(r.record, r.kind === "block" ? 0 : 1, height, r.position);
         for (const address of r.impacted) {
           const key = bytesKey(address);
           let list = this.entries.get(key);
-          if (list === undefined) this.entries.set(key, (list = { address: address.slice(), records: [] }));
+          if (list === undefined) this.entries.set(key, (list = { address: address.slice(), records: new IntColumn() }));
           list.records.push(n);
           written++;
         }
@@ -177,11 +183,11 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     if (q.limit <= 0) return [];
     const records = this.entries.get(bytesKey(q.address))?.records;
     if (records === undefined || records.length === 0) return [];
-    const visible = (seq: number) => !q.irreversible || BigInt(this.recHeight[records[seq]!]!) <= this.lib;
+    const visible = (seq: number) => !q.irreversible || BigInt(this.recHeight.at(records.at(seq))) <= this.lib;
     const out: StoredEntry[] = [];
     const push = (seq: number) => {
-      const r = records[seq]!;
-      out.push({ seqNum: BigInt(seq), kind: KINDS[this.recKind[r]!]!, record: this.record(r).slice() });
+      const r = records.at(seq);
+      out.push({ seqNum: BigInt(seq), kind: KINDS[this.recKind.at(r)]!, record: this.record(r).slice() });
     };
     if (q.ascending) {
       const start = q.seqNum ?? 0n;
@@ -239,7 +245,7 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
 
   /** The bytes of record `r` (a view: copy before handing it out). */
   private record(r: number): Uint8Array {
-    return this.chunk(this.recChunk[r]!).subarray(this.recStart[r], this.recEnd[r]);
+    return this.chunk(this.recChunk.at(r)).subarray(this.recStart.at(r), this.recEnd.at(r));
   }
 
   /** Chunk `index`'s bytes: the open one as is, a sealed one decompressed (kept in the LRU cache). */
@@ -270,12 +276,12 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
 
   /** Drops every block, record and entry above `height`. */
   private truncate(height: number): void {
-    this.blocks.length = Math.min(this.blocks.length, height);
+    this.blocks.truncate(height);
     // Records are in height order: the first one above `height` and everything after it go.
     let keep = this.recHeight.length;
-    while (keep > 0 && this.recHeight[keep - 1]! > height) keep--;
+    while (keep > 0 && this.recHeight.at(keep - 1) > height) keep--;
     if (keep === this.recHeight.length) return;
-    const chunk = this.recChunk[keep]!;
+    const chunk = this.recChunk.at(keep);
     if (chunk < this.chunks.length - 1) {
       // Reopen a sealed chunk: decompressed into an open one of the usual size.
       const bytes = this.chunk(chunk);
@@ -290,10 +296,10 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
       this.opened.delete(i);
       this.openedBytes -= b.length;
     }
-    this.used = this.recStart[keep]!;
+    this.used = this.recStart.at(keep);
     for (const column of [this.recChunk, this.recStart, this.recEnd, this.recKind, this.recHeight, this.recPosition]) column.length = keep;
     for (const [key, e] of this.entries) {
-      while (e.records.length > 0 && e.records[e.records.length - 1]! >= keep) e.records.pop();
+      while (e.records.length > 0 && e.records.at(e.records.length - 1) >= keep) e.records.length = e.records.length - 1;
       if (e.records.length === 0) this.entries.delete(key);
     }
   }

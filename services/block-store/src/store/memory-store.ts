@@ -8,14 +8,17 @@
  * - a transaction is a slice of its first containing block's bytes (found with `wire.ts`), so it
  *   costs three numbers and a map key, not a second copy;
  * - the main chain (the highest committed block and its ancestors) is an array by height, so a walk
- *   from a head on it reads its range directly; other walks reach a deep range through skip
- *   pointers (`skip-list.ts`) in O(log distance) steps, so reads stay as fast at a million blocks
- *   as at a thousand.
+ *   from a head on it reads its range directly;
+ * - nothing is an object per block or transaction: ids, bytes and numbers live in @cairn/core's
+ *   compact containers (`BytesTable` maps block and transaction ids to their seq or slot, the
+ *   bytes are appended to `ByteArena`s, the numbers to typed-array `IntColumn`s);
+ * - other ancestor walks reach a deep range through skip pointers (`skip-list.ts`) in O(log distance)
+ *   steps, so reads stay as fast at a million blocks as at a thousand.
  *
  * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
  * `MemoryBlockStore.fromDump` rebuilds a store from it.
  */
-import { bytesKey as keyOf } from "@cairn/core";
+import { ByteArena, BytesTable, IntColumn } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
@@ -29,6 +32,8 @@ const decompress = (bytes: Uint8Array): Uint8Array => Bun.zstdDecompressSync(byt
 
 /** Above this distance between the head and the range, walks jump with skip pointers (as `Ancestry` does). */
 const LINEAR_WALK_LIMIT = 64;
+/** Bytes per buffer of the compressed blocks and receipts. */
+const ARENA_CHUNK_BYTES = 1 << 20;
 
 /** The whole content of a `MemoryBlockStore`, structured-cloneable, blocks in storing order. */
 export interface BlockStoreDump {
@@ -46,22 +51,25 @@ export interface BlockStoreDump {
 /** The block store in memory. */
 export class MemoryBlockStore implements BlockStore {
   // Columns by seq (storing order); `blocks` and `receipts` hold zstd-compressed bytes.
-  private ids: Uint8Array[] = [];
-  private heights: number[] = [];
-  private previous: Uint8Array[] = [];
-  private blocks: Uint8Array[] = [];
-  private receipts: (Uint8Array | null)[] = [];
-  private committed: boolean[] = [];
+  /** Block id → seq; its keys in seq order are the ids (`keyAt(seq)`). */
+  private bySeq = new BytesTable();
+  private heights = new IntColumn("float64");
+  private previous = new ByteArena();
+  private blocks = new ByteArena(ARENA_CHUNK_BYTES);
+  /** Index in `receiptBytes`, -1 when stored without a receipt. */
+  private receipts = new IntColumn();
+  private receiptBytes = new ByteArena(ARENA_CHUNK_BYTES);
+  /** 1 when committed. */
+  private committed = new IntColumn();
   /** Seq of the skip-pointer target, -1 when none. */
-  private skips: number[] = [];
+  private skips = new IntColumn();
   /** Seq of the parent when it was stored first, -1 otherwise (then looked up by id). */
-  private parents: number[] = [];
-  private bySeq = new Map<string, number>();
+  private parents = new IntColumn();
   // Transactions by slot: the first containing block and the slice of its bytes.
-  private txSlots = new Map<string, number>();
-  private txBlock: number[] = [];
-  private txStart: number[] = [];
-  private txEnd: number[] = [];
+  private txSlots = new BytesTable();
+  private txBlock = new IntColumn();
+  private txStart = new IntColumn();
+  private txEnd = new IntColumn();
   /** Containing blocks (seqs, ascending) of transactions in more than one block; others have just `txBlock`. */
   private txMore = new Map<number, number[]>();
   /** Seq of the highest committed block (ties: first stored), -1 when none. */
@@ -84,14 +92,22 @@ export class MemoryBlockStore implements BlockStore {
     return store;
   }
 
-  /** The whole content as plain data (bytes are shared, not copied: stored bytes never change). */
+  /** The whole content as plain data (views of the stored bytes, not copies: stored bytes never change). */
   dump(): BlockStoreDump {
-    return { version: 1, blocks: [...this.blocks], receipts: [...this.receipts], committed: [...this.committed], progress: this.last };
+    const blocks: Uint8Array[] = [];
+    const receipts: (Uint8Array | null)[] = [];
+    const committed: boolean[] = [];
+    for (let seq = 0; seq < this.size; seq++) {
+      blocks.push(this.blocks.get(seq));
+      receipts.push(this.receiptOf(seq));
+      committed.push(this.committed.at(seq) === 1);
+    }
+    return { version: 1, blocks, receipts, committed, progress: this.last };
   }
 
   /** Blocks stored. */
   get size(): number {
-    return this.ids.length;
+    return this.bySeq.size;
   }
 
   async storeBlocks(items: readonly StoreItem[], committed = true): Promise<boolean[]> {
@@ -102,7 +118,7 @@ export class MemoryBlockStore implements BlockStore {
 
   async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {
     const topology = topologyOfBlock(block);
-    const known = this.bySeq.get(keyOf(topology.id));
+    const known = this.bySeq.get(topology.id);
     if (known !== undefined) {
       if (committed) this.markCommitted(known);
       return false;
@@ -117,32 +133,32 @@ export class MemoryBlockStore implements BlockStore {
 
   async getBlocksById(ids: readonly Uint8Array[], options: ReadOptions): Promise<(BlockRecord | undefined)[]> {
     return ids.map((id) => {
-      const seq = this.bySeq.get(keyOf(id));
+      const seq = this.bySeq.get(id);
       return seq === undefined ? undefined : this.record(seq, options);
     });
   }
 
   async getTopology(id: Uint8Array): Promise<Topology | undefined> {
-    const seq = this.bySeq.get(keyOf(id));
+    const seq = this.bySeq.get(id);
     return seq === undefined ? undefined : this.topology(seq);
   }
 
   async getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]> {
-    let seq = this.bySeq.get(keyOf(head.id));
+    let seq = this.bySeq.get(head.id);
     if (seq === undefined || startHeight > endHeight) return [];
     const start = Number(startHeight < 1n ? 1n : startHeight);
     const end = Number(endHeight);
-    const headHeight = this.heights[seq]!;
+    const headHeight = this.heights.at(seq);
     if (this.mainLow > 0 && headHeight >= this.mainLow && this.mainChain[headHeight] === seq) {
       // On the main chain: every height from mainLow up is an ancestor, and there is none below.
       const out: BlockRecord[] = [];
       for (let h = Math.max(start, this.mainLow); h <= Math.min(end, headHeight); h++) out.push(this.record(this.mainChain[h]!, options));
       return out;
     }
-    if (this.heights[seq]! - end > LINEAR_WALK_LIMIT) seq = this.ancestorAt(seq, end) ?? seq;
+    if (this.heights.at(seq) - end > LINEAR_WALK_LIMIT) seq = this.ancestorAt(seq, end) ?? seq;
     const path: number[] = [];
     for (let current: number | undefined = seq; ; ) {
-      const height = this.heights[current]!;
+      const height = this.heights.at(current);
       if (height < start) break;
       if (height <= end) path.push(current);
       if (height === start) break;
@@ -163,35 +179,35 @@ export class MemoryBlockStore implements BlockStore {
     let open: { seq: number; bytes: Uint8Array } | undefined;
     for (const id of ids) {
       if (id.length === 0) continue;
-      const slot = this.txSlots.get(keyOf(id));
+      const slot = this.txSlots.get(id);
       if (slot === undefined) continue;
-      const seq = this.txBlock[slot]!;
-      if (open?.seq !== seq) open = { seq, bytes: decompress(this.blocks[seq]!) };
-      const transaction = protocol.Transaction.decode(open.bytes.subarray(this.txStart[slot], this.txEnd[slot]));
-      const containing = this.txMore.get(slot) ?? [this.txBlock[slot]!];
-      out.push({ transaction, containingBlocks: containing.filter((s) => this.committed[s]).map((s) => this.ids[s]!.slice()) });
+      const seq = this.txBlock.at(slot);
+      if (open?.seq !== seq) open = { seq, bytes: decompress(this.blocks.get(seq)) };
+      const transaction = protocol.Transaction.decode(open.bytes.subarray(this.txStart.at(slot), this.txEnd.at(slot)));
+      const containing = this.txMore.get(slot) ?? [seq];
+      out.push({ transaction, containingBlocks: containing.filter((s) => this.committed.at(s) === 1).map((s) => this.bySeq.keyAt(s).slice()) });
     }
     return out;
   }
 
   async getProgress(): Promise<Progress | undefined> {
-    return this.last < 0 ? undefined : { blockId: this.ids[this.last]!.slice(), height: BigInt(this.heights[this.last]!) };
+    return this.last < 0 ? undefined : { blockId: this.bySeq.keyAt(this.last).slice(), height: BigInt(this.heights.at(this.last)) };
   }
 
   async reset(): Promise<void> {
-    this.ids = [];
-    this.heights = [];
-    this.previous = [];
-    this.blocks = [];
-    this.receipts = [];
-    this.committed = [];
-    this.skips = [];
-    this.parents = [];
-    this.bySeq = new Map();
-    this.txSlots = new Map();
-    this.txBlock = [];
-    this.txStart = [];
-    this.txEnd = [];
+    this.bySeq = new BytesTable();
+    this.heights = new IntColumn("float64");
+    this.previous = new ByteArena();
+    this.blocks = new ByteArena(ARENA_CHUNK_BYTES);
+    this.receipts = new IntColumn();
+    this.receiptBytes = new ByteArena(ARENA_CHUNK_BYTES);
+    this.committed = new IntColumn();
+    this.skips = new IntColumn();
+    this.parents = new IntColumn();
+    this.txSlots = new BytesTable();
+    this.txBlock = new IntColumn();
+    this.txStart = new IntColumn();
+    this.txEnd = new IntColumn();
     this.txMore = new Map();
     this.highest = -1;
     this.mainChain = [];
@@ -207,20 +223,19 @@ export class MemoryBlockStore implements BlockStore {
     const layout = blockLayout(bytes);
     const header = layout.header === undefined ? undefined : protocol.BlockHeader.decode(layout.header);
     const { id, height, previous } = topologyOfBlock({ id: layout.id, header, transactions: [], signature: new Uint8Array() });
-    const seq = this.ids.length;
-    this.ids.push(id.slice());
+    const seq = this.size;
+    this.bySeq.set(id, seq);
     this.heights.push(Number(height));
-    this.previous.push(previous.slice());
+    this.previous.push(previous);
     this.blocks.push(compressed);
-    this.receipts.push(receipt);
-    this.committed.push(false);
-    this.bySeq.set(keyOf(id), seq);
+    this.receipts.push(receipt === null ? -1 : this.receiptBytes.push(receipt));
+    this.committed.push(0);
     this.parents.push(-1);
-    this.parents[seq] = this.parentOf(seq) ?? -1;
+    this.parents.set(seq, this.parentOf(seq) ?? -1);
     this.skips.push(this.skipOf(seq));
     for (const span of layout.transactions) {
       if (span.idEnd === span.idStart) continue;
-      const key = keyOf(bytes.subarray(span.idStart, span.idEnd));
+      const key = bytes.subarray(span.idStart, span.idEnd);
       const slot = this.txSlots.get(key);
       if (slot === undefined) {
         this.txSlots.set(key, this.txBlock.length);
@@ -228,7 +243,7 @@ export class MemoryBlockStore implements BlockStore {
         this.txStart.push(span.start);
         this.txEnd.push(span.end);
       } else {
-        const more = this.txMore.get(slot) ?? [this.txBlock[slot]!];
+        const more = this.txMore.get(slot) ?? [this.txBlock.at(slot)];
         if (more[more.length - 1] !== seq) more.push(seq);
         this.txMore.set(slot, more);
       }
@@ -240,10 +255,10 @@ export class MemoryBlockStore implements BlockStore {
 
   /** Marks `seq` and its uncommitted ancestors committed, moving the highest block (and the main chain with it). */
   private markCommitted(seq: number): void {
-    for (let s: number | undefined = seq; s !== undefined && !this.committed[s]; s = this.parentOf(s)) {
-      this.committed[s] = true;
+    for (let s: number | undefined = seq; s !== undefined && this.committed.at(s) !== 1; s = this.parentOf(s)) {
+      this.committed.set(s, 1);
       const h = this.highest;
-      if (h < 0 || this.heights[s]! > this.heights[h]! || (this.heights[s] === this.heights[h] && s < h)) this.highest = s;
+      if (h < 0 || this.heights.at(s) > this.heights.at(h) || (this.heights.at(s) === this.heights.at(h) && s < h)) this.highest = s;
     }
     this.refreshMainChain();
   }
@@ -256,10 +271,10 @@ export class MemoryBlockStore implements BlockStore {
   private refreshMainChain(): void {
     if (this.highest < 0) return;
     let s = this.highest;
-    const top = this.heights[s]!;
+    const top = this.heights.at(s);
     if (this.mainChain.length > top + 1) this.mainChain.length = top + 1;
     for (;;) {
-      const h = this.heights[s]!;
+      const h = this.heights.at(s);
       if (this.mainLow > 0 && h >= this.mainLow && this.mainChain[h] === s) break;
       this.mainChain[h] = s;
       const parent = this.parentOf(s);
@@ -285,21 +300,21 @@ export class MemoryBlockStore implements BlockStore {
 
   /** The stored parent of `seq` (one height below), or undefined. */
   private parentOf(seq: number): number | undefined {
-    const known = this.parents[seq]!;
+    const known = this.parents.at(seq);
     if (known >= 0) return known;
-    const parent = this.bySeq.get(keyOf(this.previous[seq]!));
-    return parent !== undefined && this.heights[parent] === this.heights[seq]! - 1 ? parent : undefined;
+    const parent = this.bySeq.get(this.previous.get(seq));
+    return parent !== undefined && this.heights.at(parent) === this.heights.at(seq) - 1 ? parent : undefined;
   }
 
   /** The ancestor of `seq` (itself included) at `height`, following skip pointers (`skip-list.ts`); undefined past a gap. */
   private ancestorAt(seq: number, height: number): number | undefined {
-    if (height > this.heights[seq]! || height < 1) return undefined;
-    const small = this.heights[seq]! < NUMBER_HEIGHT_LIMIT;
+    if (height > this.heights.at(seq) || height < 1) return undefined;
+    const small = this.heights.at(seq) < NUMBER_HEIGHT_LIMIT;
     const target = BigInt(height);
     let s = seq;
-    while (this.heights[s]! > height) {
-      const h = this.heights[s]!;
-      const skip = this.skips[s]!;
+    while (this.heights.at(s) > height) {
+      const h = this.heights.at(s);
+      const skip = this.skips.at(s);
       if (skip >= 0 && (small ? takesSkipNumber(h, height) : takesSkip(BigInt(h), target))) {
         s = skip;
         continue;
@@ -313,7 +328,7 @@ export class MemoryBlockStore implements BlockStore {
 
   /** The skip pointer of a new block: its ancestor at `skipHeight`, found from its parent; -1 when unknown. */
   private skipOf(seq: number): number {
-    const height = this.heights[seq]!;
+    const height = this.heights.at(seq);
     const target = height < NUMBER_HEIGHT_LIMIT ? skipHeightNumber(height) : Number(skipHeight(BigInt(height)));
     const parent = this.parentOf(seq);
     if (target < 1 || parent === undefined) return -1;
@@ -321,14 +336,20 @@ export class MemoryBlockStore implements BlockStore {
   }
 
   private topology(seq: number): Topology {
-    return { id: this.ids[seq]!.slice(), height: BigInt(this.heights[seq]!), previous: this.previous[seq]!.slice() };
+    return { id: this.bySeq.keyAt(seq).slice(), height: BigInt(this.heights.at(seq)), previous: this.previous.get(seq).slice() };
   }
 
   private record(seq: number, options: ReadOptions): BlockRecord {
     const record: BlockRecord = this.topology(seq);
-    if (options.block) record.block = protocol.Block.decode(decompress(this.blocks[seq]!));
-    const receipt = this.receipts[seq];
-    if (options.receipt && receipt) record.receipt = protocol.BlockReceipt.decode(decompress(receipt));
+    if (options.block) record.block = protocol.Block.decode(decompress(this.blocks.get(seq)));
+    const receipt = options.receipt ? this.receiptOf(seq) : null;
+    if (receipt) record.receipt = protocol.BlockReceipt.decode(decompress(receipt));
     return record;
+  }
+
+  /** The compressed receipt of `seq` (a view), null when stored without one. */
+  private receiptOf(seq: number): Uint8Array | null {
+    const r = this.receipts.at(seq);
+    return r < 0 ? null : this.receiptBytes.get(r);
   }
 }
