@@ -14,14 +14,14 @@
  * only serves the few newest blocks. The writer's own reads (skip pointers, progress, the highest
  * block) stay on the primary.
  */
-import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { CairnDb } from "@cairn/db";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
 import { type SkipNode, skipPointerFor } from "./skip-list.ts";
 import { topologyOfBlock } from "./codec.ts";
-import { blocks, containing, PROGRESS_KEY, progress, transactions } from "./schema.ts";
+import { blocks, containing, mainChain, PROGRESS_KEY, progress, transactions } from "./schema.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { DEFAULT_TOPOLOGY_CACHE_SIZE, TopologyCache } from "./topology-cache.ts";
 
@@ -96,6 +96,36 @@ function markCommitted(id: Uint8Array): SQL {
     update ${blocks} set committed = true where id in (select id from up)`;
 }
 
+/**
+ * Brings `main_chain` up to the highest committed block (ties: the first stored): walks from it
+ * down to the first block already at its height in the table and writes the heights walked over
+ * (one row when a block extends the head, the blocks above the common ancestor on a fork switch),
+ * drops rows above the head, and rows below a gap in the head's ancestry (a parent not stored).
+ * Run last in every transaction that may change the committed blocks; the table lock (which
+ * readers do not wait for) serialises concurrent writers, each seeing the ones before it.
+ */
+function reconcileMainChain(): SQL[] {
+  return [
+    sql`lock table ${mainChain} in share row exclusive mode`,
+    sql`with recursive head as (
+      select id, height from ${blocks} where committed order by height desc nulls last, seq limit 1
+    ), walk(id, height, previous) as (
+      select b.id, b.height, b.previous from ${blocks} b join head h on b.id = h.id
+      where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+      union all
+      select b.id, b.height, b.previous from walk w join ${blocks} b on b.id = w.previous
+      where b.height = w.height - 1 and not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+    ), low as (
+      select height, previous from walk order by height limit 1
+    ), dropped as (
+      delete from ${mainChain} m where m.height > (select height from head)
+        or (m.height < (select height from low) and not exists (select 1 from ${mainChain} p join low on p.height = low.height - 1 and p.block_id = low.previous))
+    )
+    insert into ${mainChain} (height, block_id) select height, id from walk
+    on conflict (height) do update set block_id = excluded.block_id`,
+  ];
+}
+
 /** Splits `items` into chunks of at most `size`. */
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {
   const out: T[][] = [];
@@ -132,7 +162,12 @@ export class DrizzleBlockStore implements BlockStore {
   async storeBlock(block: protocol.Block, receipt?: protocol.BlockReceipt, committed = true): Promise<boolean> {
     const topology = topologyOfBlock(block);
     if (this.cache.has(topology.id)) {
-      if (committed) await this.db.execute(markCommitted(topology.id));
+      if (committed) {
+        await this.db.transaction(async (tx) => {
+          await tx.execute(markCommitted(topology.id));
+          for (const statement of reconcileMainChain()) await tx.execute(statement);
+        });
+      }
       return false;
     }
     const skip = await this.ancestry.skipPointer(topology);
@@ -153,12 +188,16 @@ export class DrizzleBlockStore implements BlockStore {
         .returning({ id: blocks.id });
       // A committed block vouches for its ancestors: the chain commits parents first.
       if (committed) await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
-      if (inserted.length === 0) return false;
+      if (inserted.length === 0) {
+        if (committed) for (const statement of reconcileMainChain()) await tx.execute(statement);
+        return false;
+      }
       if (txs.length > 0) await tx.execute(insertTransactions(topology.id, txs));
       await tx
         .insert(progress)
         .values({ key: PROGRESS_KEY, blockId: topology.id, height: topology.height })
         .onConflictDoUpdate({ target: progress.key, set: { blockId: topology.id, height: topology.height } });
+      if (committed) for (const statement of reconcileMainChain()) await tx.execute(statement);
       return true;
     });
     this.cache.set({ ...topology, skip });
@@ -221,6 +260,7 @@ export class DrizzleBlockStore implements BlockStore {
           .values({ key: PROGRESS_KEY, blockId: last.topology.id, height: last.topology.height })
           .onConflictDoUpdate({ target: progress.key, set: { blockId: last.topology.id, height: last.topology.height } });
       }
+      if (committed && rows.length > 0) for (const statement of reconcileMainChain()) await tx.execute(statement);
       return ids;
     });
     for (const r of fresh) this.cache.set({ ...r.topology, skip: r.skip });
@@ -246,6 +286,12 @@ export class DrizzleBlockStore implements BlockStore {
   }
 
   async getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]> {
+    // A head on the main chain: its ancestors are the main chain's rows, one primary-key range.
+    const top = endHeight < head.height ? endHeight : head.height;
+    if (startHeight >= 1n && top >= startHeight) {
+      const onMain = await this.readMainChain(this.readDb, head, startHeight, top, options);
+      if (BigInt(onMain.length) === top - startHeight + 1n) return onMain;
+    }
     let path = await (this.replica?.ancestry ?? this.ancestry).walk(head, startHeight, endHeight);
     // Short of the wanted range: the replica may not have the newest links yet.
     const wanted = (endHeight < head.height ? endHeight : head.height) - startHeight + 1n;
@@ -327,30 +373,56 @@ export class DrizzleBlockStore implements BlockStore {
       await tx.delete(containing);
       await tx.delete(transactions);
       await tx.delete(blocks);
+      await tx.delete(mainChain);
       await tx.delete(progress);
     });
     this.cache.clear();
   }
 
+  /**
+   * The main chain's blocks at heights [start, end], ascending, when `head` is on the main chain in
+   * `db` (else none). Fewer than asked when the rows do not reach down to `start` (a gap).
+   */
+  private async readMainChain(db: CairnDb, head: Topology, start: bigint, end: bigint, options: ReadOptions): Promise<BlockRecord[]> {
+    const rows = await db
+      .select(this.blockColumns(options))
+      .from(mainChain)
+      .innerJoin(blocks, eq(blocks.id, mainChain.blockId))
+      .where(
+        and(
+          gte(mainChain.height, start),
+          lte(mainChain.height, end),
+          sql`exists (select 1 from ${mainChain} h where h.height = ${String(head.height)}::bigint and h.block_id = ${head.id})`,
+        ),
+      )
+      .orderBy(asc(mainChain.height));
+    return rows.map((r) => this.decodeBlock(r, options));
+  }
+
+  /** The columns `readBlocks` selects (bodies only when asked for). */
+  private blockColumns(options: ReadOptions) {
+    return {
+      id: blocks.id,
+      height: blocks.height,
+      previous: blocks.previous,
+      skip: blocks.skip,
+      block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
+      receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
+    };
+  }
+
+  /** A selected row as a `BlockRecord` (its topology cached). */
+  private decodeBlock(r: { id: Uint8Array; height: bigint; previous: Uint8Array; skip: Uint8Array | null; block: Uint8Array | null; receipt: Uint8Array | null }, options: ReadOptions): BlockRecord {
+    const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
+    if (options.block && r.block) record.block = protocol.Block.decode(r.block);
+    if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
+    this.cache.set({ id: r.id, height: r.height, previous: r.previous, skip: r.skip });
+    return record;
+  }
+
   /** The blocks matching `where` in `db`, with the requested parts decoded. */
   private async readBlocks(db: CairnDb, where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
-    const rows = await db
-      .select({
-        id: blocks.id,
-        height: blocks.height,
-        previous: blocks.previous,
-        skip: blocks.skip,
-        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
-        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
-      })
-      .from(blocks)
-      .where(where);
-    return rows.map((r) => {
-      const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
-      if (options.block && r.block) record.block = protocol.Block.decode(r.block);
-      if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
-      this.cache.set({ id: r.id, height: r.height, previous: r.previous, skip: r.skip });
-      return record;
-    });
+    const rows = await db.select(this.blockColumns(options)).from(blocks).where(where);
+    return rows.map((r) => this.decodeBlock(r, options));
   }
 }

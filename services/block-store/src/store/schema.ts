@@ -40,6 +40,19 @@ export const blocks = pgTable(
   (t) => [index("blocks_height_seq_idx").on(t.height.desc(), t.seq), index("blocks_previous_idx").on(t.previous)],
 );
 
+/**
+ * The main chain by height: the ancestors of the highest committed block (`getHighestBlock`), one
+ * block id per height, so blocks of the main chain by height are a primary-key range read instead
+ * of an ancestor walk. Kept in the transaction that changes the committed blocks (a fork switch
+ * rewrites the heights above the common ancestor). The rows are always one contiguous run of
+ * links ending at the head: when the head's ancestry has a gap (a parent not stored), the rows below
+ * it are dropped, and readers fall back to the walk for what the rows do not cover.
+ */
+export const mainChain = pgTable("main_chain", {
+  height: int64("height").primaryKey(),
+  blockId: bytea("block_id").notNull(),
+});
+
 /** Every transaction seen in a stored block, by id (the first stored copy). */
 export const transactions = pgTable("transactions", {
   id: bytea("id").primaryKey(),
