@@ -32,7 +32,15 @@ export const records = pgTable(
   (t) => [primaryKey({ columns: [t.blockId, t.position] }), index("records_height_idx").on(t.height)],
 );
 
-/** History entries: address → (seq_num → record). seq_num is dense from 0 per address. */
+/**
+ * History entries: address → (seq_num → record). seq_num is dense from 0 per address.
+ *
+ * The primary key carries `block_id`, `position` and `height` as INCLUDE columns (migration
+ * `0002_entries_covering_pk`; drizzle-kit cannot declare them), so a history page reads the index
+ * only, never the table's pages: a page of 50 stays a few index pages at any table size (after
+ * VACUUM has set the visibility map). `entries_height_idx` serves the fork revert (delete above a
+ * height). No query looks entries up by block id, so there is no index on it.
+ */
 export const entries = pgTable(
   "entries",
   {
@@ -42,7 +50,7 @@ export const entries = pgTable(
     position: integer("position").notNull(),
     height: int64("height").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_block_id_idx").on(t.blockId), index("entries_height_idx").on(t.height)],
+  (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_height_idx").on(t.height)],
 );
 
 /** The one progress row (`id` = 1): last applied block and the last irreversible height. */

@@ -1,0 +1,1 @@
+DROP INDEX "entries_block_id_idx";
