@@ -384,18 +384,20 @@ export class DrizzleBlockStore implements BlockStore {
    * `db` (else none). Fewer than asked when the rows do not reach down to `start` (a gap).
    */
   private async readMainChain(db: CairnDb, head: Topology, start: bigint, end: bigint, options: ReadOptions): Promise<BlockRecord[]> {
+    // The blocks come from the height index's range (neighbouring entries, and rows stored side by
+    // side), each checked against its main_chain row (consecutive keys), not from random id probes.
     const rows = await db
       .select(this.blockColumns(options))
-      .from(mainChain)
-      .innerJoin(blocks, eq(blocks.id, mainChain.blockId))
+      .from(blocks)
       .where(
         and(
-          gte(mainChain.height, start),
-          lte(mainChain.height, end),
+          gte(blocks.height, start),
+          lte(blocks.height, end),
+          sql`exists (select 1 from ${mainChain} m where m.height = ${blocks.height} and m.block_id = ${blocks.id})`,
           sql`exists (select 1 from ${mainChain} h where h.height = ${String(head.height)}::bigint and h.block_id = ${head.id})`,
         ),
       )
-      .orderBy(asc(mainChain.height));
+      .orderBy(asc(blocks.height));
     return rows.map((r) => this.decodeBlock(r, options));
   }
 
