@@ -32,7 +32,7 @@ interface Step {
 const STEPS: Step[] = [
   { name: "transfers", file: "bench/transfers.bench.ts", limitS: 1500 },
   { name: "start", file: "bench/start.bench.ts", limitS: 600 },
-  { name: "reads", file: "bench/reads.bench.ts", limitS: 300 },
+  { name: "reads", file: "bench/reads.bench.ts", limitS: 600 },
   { name: "growth", file: "bench/growth.bench.ts", limitS: 600 },
   { name: "rebuild", file: "bench/rebuild.bench.ts", limitS: 600 },
   { name: "profile", file: "bench/profile.bench.ts", limitS: 300 },

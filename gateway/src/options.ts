@@ -159,6 +159,23 @@ const readCacheSchema = z.object({
   maxEntries: positiveInt.default(1000),
 });
 
+const jsonCacheSchema = z.object({
+  /**
+   * Bytes of block item JSON kept for block_store.get_blocks_by_height / get_blocks_by_id (one
+   * fragment per block with its receipt, keyed by block id: ids hash the content, so a fragment
+   * never goes stale); answers are assembled from the fragments, byte for byte as without the
+   * cache. Least recently used dropped first; 0 turns it off. Default 32 MiB.
+   */
+  blockItemBytes: z.number().int().min(0).default(32 * 1024 * 1024),
+  /**
+   * Bytes of account history JSON kept for account_history.get_account_history (one fragment
+   * per transaction or block record, keyed by the record's content, never by seq_num; a
+   * transfer's sender and receiver entries share it). Least recently used dropped first; 0 turns
+   * it off. Default 16 MiB.
+   */
+  historyEntryBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+});
+
 const healthSchema = z.object({
   /** Time each service has to answer its health probe, in ms. Default 1000. */
   timeoutMs: positiveInt.default(1000),
@@ -188,6 +205,7 @@ export const gatewayOptionsSchema = z.object({
   rest: restSchema.prefault({}),
   ws: wsSchema.prefault({}),
   readCache: readCacheSchema.prefault({}),
+  jsonCache: jsonCacheSchema.prefault({}),
   health: healthSchema.prefault({}),
   /** Log one line per HTTP request (method, path, status, duration, JSON-RPC methods). Default true. */
   accessLog: z.boolean().default(true),

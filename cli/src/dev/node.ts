@@ -187,6 +187,9 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
+        // Block and history answers assembled from cached JSON fragments; modest budgets for the
+        // dev node's memory (16 + 16 MiB at most).
+        jsonCache: { blockItemBytes: 16 * 1024 * 1024, historyEntryBytes: 16 * 1024 * 1024 },
         // The head check follows the production mode in force (dev.set_production_mode changes it):
         // interval, the head must be fresh; instant, an old head is idle unless transactions wait
         // longer than maxHeadAgeMs with no block; manual, blocks come when asked, so no head check.

@@ -11,6 +11,8 @@
  *   bun run test:chaos            release form: 4 rounds (each kills every service and NATS once)
  *   bun run test:chaos --quick    bounded form (a few minutes): 1 round
  *   CHAOS_ROUNDS=N CHAOS_SENDERS=N CHAOS_KEEP_LOGS=1 CHAOS_LOG_LEVEL=debug DATABASE_URL=… NATS_SERVER_BIN=…
+ *   CHAOS_HISTORY_TIMEOUT_MS=N   how long the verifier waits for account history to reach the chain
+ *                                head before checking it (default 90 000 quick, 120 000 release)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +36,8 @@ const VICTIMS = ["nats", "chain", "block-store", "mempool", "account-history", "
 const HEAD_MOVE_TIMEOUT_MS = Number(process.env.CHAOS_HEAD_MOVE_TIMEOUT_MS ?? (quick ? 60_000 : 180_000));
 /** How long acknowledged transactions may take to be mined once the load stops. */
 const MINE_TIMEOUT_MS = quick ? 60_000 : 120_000;
+/** How long account history may take to reach the chain head before its check (it replays after the last restart). */
+const HISTORY_TIMEOUT_MS = Number(process.env.CHAOS_HISTORY_TIMEOUT_MS ?? (quick ? 90_000 : 120_000));
 
 const started = Date.now();
 const say = (msg: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
@@ -138,7 +142,7 @@ async function main(): Promise<number> {
     say(`load stopped: ${load.acked.length} acknowledged, ${load.errors} submissions failed (retried), ${load.unacknowledged.length} failed submissions went through all the same`);
     for (const [s, e] of load.lastError) say(`  sender ${s} last error: ${e}`);
     for (const [kind, n] of [...load.errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 8)) say(`  ${n} × ${kind}`);
-    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, MINE_TIMEOUT_MS);
+    const verdict = await verify(url, SEED, ACCOUNTS, SUPPLY, load.acked, load.unacknowledged, SENDERS, MINE_TIMEOUT_MS, { metricsUrl: cluster.metricsUrls["account-history"]!, timeoutMs: HISTORY_TIMEOUT_MS, say });
     problems.push(...verdict.problems);
     say(`verdict: ${verdict.acknowledged} acknowledged, ${verdict.mined} mined, ${verdict.lost.length} lost`);
     for (const l of verdict.lost.slice(0, 20)) say(`  lost ${l}`);

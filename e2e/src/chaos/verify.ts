@@ -1,7 +1,10 @@
 /**
  * What must hold after a chaos run, read through the gateway: every acknowledged transaction is
  * in a committed block; the block store's chain is the chain's (highest block = head, and the
- * walk from the head is complete); account history lists every mined transfer of each sender;
+ * walk from the head is complete); account history lists every mined transfer of each sender —
+ * checked once its applied head has reached the chain head (`cairn_account_history_head_height`
+ * on its metrics endpoint; a restarted service replays block events from its durable consumer and
+ * its head check catches up from the block store, which takes a while after the last kill);
  * balances sum to the supply; each sender's nonce is its last mined one. Transactions whose
  * submission failed but that went through all the same (`unacknowledged`) are not required, but
  * count for nonces and account history when mined.
@@ -18,6 +21,16 @@ export function rpcAt(url: string): Rpc {
     const res = await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }), signal: AbortSignal.timeout(30_000) });
     return (await res.json()) as never;
   };
+}
+
+/** Where and how long the verifier waits for account history to reach the chain head. */
+export interface HistoryWait {
+  /** Account history's Prometheus endpoint (…/metrics). */
+  metricsUrl: string;
+  /** Longest wait, ms; past it the history check runs anyway and reports the lag with the gap. */
+  timeoutMs: number;
+  /** Progress lines (the lag while waiting). */
+  say: (msg: string) => void;
 }
 
 export interface Verdict {
@@ -39,8 +52,52 @@ async function minedIds(rpc: Rpc, ids: string[]): Promise<Set<string>> {
   return mined;
 }
 
+/** Account history's applied head height from its metrics endpoint; undefined while it is unreachable. */
+async function historyHeadHeight(metricsUrl: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) })).text();
+    const m = /^cairn_account_history_head_height(?:\{[^}]*\})? (\S+)$/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function chainHeadHeight(rpc: Rpc): Promise<number | undefined> {
+  try {
+    const r = await rpc("chain.get_head_info", {});
+    return Number((r.result as { head_topology?: { height?: string } } | undefined)?.head_topology?.height ?? Number.NaN);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits (up to `w.timeoutMs`) until account history's head reaches the chain head, printing the
+ * lag every few seconds. Undefined once caught up; otherwise what it last saw, for the report.
+ */
+async function waitForHistory(rpc: Rpc, w: HistoryWait): Promise<string | undefined> {
+  const started = Date.now();
+  let lastSaid = 0;
+  for (;;) {
+    const [history, chain] = [await historyHeadHeight(w.metricsUrl), await chainHeadHeight(rpc)];
+    const waited = ((Date.now() - started) / 1000).toFixed(0);
+    const seen = `account history head ${history ?? "unknown (metrics unreachable)"}, chain head ${chain ?? "unknown"}${history !== undefined && chain !== undefined ? `, ${chain - history} blocks behind` : ""}`;
+    if (history !== undefined && chain !== undefined && Number.isFinite(chain) && history >= chain) {
+      w.say(`account history caught up with the chain head (${chain}) after ${waited} s`);
+      return undefined;
+    }
+    if (Date.now() - started >= w.timeoutMs) return `after waiting ${waited} s: ${seen}`;
+    if (Date.now() - lastSaid >= 5_000) {
+      w.say(`waiting for account history to reach the chain head: ${seen}`);
+      lastSaid = Date.now();
+    }
+    await Bun.sleep(1_000);
+  }
+}
+
 /** Waits (up to `ms`) for acknowledged transactions to be mined, then checks everything. */
-export async function verify(url: string, seed: string, accounts: number, supply: bigint, acked: Acked[], unacknowledged: Acked[], senders: number, ms: number): Promise<Verdict> {
+export async function verify(url: string, seed: string, accounts: number, supply: bigint, acked: Acked[], unacknowledged: Acked[], senders: number, ms: number, historyWait: HistoryWait): Promise<Verdict> {
   const rpc = rpcAt(url);
   const problems: string[] = [];
   const ids = acked.map((a) => a.id);
@@ -73,7 +130,10 @@ export async function verify(url: string, seed: string, accounts: number, supply
     if (walked !== height) problems.push(`block store holds ${walked} of the head's ${height} ancestors`);
   }
 
-  // Nonces and account history, per sender.
+  // Nonces and account history, per sender, once account history has caught up (or given up on).
+  const historyLag = await waitForHistory(rpc, historyWait);
+  if (historyLag !== undefined) problems.push(`account history did not reach the chain head within ${historyWait.timeoutMs / 1000} s (CHAOS_HISTORY_TIMEOUT_MS): ${historyLag}`);
+  let missingTotal = 0;
   for (let s = 0; s < senders; s++) {
     const signer = Signer.fromSeed(`${seed} ${s}`);
     const minedOfSender = all.filter((a) => a.sender === s && isMined(a.id));
@@ -92,8 +152,10 @@ export async function verify(url: string, seed: string, accounts: number, supply
       seq = String(Number(values[values.length - 1]!.seq_num ?? 0) + 1);
     }
     const missing = minedOfSender.filter((a) => !inHistory.has(a.id));
-    if (missing.length > 0) problems.push(`sender ${s}: ${missing.length} mined transfers missing from account history (e.g. ${missing[0]!.id})`);
+    missingTotal += missing.length;
+    if (missing.length > 0) problems.push(`sender ${s}: ${missing.length} mined transfers missing from account history (e.g. ${missing[0]!.id})${historyLag === undefined ? " although it reached the chain head" : ""}`);
   }
+  if (missingTotal > 0 && historyLag !== undefined) problems.push(`${missingTotal} mined transfers missing from account history while it lagged (${historyLag})`);
 
   // Balances sum to the supply.
   let sum = 0n;

@@ -1,11 +1,13 @@
 /**
  * How the front ends (JSON-RPC, REST) call table methods: with the per-call timeout, sharing
  * identical concurrent calls of coalesced methods (single-flight), and answering from the
- * event-fed read cache when it is on.
+ * event-fed read cache when it is on; answers of block and history reads are assembled from the
+ * JSON fragment cache (json-cache.ts) when it is on.
  */
 import type { JsonObject } from "@cairn/protocol";
 import { decodeParams, invokeMessage, invokeOnce, invokeRequest, requestKey, type JsonAnswer } from "./invoke.ts";
 import type { TableMethod } from "./method-table.ts";
+import type { JsonCache } from "./json-cache.ts";
 import type { ReadCache } from "./read-cache.ts";
 
 /** Calls table methods. */
@@ -19,9 +21,9 @@ export interface Caller {
 }
 
 /** Builds the caller. */
-export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined } = {}): Caller {
+export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined; readonly jsonCache?: JsonCache | undefined } = {}): Caller {
   const { timeoutMs } = options;
-  const cache = deps.cache;
+  const { cache, jsonCache } = deps;
   const inFlight = new Map<TableMethod, Map<string, Promise<JsonAnswer>>>();
 
   const shared = (method: TableMethod, request: object, key: string): Promise<JsonAnswer> => {
@@ -30,7 +32,7 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
     let call = calls.get(key);
     if (call === undefined) {
       const done = calls;
-      call = invokeRequest(method, request, timeoutMs).finally(() => done.delete(key));
+      call = invokeRequest(method, request, timeoutMs, jsonCache).finally(() => done.delete(key));
       calls.set(key, call);
     }
     return call;
@@ -38,7 +40,7 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
 
   const answer = (method: TableMethod, params: unknown): Promise<JsonAnswer> => {
     const cached = cache !== undefined && cache.applies(method);
-    if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs);
+    if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs, jsonCache);
     // Keyed on the decoded request, never on the raw params (see requestKey).
     let request: object;
     try {
@@ -51,7 +53,7 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
     const hit = cache.lookup(method, key);
     if (hit !== undefined) return Promise.resolve(hit);
     const generation = cache.generation();
-    const call = method.coalesce ? shared(method, request, key) : invokeRequest(method, request, timeoutMs);
+    const call = method.coalesce ? shared(method, request, key) : invokeRequest(method, request, timeoutMs, jsonCache);
     return call.then((a) => {
       cache.store(method, key, generation, a);
       return a;

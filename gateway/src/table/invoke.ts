@@ -8,6 +8,7 @@ import { JsonCodecError, type JsonObject } from "@cairn/protocol";
 import { RpcErrorCode } from "@cairn/rpc";
 import type { Outcome } from "../metrics.ts";
 import { withDeadline } from "./deadlines.ts";
+import { type JsonCache, lazyJsonAnswer } from "./json-cache.ts";
 import type { TableMethod } from "./method-table.ts";
 
 /** Raised when the gateway's own timer fires before the service answered. */
@@ -52,19 +53,23 @@ export function requestKey(method: TableMethod, request: object): string {
 }
 
 /** Decodes `params` (absent → empty request), calls the service with the timeout, encodes the answer. */
-export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number): Promise<JsonAnswer> {
+export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number, jsonCache?: JsonCache): Promise<JsonAnswer> {
   let request: object;
   try {
     request = decodeParams(method, params);
   } catch (err) {
     return Promise.reject(err);
   }
-  return invokeRequest(method, request, timeoutMs);
+  return invokeRequest(method, request, timeoutMs, jsonCache);
 }
 
-/** Calls the service with a decoded request and the timeout, encodes the answer. */
-export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
+/** Calls the service with a decoded request and the timeout, encodes the answer (from cached fragments when `jsonCache` covers the method). */
+export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number, jsonCache?: JsonCache): Promise<JsonAnswer> {
+  const blocks = jsonCache?.blocks(method, request, (m, r) => withTimeout(m.call(r, { deadlineMs: timeoutMs }), m.name, timeoutMs));
+  if (blocks !== undefined) return lazyJsonAnswer(await blocks);
   const response = await withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs);
+  const text = jsonCache?.text(method, response as object);
+  if (text !== undefined) return lazyJsonAnswer(text);
   const json = method.output.toJson(response as Record<string, unknown>);
   return { json, text: JSON.stringify(json) };
 }

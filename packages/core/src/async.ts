@@ -54,6 +54,39 @@ export async function retryWithBackoff<T>(fn: () => Promise<T>, opts: RetryOptio
   }
 }
 
+/**
+ * Runs `fn` every `ms` until `signal` aborts, one run at a time: the next wait starts once the last
+ * run has settled, so a slow run never overlaps the next. A run that fails is passed to `onError`
+ * and the loop goes on. The timer does not keep the process alive. `ms` ≤ 0 runs nothing.
+ * Returns a promise that resolves once `signal` has aborted and a run in progress has settled.
+ */
+export function repeatEvery(ms: number, fn: () => Promise<unknown>, opts: { signal: AbortSignal; onError?: (err: unknown) => void }): Promise<void> {
+  if (ms <= 0 || opts.signal.aborted) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const arm = () => {
+    timer = setTimeout(() => {
+      running = fn()
+        .catch((err: unknown) => opts.onError?.(err))
+        .finally(() => {
+          if (!opts.signal.aborted) arm();
+        });
+    }, ms);
+    timer.unref?.();
+  };
+  arm();
+  return new Promise((resolve) => {
+    opts.signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        void running.then(() => resolve());
+      },
+      { once: true },
+    );
+  });
+}
+
 /** A FIFO async mutex: `run(fn)` runs `fn` after every earlier `run` has settled. */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,7 @@
--- The entries primary key carries what a history page needs besides its key (the record it points
--- at, and the height for irreversible-only pages), so the page is an index-only scan. Same name
--- and key columns as before: drizzle-kit's snapshot still matches the schema.
+-- Custom SQL migration file, put your code below! --
+-- The primary key of entries carries the other columns a history page reads (block_id, position,
+-- height for the irreversible filter), so a page is an index-only scan of the key plus one records
+-- lookup per entry. drizzle-orm cannot declare INCLUDE columns, hence SQL of our own; the
+-- constraint keeps its name, so the schema (schema.ts) and the snapshots still describe it.
 ALTER TABLE "entries" DROP CONSTRAINT "entries_address_seq_num_pk";--> statement-breakpoint
-ALTER TABLE "entries" ADD CONSTRAINT "entries_address_seq_num_pk" PRIMARY KEY ("address", "seq_num") INCLUDE ("block_id", "position", "height");
+ALTER TABLE "entries" ADD CONSTRAINT "entries_address_seq_num_pk" PRIMARY KEY ("address","seq_num") INCLUDE ("block_id","position","height");

@@ -52,6 +52,8 @@ export class AccountHistoryIndexer {
   private readonly mutex = new Mutex();
   private readonly batchSize: number;
   private readonly maxAttempts: number;
+  /** The chain head the last head check saw. */
+  private seenHead: BlockRef | undefined;
 
   constructor(
     private readonly deps: IndexerDeps,
@@ -83,6 +85,24 @@ export class AccountHistoryIndexer {
       this.deps.metrics?.libHeight.set(Number(info.lib));
       return this.syncTo(info.head);
     });
+  }
+
+  /**
+   * The periodic head check: asks the chain for its head and, when the applied head is still below
+   * the head the previous check saw — events had a whole interval to bring it and did not (a
+   * durable consumer that stopped delivering) — catches up from the block store. True when it did.
+   */
+  async headCheck(): Promise<boolean> {
+    const info = await this.deps.chain.headInfo();
+    this.deps.metrics?.chainHeadHeight.set(Number(info.head.height));
+    const seen = this.seenHead;
+    this.seenHead = info.head;
+    const { head } = await this.deps.store.progress();
+    if (seen === undefined || head.height >= seen.height) return false;
+    this.deps.logger.warn({ applied: Number(head.height), chainHead: Number(info.head.height) }, "account history behind the chain head: catching up from the block store");
+    this.deps.metrics?.resyncs.inc();
+    await this.catchUp();
+    return true;
   }
 
   private async headBlock(b: BlockWithReceipt): Promise<SyncOutcome> {

@@ -11,6 +11,8 @@ export function createAccountHistoryMetrics(registry: MetricsRegistry) {
     conflicts: new prom.Counter({ name: "cairn_account_history_write_conflicts_total", help: "Writes that found the head moved by another writer and were planned again", registers: [registry] }),
     events: new prom.Counter({ name: "cairn_account_history_events_total", help: "Bus events handled, by subject and outcome", labelNames: ["subject", "outcome"], registers: [registry] }),
     headHeight: new prom.Gauge({ name: "cairn_account_history_head_height", help: "Height of the last applied block", registers: [registry] }),
+    chainHeadHeight: new prom.Gauge({ name: "cairn_account_history_chain_head_height", help: "Height of the chain head at the last head check", registers: [registry] }),
+    resyncs: new prom.Counter({ name: "cairn_account_history_resyncs_total", help: "Head checks that found the read model behind the chain head and caught up from the block store", registers: [registry] }),
     libHeight: new prom.Gauge({ name: "cairn_account_history_lib_height", help: "Last irreversible height known", registers: [registry] }),
     applySeconds: new prom.Histogram({ name: "cairn_account_history_apply_duration_seconds", help: "Time to apply one batch of blocks (one database transaction)", buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
   };

@@ -16,6 +16,13 @@ export const accountHistoryOptionsSchema = commonOptions({ service: "account-his
   chainAddress: z.string().min(1).default("127.0.0.1:50051"),
   /** Blocks fetched and applied per database transaction while catching up or rebuilding. Default 100. */
   batchSize: z.number().int().min(1).max(1000).default(100),
+  /**
+   * How often account history compares its head with the chain's, ms; still below the head the
+   * previous check saw, it catches up from the block store (block events the bus stopped delivering,
+   * e.g. a durable consumer lost with a NATS restart, would otherwise leave it behind for good).
+   * 0 turns it off. Default 5000.
+   */
+  resyncMs: z.number().int().min(0).default(5_000),
 });
 
 /** Account history options once loaded. */

@@ -1,9 +1,9 @@
 /**
  * Account history as one unit: the store, the indexer fed by `koinos.block.*` (durable consumer
- * `account_history`), the catch-up at start, the gRPC server (with health and reflection) and
+ * `account_history`), the catch-up at start, the periodic head check (`resyncMs`), the gRPC server (with health and reflection) and
  * metrics. main.ts (standalone) and the one-process node both compose it.
  */
-import { type Logger, type MetricsRegistry, retryWithBackoff } from "@cairn/core";
+import { type Logger, type MetricsRegistry, repeatEvery, retryWithBackoff } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import { type StoreSource, storeFrom } from "@cairn/db";
 import { account_history, descriptorSetBytes } from "@cairn/proto";
@@ -47,7 +47,7 @@ export interface AccountHistoryUnit extends ServiceUnit {
   setServing(serving: boolean): void;
   /** Subscribes, catches up to the chain head and starts the gRPC server; resolves with its port. */
   start(signal?: AbortSignal): Promise<{ port: number | undefined }>;
-  /** Stops consuming (the message in hand finishes first), the catch-up retry and the server. */
+  /** Stops consuming (the message in hand finishes first), the catch-up retry, the head check and the server. */
   stop(): Promise<void>;
 }
 
@@ -62,6 +62,7 @@ export function createAccountHistoryUnit(opts: AccountHistoryOptions, deps: Acco
   let sub: Subscription | undefined;
   let server: GrpcServer | undefined;
   let retrying: Promise<unknown> | undefined;
+  let checking: Promise<void> | undefined;
 
   return {
     service,
@@ -86,12 +87,15 @@ export function createAccountHistoryUnit(opts: AccountHistoryOptions, deps: Acco
       }
       const served = await serveGrpc(opts, [bindService(account_history.AccountHistoryServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "account history listening");
       server = served.server;
+      // The head check, one at a time (0 turns it off): fills what the bus stopped delivering.
+      checking = repeatEvery(opts.resyncMs, () => indexer.headCheck(), { signal: stopping.signal, onError: (err) => log.debug({ err: String(err) }, "head check skipped") });
       return { port: served.port };
     },
     async stop() {
       stopping.abort(new Error("stopping"));
       await sub?.close();
       await retrying;
+      await checking;
       await server?.stop();
     },
   };

@@ -4,7 +4,7 @@
  * standalone binary (main.ts) and by the one-process dev node; it owns none of its deps (bus,
  * database and clients are opened and closed by the caller).
  */
-import type { Logger, MetricsRegistry } from "@cairn/core";
+import { type Logger, type MetricsRegistry, repeatEvery } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import { type StoreSource, storeFrom } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
@@ -83,19 +83,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
   let subscription: Subscription | undefined;
   let server: GrpcServer | undefined;
   let sweeper: ReturnType<typeof setInterval> | undefined;
-  let resyncTimer: ReturnType<typeof setTimeout> | undefined;
-  // One resync at a time, the next armed after the last.
-  const resync = () => {
-    resyncTimer = setTimeout(() => {
-      void controller
-        .resync()
-        .catch((err: unknown) => log.debug({ err: String(err) }, "resync with the chain head skipped"))
-        .finally(() => {
-          if (!abort.signal.aborted) resync();
-        });
-    }, options.resyncMs);
-    resyncTimer.unref?.();
-  };
+  let resyncing: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -125,7 +113,8 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
         controller.sweepExpired().catch((err) => log.error({ err: String(err) }, "expiry sweep failed"));
       }, sweepIntervalMs(options.expirationMs));
       sweeper.unref?.();
-      if (options.resyncMs > 0) resync();
+      // One resync at a time, the next armed after the last (0 turns it off).
+      resyncing = repeatEvery(options.resyncMs, () => controller.resync(), { signal: abort.signal, onError: (err) => log.debug({ err: String(err) }, "resync with the chain head skipped") });
       log.info({ port, pending: controller.pool.size, head: Number(controller.lastApplied?.height ?? 0n) }, "mempool started");
       return { port };
     },
@@ -133,7 +122,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
       stopping ??= (async () => {
         abort.abort(new Error("mempool stopping"));
         if (sweeper) clearInterval(sweeper);
-        if (resyncTimer) clearTimeout(resyncTimer);
+        await resyncing;
         await subscription?.close();
         await server?.stop();
         await controller.close();

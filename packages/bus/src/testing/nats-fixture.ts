@@ -26,6 +26,17 @@ export async function deleteNatsStream(url: string, stream: string): Promise<voi
   }
 }
 
+/** Deletes a consumer on the server (a durable consumer vanishing under its subscriber); true when it existed. */
+export async function deleteNatsConsumer(url: string, stream: string, consumer: string): Promise<boolean> {
+  const nc = await connect({ servers: url, reconnect: false });
+  try {
+    const jsm = await jetstreamManager(nc);
+    return await jsm.consumers.delete(stream, consumer).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
+
 export function natsFixture(url: string, logger: Logger = silentLogger()): EventBusFixture {
   const options = throwawayNatsOptions(url);
   return {

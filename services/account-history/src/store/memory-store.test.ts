@@ -85,3 +85,43 @@ describe("MemoryAccountHistoryStore", () => {
     expect(copy.dump()).toEqual(new MemoryAccountHistoryStore().dump());
   });
 });
+
+describe("MemoryAccountHistoryStore chunk cache", () => {
+  /** Every address's whole history, newest first, in pages of 2 (reads cross sealed chunks), and every row. */
+  async function everything(s: MemoryAccountHistoryStore): Promise<unknown> {
+    const rows = readModelOfDump(s.dump());
+    const addresses = [...new Set(rows.entries.map((e) => e.address))].map((hex) => Buffer.from(hex, "hex"));
+    const pages = [];
+    for (const address of addresses) {
+      for (let seq = 0n; ; seq += 2n) {
+        const page = await s.history({ address, seqNum: seq, limit: 2, ascending: true, irreversible: false });
+        pages.push(page);
+        if (page.length < 2) break;
+      }
+      pages.push(await s.history({ address, limit: 50, ascending: false, irreversible: true }));
+    }
+    return { rows, pages };
+  }
+
+  test("answers alike with no cache, a small one and a large one, within its budget, across a fork revert", async () => {
+    const all = await plans();
+    const stores = [0, 700, 1 << 20].map((chunkCacheBytes) => new MemoryAccountHistoryStore({ chunkBytes: 300, chunkCacheBytes }));
+    for (const [i, plan] of all.entries()) {
+      for (const s of stores) expect((await s.apply(plan)).outcome).toBe("applied");
+      // Before the revert: read everything, so the caches hold chunks the revert reopens or drops.
+      if (i === 1) for (const s of stores) await everything(s);
+    }
+    const answers = [];
+    for (const s of stores) {
+      await s.setLib(3n);
+      // Twice: the second pass comes from the cache and must answer the same.
+      answers.push(await everything(s), await everything(s));
+    }
+    for (const a of answers.slice(1)) expect(a).toEqual(answers[0]!);
+    // No cache keeps the last chunk read; 700 bytes keeps what fits (or the one last read).
+    expect(stores[0]!.chunkCacheSize().chunks).toBe(1);
+    const small = stores[1]!.chunkCacheSize();
+    expect(small.bytes <= 700 || small.chunks === 1).toBe(true);
+    expect(stores[2]!.chunkCacheSize().chunks).toBeGreaterThan(small.chunks);
+  });
+});

@@ -8,6 +8,8 @@
  *   kind, height and position in number columns; a full chunk is sealed zstd-compressed (records
  *   shrink ~8×: addresses and receipts repeat), and a read opens one chunk; a fork revert
  *   truncates them;
+ * - sealed chunks read lately stay decompressed in a bounded LRU cache (`chunkCacheBytes`), so
+ *   pages over the same chunks do not decompress them again;
  * - an address's entries are the record numbers it appears in, in seq_num order (seq_num = index),
  *   so a history page is a slice, whatever the store's size.
  *
@@ -25,6 +27,8 @@ import type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, Hist
 export const DEFAULT_CHUNK_BYTES = 1 << 16;
 /** zstd level of sealed chunks: the fastest. */
 const ZSTD_LEVEL = 1;
+/** Default byte budget of decompressed chunks kept (16 MiB: 256 chunks of the default size). */
+export const DEFAULT_CHUNK_CACHE_BYTES = 16 * 1024 * 1024;
 const KINDS: readonly RecordKind[] = ["block", "trx"];
 
 /** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable. */
@@ -48,11 +52,17 @@ export interface AccountHistoryDump {
 export interface MemoryAccountHistoryStoreOptions {
   /** Bytes per record chunk. Default `DEFAULT_CHUNK_BYTES`; tests use tiny ones to seal often. */
   chunkBytes?: number;
+  /**
+   * Bytes of decompressed sealed chunks kept for reads (least recently used dropped first; the
+   * last one read is always kept). Default `DEFAULT_CHUNK_CACHE_BYTES`; 0 keeps only the last.
+   */
+  chunkCacheBytes?: number;
 }
 
 /** The account history read model in memory. */
 export class MemoryAccountHistoryStore implements AccountHistoryStore {
   private readonly chunkBytes: number;
+  private readonly chunkCacheBytes: number;
   private head: BlockRef = { id: ZERO_ID, height: 0n };
   private lib = 0n;
   /** Applied block ids, index = height - 1. */
@@ -61,8 +71,9 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   /** Every chunk but the last is sealed (zstd-compressed); the last is open, `used` bytes filled. */
   private chunks: Uint8Array[] = [];
   private used = 0;
-  /** The last sealed chunk read, decompressed. */
-  private opened: { index: number; bytes: Uint8Array } | undefined;
+  /** Sealed chunks read lately, decompressed, by index; Map order is recency (oldest first). */
+  private opened = new Map<number, Uint8Array>();
+  private openedBytes = 0;
   private recChunk: number[] = [];
   private recStart: number[] = [];
   private recEnd: number[] = [];
@@ -74,6 +85,7 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
 
   constructor(options: MemoryAccountHistoryStoreOptions = {}) {
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.chunkCacheBytes = options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES;
   }
 
   /** A store holding `dump` (from `dump()` of this or another process). */
@@ -230,11 +242,30 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     return this.chunk(this.recChunk[r]!).subarray(this.recStart[r], this.recEnd[r]);
   }
 
-  /** Chunk `index`'s bytes: the open one as is, a sealed one decompressed (the last one read is kept). */
+  /** Chunk `index`'s bytes: the open one as is, a sealed one decompressed (kept in the LRU cache). */
   private chunk(index: number): Uint8Array {
     if (index === this.chunks.length - 1) return this.chunks[index]!;
-    if (this.opened?.index !== index) this.opened = { index, bytes: Bun.zstdDecompressSync(this.chunks[index]!) };
-    return this.opened.bytes;
+    let bytes = this.opened.get(index);
+    if (bytes !== undefined) {
+      // Most recently used goes last.
+      this.opened.delete(index);
+      this.opened.set(index, bytes);
+      return bytes;
+    }
+    bytes = Bun.zstdDecompressSync(this.chunks[index]!);
+    this.opened.set(index, bytes);
+    this.openedBytes += bytes.length;
+    for (const [i, b] of this.opened) {
+      if (this.openedBytes <= this.chunkCacheBytes || i === index) break;
+      this.opened.delete(i);
+      this.openedBytes -= b.length;
+    }
+    return bytes;
+  }
+
+  /** Decompressed sealed chunks cached now: how many and their bytes. */
+  chunkCacheSize(): { chunks: number; bytes: number } {
+    return { chunks: this.opened.size, bytes: this.openedBytes };
   }
 
   /** Drops every block, record and entry above `height`. */
@@ -253,7 +284,12 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
       this.chunks[chunk] = open;
     }
     this.chunks.length = chunk + 1;
-    this.opened = undefined;
+    // Chunk `chunk` is open again and those after it are gone: their cached copies go too.
+    for (const [i, b] of this.opened) {
+      if (i < chunk) continue;
+      this.opened.delete(i);
+      this.openedBytes -= b.length;
+    }
     this.used = this.recStart[keep]!;
     for (const column of [this.recChunk, this.recStart, this.recEnd, this.recKind, this.recHeight, this.recPosition]) column.length = keep;
     for (const [key, e] of this.entries) {

@@ -35,11 +35,10 @@ export const records = pgTable(
 /**
  * History entries: address → (seq_num → record). seq_num is dense from 0 per address.
  *
- * The primary key carries `block_id`, `position` and `height` as INCLUDE columns (migration
- * `0002_entries_covering_pk`; drizzle-kit cannot declare them), so a history page reads the index
- * only, never the table's pages: a page of 50 stays a few index pages at any table size (after
- * VACUUM has set the visibility map). `entries_height_idx` serves the fork revert (delete above a
- * height). No query looks entries up by block id, so there is no index on it.
+ * Indexes, each for a query of drizzle-store.ts: the primary key (address, seq_num) serves history
+ * pages and the last seq_num of an address; migration 0002 gives it INCLUDE (block_id, position,
+ * height), so a page reads the key alone (an index-only scan) before its records. `entries_height_idx`
+ * serves the delete above a fork's common ancestor. Nothing looks entries up by block id.
  */
 export const entries = pgTable(
   "entries",

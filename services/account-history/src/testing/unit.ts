@@ -18,6 +18,8 @@ export interface TestUnitDeps {
   chain: HistoryChain;
   durable?: string;
   batchSize?: number;
+  /** Head check interval, ms. Default 0 (off), so tests see only what events and start-up do. */
+  resyncMs?: number;
 }
 
 /** A started node and a client of its gRPC server. */
@@ -34,9 +36,10 @@ export interface TestUnit {
 
 /** Starts a node on 127.0.0.1 with an ephemeral port. */
 export async function startTestUnit(deps: TestUnitDeps): Promise<TestUnit> {
-  const options = accountHistoryOptionsSchema.parse({ grpcHost: "127.0.0.1", grpcPort: 0, metricsPort: 0, batchSize: deps.batchSize ?? 100 });
+  const options = accountHistoryOptionsSchema.parse({ grpcHost: "127.0.0.1", grpcPort: 0, metricsPort: 0, batchSize: deps.batchSize ?? 100, resyncMs: deps.resyncMs ?? 0 });
   const metrics = createMetricsRegistry("account-history", false);
-  const unit = createAccountHistoryUnit(options, { logger: silentLogger(), metrics, ...deps });
+  const { resyncMs: _, batchSize: __, ...unitDeps } = deps;
+  const unit = createAccountHistoryUnit(options, { logger: silentLogger(), metrics, ...unitDeps });
   const { port } = await unit.start();
   const client = createGrpcClient(account_history.AccountHistoryServiceDefinition, `127.0.0.1:${port}`);
   return {

@@ -7,6 +7,11 @@
  * Ancestor walks (`Ancestry`) run over a `TopologyCache` of recent blocks, skip pointers for long
  * distances, and one recursive query for what the cache does not hold.
  *
+ * `main_chain` holds the highest committed block and its ancestors by height, refreshed in every
+ * transaction that may change the head (`refreshMainChain`). A walk from a head on it reads the
+ * wanted heights with one primary-key range scan; any other walk (a fork, an uncommitted head, a
+ * range reaching a missing ancestor) goes through `Ancestry`.
+ *
  * With a read replica (`readDb`), lookups (blocks, topologies, ancestor walks, transactions) go to
  * the replica first. Stored blocks never change, so whatever the replica returns is right; what it
  * lacks may only be not replicated yet, so those ids (and walks that stop short) are asked again on
@@ -14,7 +19,7 @@
  * only serves the few newest blocks. The writer's own reads (skip pointers, progress, the highest
  * block) stay on the primary.
  */
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { CairnDb } from "@cairn/db";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
@@ -97,34 +102,44 @@ function markCommitted(id: Uint8Array): SQL {
 }
 
 /**
- * Brings `main_chain` up to the highest committed block (ties: the first stored): walks from it
- * down to the first block already at its height in the table and writes the heights walked over
- * (one row when a block extends the head, the blocks above the common ancestor on a fork switch),
- * drops rows above the head, and rows below a gap in the head's ancestry (a parent not stored).
- * Run last in every transaction that may change the committed blocks; the table lock (which
- * readers do not wait for) serialises concurrent writers, each seeing the ones before it.
+ * Brings `main_chain` up to the current head (the highest committed block): writes the head and its
+ * ancestors from the top down to the first height that already holds the right block (one row when
+ * the head grows by a block, the heights above the common ancestor after a fork switch), and
+ * removes the heights above the head and those below a missing ancestor. When the head is already
+ * in place, it extends the rows downwards from the parent of the lowest one, if that block has been
+ * stored since (a filled gap). Run after the head may
+ * have changed, in the same transaction, after `lockMainChain`.
  */
-function reconcileMainChain(): SQL[] {
-  return [
-    sql`lock table ${mainChain} in share row exclusive mode`,
-    sql`with recursive head as (
+function refreshMainChain(): SQL {
+  return sql`with recursive head as (
       select id, height from ${blocks} where committed order by height desc nulls last, seq limit 1
-    ), walk(id, height, previous) as (
-      select b.id, b.height, b.previous from ${blocks} b join head h on b.id = h.id
+    ), seeds as (
+      select b.id, b.previous, b.height from ${blocks} b join head h on b.id = h.id
       where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
       union all
-      select b.id, b.height, b.previous from walk w join ${blocks} b on b.id = w.previous
-      where b.height = w.height - 1 and not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
-    ), low as (
-      select height, previous from walk order by height limit 1
-    ), dropped as (
-      delete from ${mainChain} m where m.height > (select height from head)
-        or (m.height < (select height from low) and not exists (select 1 from ${mainChain} p join low on p.height = low.height - 1 and p.block_id = low.previous))
+      -- Head unchanged: the parent of the lowest row, once stored (it filled a gap).
+      select b.id, b.previous, b.height
+      from (select height, block_id from ${mainChain} order by height limit 1) low
+      join ${blocks} lb on lb.id = low.block_id
+      join ${blocks} b on b.id = lb.previous and b.height = low.height - 1
+      where exists (select 1 from ${mainChain} m join head h on m.height = h.height and m.block_id = h.id)
+    ), walk(id, previous, height) as (
+      select id, previous, height from seeds
+      union all
+      select b.id, b.previous, b.height from walk w join ${blocks} b on b.id = w.previous and b.height = w.height - 1
+      where not exists (select 1 from ${mainChain} m where m.height = b.height and m.block_id = b.id)
+    ), written as (
+      insert into ${mainChain} (height, block_id) select height, id from walk
+      on conflict (height) do update set block_id = excluded.block_id
+    ), gap as (
+      select min(w.height) as height from walk w
+      where w.height > 1 and not exists (select 1 from ${blocks} b where b.id = w.previous and b.height = w.height - 1)
     )
-    insert into ${mainChain} (height, block_id) select height, id from walk
-    on conflict (height) do update set block_id = excluded.block_id`,
-  ];
+    delete from ${mainChain} where height < (select height from gap) or height > (select height from head)`;
 }
+
+/** Serialises `refreshMainChain` between concurrent writers (readers are not blocked). */
+const lockMainChain = sql`lock table ${mainChain} in exclusive mode`;
 
 /** Splits `items` into chunks of at most `size`. */
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {
@@ -165,7 +180,8 @@ export class DrizzleBlockStore implements BlockStore {
       if (committed) {
         await this.db.transaction(async (tx) => {
           await tx.execute(markCommitted(topology.id));
-          for (const statement of reconcileMainChain()) await tx.execute(statement);
+          await tx.execute(lockMainChain);
+          await tx.execute(refreshMainChain());
         });
       }
       return false;
@@ -187,17 +203,17 @@ export class DrizzleBlockStore implements BlockStore {
         .onConflictDoNothing()
         .returning({ id: blocks.id });
       // A committed block vouches for its ancestors: the chain commits parents first.
-      if (committed) await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
-      if (inserted.length === 0) {
-        if (committed) for (const statement of reconcileMainChain()) await tx.execute(statement);
-        return false;
+      if (committed) {
+        await tx.execute(markCommitted(inserted.length > 0 ? topology.previous : topology.id));
+        await tx.execute(lockMainChain);
+        await tx.execute(refreshMainChain());
       }
+      if (inserted.length === 0) return false;
       if (txs.length > 0) await tx.execute(insertTransactions(topology.id, txs));
       await tx
         .insert(progress)
         .values({ key: PROGRESS_KEY, blockId: topology.id, height: topology.height })
         .onConflictDoUpdate({ target: progress.key, set: { blockId: topology.id, height: topology.height } });
-      if (committed) for (const statement of reconcileMainChain()) await tx.execute(statement);
       return true;
     });
     this.cache.set({ ...topology, skip });
@@ -248,6 +264,8 @@ export class DrizzleBlockStore implements BlockStore {
       if (committed) {
         const marks = rows.map((r) => (!r.known && ids.has(r.key) ? r.topology.previous : r.topology.id));
         if (marks.length > 0) await tx.execute(markCommittedMany(marks));
+        await tx.execute(lockMainChain);
+        await tx.execute(refreshMainChain());
       }
       const txs = fresh
         .filter((r) => ids.has(r.key))
@@ -260,7 +278,6 @@ export class DrizzleBlockStore implements BlockStore {
           .values({ key: PROGRESS_KEY, blockId: last.topology.id, height: last.topology.height })
           .onConflictDoUpdate({ target: progress.key, set: { blockId: last.topology.id, height: last.topology.height } });
       }
-      if (committed && rows.length > 0) for (const statement of reconcileMainChain()) await tx.execute(statement);
       return ids;
     });
     for (const r of fresh) this.cache.set({ ...r.topology, skip: r.skip });
@@ -286,12 +303,8 @@ export class DrizzleBlockStore implements BlockStore {
   }
 
   async getAncestors(head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[]> {
-    // A head on the main chain: its ancestors are the main chain's rows, one primary-key range.
-    const top = endHeight < head.height ? endHeight : head.height;
-    if (startHeight >= 1n && top >= startHeight) {
-      const onMain = await this.readMainChain(this.readDb, head, startHeight, top, options);
-      if (BigInt(onMain.length) === top - startHeight + 1n) return onMain;
-    }
+    const onMain = (await this.readMainChain(this.readDb, head, startHeight, endHeight, options)) ?? (this.replica === undefined ? undefined : await this.readMainChain(this.db, head, startHeight, endHeight, options));
+    if (onMain !== undefined) return onMain;
     let path = await (this.replica?.ancestry ?? this.ancestry).walk(head, startHeight, endHeight);
     // Short of the wanted range: the replica may not have the newest links yet.
     const wanted = (endHeight < head.height ? endHeight : head.height) - startHeight + 1n;
@@ -380,41 +393,39 @@ export class DrizzleBlockStore implements BlockStore {
   }
 
   /**
-   * The main chain's blocks at heights [start, end], ascending, when `head` is on the main chain in
-   * `db` (else none). Fewer than asked when the rows do not reach down to `start` (a gap).
+   * `getAncestors` through `main_chain`: the blocks at heights [start, min(end, head)] when `head`
+   * is on the main chain of `db` and every one of them is there; undefined otherwise (the caller
+   * then walks the links).
    */
-  private async readMainChain(db: CairnDb, head: Topology, start: bigint, end: bigint, options: ReadOptions): Promise<BlockRecord[]> {
-    // The blocks come from the height index's range (neighbouring entries, and rows stored side by
-    // side), each checked against its main_chain row (consecutive keys), not from random id probes.
+  private async readMainChain(db: CairnDb, head: Topology, startHeight: bigint, endHeight: bigint, options: ReadOptions): Promise<BlockRecord[] | undefined> {
+    const start = startHeight < 1n ? 1n : startHeight;
+    const end = endHeight < head.height ? endHeight : head.height;
+    if (start > end) return undefined;
     const rows = await db
-      .select(this.blockColumns(options))
-      .from(blocks)
+      .select({
+        id: blocks.id,
+        height: blocks.height,
+        previous: blocks.previous,
+        skip: blocks.skip,
+        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
+        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
+      })
+      .from(mainChain)
+      .innerJoin(blocks, eq(blocks.id, mainChain.blockId))
       .where(
         and(
-          gte(blocks.height, start),
-          lte(blocks.height, end),
-          sql`exists (select 1 from ${mainChain} m where m.height = ${blocks.height} and m.block_id = ${blocks.id})`,
+          gte(mainChain.height, start),
+          lte(mainChain.height, end),
           sql`exists (select 1 from ${mainChain} h where h.height = ${String(head.height)}::bigint and h.block_id = ${head.id})`,
         ),
       )
-      .orderBy(asc(blocks.height));
-    return rows.map((r) => this.decodeBlock(r, options));
+      .orderBy(mainChain.height);
+    if (BigInt(rows.length) !== end - start + 1n) return undefined;
+    return rows.map((r) => this.toRecord(r, options));
   }
 
-  /** The columns `readBlocks` selects (bodies only when asked for). */
-  private blockColumns(options: ReadOptions) {
-    return {
-      id: blocks.id,
-      height: blocks.height,
-      previous: blocks.previous,
-      skip: blocks.skip,
-      block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
-      receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
-    };
-  }
-
-  /** A selected row as a `BlockRecord` (its topology cached). */
-  private decodeBlock(r: { id: Uint8Array; height: bigint; previous: Uint8Array; skip: Uint8Array | null; block: Uint8Array | null; receipt: Uint8Array | null }, options: ReadOptions): BlockRecord {
+  /** A read row as a `BlockRecord` with the requested parts decoded (its topology cached). */
+  private toRecord(r: { id: Uint8Array; height: bigint; previous: Uint8Array; skip: Uint8Array | null; block: Uint8Array | null; receipt: Uint8Array | null }, options: ReadOptions): BlockRecord {
     const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
     if (options.block && r.block) record.block = protocol.Block.decode(r.block);
     if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
@@ -424,7 +435,17 @@ export class DrizzleBlockStore implements BlockStore {
 
   /** The blocks matching `where` in `db`, with the requested parts decoded. */
   private async readBlocks(db: CairnDb, where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
-    const rows = await db.select(this.blockColumns(options)).from(blocks).where(where);
-    return rows.map((r) => this.decodeBlock(r, options));
+    const rows = await db
+      .select({
+        id: blocks.id,
+        height: blocks.height,
+        previous: blocks.previous,
+        skip: blocks.skip,
+        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
+        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
+      })
+      .from(blocks)
+      .where(where);
+    return rows.map((r) => this.toRecord(r, options));
   }
 }

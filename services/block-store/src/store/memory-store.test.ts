@@ -1,12 +1,14 @@
 /**
  * `MemoryBlockStore`: the BlockStore contract suite (the same one `DrizzleBlockStore` passes), and
  * a dump → `fromDump` round trip (through `structuredClone`, as a snapshot or a snapshot file
- * carries it) that answers every read as the original.
+ * carries it) that answers every read as the original; walks over the main chain (read by height)
+ * across fork switches and gaps, checked against a link walk from the same head.
  */
 import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { runBlockStoreContract } from "../testing/block-store-contract.ts";
-import { fixture, makeReceipt } from "../testing/fixtures.ts";
+import { fixture, heightOf, makeBlock, makeChain, makeReceipt } from "../testing/fixtures.ts";
+import type { protocol } from "@cairn/proto";
 import { MemoryBlockStore } from "./memory-store.ts";
 import type { BlockStore } from "./store.ts";
 
@@ -60,5 +62,49 @@ describe("MemoryBlockStore dump", () => {
     await empty.storeBlock(f.main[0]!);
     await empty.reset();
     expect(empty.dump()).toEqual(new MemoryBlockStore().dump());
+  });
+});
+
+describe("MemoryBlockStore main chain by height", () => {
+  const topo = (b: protocol.Block) => ({ id: b.id, height: heightOf(b), previous: b.header!.previous });
+  const ids = (blocks: readonly { id: Uint8Array }[]) => blocks.map((b) => toHex(b.id));
+  const walk = async (store: BlockStore, head: protocol.Block, from: bigint, to: bigint) => ids(await store.getAncestors(topo(head), from, to, { block: true, receipt: false }));
+
+  test("a fork switch moves the heights above the common ancestor; both branches still walk right", async () => {
+    const store = new MemoryBlockStore();
+    const { main, fork } = fixture();
+    for (const b of main) await store.storeBlock(b, makeReceipt(b));
+    expect(await walk(store, main[4]!, 1n, 5n)).toEqual(ids(main));
+    for (const b of fork) await store.storeBlock(b, makeReceipt(b));
+    expect(toHex((await store.getHighestBlock())!.id)).toBe(toHex(fork[3]!.id));
+    expect(await walk(store, fork[3]!, 1n, 9n)).toEqual(ids([main[0]!, main[1]!, ...fork]));
+    expect(await walk(store, fork[2]!, 2n, 4n)).toEqual(ids([main[1]!, fork[0]!, fork[1]!]));
+    expect(await walk(store, main[4]!, 0n, 5n)).toEqual(ids(main));
+    expect(await walk(store, main[3]!, 3n, 4n)).toEqual(ids(main.slice(2, 4)));
+    // Back to the first branch once it is higher.
+    const b6 = makeBlock(main[4]!);
+    const b7 = makeBlock(b6);
+    await store.storeBlock(b6);
+    await store.storeBlock(b7);
+    expect(await walk(store, b7, 1n, 7n)).toEqual(ids([...main, b6, b7]));
+    expect(await walk(store, fork[3]!, 3n, 6n)).toEqual(ids(fork));
+  });
+
+  test("a missing ancestor ends walks at the gap until it is stored", async () => {
+    const store = new MemoryBlockStore();
+    const chain = makeChain(undefined, 300, 5n);
+    for (const [i, b] of chain.entries()) if (i !== 99) await store.storeBlock(b);
+    expect(await walk(store, chain[299]!, 1n, 300n)).toEqual(ids(chain.slice(100)));
+    expect(await walk(store, chain[299]!, 1n, 50n)).toEqual([]);
+    expect(await walk(store, chain[98]!, 1n, 99n)).toEqual(ids(chain.slice(0, 99)));
+    await store.storeBlock(chain[99]!);
+    expect(await walk(store, chain[299]!, 1n, 300n)).toEqual(ids(chain));
+    expect(await walk(store, chain[299]!, 40n, 160n)).toEqual(ids(chain.slice(39, 160)));
+    // An uncommitted block above the head is walked by its links, and joins the main chain once committed.
+    const top = makeBlock(chain[299]!);
+    await store.storeBlock(top, undefined, false);
+    expect(await walk(store, top, 299n, 301n)).toEqual(ids([chain[298]!, chain[299]!, top]));
+    await store.storeBlock(top);
+    expect(await walk(store, top, 1n, 301n)).toEqual(ids([...chain, top]));
   });
 });

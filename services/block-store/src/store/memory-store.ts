@@ -7,8 +7,10 @@
  *   (`seq`), not as decoded objects; reads decompress and decode what they return;
  * - a transaction is a slice of its first containing block's bytes (found with `wire.ts`), so it
  *   costs three numbers and a map key, not a second copy;
- * - ancestor walks reach a deep range through skip pointers (`skip-list.ts`) in O(log distance)
- *   steps, so reads stay as fast at a million blocks as at a thousand.
+ * - the main chain (the highest committed block and its ancestors) is an array by height, so a walk
+ *   from a head on it reads its range directly; other walks reach a deep range through skip
+ *   pointers (`skip-list.ts`) in O(log distance) steps, so reads stay as fast at a million blocks
+ *   as at a thousand.
  *
  * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
  * `MemoryBlockStore.fromDump` rebuilds a store from it.
@@ -64,6 +66,13 @@ export class MemoryBlockStore implements BlockStore {
   private txMore = new Map<number, number[]>();
   /** Seq of the highest committed block (ties: first stored), -1 when none. */
   private highest = -1;
+  /**
+   * The main chain: seq of the block at each height from `mainLow` up to the highest block's
+   * (entries below `mainLow` are stale). Heights below `mainLow` are missing an ancestor.
+   */
+  private mainChain: number[] = [];
+  /** Lowest height of `mainChain` that holds an ancestor of the highest block; 0 when none. */
+  private mainLow = 0;
   private last = -1;
 
   /** A store holding `dump` (from `dump()` of this or another process). */
@@ -123,6 +132,13 @@ export class MemoryBlockStore implements BlockStore {
     if (seq === undefined || startHeight > endHeight) return [];
     const start = Number(startHeight < 1n ? 1n : startHeight);
     const end = Number(endHeight);
+    const headHeight = this.heights[seq]!;
+    if (this.mainLow > 0 && headHeight >= this.mainLow && this.mainChain[headHeight] === seq) {
+      // On the main chain: every height from mainLow up is an ancestor, and there is none below.
+      const out: BlockRecord[] = [];
+      for (let h = Math.max(start, this.mainLow); h <= Math.min(end, headHeight); h++) out.push(this.record(this.mainChain[h]!, options));
+      return out;
+    }
     if (this.heights[seq]! - end > LINEAR_WALK_LIMIT) seq = this.ancestorAt(seq, end) ?? seq;
     const path: number[] = [];
     for (let current: number | undefined = seq; ; ) {
@@ -178,6 +194,8 @@ export class MemoryBlockStore implements BlockStore {
     this.txEnd = [];
     this.txMore = new Map();
     this.highest = -1;
+    this.mainChain = [];
+    this.mainLow = 0;
     this.last = -1;
   }
 
@@ -216,15 +234,52 @@ export class MemoryBlockStore implements BlockStore {
       }
     }
     if (committed) this.markCommitted(seq);
+    else this.extendMainChain();
     return seq;
   }
 
-  /** Marks `seq` and its uncommitted ancestors committed, moving the highest block. */
+  /** Marks `seq` and its uncommitted ancestors committed, moving the highest block (and the main chain with it). */
   private markCommitted(seq: number): void {
     for (let s: number | undefined = seq; s !== undefined && !this.committed[s]; s = this.parentOf(s)) {
       this.committed[s] = true;
       const h = this.highest;
       if (h < 0 || this.heights[s]! > this.heights[h]! || (this.heights[s] === this.heights[h] && s < h)) this.highest = s;
+    }
+    this.refreshMainChain();
+  }
+
+  /**
+   * Brings `mainChain` up to the highest block: rewrites the heights from it down to the first one
+   * that already holds the right block (one after a new head on top, those above the common ancestor
+   * after a fork switch); a missing ancestor raises `mainLow`. Then `extendMainChain`.
+   */
+  private refreshMainChain(): void {
+    if (this.highest < 0) return;
+    let s = this.highest;
+    const top = this.heights[s]!;
+    if (this.mainChain.length > top + 1) this.mainChain.length = top + 1;
+    for (;;) {
+      const h = this.heights[s]!;
+      if (this.mainLow > 0 && h >= this.mainLow && this.mainChain[h] === s) break;
+      this.mainChain[h] = s;
+      const parent = this.parentOf(s);
+      if (parent === undefined) {
+        this.mainLow = h;
+        break;
+      }
+      s = parent;
+    }
+    if (this.mainLow > top) this.mainLow = top;
+    this.extendMainChain();
+  }
+
+  /** Extends `mainChain` down from its lowest block while that block's parent is stored (after a gap is filled). */
+  private extendMainChain(): void {
+    // Height 1 has no parent to find.
+    if (this.mainLow <= 1) return;
+    for (let parent = this.parentOf(this.mainChain[this.mainLow]!); parent !== undefined; parent = this.parentOf(parent)) {
+      this.mainLow -= 1;
+      this.mainChain[this.mainLow] = parent;
     }
   }
 

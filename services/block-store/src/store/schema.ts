@@ -5,7 +5,8 @@
  * (architecture §5): it can be dropped and rebuilt by replaying the blocks.
  *
  * Regenerate the migrations after a change with `bunx drizzle-kit generate` (from
- * services/block-store); never edit the files under drizzle/.
+ * services/block-store); never edit the generated files under drizzle/. SQL of our own (a data
+ * fill) goes in a file made with `drizzle-kit generate --custom`.
  */
 import { bigserial, boolean, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { bytea, int64 } from "@cairn/db";
@@ -41,12 +42,12 @@ export const blocks = pgTable(
 );
 
 /**
- * The main chain by height: the ancestors of the highest committed block (`getHighestBlock`), one
- * block id per height, so blocks of the main chain by height are a primary-key range read instead
- * of an ancestor walk. Kept in the transaction that changes the committed blocks (a fork switch
- * rewrites the heights above the common ancestor). The rows are always one contiguous run of
- * links ending at the head: when the head's ancestry has a gap (a parent not stored), the rows below
- * it are dropped, and readers fall back to the walk for what the rows do not cover.
+ * The main chain: the id of the highest committed block (`getHighestBlock`) and of each of its stored
+ * ancestors, by height. Rewritten from the head down to the first height that already agrees
+ * whenever the head changes (a fork switch rewrites the heights above the common ancestor), in the
+ * transaction that changed it. Heights below a missing ancestor of the head are removed, so every
+ * row is an ancestor of the head. Lets a walk from a head on the main chain read a range of
+ * heights with one primary-key range scan instead of following `previous` links.
  */
 export const mainChain = pgTable("main_chain", {
   height: int64("height").primaryKey(),
