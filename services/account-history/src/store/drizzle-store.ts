@@ -102,7 +102,8 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
     const rows = await this.readDb
       .select({ seqNum: entries.seqNum, kind: records.kind, record: records.record })
       .from(entries)
-      .innerJoin(records, and(eq(records.blockId, entries.blockId), eq(records.position, entries.position)))
+      // By the records' key: one applied block per height, so (height, position) is the entry's record.
+      .innerJoin(records, and(eq(records.height, entries.height), eq(records.position, entries.position)))
       .where(and(...conditions))
       .orderBy(q.ascending ? asc(entries.seqNum) : desc(entries.seqNum))
       .limit(q.limit);

@@ -53,6 +53,15 @@ for (const target of await testDatabaseUrls()) {
       const indexes = await executeRows<{ indexname: string; indexdef: string }>(db.db, sql`select indexname, indexdef from pg_indexes where schemaname = ${db.schemaName} and tablename = 'entries' order by indexname`);
       expect(indexes.map((i) => i.indexname)).toEqual(["entries_address_seq_num_pk", "entries_height_idx"]);
       expect(indexes[0]!.indexdef).toContain("INCLUDE (block_id, \"position\", height)");
+      // Records are keyed by (height, position), which pages join on and reverts delete by.
+      const recordIndexes = await executeRows<{ indexname: string }>(db.db, sql`select indexname from pg_indexes where schemaname = ${db.schemaName} and tablename = 'records' order by indexname`);
+      expect(recordIndexes.map((i) => i.indexname)).toEqual(["records_height_position_pk"]);
+      const all = () => store.history({ address, limit: 10, ascending: true, irreversible: false });
+      const allBefore = await all();
+      expect(allBefore.map((e) => e.seqNum)).toEqual([0n, 1n, 2n, 3n]);
+      const at = (i: number) => ({ id: blocks[i]!.block.id, height: blocks[i]!.block.header!.height });
+      expect((await store.apply({ expectedHead: at(blocks.length - 1), revertTo: at(1), blocks: [] })).reverted).toBe(blocks.length - 2);
+      expect(await all()).toEqual(allBefore.slice(0, 2));
     }, TIMEOUT_MS);
   });
 }

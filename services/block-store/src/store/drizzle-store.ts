@@ -410,16 +410,19 @@ export class DrizzleBlockStore implements BlockStore {
         block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
         receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
       })
-      .from(mainChain)
-      .innerJoin(blocks, eq(blocks.id, mainChain.blockId))
+      // The blocks come from the height index's range (neighbouring index entries, rows stored side
+      // by side), each checked against its main_chain row (consecutive keys): no random probe of
+      // the id index per block, so the read costs the same at any chain length.
+      .from(blocks)
       .where(
         and(
-          gte(mainChain.height, start),
-          lte(mainChain.height, end),
+          gte(blocks.height, start),
+          lte(blocks.height, end),
+          sql`exists (select 1 from ${mainChain} m where m.height = ${blocks.height} and m.block_id = ${blocks.id})`,
           sql`exists (select 1 from ${mainChain} h where h.height = ${String(head.height)}::bigint and h.block_id = ${head.id})`,
         ),
       )
-      .orderBy(mainChain.height);
+      .orderBy(blocks.height);
     if (BigInt(rows.length) !== end - start + 1n) return undefined;
     return rows.map((r) => this.toRecord(r, options));
   }
