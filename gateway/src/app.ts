@@ -25,6 +25,7 @@ import { buildOpenApi } from "./rest/openapi.ts";
 import { registerRestRoutes } from "./rest/routes.ts";
 import { registerRpcRoutes } from "./rest/rpc-routes.ts";
 import { createCaller } from "./table/caller.ts";
+import { createJsonCache } from "./table/json-cache.ts";
 import { buildMethodTable, type GatewayClients, type MethodTable } from "./table/method-table.ts";
 import { createReadCache } from "./table/read-cache.ts";
 import { createWsHub, type GatewayBus, type WsHub } from "./ws/hub.ts";
@@ -87,7 +88,8 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   const clientIpHeader = options.rateLimit.clientIpHeader;
   const cache = options.readCache.enabled && deps.bus !== undefined ? createReadCache(options.readCache, { bus: deps.bus, logger }) : undefined;
   if (options.readCache.enabled && deps.bus === undefined) logger.debug({}, "no bus: the read cache is off");
-  const caller = createCaller({ timeoutMs: options.jsonRpc.timeoutMs }, { cache });
+  const json = options.jsonCache.blockBytes > 0 || options.jsonCache.historyBytes > 0 ? createJsonCache(options.jsonCache, { table, codec }) : undefined;
+  const caller = createCaller({ timeoutMs: options.jsonRpc.timeoutMs }, { cache, json });
   const events = deps.events ?? gatewayEventDecoder(table, codec, options.rest.koinContractId, options.jsonRpc.timeoutMs);
   const hub = createWsHub({ ...options.ws, timeoutMs: options.jsonRpc.timeoutMs }, { bus: deps.bus, table, codec, metrics, logger, events });
   const rest = createRestCaller({ clientIpHeader }, { table, caller, logger, metrics, limiter });

@@ -159,6 +159,22 @@ const readCacheSchema = z.object({
   maxEntries: positiveInt.default(1000),
 });
 
+const jsonCacheSchema = z.object({
+  /**
+   * Bytes of block item JSON kept for `block_store.get_blocks_by_height` / `get_blocks_by_id`
+   * answers (keyed by block id and the parts asked, least recently used dropped first): a cached
+   * block is neither read nor encoded again. 0 turns it off. Default 16 MiB (about 800 blocks of
+   * 10 transfers with their receipts).
+   */
+  blockBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+  /**
+   * Bytes of account history record JSON kept for `account_history.get_account_history` answers
+   * (keyed by the record's content, never its seq_num). 0 turns it off. Default 16 MiB (about
+   * 10,000 KOIN transfer records).
+   */
+  historyBytes: z.number().int().min(0).default(16 * 1024 * 1024),
+});
+
 const healthSchema = z.object({
   /** Time each service has to answer its health probe, in ms. Default 1000. */
   timeoutMs: positiveInt.default(1000),
@@ -188,6 +204,11 @@ export const gatewayOptionsSchema = z.object({
   rest: restSchema.prefault({}),
   ws: wsSchema.prefault({}),
   readCache: readCacheSchema.prefault({}),
+  /**
+   * Answers of block and account history reads assembled from cached JSON of their immutable
+   * items (byte for byte what a plain call gives).
+   */
+  jsonCache: jsonCacheSchema.prefault({}),
   health: healthSchema.prefault({}),
   /** Log one line per HTTP request (method, path, status, duration, JSON-RPC methods). Default true. */
   accessLog: z.boolean().default(true),

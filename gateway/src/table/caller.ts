@@ -1,11 +1,13 @@
 /**
  * How the front ends (JSON-RPC, REST) call table methods: with the per-call timeout, sharing
  * identical concurrent calls of coalesced methods (single-flight), and answering from the
- * event-fed read cache when it is on.
+ * event-fed read cache when it is on, and block and history reads from cached JSON fragments of
+ * their items (json-cache.ts) when that is on.
  */
 import type { JsonObject } from "@cairn/protocol";
 import { decodeParams, invokeMessage, invokeOnce, invokeRequest, requestKey, type JsonAnswer } from "./invoke.ts";
 import type { TableMethod } from "./method-table.ts";
+import type { JsonCache } from "./json-cache.ts";
 import type { ReadCache } from "./read-cache.ts";
 
 /** Calls table methods. */
@@ -19,9 +21,10 @@ export interface Caller {
 }
 
 /** Builds the caller. */
-export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined } = {}): Caller {
+export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined; readonly json?: JsonCache | undefined } = {}): Caller {
   const { timeoutMs } = options;
   const cache = deps.cache;
+  const json = deps.json;
   const inFlight = new Map<TableMethod, Map<string, Promise<JsonAnswer>>>();
 
   const shared = (method: TableMethod, request: object, key: string): Promise<JsonAnswer> => {
@@ -37,6 +40,15 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
   };
 
   const answer = (method: TableMethod, params: unknown): Promise<JsonAnswer> => {
+    if (json !== undefined && json.applies(method)) {
+      let request: object;
+      try {
+        request = decodeParams(method, params);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return json.answer(method, request, timeoutMs);
+    }
     const cached = cache !== undefined && cache.applies(method);
     if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs);
     // Keyed on the decoded request, never on the raw params (see requestKey).

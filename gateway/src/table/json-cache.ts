@@ -1,0 +1,209 @@
+/**
+ * Answers assembled from cached JSON fragments of immutable items, so a hot read neither asks the
+ * service to decode the same block again nor encodes it to JSON again.
+ *
+ * - `block_store.get_blocks_by_height` / `get_blocks_by_id` with the block or the receipt asked:
+ *   each block item's JSON is kept under its block id and the parts asked (a block id names its
+ *   content, so the fragment is right on every fork). By height, the gateway first asks the
+ *   service for the ids alone (cheap: topology only), takes the items it holds from the cache and
+ *   fetches only the others, by id, with the parts asked. An item without a part asked (a block id
+ *   the store does not know) is never kept; should the store lack a block it listed a moment
+ *   before, the request is answered by one plain call instead.
+ * - `account_history.get_account_history`: each record's JSON is kept under the content key the
+ *   account history service puts on the records it decodes (`CONTENT_KEY` of @cairn/core: a hash
+ *   of the record's bytes, never the seq_num); records without one (a gRPC client decodes fresh
+ *   objects with none) are encoded each time.
+ *
+ * Each kind has its own byte budget (`blockBytes`, `historyBytes`; 0 turns that kind off): least
+ * recently used fragments go first. An assembled answer is byte for byte the text a plain call
+ * would give (`JSON.stringify(output.toJson(response))`).
+ */
+import { CONTENT_KEY } from "@cairn/core";
+import type { JsonCodec, JsonObject } from "@cairn/protocol";
+import { invokeMessage, invokeRequest, type JsonAnswer } from "./invoke.ts";
+import type { MethodTable, TableMethod } from "./method-table.ts";
+
+/** Options (the `jsonCache` section). */
+export interface JsonCacheOptions {
+  /** Bytes of block item JSON kept; 0 = off. */
+  readonly blockBytes: number;
+  /** Bytes of account history record JSON kept; 0 = off. */
+  readonly historyBytes: number;
+}
+
+/** A string → string LRU bounded by the strings' total length (JSON here is ASCII: a byte a char). */
+export class TextLru {
+  private readonly map = new Map<string, string>();
+  private used = 0;
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): string | undefined {
+    const v = this.map.get(key);
+    if (v === undefined) return undefined;
+    // Most recently used goes last.
+    this.map.delete(key);
+    this.map.set(key, v);
+    return v;
+  }
+
+  set(key: string, value: string): void {
+    const size = key.length + value.length;
+    if (size > this.maxBytes) return;
+    const old = this.map.get(key);
+    if (old !== undefined) {
+      this.map.delete(key);
+      this.used -= key.length + old.length;
+    }
+    this.map.set(key, value);
+    this.used += size;
+    for (const [k, v] of this.map) {
+      if (this.used <= this.maxBytes) break;
+      this.map.delete(k);
+      this.used -= k.length + v.length;
+    }
+  }
+
+  /** Fragments held and their bytes. */
+  size(): { entries: number; bytes: number } {
+    return { entries: this.map.size, bytes: this.used };
+  }
+}
+
+/** The cache in front of the service calls. */
+export interface JsonCache {
+  /** True when `method`'s answers are assembled here. */
+  applies(method: TableMethod): boolean;
+  /** The answer to a decoded request of a method it applies to. */
+  answer(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer>;
+  /** Fragments held now, per kind. */
+  size(): { blocks: { entries: number; bytes: number }; history: { entries: number; bytes: number } };
+}
+
+const BY_HEIGHT = "block_store.get_blocks_by_height";
+const BY_ID = "block_store.get_blocks_by_id";
+const HISTORY = "account_history.get_account_history";
+
+interface BlockItem {
+  block_id: Uint8Array;
+  block_height: bigint;
+  block?: object | undefined;
+  receipt?: object | undefined;
+}
+
+/** An answer from its text; the JSON value is parsed only if someone asks for it (REST). */
+function textAnswer(text: string): JsonAnswer {
+  let json: JsonObject | undefined;
+  return {
+    text,
+    get json() {
+      return (json ??= JSON.parse(text) as JsonObject);
+    },
+  };
+}
+
+/** `{"<field>":[fragments]}`, or `{}` for none: what toJson + JSON.stringify give for one repeated field. */
+function listText(field: string, fragments: readonly string[]): string {
+  return fragments.length === 0 ? "{}" : `{"${field}":[${fragments.join(",")}]}`;
+}
+
+/** Builds the cache over the table (it calls `get_blocks_by_id` itself for the items it lacks). */
+export function createJsonCache(options: JsonCacheOptions, deps: { readonly table: MethodTable; readonly codec: JsonCodec }): JsonCache {
+  const blocks = new TextLru(options.blockBytes);
+  const history = new TextLru(options.historyBytes);
+  const byId = deps.table.get("block_store", "get_blocks_by_id");
+  const methods = new Set<string>();
+  if (options.blockBytes > 0 && byId !== undefined) methods.add(BY_HEIGHT).add(BY_ID);
+  if (options.historyBytes > 0) methods.add(HISTORY);
+  const itemCodec = deps.codec.forType("cairn.block_store.v1.BlockItem");
+  const entryCodec = deps.codec.forType("cairn.account_history.v1.AccountHistoryEntry");
+  const trxCodec = deps.codec.forType("cairn.account_history.v1.TransactionRecord");
+  const blockRecordCodec = deps.codec.forType("cairn.account_history.v1.BlockRecord");
+
+  /** The JSON of `item`, kept when it holds every part asked. */
+  const keepItem = (item: BlockItem, parts: string, wantBlock: boolean, wantReceipt: boolean): string => {
+    const text = JSON.stringify(itemCodec.toJson(item as unknown as Record<string, unknown>));
+    if ((!wantBlock || item.block !== undefined) && (!wantReceipt || item.receipt !== undefined) && item.block_id.length > 0) {
+      blocks.set(blockKey(item.block_id, parts), text);
+    }
+    return text;
+  };
+
+  async function blockAnswer(method: TableMethod, request: Record<string, unknown>, timeoutMs: number): Promise<JsonAnswer> {
+    const wantBlock = request.return_block === true;
+    const wantReceipt = request.return_receipt === true;
+    // Nothing heavy asked: nothing worth keeping.
+    if (!wantBlock && !wantReceipt) return invokeRequest(method, request, timeoutMs);
+    const parts = `${wantBlock ? "b" : ""}${wantReceipt ? "r" : ""}`;
+    let ids: Uint8Array[];
+    if (method.name === BY_HEIGHT) {
+      const listed = (await call(method, { ...request, return_block: false, return_receipt: false }, timeoutMs)) as { block_items: BlockItem[] };
+      ids = listed.block_items.map((i) => i.block_id);
+    } else {
+      ids = request.block_ids as Uint8Array[];
+      // The service's own checks (no ids, too many) and their errors: a plain call.
+      if (ids.length === 0 || ids.length > 1000) return invokeRequest(method, request, timeoutMs);
+    }
+    const fragments: (string | undefined)[] = ids.map((id) => (id.length === 0 ? undefined : blocks.get(blockKey(id, parts))));
+    const missing: number[] = [];
+    fragments.forEach((f, i) => f === undefined && missing.push(i));
+    if (missing.length > 0) {
+      const fetched = (await call(byId!, { block_ids: missing.map((i) => ids[i]!), return_block: wantBlock, return_receipt: wantReceipt }, timeoutMs)) as { block_items: BlockItem[] };
+      if (fetched.block_items.length !== missing.length) return invokeRequest(method, request, timeoutMs);
+      for (let k = 0; k < missing.length; k++) {
+        const item = fetched.block_items[k]!;
+        const id = ids[missing[k]!]!;
+        // By height every listed block exists; a block the store no longer has: answer plainly.
+        if (method.name === BY_HEIGHT && !sameBytes(item.block_id, id)) return invokeRequest(method, request, timeoutMs);
+        fragments[missing[k]!] = keepItem(item, parts, wantBlock, wantReceipt);
+      }
+    }
+    return textAnswer(listText("block_items", fragments as string[]));
+  }
+
+  async function historyAnswer(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
+    const response = (await call(method, request, timeoutMs)) as { values: HistoryEntry[] };
+    const fragments = response.values.map(entryJson);
+    return textAnswer(listText("values", fragments));
+  }
+
+  type HistoryEntry = { seq_num: bigint; trx?: object | undefined; block?: object | undefined };
+
+  /** `{"seq_num":"N","trx":{…}}` with the record's JSON from the cache when its key is there. */
+  const entryJson = (entry: HistoryEntry): string => {
+    const [field, record] = entry.trx !== undefined ? ["trx", entry.trx] as const : ["block", entry.block] as const;
+    const key = record === undefined || (entry.trx !== undefined && entry.block !== undefined) ? undefined : (record as { [CONTENT_KEY]?: string })[CONTENT_KEY];
+    if (key === undefined) {
+      return JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>));
+    }
+    const k = `${field} ${key}`;
+    let text = history.get(k);
+    if (text === undefined) {
+      const codec = field === "trx" ? trxCodec : blockRecordCodec;
+      text = JSON.stringify(codec.toJson(record as Record<string, unknown>));
+      history.set(k, text);
+    }
+    // seq_num is an implicit-presence uint64: omitted at 0, as toJson does.
+    return entry.seq_num === 0n ? `{"${field}":${text}}` : `{"seq_num":"${entry.seq_num}","${field}":${text}}`;
+  };
+
+  return {
+    applies: (method) => methods.has(method.name),
+    answer(method, request, timeoutMs) {
+      return method.name === HISTORY ? historyAnswer(method, request, timeoutMs) : blockAnswer(method, request as Record<string, unknown>, timeoutMs);
+    },
+    size: () => ({ blocks: blocks.size(), history: history.size() }),
+  };
+}
+
+/** The service's response message (not JSON). */
+function call(method: TableMethod, request: object, timeoutMs: number): Promise<unknown> {
+  return invokeMessage(method, request, timeoutMs);
+}
+
+function blockKey(id: Uint8Array, parts: string): string {
+  return `${Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("hex")} ${parts}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
