@@ -30,6 +30,31 @@ export class BadParams extends Error {
 export interface JsonAnswer {
   readonly json: JsonObject;
   readonly text: string;
+  /**
+   * The text in pieces (UTF-8 bytes and short strings), when the answer was assembled from them
+   * (json-cache.ts): an HTTP body is written from them (`joinPieces`) without building the text.
+   */
+  readonly parts?: readonly Piece[];
+}
+
+/** A piece of an answer's text: its UTF-8 bytes, or a string. */
+export type Piece = Uint8Array | string;
+
+/** `before`, the pieces and `after` as one UTF-8 buffer (one allocation, each piece copied once). */
+export function joinPieces(pieces: readonly Piece[], before = "", after = ""): Buffer {
+  let size = Buffer.byteLength(before) + Buffer.byteLength(after);
+  for (const p of pieces) size += typeof p === "string" ? Buffer.byteLength(p) : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(before, 0);
+  for (const p of pieces) {
+    if (typeof p === "string") at += out.write(p, at);
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  out.write(after, at);
+  return out;
 }
 
 /** Decodes `params` (absent → empty request) into the method's request message; throws `BadParams`. */

@@ -12,7 +12,7 @@ import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
 import { createApp, type GatewayApp } from "../app.ts";
 import { ALICE, createFakeNode, fakeId, hex } from "../testing/fake-node.ts";
 import { call, get, post } from "../testing/http.ts";
-import { TextLru, createJsonCache } from "./json-cache.ts";
+import { Lru, createJsonCache } from "./json-cache.ts";
 
 const OFF = { jsonCache: { blockBytes: 0, historyBytes: 0 } };
 
@@ -61,6 +61,8 @@ describe("JSON fragment cache: blocks", () => {
       const both = await same(app, plain, call("block_store.get_blocks_by_height", { head_block_id: newHead, ancestor_start_height: "3", num_blocks: 1, return_block: true, return_receipt: true }));
       expect(JSON.parse(both).result.block_items[0].block_id).toBe(hex(node.blockAt(3)!.block.id));
     }
+    // Any id, written as the plain answer writes it (a non-ASCII string too).
+    for (const id of ["ïd ✓", 7, null]) await same(apps[0]!, plain, call("block_store.get_blocks_by_height", { head_block_id: newHead, ancestor_start_height: "2", num_blocks: 3, return_block: true, return_receipt: true }, id));
     // REST reads the same answers.
     for (const path of ["/v1/blocks?from=1&count=5", "/v1/blocks/4", `/v1/blocks/id/${hex(node.blockAt(4)!.block.id)}`]) {
       const [a, b] = [await get(apps[0]!, path), await get(plain, path)];
@@ -150,9 +152,9 @@ describe("JSON fragment cache: account history", () => {
   });
 });
 
-describe("TextLru", () => {
+describe("Lru", () => {
   test("keeps what fits in its byte budget, least recently used dropped first", () => {
-    const lru = new TextLru(20);
+    const lru = new Lru<string>(20, (v) => v.length);
     lru.set("a", "123456789"); // 10
     lru.set("b", "123456789"); // 20
     expect(lru.get("a")).toBe("123456789"); // a is now the most recent

@@ -20,7 +20,7 @@
  */
 import { CONTENT_KEY } from "@cairn/core";
 import type { JsonCodec, JsonObject } from "@cairn/protocol";
-import { invokeMessage, invokeRequest, type JsonAnswer } from "./invoke.ts";
+import { invokeMessage, invokeRequest, joinPieces, type JsonAnswer, type Piece } from "./invoke.ts";
 import type { MethodTable, TableMethod } from "./method-table.ts";
 
 /** Options (the `jsonCache` section). */
@@ -31,35 +31,44 @@ export interface JsonCacheOptions {
   readonly historyBytes: number;
 }
 
-/** A string → string LRU bounded by the strings' total length (JSON here is ASCII: a byte a char). */
-export class TextLru {
-  private readonly map = new Map<string, string>();
+/**
+ * A string-keyed cache bounded by the total size of keys and values, dropping the least recently
+ * used first — approximately: a hit only marks its entry (no reordering on the hot path); when
+ * room is needed, entries are visited oldest first and a marked one gets a second chance (moved
+ * last, unmarked) instead of being dropped.
+ */
+export class Lru<V> {
+  private readonly map = new Map<string, { value: V; hit: boolean }>();
   private used = 0;
-  constructor(readonly maxBytes: number) {}
+  /** `sizeOf`: the bytes a value stands for (a key counts its length). */
+  constructor(readonly maxBytes: number, private readonly sizeOf: (value: V) => number) {}
 
-  get(key: string): string | undefined {
-    const v = this.map.get(key);
-    if (v === undefined) return undefined;
-    // Most recently used goes last.
-    this.map.delete(key);
-    this.map.set(key, v);
-    return v;
+  get(key: string): V | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.hit = true;
+    return e.value;
   }
 
-  set(key: string, value: string): void {
-    const size = key.length + value.length;
+  set(key: string, value: V): void {
+    const size = key.length + this.sizeOf(value);
     if (size > this.maxBytes) return;
     const old = this.map.get(key);
     if (old !== undefined) {
       this.map.delete(key);
-      this.used -= key.length + old.length;
+      this.used -= key.length + this.sizeOf(old.value);
     }
-    this.map.set(key, value);
+    this.map.set(key, { value, hit: false });
     this.used += size;
-    for (const [k, v] of this.map) {
+    for (const [k, e] of this.map) {
       if (this.used <= this.maxBytes) break;
       this.map.delete(k);
-      this.used -= k.length + v.length;
+      if (e.hit && k !== key) {
+        e.hit = false;
+        this.map.set(k, e);
+      } else {
+        this.used -= k.length + this.sizeOf(e.value);
+      }
     }
   }
 
@@ -90,6 +99,26 @@ interface BlockItem {
   receipt?: object | undefined;
 }
 
+/** An answer from UTF-8 pieces; the text and the JSON value are built only if someone asks (REST, batches). */
+function partsAnswer(parts: readonly Piece[]): JsonAnswer {
+  let text: string | undefined;
+  let json: JsonObject | undefined;
+  return {
+    parts,
+    get text() {
+      return (text ??= joinPieces(parts).toString("utf8"));
+    },
+    get json() {
+      return (json ??= JSON.parse(this.text) as JsonObject);
+    },
+  };
+}
+
+const ITEMS_OPEN = '{"block_items":[';
+const COMMA = ",";
+const LIST_CLOSE = "]}";
+const VALUES_OPEN = '{"values":[';
+
 /** An answer from its text; the JSON value is parsed only if someone asks for it (REST). */
 function textAnswer(text: string): JsonAnswer {
   let json: JsonObject | undefined;
@@ -101,15 +130,11 @@ function textAnswer(text: string): JsonAnswer {
   };
 }
 
-/** `{"<field>":[fragments]}`, or `{}` for none: what toJson + JSON.stringify give for one repeated field. */
-function listText(field: string, fragments: readonly string[]): string {
-  return fragments.length === 0 ? "{}" : `{"${field}":[${fragments.join(",")}]}`;
-}
 
 /** Builds the cache over the table (it calls `get_blocks_by_id` itself for the items it lacks). */
 export function createJsonCache(options: JsonCacheOptions, deps: { readonly table: MethodTable; readonly codec: JsonCodec }): JsonCache {
-  const blocks = new TextLru(options.blockBytes);
-  const history = new TextLru(options.historyBytes);
+  const blocks = new Lru<Uint8Array>(options.blockBytes, (v) => v.length);
+  const history = new Lru<{ readonly field: string; readonly json: Uint8Array }>(options.historyBytes, (v) => v.json.length);
   const byId = deps.table.get("block_store", "get_blocks_by_id");
   const methods = new Set<string>();
   if (options.blockBytes > 0 && byId !== undefined) methods.add(BY_HEIGHT).add(BY_ID);
@@ -119,9 +144,9 @@ export function createJsonCache(options: JsonCacheOptions, deps: { readonly tabl
   const trxCodec = deps.codec.forType("cairn.account_history.v1.TransactionRecord");
   const blockRecordCodec = deps.codec.forType("cairn.account_history.v1.BlockRecord");
 
-  /** The JSON of `item`, kept when it holds every part asked. */
-  const keepItem = (item: BlockItem, parts: string, wantBlock: boolean, wantReceipt: boolean): string => {
-    const text = JSON.stringify(itemCodec.toJson(item as unknown as Record<string, unknown>));
+  /** The JSON of `item` (UTF-8), kept when it holds every part asked. */
+  const keepItem = (item: BlockItem, parts: string, wantBlock: boolean, wantReceipt: boolean): Uint8Array => {
+    const text = Buffer.from(JSON.stringify(itemCodec.toJson(item as unknown as Record<string, unknown>)));
     if ((!wantBlock || item.block !== undefined) && (!wantReceipt || item.receipt !== undefined) && item.block_id.length > 0) {
       blocks.set(blockKey(item.block_id, parts), text);
     }
@@ -143,7 +168,7 @@ export function createJsonCache(options: JsonCacheOptions, deps: { readonly tabl
       // The service's own checks (no ids, too many) and their errors: a plain call.
       if (ids.length === 0 || ids.length > 1000) return invokeRequest(method, request, timeoutMs);
     }
-    const fragments: (string | undefined)[] = ids.map((id) => (id.length === 0 ? undefined : blocks.get(blockKey(id, parts))));
+    const fragments: (Uint8Array | undefined)[] = ids.map((id) => (id.length === 0 ? undefined : blocks.get(blockKey(id, parts))));
     const missing: number[] = [];
     fragments.forEach((f, i) => f === undefined && missing.push(i));
     if (missing.length > 0) {
@@ -157,33 +182,45 @@ export function createJsonCache(options: JsonCacheOptions, deps: { readonly tabl
         fragments[missing[k]!] = keepItem(item, parts, wantBlock, wantReceipt);
       }
     }
-    return textAnswer(listText("block_items", fragments as string[]));
+    if (fragments.length === 0) return textAnswer("{}");
+    const pieces: Piece[] = [ITEMS_OPEN];
+    fragments.forEach((f, i) => (i === 0 ? pieces.push(f!) : pieces.push(COMMA, f!)));
+    pieces.push(LIST_CLOSE);
+    return partsAnswer(pieces);
   }
 
   async function historyAnswer(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
     const response = (await call(method, request, timeoutMs)) as { values: HistoryEntry[] };
-    const fragments = response.values.map(entryJson);
-    return textAnswer(listText("values", fragments));
+    if (response.values.length === 0) return textAnswer("{}");
+    const pieces: Piece[] = [VALUES_OPEN];
+    for (let i = 0; i < response.values.length; i++) {
+      if (i > 0) pieces.push(COMMA);
+      entryPieces(response.values[i]!, pieces);
+    }
+    pieces.push(LIST_CLOSE);
+    return partsAnswer(pieces);
   }
 
   type HistoryEntry = { seq_num: bigint; trx?: object | undefined; block?: object | undefined };
 
-  /** `{"seq_num":"N","trx":{…}}` with the record's JSON from the cache when its key is there. */
-  const entryJson = (entry: HistoryEntry): string => {
+  /** Appends `{"seq_num":"N","trx":{…}}` (UTF-8) with the record's JSON from the cache when its key is there. */
+  const entryPieces = (entry: HistoryEntry, out: Piece[]): void => {
     const [field, record] = entry.trx !== undefined ? ["trx", entry.trx] as const : ["block", entry.block] as const;
     const key = record === undefined || (entry.trx !== undefined && entry.block !== undefined) ? undefined : (record as { [CONTENT_KEY]?: string })[CONTENT_KEY];
     if (key === undefined) {
-      return JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>));
+      out.push(JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>)));
+      return;
     }
-    const k = `${field} ${key}`;
-    let text = history.get(k);
-    if (text === undefined) {
-      const codec = field === "trx" ? trxCodec : blockRecordCodec;
-      text = JSON.stringify(codec.toJson(record as Record<string, unknown>));
-      history.set(k, text);
+    // Kept with its field: the record's JSON depends on its type.
+    const kept = history.get(key);
+    let json: Uint8Array;
+    if (kept !== undefined && kept.field === field) json = kept.json;
+    else {
+      json = Buffer.from(JSON.stringify((field === "trx" ? trxCodec : blockRecordCodec).toJson(record as Record<string, unknown>)));
+      history.set(key, { field, json });
     }
     // seq_num is an implicit-presence uint64: omitted at 0, as toJson does.
-    return entry.seq_num === 0n ? `{"${field}":${text}}` : `{"seq_num":"${entry.seq_num}","${field}":${text}}`;
+    out.push(entry.seq_num === 0n ? `{"${field}":` : `{"seq_num":"${entry.seq_num}","${field}":`, json, "}");
   };
 
   return {

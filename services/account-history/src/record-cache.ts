@@ -3,7 +3,8 @@
  * decoded again, and each decoded record carries its content key (`CONTENT_KEY` of @cairn/core:
  * SHA-256 of its bytes, computed once), which the gateway's JSON cache keys on. Bounded by an
  * estimate of the decoded objects' size (`DECODED_FACTOR` × the record's bytes); least recently
- * used records go first. A hit is a 64-bit hash lookup confirmed by comparing the bytes, so a
+ * used records go first, approximately (a hit marks its record; a marked record gets a second
+ * chance when room is needed). A hit is a 64-bit hash lookup confirmed by comparing the bytes, so a
  * record is only ever answered for its own bytes. Decoded records are shared: read-only.
  */
 import { CONTENT_KEY } from "@cairn/core";
@@ -22,6 +23,7 @@ interface Kept {
   readonly bytes: Uint8Array;
   readonly kind: RecordKind;
   readonly decoded: Decoded;
+  hit: boolean;
 }
 
 export class RecordCache {
@@ -35,8 +37,7 @@ export class RecordCache {
     const h = Bun.hash(bytes) as bigint;
     const kept = this.map.get(h);
     if (kept !== undefined && kept.kind === kind && sameBytes(kept.bytes, bytes)) {
-      this.map.delete(h);
-      this.map.set(h, kept);
+      kept.hit = true;
       return kept.decoded;
     }
     const decoded = decodeRecord(kind, bytes);
@@ -47,12 +48,17 @@ export class RecordCache {
       this.used -= kept.bytes.length * DECODED_FACTOR;
     }
     // The store may hand out a view: keep a copy of the bytes compared against.
-    this.map.set(h, { bytes: bytes.slice(), kind, decoded });
+    this.map.set(h, { bytes: bytes.slice(), kind, decoded, hit: false });
     this.used += size;
     for (const [k, v] of this.map) {
       if (this.used <= this.maxBytes) break;
       this.map.delete(k);
-      this.used -= v.bytes.length * DECODED_FACTOR;
+      if (v.hit && k !== h) {
+        v.hit = false;
+        this.map.set(k, v);
+      } else {
+        this.used -= v.bytes.length * DECODED_FACTOR;
+      }
     }
     return decoded;
   }
