@@ -37,17 +37,17 @@ export interface JsonAnswer {
   readonly parts?: readonly Piece[];
 }
 
-/** A piece of an answer's text: its UTF-8 bytes, or a string. */
+/** A piece of an answer's text: its UTF-8 bytes, or an ASCII-only string (punctuation, names, numbers). */
 export type Piece = Uint8Array | string;
 
-/** `before`, the pieces and `after` as one UTF-8 buffer (one allocation, each piece copied once). */
+/** `before`, the pieces and `after` (any text) as one UTF-8 buffer (one allocation, each piece copied once). */
 export function joinPieces(pieces: readonly Piece[], before = "", after = ""): Buffer {
   let size = Buffer.byteLength(before) + Buffer.byteLength(after);
-  for (const p of pieces) size += typeof p === "string" ? Buffer.byteLength(p) : p.length;
+  for (const p of pieces) size += p.length;
   const out = Buffer.allocUnsafe(size);
   let at = out.write(before, 0);
   for (const p of pieces) {
-    if (typeof p === "string") at += out.write(p, at);
+    if (typeof p === "string") at += out.write(p, at, p.length, "latin1");
     else {
       out.set(p, at);
       at += p.length;

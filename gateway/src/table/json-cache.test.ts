@@ -114,7 +114,7 @@ describe("JSON fragment cache: account history", () => {
   const record = (seed: string, rcUsed: bigint, reverted: boolean) =>
     account_history.TransactionRecord.encode({
       transaction: protocol.Transaction.fromPartial({ id: fakeId(seed), header: { rc_limit: 10_000n, payer: fakeId("payer") } }),
-      receipt: protocol.TransactionReceipt.fromPartial({ id: fakeId(seed), rc_used: rcUsed, reverted, logs: reverted ? ["reverted"] : [], events: reverted ? [] : [{ name: "token.transfer_event", source: fakeId("koin"), data: new Uint8Array([1, 2]), impacted: [fakeId("a")] }] }),
+      receipt: protocol.TransactionReceipt.fromPartial({ id: fakeId(seed), rc_used: rcUsed, reverted, logs: reverted ? ["reverted: not enough ✗ KOIN"] : [], events: reverted ? [] : [{ name: "token.transfer_event", source: fakeId("koin"), data: new Uint8Array([1, 2]), impacted: [fakeId("a")] }] }),
     }).finish();
 
   test("pages answer byte for byte as plain calls, also when a fork switch gives seq_nums other records", async () => {

@@ -208,7 +208,7 @@ export function createJsonCache(options: JsonCacheOptions, deps: { readonly tabl
     const [field, record] = entry.trx !== undefined ? ["trx", entry.trx] as const : ["block", entry.block] as const;
     const key = record === undefined || (entry.trx !== undefined && entry.block !== undefined) ? undefined : (record as { [CONTENT_KEY]?: string })[CONTENT_KEY];
     if (key === undefined) {
-      out.push(JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>)));
+      out.push(Buffer.from(JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>))));
       return;
     }
     // Kept with its field: the record's JSON depends on its type.

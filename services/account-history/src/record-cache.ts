@@ -4,7 +4,7 @@
  * SHA-256 of its bytes, computed once), which the gateway's JSON cache keys on. Bounded by an
  * estimate of the decoded objects' size (`DECODED_FACTOR` × the record's bytes); least recently
  * used records go first, approximately (a hit marks its record; a marked record gets a second
- * chance when room is needed). A hit is a 64-bit hash lookup confirmed by comparing the bytes, so a
+ * chance when room is needed). A hit is a CRC-32 lookup confirmed by comparing the bytes, so a
  * record is only ever answered for its own bytes. Decoded records are shared: read-only.
  */
 import { CONTENT_KEY } from "@cairn/core";
@@ -27,14 +27,15 @@ interface Kept {
 }
 
 export class RecordCache {
-  private readonly map = new Map<bigint, Kept>();
+  private readonly map = new Map<number, Kept>();
   private used = 0;
   constructor(readonly maxBytes: number = DEFAULT_RECORD_CACHE_BYTES) {}
 
   /** The decoded record of `bytes`, from the cache or decoded now (and kept). */
   decode(kind: RecordKind, bytes: Uint8Array): Decoded {
     if (this.maxBytes <= 0) return decodeRecord(kind, bytes);
-    const h = Bun.hash(bytes) as bigint;
+    // A collision only costs a miss: the bytes decide.
+    const h = Bun.hash.crc32(bytes);
     const kept = this.map.get(h);
     if (kept !== undefined && kept.kind === kind && sameBytes(kept.bytes, bytes)) {
       kept.hit = true;
