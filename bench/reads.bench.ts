@@ -177,6 +177,9 @@ await runBench(async () => {
     report.add({ id: `${t.id}.answer_bytes`, label: `${t.label}: answer size`, value: bare.sizes[method]!, unit: "bytes" });
     if (errors > 0) report.note(`${method}: ${errors} failed or wrong answers through the gateway`);
   }
+  // The caches the reads fill (gateway JSON, decoded history records, chunks) count here.
+  const rss = node.rssMb();
+  if (rss !== undefined) report.add({ id: "reads.node_rss_mb", label: "dev node RSS after the reads (mainnet-like chain)", value: Math.round(rss), unit: "MB" });
   report.note(`mainnet-like chain: ${BLOCKS} blocks of exactly ${PER_BLOCK} transfers (manual production mode), ${SENDERS} senders`);
   await node.stop();
   await bare.stop();

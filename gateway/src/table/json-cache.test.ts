@@ -89,6 +89,14 @@ describe("JSON fragment cache: blocks", () => {
     expect((calls[1]!.request.block_ids as unknown[]).length).toBe(4);
     await post(app, body);
     expect(calls.map((c) => c.method)).toEqual(["by_height", "by_id", "by_height"]);
+
+    // Concurrent requests for the same new blocks share their reads: each block is read once.
+    calls.length = 0;
+    const fresh = createApp({}, { clients });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(fresh, body)));
+    for (const a of answers) expect(a.raw).toBe(answers[0]!.raw);
+    const read = calls.filter((c) => c.method === "by_id").flatMap((c) => c.request.block_ids as Uint8Array[]);
+    expect(read.length).toBe(4);
   });
 });
 

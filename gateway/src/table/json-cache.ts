@@ -134,6 +134,8 @@ function textAnswer(text: string): JsonAnswer {
 /** Builds the cache over the table (it calls `get_blocks_by_id` itself for the items it lacks). */
 export function createJsonCache(options: JsonCacheOptions, deps: { readonly table: MethodTable; readonly codec: JsonCodec }): JsonCache {
   const blocks = new Lru<Uint8Array>(options.blockBytes, (v) => v.length);
+  /** Block items being fetched, by the key they will be kept under. */
+  const pending = new Map<string, Promise<{ item: BlockItem; text: Uint8Array }>>();
   const history = new Lru<{ readonly field: string; readonly json: Uint8Array }>(options.historyBytes, (v) => v.json.length);
   const byId = deps.table.get("block_store", "get_blocks_by_id");
   const methods = new Set<string>();
@@ -172,14 +174,41 @@ export function createJsonCache(options: JsonCacheOptions, deps: { readonly tabl
     const missing: number[] = [];
     fragments.forEach((f, i) => f === undefined && missing.push(i));
     if (missing.length > 0) {
-      const fetched = (await call(byId!, { block_ids: missing.map((i) => ids[i]!), return_block: wantBlock, return_receipt: wantReceipt }, timeoutMs)) as { block_items: BlockItem[] };
-      if (fetched.block_items.length !== missing.length) return invokeRequest(method, request, timeoutMs);
+      // Blocks another request is fetching already are shared (concurrent overlapping ranges
+      // would otherwise each read and encode the same new block); the rest in one call.
+      const fetch: number[] = [];
+      const fetchAt: number[] = [];
+      const waits = missing.map((i, m) => {
+        const shared = pending.get(blockKey(ids[i]!, parts));
+        if (shared !== undefined) return shared;
+        fetch.push(i);
+        fetchAt.push(m);
+        return undefined;
+      });
+      if (fetch.length > 0) {
+        const call_ = call(byId!, { block_ids: fetch.map((i) => ids[i]!), return_block: wantBlock, return_receipt: wantReceipt }, timeoutMs).then((r) => {
+          const items = (r as { block_items: BlockItem[] }).block_items;
+          if (items.length !== fetch.length) throw new Error("get_blocks_by_id answered another number of items");
+          return items;
+        });
+        fetch.forEach((i, k) => {
+          const key = blockKey(ids[i]!, parts);
+          const one = call_.then((items) => ({ item: items[k]!, text: keepItem(items[k]!, parts, wantBlock, wantReceipt) }));
+          pending.set(key, one);
+          void one.then(() => pending.delete(key), () => pending.delete(key));
+          waits[fetchAt[k]!] = one;
+        });
+      }
+      let got: { item: BlockItem; text: Uint8Array }[];
+      try {
+        got = await Promise.all(waits as Promise<{ item: BlockItem; text: Uint8Array }>[]);
+      } catch {
+        return invokeRequest(method, request, timeoutMs);
+      }
       for (let k = 0; k < missing.length; k++) {
-        const item = fetched.block_items[k]!;
-        const id = ids[missing[k]!]!;
         // By height every listed block exists; a block the store no longer has: answer plainly.
-        if (method.name === BY_HEIGHT && !sameBytes(item.block_id, id)) return invokeRequest(method, request, timeoutMs);
-        fragments[missing[k]!] = keepItem(item, parts, wantBlock, wantReceipt);
+        if (method.name === BY_HEIGHT && !sameBytes(got[k]!.item.block_id, ids[missing[k]!]!)) return invokeRequest(method, request, timeoutMs);
+        fragments[missing[k]!] = got[k]!.text;
       }
     }
     if (fragments.length === 0) return textAnswer("{}");
