@@ -6,7 +6,8 @@
  *   each block item's JSON is kept under its block id and the parts asked (a block id names its
  *   content, so the fragment is right on every fork). By height, the gateway first asks the
  *   service for the ids alone (cheap: topology only), takes the items it holds from the cache and
- *   fetches only the others, by id, with the parts asked. An item without a part asked (a block id
+ *   fetches only the others, by id, with the parts asked (a block another request is fetching
+ *   already is awaited, not fetched again). An item without a part asked (a block id
  *   the store does not know) is never kept; should the store lack a block it listed a moment
  *   before, the request is answered by one plain call instead.
  * - `account_history.get_account_history`: each record's JSON is kept under the content key the
@@ -15,8 +16,10 @@
  *   objects with none) are encoded each time.
  *
  * Each kind has its own byte budget (`blockBytes`, `historyBytes`; 0 turns that kind off): least
- * recently used fragments go first. An assembled answer is byte for byte the text a plain call
- * would give (`JSON.stringify(output.toJson(response))`).
+ * recently used fragments go first. Fragments are kept as UTF-8 bytes and an answer is handed on
+ * in pieces (`JsonAnswer.parts`), so the HTTP body is one buffer copied once from them. An
+ * assembled answer is byte for byte the text a plain call would give
+ * (`JSON.stringify(output.toJson(response))`).
  */
 import { CONTENT_KEY } from "@cairn/core";
 import type { JsonCodec, JsonObject } from "@cairn/protocol";
