@@ -14,20 +14,24 @@
  * huge blocks (6,000 transfers submitted at once, as instant mode packs them): reported, no target.
  * Answer sizes are reported in bytes.
  *
- *   bun bench/reads.bench.ts [--quick] [--blocks 1000] [--no-heavy] [--seconds 8] [--rounds 2] [--concurrency 64] [--out FILE]
+ * `--cpu-prof DIR` runs the mainnet-like node under `bun --cpu-prof`, keeps its `.cpuprofile` in DIR
+ * and prints self time by module and function over each method's gateway measurements.
+ *
+ *   bun bench/reads.bench.ts [--quick] [--blocks 1000] [--no-heavy] [--seconds 8] [--rounds 3] [--concurrency 64] [--cpu-prof DIR] [--out FILE]
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { summarizeProfile } from "./lib/cpu-profile.ts";
 import { onCleanup, runBench, spawnChild, stopChild } from "./lib/children.ts";
-import { type DevProcess, startDevProcess } from "./lib/dev-node.ts";
+import { type DevProcess, ROOT, startDevProcess } from "./lib/dev-node.ts";
 import { type Account, chainIdOf, devAccount, headHeight, historyLength, signTransfers } from "./lib/koinos.ts";
 import { type ReadResult, readLoad, submitOrdered } from "./lib/load.ts";
 import { Report } from "./lib/result.ts";
-import { QUICK, hasFlag, numberFlag, round, rpc, say } from "./lib/util.ts";
+import { QUICK, flag, hasFlag, numberFlag, round, rpc, say } from "./lib/util.ts";
 
 const SECONDS = numberFlag("seconds", QUICK ? 1 : 8);
-const ROUNDS = numberFlag("rounds", QUICK ? 1 : 2);
+const ROUNDS = numberFlag("rounds", QUICK ? 1 : 3);
 const CONCURRENCY = numberFlag("concurrency", 64);
 /** Mainnet-like chain: blocks of exactly this many transfers. */
 const PER_BLOCK = 10;
@@ -35,11 +39,17 @@ const SENDERS = 100;
 const BLOCKS = Math.max(PER_BLOCK, Math.ceil(numberFlag("blocks", QUICK ? 100 : 1_000) / PER_BLOCK) * PER_BLOCK);
 const HEAVY = !hasFlag("no-heavy");
 const HEAVY_PER_SENDER = QUICK ? 3 : 60;
+const PROFILE_DIR = flag("cpu-prof");
 const report = new Report("reads", "Reads through the gateway vs bare Bun.serve");
 const src = "architecture §9";
 const scratch = mkdtempSync(join(tmpdir(), "cairn-bench-reads-"));
 onCleanup("reads scratch dir", () => rmSync(scratch, { recursive: true, force: true }));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The median (of an even count: the mean of the middle two, not the better one). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 type Method = [string, () => string, (t: string) => boolean];
 
@@ -111,13 +121,15 @@ async function bareFor(node: DevProcess, methods: Method[], name: string): Promi
 }
 
 /** Alternating rounds of bare and gateway per method. */
-async function measure(methods: Method[], bareUrl: string, nodeUrl: string, tag: string): Promise<Record<string, { bare: ReadResult[]; gateway: ReadResult[] }>> {
+async function measure(methods: Method[], bareUrl: string, nodeUrl: string, tag: string, windows?: Record<string, [number, number][]>): Promise<Record<string, { bare: ReadResult[]; gateway: ReadResult[] }>> {
   const runs: Record<string, { bare: ReadResult[]; gateway: ReadResult[] }> = {};
   for (let round_ = 1; round_ <= ROUNDS; round_++) {
     for (const [method, body, check] of methods) {
       const r = (runs[method] ??= { bare: [], gateway: [] });
       for (const [name, url] of [["bare", bareUrl], ["gateway", nodeUrl]] as const) {
+        const from = performance.now();
         const res = await readLoad(url, body, { concurrency: CONCURRENCY, durationMs: SECONDS * 1000, warmupMs: QUICK ? 200 : 1000, check });
+        if (name === "gateway" && windows !== undefined) (windows[method] ??= []).push([from, performance.now()]);
         r[name].push(res);
         say(`${tag}round ${round_} ${method} ${name}: ${res.requests_per_second} req/s (p50 ${res.p50_ms} ms, p99 ${res.p99_ms} ms, ${res.errors} errors)`);
       }
@@ -130,7 +142,10 @@ await runBench(async () => {
   const senders = Array.from({ length: SENDERS }, (_, i) => devAccount(i));
   const to = devAccount(SENDERS);
 
-  const node = await startDevProcess({ accounts: SENDERS + 1, args: ["--mode", "manual"], log: join(scratch, "node.log") });
+  const profileDir = PROFILE_DIR === undefined ? undefined : resolve(PROFILE_DIR);
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+  const spawned = performance.now();
+  const node = await startDevProcess({ accounts: SENDERS + 1, args: ["--mode", "manual"], log: join(scratch, "node.log"), bunArgs: profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-name=reads-node.cpuprofile"] });
   say(`filling the chain: ${BLOCKS} blocks × ${PER_BLOCK} transfers (manual mode)`);
   await fillMainnetLike(node, senders, to);
   const height = await headHeight(node.url);
@@ -146,7 +161,8 @@ await runBench(async () => {
     ["account_history.get_account_history", historyBody, (t) => t.includes('"values"') && !t.includes('"error"')],
   ];
   const bare = await bareFor(node, methods, "mainnet-like");
-  const runs = await measure(methods, bare.url, node.url, "");
+  const windows: Record<string, [number, number][]> = {};
+  const runs = await measure(methods, bare.url, node.url, "", windows);
   report.data.runs = runs;
   Object.assign(report.data, { height, blocks: BLOCKS, transfers_per_block: PER_BLOCK, transfers: BLOCKS * PER_BLOCK, concurrency: CONCURRENCY, seconds: SECONDS, rounds: ROUNDS });
   const targets: Record<string, { id: string; label: string; target?: number; ratioTarget?: number }> = {
@@ -166,9 +182,24 @@ await runBench(async () => {
     report.add({ id: `${t.id}.answer_bytes`, label: `${t.label}: answer size`, value: bare.sizes[method]!, unit: "bytes" });
     if (errors > 0) report.note(`${method}: ${errors} failed or wrong answers through the gateway`);
   }
+  // The caches the reads fill (gateway JSON, decoded history records, chunks) count here.
+  const rss = node.rssMb();
+  if (rss !== undefined) report.add({ id: "reads.node_rss_mb", label: "dev node RSS after the reads (mainnet-like chain)", value: Math.round(rss), unit: "MB" });
   report.note(`mainnet-like chain: ${BLOCKS} blocks of exactly ${PER_BLOCK} transfers (manual production mode), ${SENDERS} senders`);
   await node.stop();
   await bare.stop();
+  if (profileDir !== undefined) {
+    const file = readdirSync(profileDir).find((f) => f.startsWith("reads-node") && f.endsWith(".cpuprofile"));
+    if (file === undefined) throw new Error(`no .cpuprofile written in ${profileDir}`);
+    for (const [method, spans] of Object.entries(windows)) {
+      // Self time over this method's first gateway measurement (ms since the node was spawned).
+      const [from, to] = [spans[0]![0] - spawned, spans[0]![1] - spawned];
+      const summary = summarizeProfile(join(profileDir, file), ROOT, from, to, 25);
+      say(`profile of ${method} (${summary.samples} samples):`);
+      for (const m of summary.topModules.slice(0, 8)) say(`  ${String(m.selfPercent).padStart(5)}%  ${m.module}`);
+      for (const f of summary.topFunctions) say(`  ${String(f.selfPercent).padStart(5)}%  ${f.name}  ${f.where}`);
+    }
+  }
 
   if (HEAVY) {
     const heavy = await startDevProcess({ accounts: SENDERS + 1, log: join(scratch, "node-heavy.log") });

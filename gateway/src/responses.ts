@@ -9,7 +9,7 @@ const JSON_RPC_JSON_HEADERS = { ...JSON_RPC_CORS, "Content-Type": "application/j
 const REST_JSON_HEADERS = { ...REST_CORS, "Content-Type": "application/json" };
 
 /** A JSON-RPC answer: always HTTP 200, `application/json`, CORS. */
-export function jsonRpcResponse(body: string): Response {
+export function jsonRpcResponse(body: string | Uint8Array): Response {
   return new Response(body, { status: 200, headers: JSON_RPC_JSON_HEADERS });
 }
 

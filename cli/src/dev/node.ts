@@ -169,8 +169,8 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     const first = controller.services;
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 
-    const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>) =>
-      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), DIRECT);
+    const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>, options: { shareResponses?: boolean } = {}) =>
+      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), { ...DIRECT, ...options });
 
     const devServer = createGrpcServer({ host: opts.host, port: devPort(opts, 5), descriptorSet: descriptorSetBytes() }, { logger, metrics });
     devServer.addService(dev.DevServiceDefinition, controller.service);
@@ -187,9 +187,6 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
         jsonRpc: { deny: DEFAULT_DENY.filter((rule) => rule !== "dev."), timeoutMs: DEV_CALL_TIMEOUT_MS },
         // Head info and other chain-wide reads served from state kept current by block events (architecture §9).
         readCache: { enabled: true },
-        // Block and history answers assembled from cached JSON fragments; modest budgets for the
-        // dev node's memory (16 + 16 MiB at most).
-        jsonCache: { blockItemBytes: 16 * 1024 * 1024, historyEntryBytes: 16 * 1024 * 1024 },
         // The head check follows the production mode in force (dev.set_production_mode changes it):
         // interval, the head must be fresh; instant, an old head is idle unless transactions wait
         // longer than maxHeadAgeMs with no block; manual, blocks come when asked, so no head check.
@@ -210,7 +207,9 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
           [block_store.BlockStoreServiceDefinition.fullName]: forward(block_store.BlockStoreServiceDefinition, (s) => s.implementations.blockStore),
           [transaction_store.TransactionStoreServiceDefinition.fullName]: forward(transaction_store.TransactionStoreServiceDefinition, (s) => s.implementations.transactionStore),
           [mempoolPb.MempoolServiceDefinition.fullName]: forward(mempoolPb.MempoolServiceDefinition, (s) => s.implementations.mempool),
-          [account_history.AccountHistoryServiceDefinition.fullName]: forward(account_history.AccountHistoryServiceDefinition, (s) => s.implementations.accountHistory),
+          // History pages hand out the service's cached decoded records as they are (read-only,
+          // each with its content key for the gateway's JSON cache), not a copy of every record.
+          [account_history.AccountHistoryServiceDefinition.fullName]: forward(account_history.AccountHistoryServiceDefinition, (s) => s.implementations.accountHistory, { shareResponses: true }),
           [dev.DevServiceDefinition.fullName]: createInProcessClient(dev.DevServiceDefinition, controller.service, DIRECT),
         },
       },

@@ -7,7 +7,7 @@
 import type { Logger } from "@cairn/core";
 import { type GatewayMetrics, type Outcome, UNKNOWN_METHOD } from "../metrics.ts";
 import type { Caller } from "../table/caller.ts";
-import { classifyFailure, failureOutcome } from "../table/invoke.ts";
+import { classifyFailure, failureOutcome, joinPieces, type Piece } from "../table/invoke.ts";
 import type { RateVerdict } from "../middleware/rate-limit.ts";
 import type { MethodTable } from "../table/method-table.ts";
 import { checkEnvelope, syntaxErrorData } from "./envelope.ts";
@@ -29,9 +29,9 @@ export interface JsonRpcHandlerOptions {
   readonly maxBatchSize: number;
 }
 
-/** The answer to one HTTP request: the JSON text and the methods called (for the access log). */
+/** The answer to one HTTP request: the JSON text (or its UTF-8 bytes) and the methods called (for the access log). */
 export interface JsonRpcAnswer {
-  readonly body: string;
+  readonly body: string | Uint8Array;
   readonly methods: readonly string[];
 }
 
@@ -44,6 +44,11 @@ function resultText(id: unknown, resultJson: string): string {
   return `{"jsonrpc":"2.0","result":${resultJson},"id":${JSON.stringify(id ?? null)}}`;
 }
 
+/** {@link resultText} as UTF-8 from the result's pieces: one copy, no text built. */
+function resultBytes(id: unknown, parts: readonly Piece[]): Uint8Array {
+  return joinPieces(parts, '{"jsonrpc":"2.0","result":', `,"id":${JSON.stringify(id ?? null)}}`);
+}
+
 /** Builds the body handler. */
 export function createJsonRpcHandler(options: JsonRpcHandlerOptions, deps: JsonRpcHandlerDeps) {
   const { table, metrics, logger } = deps;
@@ -53,8 +58,8 @@ export function createJsonRpcHandler(options: JsonRpcHandlerOptions, deps: JsonR
     return errorText(id, error);
   };
 
-  /** Answers one parsed request value. */
-  async function one(value: unknown, methods: string[]): Promise<string> {
+  /** Answers one parsed request value (as bytes when `bytes` and the answer came in pieces). */
+  async function one(value: unknown, methods: string[], bytes = false): Promise<string | Uint8Array> {
     const started = performance.now();
     const env = checkEnvelope(value);
     if (!env.ok) return refuse(env.id, env.error, UNKNOWN_METHOD, "rejected", started);
@@ -71,7 +76,7 @@ export function createJsonRpcHandler(options: JsonRpcHandlerOptions, deps: JsonR
     try {
       const answer = await deps.caller.answer(m, params);
       metrics.observe(m.name, "ok", (performance.now() - started) / 1000);
-      return resultText(env.id, answer.text);
+      return bytes && answer.parts !== undefined ? resultBytes(env.id, answer.parts) : resultText(env.id, answer.text);
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure.kind === "internal") logger.error({ method: m.name, err: String(err) }, "call failed unexpectedly");
@@ -100,7 +105,7 @@ export function createJsonRpcHandler(options: JsonRpcHandlerOptions, deps: JsonR
       const verdict = takeTokens(size);
       if (!verdict.ok) return { body: refuse(null, rateLimited(verdict.retryAfterSeconds), UNKNOWN_METHOD, "rate_limited", performance.now()), methods };
     }
-    if (!batch) return { body: await one(value, methods), methods };
+    if (!batch) return { body: await one(value, methods, true), methods };
     const answers = await Promise.all((value as unknown[]).map((v) => one(v, methods)));
     return { body: `[${answers.join(",")}]`, methods };
   };

@@ -1,8 +1,8 @@
 /**
  * How the front ends (JSON-RPC, REST) call table methods: with the per-call timeout, sharing
  * identical concurrent calls of coalesced methods (single-flight), and answering from the
- * event-fed read cache when it is on; answers of block and history reads are assembled from the
- * JSON fragment cache (json-cache.ts) when it is on.
+ * event-fed read cache when it is on, and block and history reads from cached JSON fragments of
+ * their items (json-cache.ts) when that is on.
  */
 import type { JsonObject } from "@cairn/protocol";
 import { decodeParams, invokeMessage, invokeOnce, invokeRequest, requestKey, type JsonAnswer } from "./invoke.ts";
@@ -21,9 +21,10 @@ export interface Caller {
 }
 
 /** Builds the caller. */
-export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined; readonly jsonCache?: JsonCache | undefined } = {}): Caller {
+export function createCaller(options: { readonly timeoutMs: number }, deps: { readonly cache?: ReadCache | undefined; readonly json?: JsonCache | undefined } = {}): Caller {
   const { timeoutMs } = options;
-  const { cache, jsonCache } = deps;
+  const cache = deps.cache;
+  const json = deps.json;
   const inFlight = new Map<TableMethod, Map<string, Promise<JsonAnswer>>>();
 
   const shared = (method: TableMethod, request: object, key: string): Promise<JsonAnswer> => {
@@ -32,15 +33,24 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
     let call = calls.get(key);
     if (call === undefined) {
       const done = calls;
-      call = invokeRequest(method, request, timeoutMs, jsonCache).finally(() => done.delete(key));
+      call = invokeRequest(method, request, timeoutMs).finally(() => done.delete(key));
       calls.set(key, call);
     }
     return call;
   };
 
   const answer = (method: TableMethod, params: unknown): Promise<JsonAnswer> => {
+    if (json !== undefined && json.applies(method)) {
+      let request: object;
+      try {
+        request = decodeParams(method, params);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return json.answer(method, request, timeoutMs);
+    }
     const cached = cache !== undefined && cache.applies(method);
-    if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs, jsonCache);
+    if (!method.coalesce && !cached) return invokeOnce(method, params, timeoutMs);
     // Keyed on the decoded request, never on the raw params (see requestKey).
     let request: object;
     try {
@@ -53,7 +63,7 @@ export function createCaller(options: { readonly timeoutMs: number }, deps: { re
     const hit = cache.lookup(method, key);
     if (hit !== undefined) return Promise.resolve(hit);
     const generation = cache.generation();
-    const call = method.coalesce ? shared(method, request, key) : invokeRequest(method, request, timeoutMs, jsonCache);
+    const call = method.coalesce ? shared(method, request, key) : invokeRequest(method, request, timeoutMs);
     return call.then((a) => {
       cache.store(method, key, generation, a);
       return a;

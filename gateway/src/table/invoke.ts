@@ -8,7 +8,6 @@ import { JsonCodecError, type JsonObject } from "@cairn/protocol";
 import { RpcErrorCode } from "@cairn/rpc";
 import type { Outcome } from "../metrics.ts";
 import { withDeadline } from "./deadlines.ts";
-import { type JsonCache, lazyJsonAnswer } from "./json-cache.ts";
 import type { TableMethod } from "./method-table.ts";
 
 /** Raised when the gateway's own timer fires before the service answered. */
@@ -31,6 +30,31 @@ export class BadParams extends Error {
 export interface JsonAnswer {
   readonly json: JsonObject;
   readonly text: string;
+  /**
+   * The text in pieces (UTF-8 bytes and short strings), when the answer was assembled from them
+   * (json-cache.ts): an HTTP body is written from them (`joinPieces`) without building the text.
+   */
+  readonly parts?: readonly Piece[];
+}
+
+/** A piece of an answer's text: its UTF-8 bytes, or an ASCII-only string (punctuation, names, numbers). */
+export type Piece = Uint8Array | string;
+
+/** `before`, the pieces and `after` (any text) as one UTF-8 buffer (one allocation, each piece copied once). */
+export function joinPieces(pieces: readonly Piece[], before = "", after = ""): Buffer {
+  let size = Buffer.byteLength(before) + Buffer.byteLength(after);
+  for (const p of pieces) size += p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(before, 0);
+  for (const p of pieces) {
+    if (typeof p === "string") at += out.write(p, at, p.length, "latin1");
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  out.write(after, at);
+  return out;
 }
 
 /** Decodes `params` (absent → empty request) into the method's request message; throws `BadParams`. */
@@ -53,23 +77,19 @@ export function requestKey(method: TableMethod, request: object): string {
 }
 
 /** Decodes `params` (absent → empty request), calls the service with the timeout, encodes the answer. */
-export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number, jsonCache?: JsonCache): Promise<JsonAnswer> {
+export function invokeOnce(method: TableMethod, params: unknown, timeoutMs: number): Promise<JsonAnswer> {
   let request: object;
   try {
     request = decodeParams(method, params);
   } catch (err) {
     return Promise.reject(err);
   }
-  return invokeRequest(method, request, timeoutMs, jsonCache);
+  return invokeRequest(method, request, timeoutMs);
 }
 
-/** Calls the service with a decoded request and the timeout, encodes the answer (from cached fragments when `jsonCache` covers the method). */
-export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number, jsonCache?: JsonCache): Promise<JsonAnswer> {
-  const blocks = jsonCache?.blocks(method, request, (m, r) => withTimeout(m.call(r, { deadlineMs: timeoutMs }), m.name, timeoutMs));
-  if (blocks !== undefined) return lazyJsonAnswer(await blocks);
+/** Calls the service with a decoded request and the timeout, encodes the answer. */
+export async function invokeRequest(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
   const response = await withTimeout(method.call(request, { deadlineMs: timeoutMs }), method.name, timeoutMs);
-  const text = jsonCache?.text(method, response as object);
-  if (text !== undefined) return lazyJsonAnswer(text);
   const json = method.output.toJson(response as Record<string, unknown>);
   return { json, text: JSON.stringify(json) };
 }

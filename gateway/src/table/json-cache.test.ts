@@ -1,126 +1,184 @@
 /**
- * The JSON fragment cache: answers assembled from cached fragments are byte for byte the answers
- * without the cache (through `createApp`, first and repeated reads, every flag combination, forks),
- * history entries are keyed by content (a seq_num that changes record on a fork answers the new
- * record), and each list stays within its byte budget.
+ * Answers assembled from cached JSON fragments are byte for byte the answers of plain calls (the
+ * same app with the cache off): block reads of every shape, before and after a fork switch, with a
+ * budget that holds everything and one that holds almost nothing; account history pages whose
+ * seq_nums point at other records after a fork switch; REST over the same reads.
  */
 import { describe, expect, test } from "bun:test";
+import { CONTENT_KEY } from "@cairn/core";
 import { account_history, protocol } from "@cairn/proto";
 import { defaultJsonCodec } from "@cairn/protocol";
-import { createApp } from "../app.ts";
-import { createFakeNode, fakeId } from "../testing/fake-node.ts";
-import { call, post } from "../testing/http.ts";
-import { createJsonCache } from "./json-cache.ts";
-import { buildMethodTable } from "./method-table.ts";
+import { createInProcessClient, type ServiceImplementation } from "@cairn/rpc";
+import { createApp, type GatewayApp } from "../app.ts";
+import { ALICE, createFakeNode, fakeId, hex } from "../testing/fake-node.ts";
+import { call, get, post } from "../testing/http.ts";
+import { Lru, createJsonCache } from "./json-cache.ts";
 
-const idOf = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}`;
+const OFF = { jsonCache: { blockBytes: 0, historyBytes: 0 } };
 
-function transaction(seed: string): protocol.Transaction {
-  return protocol.Transaction.fromPartial({
-    id: fakeId(`trx ${seed}`),
-    header: { chain_id: fakeId("chain"), rc_limit: 1000n, nonce: new Uint8Array([8, 1]), operation_merkle_root: fakeId(`root ${seed}`), payer: fakeId(`payer ${seed}`).subarray(0, 25) },
-    operations: [{ call_contract: { contract_id: fakeId("koin").subarray(0, 25), entry_point: 0x27f576ca, args: new Uint8Array([1, 2, 3, Number(seed.length)]) } }],
-    signatures: [fakeId(`sig ${seed}`)],
-  });
+function transactions(seed: string, n: number): protocol.Transaction[] {
+  return Array.from({ length: n }, (_, i) =>
+    protocol.Transaction.fromPartial({ id: fakeId(`${seed} tx ${i}`), header: { rc_limit: 1000n + BigInt(i), nonce: new Uint8Array([i]), payer: fakeId(`payer ${i}`) }, signatures: [fakeId(`sig ${seed} ${i}`)] }),
+  );
 }
 
-/** A fake node with a chain of 12 blocks carrying transactions and a fork at height 6. */
-function chain() {
-  const node = createFakeNode(0);
-  const main = [];
-  for (let i = 0; i < 12; i++) main.push(node.addBlock(undefined, true, i % 3 === 0 ? [] : [transaction(`${i} a`), transaction(`${i} b`)]));
-  const fork = node.addBlock(main[4]!.block.id, false, [transaction("fork")]);
-  return { node, main, fork };
+/** The raw answers of both apps to the same body; they must be equal. */
+async function same(cached: GatewayApp, plain: GatewayApp, body: unknown): Promise<string> {
+  const [a, b] = [await post(cached, body), await post(plain, body)];
+  expect(a.raw).toBe(b.raw);
+  return a.raw;
 }
 
-const budgets = { blockItemBytes: 1 << 20, historyEntryBytes: 1 << 20 };
+describe("JSON fragment cache: blocks", () => {
+  test("every read shape answers byte for byte as a plain call, across a fork switch, whatever the budget", async () => {
+    const node = createFakeNode();
+    for (let i = 0; i < 6; i++) node.addBlock(undefined, true, transactions(`main ${i}`, i % 3));
+    const plain = createApp(OFF, { clients: node.clients });
+    const apps = [createApp({}, { clients: node.clients }), createApp({ jsonCache: { blockBytes: 1500, historyBytes: 0 } }, { clients: node.clients })];
+    const bodies = (headId: string) => {
+      const out: unknown[] = [];
+      for (const [b, r] of [[true, true], [true, false], [false, true], [false, false]]) {
+        out.push(call("block_store.get_blocks_by_height", { head_block_id: headId, ancestor_start_height: "1", num_blocks: 10, return_block: b, return_receipt: r }));
+        out.push(call("block_store.get_blocks_by_height", { head_block_id: headId, ancestor_start_height: "3", num_blocks: 2, return_block: b, return_receipt: r }));
+        out.push(call("block_store.get_blocks_by_id", { block_ids: [hex(node.blockAt(2)!.block.id), hex(fakeId("unknown")), hex(node.blockAt(5)!.block.id)], return_block: b, return_receipt: r }));
+      }
+      // Errors and the empty answer come from the service as they are.
+      out.push(call("block_store.get_blocks_by_height", { head_block_id: hex(fakeId("nowhere")), ancestor_start_height: "1", num_blocks: 2, return_block: true, return_receipt: true }));
+      out.push(call("block_store.get_blocks_by_id", { block_ids: [], return_block: true, return_receipt: true }));
+      out.push(call("block_store.get_blocks_by_height", { head_block_id: headId, ancestor_start_height: "1", num_blocks: 0, return_block: true, return_receipt: true }));
+      return out;
+    };
+    const oldHead = hex(node.head!.block.id);
+    for (const app of apps) for (let pass = 0; pass < 2; pass++) for (const body of bodies(oldHead)) await same(app, plain, body);
+    expect(apps[0]!.options.jsonCache.blockBytes).toBeGreaterThan(0);
 
-describe("JSON fragment cache", () => {
-  test("block answers are byte for byte those without the cache, first and repeated, every flag, by height and by id", async () => {
-    const { node, main, fork } = chain();
-    const plain = createApp({ jsonCache: { blockItemBytes: 0, historyEntryBytes: 0 } }, { clients: node.clients });
-    const cached = createApp({ jsonCache: budgets }, { clients: node.clients });
-    const head = idOf(main.at(-1)!.block.id);
-    const requests = [];
-    for (const return_block of [true, false]) {
-      for (const return_receipt of [true, false]) {
-        for (const start of ["1", "4", "9"]) requests.push(call("block_store.get_blocks_by_height", { head_block_id: head, ancestor_start_height: start, num_blocks: 10, return_block, return_receipt }));
-        requests.push(call("block_store.get_blocks_by_height", { head_block_id: idOf(fork.block.id), ancestor_start_height: "3", num_blocks: 10, return_block, return_receipt }));
-        requests.push(call("block_store.get_blocks_by_id", { block_ids: [idOf(main[5]!.block.id), idOf(fork.block.id), idOf(fakeId("unknown")), idOf(main[5]!.block.id)], return_block, return_receipt }));
-      }
+    // A fork from block 2 becomes the head: heights 3.. are other blocks now.
+    let parent = node.blockAt(2)!.block.id;
+    for (let i = 0; i < 5; i++) parent = node.addBlock(parent, true, transactions(`fork ${i}`, 2)).block.id;
+    const newHead = hex(node.head!.block.id);
+    for (const app of apps) {
+      for (const body of [...bodies(newHead), ...bodies(oldHead)]) await same(app, plain, body);
+      const both = await same(app, plain, call("block_store.get_blocks_by_height", { head_block_id: newHead, ancestor_start_height: "3", num_blocks: 1, return_block: true, return_receipt: true }));
+      expect(JSON.parse(both).result.block_items[0].block_id).toBe(hex(node.blockAt(3)!.block.id));
     }
-    requests.push(call("block_store.get_blocks_by_height", { head_block_id: head, ancestor_start_height: "50", num_blocks: 10, return_block: true, return_receipt: true }));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const r of requests) {
-        const [a, b] = [await post(plain, r), await post(cached, r)];
-        expect(b.raw).toBe(a.raw);
-        expect(a.json.error).toBeUndefined();
-      }
+    // Any id, written as the plain answer writes it (a non-ASCII string too).
+    for (const id of ["ïd ✓", 7, null]) await same(apps[0]!, plain, call("block_store.get_blocks_by_height", { head_block_id: newHead, ancestor_start_height: "2", num_blocks: 3, return_block: true, return_receipt: true }, id));
+    // REST reads the same answers.
+    for (const path of ["/v1/blocks?from=1&count=5", "/v1/blocks/4", `/v1/blocks/id/${hex(node.blockAt(4)!.block.id)}`]) {
+      const [a, b] = [await get(apps[0]!, path), await get(plain, path)];
+      expect(a.raw).toBe(b.raw);
     }
-    const first = (await post(cached, requests[0]!)).json.result.block_items;
-    expect(first.length).toBe(10);
-    expect(first[1].block.transactions.length).toBe(2);
-    await plain.close();
-    await cached.close();
   });
 
-  test("history answers are byte for byte those without the cache, first and repeated", async () => {
-    const { node } = chain();
-    const plain = createApp({ jsonCache: { blockItemBytes: 0, historyEntryBytes: 0 } }, { clients: node.clients });
-    const cached = createApp({ jsonCache: budgets }, { clients: node.clients });
-    for (let pass = 0; pass < 2; pass++) {
-      for (const limit of [1, 5, 50]) {
-        const r = call("account_history.get_account_history", { address: "1GE2JqXw5LMQaU1sj82Dy8ZEe2BRXQS1cs", limit, ascending: false });
-        const [a, b] = [await post(plain, r), await post(cached, r)];
-        expect(b.raw).toBe(a.raw);
-        expect(a.json.result.values.length).toBe(Math.min(limit, 13));
-      }
-    }
-    await plain.close();
-    await cached.close();
+  test("a cached block is not read from the service again: the ids alone are asked", async () => {
+    const node = createFakeNode();
+    for (let i = 0; i < 4; i++) node.addBlock(undefined, true, transactions(`b ${i}`, 2));
+    const calls: { method: string; request: Record<string, unknown> }[] = [];
+    const clients = { ...node.clients } as Record<string, Record<string, (req: unknown, o?: unknown) => Promise<unknown>>>;
+    const blockStore = clients["cairn.block_store.v1.BlockStoreService"]!;
+    clients["cairn.block_store.v1.BlockStoreService"] = {
+      ...blockStore,
+      getBlocksByHeight: (req, o) => (calls.push({ method: "by_height", request: req as Record<string, unknown> }), blockStore.getBlocksByHeight!(req, o)),
+      getBlocksById: (req, o) => (calls.push({ method: "by_id", request: req as Record<string, unknown> }), blockStore.getBlocksById!(req, o)),
+    };
+    const app = createApp({}, { clients });
+    const body = call("block_store.get_blocks_by_height", { head_block_id: hex(node.head!.block.id), ancestor_start_height: "1", num_blocks: 4, return_block: true, return_receipt: true });
+    await post(app, body);
+    expect(calls.map((c) => c.method)).toEqual(["by_height", "by_id"]);
+    expect(calls[0]!.request.return_block).toBe(false);
+    expect((calls[1]!.request.block_ids as unknown[]).length).toBe(4);
+    await post(app, body);
+    expect(calls.map((c) => c.method)).toEqual(["by_height", "by_id", "by_height"]);
+
+    // Concurrent requests for the same new blocks share their reads: each block is read once.
+    calls.length = 0;
+    const fresh = createApp({}, { clients });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(fresh, body)));
+    for (const a of answers) expect(a.raw).toBe(answers[0]!.raw);
+    const read = calls.filter((c) => c.method === "by_id").flatMap((c) => c.request.block_ids as Uint8Array[]);
+    expect(read.length).toBe(4);
+  });
+});
+
+describe("JSON fragment cache: account history", () => {
+  /** A history service over `entries` (record bytes per seq_num) with decoded records keyed by content, as the real one hands them out. */
+  function historyClient(entries: { current: Uint8Array[] }, keyed: boolean) {
+    const impl: ServiceImplementation<typeof account_history.AccountHistoryServiceDefinition> = {
+      async getAccountHistory(req) {
+        const values = entries.current
+          .map((bytes, seq) => {
+            const trx = account_history.TransactionRecord.decode(bytes);
+            if (keyed) Object.defineProperty(trx, CONTENT_KEY, { value: `trx:${Bun.SHA256.hash(bytes, "base64")}` });
+            return { seq_num: BigInt(seq), trx };
+          })
+          .reverse()
+          .slice(0, Number(req.limit));
+        return { values };
+      },
+    };
+    return createInProcessClient(account_history.AccountHistoryServiceDefinition, impl, { direct: true, shareResponses: true });
+  }
+
+  const record = (seed: string, rcUsed: bigint, reverted: boolean) =>
+    account_history.TransactionRecord.encode({
+      transaction: protocol.Transaction.fromPartial({ id: fakeId(seed), header: { rc_limit: 10_000n, payer: fakeId("payer") } }),
+      receipt: protocol.TransactionReceipt.fromPartial({ id: fakeId(seed), rc_used: rcUsed, reverted, logs: reverted ? ["reverted: not enough ✗ KOIN"] : [], events: reverted ? [] : [{ name: "token.transfer_event", source: fakeId("koin"), data: new Uint8Array([1, 2]), impacted: [fakeId("a")] }] }),
+    }).finish();
+
+  test("pages answer byte for byte as plain calls, also when a fork switch gives seq_nums other records", async () => {
+    const node = createFakeNode(1);
+    const entries = { current: [record("t0", 10n, false), record("t1", 11n, false), record("t2", 12n, false), record("t3", 13n, false)] };
+    const keyedClients = { ...node.clients, "cairn.account_history.v1.AccountHistoryService": historyClient(entries, true) };
+    const plainClients = { ...node.clients, "cairn.account_history.v1.AccountHistoryService": historyClient(entries, false) };
+    const cached = createApp({}, { clients: keyedClients });
+    const plain = createApp(OFF, { clients: plainClients });
+    const page = (limit: number) => call("account_history.get_account_history", { address: ALICE, limit: String(limit), ascending: false });
+    for (let pass = 0; pass < 2; pass++) for (const limit of [1, 2, 10]) await same(cached, plain, page(limit));
+    const before = await same(cached, plain, page(10));
+
+    // The same transaction t3 at the same seq_num with another receipt (it reverted on the new branch), t2 replaced.
+    entries.current = [entries.current[0]!, entries.current[1]!, record("f2", 20n, false), record("t3", 21n, true)];
+    for (let pass = 0; pass < 2; pass++) for (const limit of [1, 2, 10]) await same(cached, plain, page(limit));
+    const after = await same(cached, plain, page(10));
+    expect(after).not.toBe(before);
+    expect(JSON.parse(after).result.values[0].trx.receipt.reverted).toBe(true);
+    // Records without a content key (as from a gRPC client) answer alike through the cache too.
+    const unkeyed = createApp({}, { clients: plainClients });
+    expect((await post(unkeyed, page(10))).raw).toBe(after);
+    // REST too.
+    const [a, b] = [await get(cached, `/v1/accounts/${ALICE}/history?limit=3`), await get(plain, `/v1/accounts/${ALICE}/history?limit=3`)];
+    expect(a.raw).toBe(b.raw);
   });
 
-  test("history records are keyed by content: the same seq_num with another record answers the new record, one record at two seq_nums shares a fragment", () => {
-    const codec = defaultJsonCodec();
-    const table = buildMethodTable(codec, createFakeNode(0).clients, { allow: [], deny: [] });
-    const method = table.get("account_history", "get_account_history")!;
-    const cache = createJsonCache(budgets, codec);
-    const entry = (seed: string, seq: bigint) => account_history.AccountHistoryEntry.fromPartial({ seq_num: seq, trx: { transaction: transaction(seed), receipt: { id: fakeId(`trx ${seed}`), rc_used: BigInt(seed.length), events: [{ sequence: 1, source: fakeId("koin").subarray(0, 25), name: "koinos.contracts.token.transfer_event", data: new Uint8Array([seed.length]), impacted: [fakeId(seed).subarray(0, 25)] }] } } });
-    const text = (values: account_history.AccountHistoryEntry[]) => JSON.stringify(method.output.toJson({ values }));
-    const before = [entry("one", 0n), entry("two", 1n)];
-    // After a fork switch, seq_num 1 is another transaction; then the same transaction with another receipt.
-    const after = [entry("one", 0n), entry("three", 1n)];
-    const receiptChanged = [entry("one", 0n), account_history.AccountHistoryEntry.fromPartial({ ...entry("three", 1n), trx: { ...entry("three", 1n).trx!, receipt: { ...entry("three", 1n).trx!.receipt!, rc_used: 999n } } })];
-    for (const values of [before, after, receiptChanged, before]) expect(cache.text(method, { values })).toBe(text(values));
-    expect(cache.size().historyEntries.entries).toBe(4);
-    // The same record at another seq_num (the receiver's entry of one transfer): the fragment is shared.
-    for (const seq of [0n, 7n, 1234567890123n]) expect(cache.text(method, { values: [entry("one", seq)] })).toBe(text([entry("one", seq)]));
-    expect(cache.size().historyEntries.entries).toBe(4);
-    // An empty page: left to the codec.
-    expect(cache.text(method, { values: [] })).toBeUndefined();
+  test("seq_num 0 is omitted as toJson omits it", async () => {
+    const node = createFakeNode(1);
+    const entries = { current: [record("only", 1n, false)] };
+    const cached = createApp({}, { clients: { ...node.clients, "cairn.account_history.v1.AccountHistoryService": historyClient(entries, true) } });
+    const plain = createApp(OFF, { clients: { ...node.clients, "cairn.account_history.v1.AccountHistoryService": historyClient(entries, false) } });
+    const raw = await same(cached, plain, call("account_history.get_account_history", { address: ALICE, limit: "5" }));
+    expect(JSON.parse(raw).result.values[0].seq_num).toBeUndefined();
+  });
+});
+
+describe("Lru", () => {
+  test("keeps what fits in its byte budget, least recently used dropped first", () => {
+    const lru = new Lru<string>(20, (v) => v.length);
+    lru.set("a", "123456789"); // 10
+    lru.set("b", "123456789"); // 20
+    expect(lru.get("a")).toBe("123456789"); // a is now the most recent
+    lru.set("c", "123456789"); // 30 > 20: b goes
+    expect(lru.get("b")).toBeUndefined();
+    expect(lru.get("a")).toBe("123456789");
+    expect(lru.size()).toEqual({ entries: 2, bytes: 20 });
+    lru.set("d", "x".repeat(50)); // larger than the budget: never kept
+    expect(lru.get("d")).toBeUndefined();
+    expect(lru.size().bytes).toBeLessThanOrEqual(20);
   });
 
-  test("each list stays within its byte budget, least recently used dropped first", () => {
-    const codec = defaultJsonCodec();
-    const { node, main } = chain();
-    const table = buildMethodTable(codec, node.clients, { allow: [], deny: [] });
-    const method = table.get("block_store", "get_blocks_by_id")!;
-    const item = (i: number) => ({ block_id: main[i]!.block.id, block_height: main[i]!.block.header!.height, block: main[i]!.block, receipt: main[i]!.receipt });
-    const one = JSON.stringify(codec.forType("cairn.block_store.v1.BlockItem").toJson(item(1))).length;
-    // Room for about eight items (an item past an eighth of the budget is not kept).
-    const budget = one * 8 + 2000;
-    const cache = createJsonCache({ blockItemBytes: budget, historyEntryBytes: 0 }, codec);
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < main.length; i++) {
-        const block_items = [item(i)];
-        expect(cache.text(method, { block_items })).toBe(JSON.stringify(method.output.toJson({ block_items })));
-        expect(cache.size().blockItems.bytes).toBeLessThanOrEqual(budget);
-      }
-    }
-    expect(cache.size().blockItems.entries).toBeGreaterThan(3);
-    expect(cache.size().blockItems.entries).toBeLessThan(main.length);
-    // Off (budget 0): nothing is held and the codec answers.
-    const off = createJsonCache({ blockItemBytes: 0, historyEntryBytes: 0 }, codec);
-    expect(off.text(method, { block_items: [item(1)] })).toBeUndefined();
+  test("a cache with both budgets 0 applies to nothing", () => {
+    const node = createFakeNode(1);
+    const app = createApp(OFF, { clients: node.clients });
+    const cache = createJsonCache({ blockBytes: 0, historyBytes: 0 }, { table: app.table, codec: defaultJsonCodec() });
+    for (const m of app.table.methods) expect(cache.applies(m)).toBe(false);
   });
 });

@@ -1,221 +1,129 @@
 /**
- * A bounded cache of the Koinos JSON text of immutable list items, so the answers of the heavy
- * reads are assembled from cached fragments instead of converting every block and receipt to
- * JSON again (the conversion — base58, base64, every field — is most of such a read's cost):
+ * Answers assembled from cached JSON fragments of immutable items, so a hot read neither asks the
+ * service to decode the same block again nor encodes it to JSON again.
  *
- * - `block_store.get_blocks_by_height` / `get_blocks_by_id`: one fragment per block item, keyed by
- *   the block id (a hash of the block's content, so what it names never changes, on any fork),
- *   its height and which of block and receipt the item carries;
- * - `account_history.get_account_history`: one fragment per history record (transaction or block
- *   record), keyed by the record's own content (a 96-bit hash of its protobuf bytes and their
- *   length), never by its position — a fork switch may give an address's seq_num another record,
- *   which then has another key; the entry's seq_num is written around the fragment, so the
- *   entries of one transfer in the sender's and the receiver's history share one fragment.
+ * - `block_store.get_blocks_by_height` / `get_blocks_by_id` with the block or the receipt asked:
+ *   each block item's JSON is kept under its block id and the parts asked (a block id names its
+ *   content, so the fragment is right on every fork). By height, the gateway first asks the
+ *   service for the ids alone (cheap: topology only), takes the items it holds from the cache and
+ *   fetches only the others, by id, with the parts asked (a block another request is fetching
+ *   already is awaited, not fetched again). An item without a part asked (a block id
+ *   the store does not know) is never kept; should the store lack a block it listed a moment
+ *   before, the request is answered by one plain call instead.
+ * - `account_history.get_account_history`: each record's JSON is kept under the content key the
+ *   account history service puts on the records it decodes (`CONTENT_KEY` of @cairn/core: a hash
+ *   of the record's bytes, never the seq_num); records without one (a gRPC client decodes fresh
+ *   objects with none) are encoded each time.
  *
- * Block reads carrying blocks or receipts first ask the block store for the range without them
- * (ids and heights only: cheap), take the cached fragments, and fetch only the missing items with
- * `get_blocks_by_id`, so a warm read decodes no block at all.
- *
- * The answer is `{"<field>":[` + fragments joined by `,` + `]}`, byte for byte what
- * `JSON.stringify(output.toJson(response))` gives (the response messages have that one repeated
- * field). Each list has its own byte budget (key and text lengths), least recently used dropped
- * first; a budget of 0 turns that list's caching off.
+ * Each kind has its own byte budget (`blockBytes`, `historyBytes`; 0 turns that kind off): least
+ * recently used fragments go first. Fragments are kept as UTF-8 bytes and an answer is handed on
+ * in pieces (`JsonAnswer.parts`), so the HTTP body is one buffer copied once from them. An
+ * assembled answer is byte for byte the text a plain call would give
+ * (`JSON.stringify(output.toJson(response))`).
  */
-import type { JsonCodec, JsonObject, MessageJsonCodec } from "@cairn/protocol";
-import type { TableMethod } from "./method-table.ts";
+import { CONTENT_KEY } from "@cairn/core";
+import type { JsonCodec, JsonObject } from "@cairn/protocol";
+import { invokeMessage, invokeRequest, joinPieces, type JsonAnswer, type Piece } from "./invoke.ts";
+import type { MethodTable, TableMethod } from "./method-table.ts";
 
-/** Options of the cache (the `jsonCache` section). */
+/** Options (the `jsonCache` section). */
 export interface JsonCacheOptions {
-  /** Byte budget of block item fragments (get_blocks_by_height, get_blocks_by_id); 0 = off. */
-  readonly blockItemBytes: number;
-  /** Byte budget of account history entry fragments (get_account_history); 0 = off. */
-  readonly historyEntryBytes: number;
+  /** Bytes of block item JSON kept; 0 = off. */
+  readonly blockBytes: number;
+  /** Bytes of account history record JSON kept; 0 = off. */
+  readonly historyBytes: number;
 }
 
-/** Calls a table method with a request message (the caller's timeout applied). */
-export type CallMethod = (method: TableMethod, request: object) => Promise<unknown>;
+/**
+ * A string-keyed cache bounded by the total size of keys and values, dropping the least recently
+ * used first — approximately: a hit only marks its entry (no reordering on the hot path); when
+ * room is needed, entries are visited oldest first and a marked one gets a second chance (moved
+ * last, unmarked) instead of being dropped.
+ */
+export class Lru<V> {
+  private readonly map = new Map<string, { value: V; hit: boolean }>();
+  private used = 0;
+  /** `sizeOf`: the bytes a value stands for (a key counts its length). */
+  constructor(readonly maxBytes: number, private readonly sizeOf: (value: V) => number) {}
 
-/** The cache. */
-export interface JsonCache {
-  /** The JSON text of `response` (a `method` answer) from cached fragments, or undefined when `method` is not cached. */
-  text(method: TableMethod, response: object): string | undefined;
-  /**
-   * The answer text of a block read with blocks or receipts, from the fragments with only the
-   * missing items fetched; undefined when `method`/`request` is not such a read (call it as usual).
-   */
-  blocks(method: TableMethod, request: object, call: CallMethod): Promise<string> | undefined;
-  /** Fragments and bytes held now, per list. */
-  size(): { blockItems: { entries: number; bytes: number }; historyEntries: { entries: number; bytes: number } };
-}
-
-/** Map-ordered LRU of strings within a byte budget (a string's length counted as its bytes). */
-class TextLru {
-  private readonly map = new Map<string, string>();
-  bytes = 0;
-  constructor(private readonly budget: number) {}
-  get entries(): number {
-    return this.map.size;
+  get(key: string): V | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.hit = true;
+    return e.value;
   }
-  get(key: string): string | undefined {
-    const text = this.map.get(key);
-    if (text !== undefined) {
+
+  set(key: string, value: V): void {
+    const size = key.length + this.sizeOf(value);
+    if (size > this.maxBytes) return;
+    const old = this.map.get(key);
+    if (old !== undefined) {
       this.map.delete(key);
-      this.map.set(key, text);
+      this.used -= key.length + this.sizeOf(old.value);
     }
-    return text;
-  }
-  set(key: string, text: string): void {
-    const cost = key.length + text.length;
-    // An item past an eighth of the budget would flush too much of the rest: not kept.
-    if (cost > this.budget / 8) return;
-    this.map.set(key, text);
-    this.bytes += cost;
-    for (const [k, t] of this.map) {
-      if (this.bytes <= this.budget) break;
+    this.map.set(key, { value, hit: false });
+    this.used += size;
+    for (const [k, e] of this.map) {
+      if (this.used <= this.maxBytes) break;
       this.map.delete(k);
-      this.bytes -= k.length + t.length;
+      if (e.hit && k !== key) {
+        e.hit = false;
+        this.map.set(k, e);
+      } else {
+        this.used -= k.length + this.sizeOf(e.value);
+      }
     }
   }
+
+  /** Fragments held and their bytes. */
+  size(): { entries: number; bytes: number } {
+    return { entries: this.map.size, bytes: this.used };
+  }
 }
 
-interface ListRule {
-  /** The response's one (repeated) field. */
-  readonly field: string;
-  readonly item: MessageJsonCodec;
-  readonly key: (item: Record<string, unknown>) => string;
-  readonly lru: TextLru;
-  /** The item's text when the rule builds it itself; undefined = the cached whole item by `key`. */
-  readonly fragment?: (item: Record<string, unknown>) => string | undefined;
+/** The cache in front of the service calls. */
+export interface JsonCache {
+  /** True when `method`'s answers are assembled here. */
+  applies(method: TableMethod): boolean;
+  /** The answer to a decoded request of a method it applies to. */
+  answer(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer>;
+  /** Fragments held now, per kind. */
+  size(): { blocks: { entries: number; bytes: number }; history: { entries: number; bytes: number } };
 }
 
-const hex = (bytes: unknown) => (bytes instanceof Uint8Array ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex") : "");
+const BY_HEIGHT = "block_store.get_blocks_by_height";
+const BY_ID = "block_store.get_blocks_by_id";
+const HISTORY = "account_history.get_account_history";
 
-/** Builds the cache over the codec's message types; `byId` (block_store.get_blocks_by_id) fetches missing block items. */
-export function createJsonCache(options: JsonCacheOptions, codec: JsonCodec, byId?: TableMethod): JsonCache {
-  const blockItems = new TextLru(options.blockItemBytes);
-  const historyEntries = new TextLru(options.historyEntryBytes);
-  const blockItem = codec.forType("cairn.block_store.v1.BlockItem");
-  const historyEntry = codec.forType("cairn.account_history.v1.AccountHistoryEntry");
-  const blocksRule: ListRule = {
-    field: "block_items",
-    item: blockItem,
-    key: (i) => `${hex(i.block_id)} ${String(i.block_height)} ${i.block === undefined ? 0 : 1}${i.receipt === undefined ? 0 : 1}`,
-    lru: blockItems,
-  };
-  // A history entry is {"seq_num":…,"trx"|"block":<record>}: the record's text is cached, keyed by
-  // the record's content (so the sender's and the receiver's entries of one transfer share it), and
-  // the entry is written around it — checked against the codec's own text on every miss (a
-  // mismatch turns the split off: whole entries are then cached, keyed by their content).
-  const records = { trx: codec.forType("cairn.account_history.v1.TransactionRecord"), block: codec.forType("cairn.account_history.v1.BlockRecord") };
-  let split = true;
-  const contentKey = (kind: string, bytes: Uint8Array) => `${kind} ${Bun.hash.wyhash(bytes, 0x63616972n).toString(36)} ${Bun.hash.crc32(bytes).toString(36)} ${bytes.length}`;
-  const historyRule: ListRule = {
-    field: "values",
-    item: historyEntry,
-    key: (e) => contentKey("entry", historyEntry.fns.encode(e).finish()),
-    lru: historyEntries,
-    fragment(e) {
-      const kind = e.trx !== undefined ? "trx" : e.block !== undefined ? "block" : undefined;
-      if (!split || kind === undefined) return undefined;
-      const record = e[kind] as Record<string, unknown>;
-      const key = contentKey(kind, records[kind].fns.encode(record).finish());
-      const cached = historyEntries.get(key);
-      const head = JSON.stringify(historyEntry.toJson({ seq_num: e.seq_num }));
-      const around = (text: string) => (head === "{}" ? `{"${kind}":${text}}` : `${head.slice(0, -1)},"${kind}":${text}}`);
-      if (cached !== undefined) return around(cached);
-      const text = JSON.stringify(records[kind].toJson(record));
-      const whole = JSON.stringify(historyEntry.toJson(e));
-      if (around(text) !== whole) {
-        split = false;
-        return whole;
-      }
-      historyEntries.set(key, text);
-      return whole;
-    },
-  };
-  const rules = new Map<string, ListRule>();
-  if (options.blockItemBytes > 0) {
-    rules.set("cairn.block_store.v1.GetBlocksByHeightResponse", blocksRule);
-    rules.set("cairn.block_store.v1.GetBlocksByIdResponse", blocksRule);
-  }
-  if (options.historyEntryBytes > 0) rules.set("cairn.account_history.v1.GetAccountHistoryResponse", historyRule);
-  // Only responses whose one field is the list: their JSON is exactly {"<field>":[…]}.
-  for (const [type, rule] of rules) {
-    const fields = Object.keys(codec.forType(type).fns.create());
-    if (fields.length !== 1 || fields[0] !== rule.field) rules.delete(type);
-  }
+interface BlockItem {
+  block_id: Uint8Array;
+  block_height: bigint;
+  block?: object | undefined;
+  receipt?: object | undefined;
+}
 
-  const blockKey = (id: unknown, height: unknown, block: boolean, receipt: boolean) => `${hex(id)} ${String(height)} ${block ? 1 : 0}${receipt ? 1 : 0}`;
-  const blockMethods = new Set(["cairn.block_store.v1.GetBlocksByHeightResponse", "cairn.block_store.v1.GetBlocksByIdResponse"]);
-
+/** An answer from UTF-8 pieces; the text and the JSON value are built only if someone asks (REST, batches). */
+function partsAnswer(parts: readonly Piece[]): JsonAnswer {
+  let text: string | undefined;
+  let json: JsonObject | undefined;
   return {
-    blocks(method, request, call) {
-      if (byId === undefined || !blockMethods.has(method.output.typeName) || rules.get(method.output.typeName) !== blocksRule) return undefined;
-      const r = request as { return_block?: boolean; return_receipt?: boolean };
-      const wantBlock = r.return_block === true;
-      const wantReceipt = r.return_receipt === true;
-      if (!wantBlock && !wantReceipt) return undefined;
-      return (async () => {
-        // Ids and heights only, then the fragments; the missing items by id.
-        const probe = (await call(method, { ...request, return_block: false, return_receipt: false })) as { block_items?: Record<string, unknown>[] };
-        const items = probe.block_items ?? [];
-        if (items.length === 0) return JSON.stringify(method.output.toJson(probe as Record<string, unknown>));
-        const parts = new Array<string>(items.length);
-        const missing: number[] = [];
-        const keys = new Array<string>(items.length);
-        for (let i = 0; i < items.length; i++) {
-          const item = items[i]!;
-          const key = (keys[i] = blockKey(item.block_id, item.block_height, wantBlock, wantReceipt));
-          const text = blocksRule.lru.get(key);
-          if (text === undefined) missing.push(i);
-          else parts[i] = text;
-        }
-        if (missing.length > 0) {
-          const fetched = (await call(byId, { block_ids: missing.map((i) => items[i]!.block_id), return_block: wantBlock, return_receipt: wantReceipt })) as { block_items?: Record<string, unknown>[] };
-          const got = fetched.block_items ?? [];
-          missing.forEach((i, k) => {
-            // An item that did not come back whole (unknown id, no receipt stored) is answered as the
-            // probe had it plus what came, and never cached.
-            const item = got[k] ?? items[i]!;
-            const text = JSON.stringify(blockItem.toJson(item));
-            const whole = item.block_id instanceof Uint8Array && item.block_id.length > 0 && (!wantBlock || item.block !== undefined) && (!wantReceipt || item.receipt !== undefined);
-            if (whole && hex(item.block_id) === hex(items[i]!.block_id)) blocksRule.lru.set(keys[i]!, text);
-            parts[i] = text;
-          });
-        }
-        return `{"block_items":[${parts.join(",")}]}`;
-      })();
+    parts,
+    get text() {
+      return (text ??= joinPieces(parts).toString("utf8"));
     },
-    text(method, response) {
-      const rule = rules.get(method.output.typeName);
-      if (rule === undefined) return undefined;
-      const list = (response as Record<string, unknown>)[rule.field];
-      // An empty list: the codec's own text (the field may be left out).
-      if (!Array.isArray(list) || list.length === 0) return undefined;
-      const parts = new Array<string>(list.length);
-      for (let i = 0; i < list.length; i++) {
-        const item = list[i] as Record<string, unknown>;
-        const own = rule.fragment?.(item);
-        if (own !== undefined) {
-          parts[i] = own;
-          continue;
-        }
-        const key = rule.key(item);
-        let text = rule.lru.get(key);
-        if (text === undefined) {
-          text = JSON.stringify(rule.item.toJson(item));
-          rule.lru.set(key, text);
-        }
-        parts[i] = text;
-      }
-      return `{"${rule.field}":[${parts.join(",")}]}`;
+    get json() {
+      return (json ??= JSON.parse(this.text) as JsonObject);
     },
-    size: () => ({ blockItems: { entries: blockItems.entries, bytes: blockItems.bytes }, historyEntries: { entries: historyEntries.entries, bytes: historyEntries.bytes } }),
   };
 }
 
-/** An answer whose JSON is parsed from its text only when asked for. */
-export function lazyJsonAnswer(text: string): { readonly text: string; readonly json: JsonObject } {
+const ITEMS_OPEN = '{"block_items":[';
+const COMMA = ",";
+const LIST_CLOSE = "]}";
+const VALUES_OPEN = '{"values":[';
+
+/** An answer from its text; the JSON value is parsed only if someone asks for it (REST). */
+function textAnswer(text: string): JsonAnswer {
   let json: JsonObject | undefined;
   return {
     text,
@@ -223,4 +131,148 @@ export function lazyJsonAnswer(text: string): { readonly text: string; readonly 
       return (json ??= JSON.parse(text) as JsonObject);
     },
   };
+}
+
+
+/** Builds the cache over the table (it calls `get_blocks_by_id` itself for the items it lacks). */
+export function createJsonCache(options: JsonCacheOptions, deps: { readonly table: MethodTable; readonly codec: JsonCodec }): JsonCache {
+  const blocks = new Lru<Uint8Array>(options.blockBytes, (v) => v.length);
+  /** Block items being fetched, by the key they will be kept under. */
+  const pending = new Map<string, Promise<{ item: BlockItem; text: Uint8Array }>>();
+  const history = new Lru<{ readonly field: string; readonly json: Uint8Array }>(options.historyBytes, (v) => v.json.length);
+  const byId = deps.table.get("block_store", "get_blocks_by_id");
+  const methods = new Set<string>();
+  if (options.blockBytes > 0 && byId !== undefined) methods.add(BY_HEIGHT).add(BY_ID);
+  if (options.historyBytes > 0) methods.add(HISTORY);
+  const itemCodec = deps.codec.forType("cairn.block_store.v1.BlockItem");
+  const entryCodec = deps.codec.forType("cairn.account_history.v1.AccountHistoryEntry");
+  const trxCodec = deps.codec.forType("cairn.account_history.v1.TransactionRecord");
+  const blockRecordCodec = deps.codec.forType("cairn.account_history.v1.BlockRecord");
+
+  /** The JSON of `item` (UTF-8), kept when it holds every part asked. */
+  const keepItem = (item: BlockItem, parts: string, wantBlock: boolean, wantReceipt: boolean): Uint8Array => {
+    const text = Buffer.from(JSON.stringify(itemCodec.toJson(item as unknown as Record<string, unknown>)));
+    if ((!wantBlock || item.block !== undefined) && (!wantReceipt || item.receipt !== undefined) && item.block_id.length > 0) {
+      blocks.set(blockKey(item.block_id, parts), text);
+    }
+    return text;
+  };
+
+  async function blockAnswer(method: TableMethod, request: Record<string, unknown>, timeoutMs: number): Promise<JsonAnswer> {
+    const wantBlock = request.return_block === true;
+    const wantReceipt = request.return_receipt === true;
+    // Nothing heavy asked: nothing worth keeping.
+    if (!wantBlock && !wantReceipt) return invokeRequest(method, request, timeoutMs);
+    const parts = `${wantBlock ? "b" : ""}${wantReceipt ? "r" : ""}`;
+    let ids: Uint8Array[];
+    if (method.name === BY_HEIGHT) {
+      const listed = (await call(method, { ...request, return_block: false, return_receipt: false }, timeoutMs)) as { block_items: BlockItem[] };
+      ids = listed.block_items.map((i) => i.block_id);
+    } else {
+      ids = request.block_ids as Uint8Array[];
+      // The service's own checks (no ids, too many) and their errors: a plain call.
+      if (ids.length === 0 || ids.length > 1000) return invokeRequest(method, request, timeoutMs);
+    }
+    const fragments: (Uint8Array | undefined)[] = ids.map((id) => (id.length === 0 ? undefined : blocks.get(blockKey(id, parts))));
+    const missing: number[] = [];
+    fragments.forEach((f, i) => f === undefined && missing.push(i));
+    if (missing.length > 0) {
+      // Blocks another request is fetching already are shared (concurrent overlapping ranges
+      // would otherwise each read and encode the same new block); the rest in one call.
+      const fetch: number[] = [];
+      const fetchAt: number[] = [];
+      const waits = missing.map((i, m) => {
+        const shared = pending.get(blockKey(ids[i]!, parts));
+        if (shared !== undefined) return shared;
+        fetch.push(i);
+        fetchAt.push(m);
+        return undefined;
+      });
+      if (fetch.length > 0) {
+        const call_ = call(byId!, { block_ids: fetch.map((i) => ids[i]!), return_block: wantBlock, return_receipt: wantReceipt }, timeoutMs).then((r) => {
+          const items = (r as { block_items: BlockItem[] }).block_items;
+          if (items.length !== fetch.length) throw new Error("get_blocks_by_id answered another number of items");
+          return items;
+        });
+        fetch.forEach((i, k) => {
+          const key = blockKey(ids[i]!, parts);
+          const one = call_.then((items) => ({ item: items[k]!, text: keepItem(items[k]!, parts, wantBlock, wantReceipt) }));
+          pending.set(key, one);
+          void one.then(() => pending.delete(key), () => pending.delete(key));
+          waits[fetchAt[k]!] = one;
+        });
+      }
+      let got: { item: BlockItem; text: Uint8Array }[];
+      try {
+        got = await Promise.all(waits as Promise<{ item: BlockItem; text: Uint8Array }>[]);
+      } catch {
+        return invokeRequest(method, request, timeoutMs);
+      }
+      for (let k = 0; k < missing.length; k++) {
+        // By height every listed block exists; a block the store no longer has: answer plainly.
+        if (method.name === BY_HEIGHT && !sameBytes(got[k]!.item.block_id, ids[missing[k]!]!)) return invokeRequest(method, request, timeoutMs);
+        fragments[missing[k]!] = got[k]!.text;
+      }
+    }
+    if (fragments.length === 0) return textAnswer("{}");
+    const pieces: Piece[] = [ITEMS_OPEN];
+    fragments.forEach((f, i) => (i === 0 ? pieces.push(f!) : pieces.push(COMMA, f!)));
+    pieces.push(LIST_CLOSE);
+    return partsAnswer(pieces);
+  }
+
+  async function historyAnswer(method: TableMethod, request: object, timeoutMs: number): Promise<JsonAnswer> {
+    const response = (await call(method, request, timeoutMs)) as { values: HistoryEntry[] };
+    if (response.values.length === 0) return textAnswer("{}");
+    const pieces: Piece[] = [VALUES_OPEN];
+    for (let i = 0; i < response.values.length; i++) {
+      if (i > 0) pieces.push(COMMA);
+      entryPieces(response.values[i]!, pieces);
+    }
+    pieces.push(LIST_CLOSE);
+    return partsAnswer(pieces);
+  }
+
+  type HistoryEntry = { seq_num: bigint; trx?: object | undefined; block?: object | undefined };
+
+  /** Appends `{"seq_num":"N","trx":{…}}` (UTF-8) with the record's JSON from the cache when its key is there. */
+  const entryPieces = (entry: HistoryEntry, out: Piece[]): void => {
+    const [field, record] = entry.trx !== undefined ? ["trx", entry.trx] as const : ["block", entry.block] as const;
+    const key = record === undefined || (entry.trx !== undefined && entry.block !== undefined) ? undefined : (record as { [CONTENT_KEY]?: string })[CONTENT_KEY];
+    if (key === undefined) {
+      out.push(Buffer.from(JSON.stringify(entryCodec.toJson(entry as unknown as Record<string, unknown>))));
+      return;
+    }
+    // Kept with its field: the record's JSON depends on its type.
+    const kept = history.get(key);
+    let json: Uint8Array;
+    if (kept !== undefined && kept.field === field) json = kept.json;
+    else {
+      json = Buffer.from(JSON.stringify((field === "trx" ? trxCodec : blockRecordCodec).toJson(record as Record<string, unknown>)));
+      history.set(key, { field, json });
+    }
+    // seq_num is an implicit-presence uint64: omitted at 0, as toJson does.
+    out.push(entry.seq_num === 0n ? `{"${field}":` : `{"seq_num":"${entry.seq_num}","${field}":`, json, "}");
+  };
+
+  return {
+    applies: (method) => methods.has(method.name),
+    answer(method, request, timeoutMs) {
+      return method.name === HISTORY ? historyAnswer(method, request, timeoutMs) : blockAnswer(method, request as Record<string, unknown>, timeoutMs);
+    },
+    size: () => ({ blocks: blocks.size(), history: history.size() }),
+  };
+}
+
+/** The service's response message (not JSON). */
+function call(method: TableMethod, request: object, timeoutMs: number): Promise<unknown> {
+  return invokeMessage(method, request, timeoutMs);
+}
+
+function blockKey(id: Uint8Array, parts: string): string {
+  return `${Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString("hex")} ${parts}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

@@ -89,3 +89,11 @@ export function bytesKey(b: Uint8Array): string {
   for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
+
+/**
+ * The property a service may set on a decoded message it hands out in-process (not enumerable,
+ * never encoded, ignored by the JSON codec): a key naming the message's content (a hash of its
+ * bytes), so that equal keys mean equal messages. Caches of derived forms (the gateway's JSON)
+ * key on it; messages without one are simply not cached.
+ */
+export const CONTENT_KEY: unique symbol = Symbol.for("cairn.content_key") as never;

@@ -28,6 +28,13 @@ export interface InProcessClientOptions {
    * Default false: every message is round-tripped through its serializers.
    */
   direct?: boolean;
+  /**
+   * With `direct`: the caller gets the handler's response object itself, not a copy. Only for a
+   * service whose handlers build a fresh response for every call out of values nobody changes
+   * (shared, read-only: decoded records of a cache) and callers that only read it — a copy would
+   * cost as much as decoding again and drop what the values carry (`CONTENT_KEY`). Default false.
+   */
+  shareResponses?: boolean;
 }
 
 /** What the in-process client uses. */
@@ -105,6 +112,7 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
   const logger = deps.logger ?? silentLogger();
   const impl = implementation as Record<string, unknown>;
   const direct = options.direct ?? false;
+  const share = options.shareResponses ?? false;
 
   /** The bound handler, or `undefined` when missing (the call then fails UNIMPLEMENTED, as over grpc-js). */
   function handlerOf(m: PreparedMethod): AnyHandler | undefined {
@@ -115,6 +123,7 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
 
   /** Round trip: bytes reach dispatch and come back. Direct: the messages themselves (dispatch copies them). */
   function passageOf(m: PreparedMethod): MessagePassage<unknown, unknown> {
+    if (direct && share) return { request: m.copyRequest, response: (r) => r };
     return direct ? copyPassage(m) : (wirePassage(m) as unknown as MessagePassage<unknown, unknown>);
   }
 

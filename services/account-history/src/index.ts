@@ -11,6 +11,7 @@ export { createAccountHistoryUnit, type AccountHistoryUnit, type AccountHistoryU
 export { accountHistoryOptionsSchema, type AccountHistoryOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";
 export { createAccountHistoryService, toHistoryEntry, type AccountHistoryServiceImpl } from "./service.ts";
+export { DEFAULT_RECORD_CACHE_BYTES, RecordCache } from "./record-cache.ts";
 export { AccountHistoryIndexer, type IndexerDeps, type IndexerOptions, type SyncOutcome } from "./indexer.ts";
 export type { HistoryBlocks, HistoryChain } from "./ports.ts";
 export { ACCOUNT_HISTORY_DURABLE, ACCOUNT_HISTORY_SUBJECTS, createEventHandler } from "./events.ts";

@@ -1,6 +1,7 @@
 /** Account history options (defaults → config file → env → flags, validated by this schema). */
 import { commonOptions, databaseUrlSchema } from "@cairn/config";
 import { z } from "zod";
+import { DEFAULT_RECORD_CACHE_BYTES } from "./record-cache.ts";
 
 /** The `account-history` configuration section. */
 export const accountHistoryOptionsSchema = commonOptions({ service: "account-history", grpcPort: 50054, metricsPort: 9454 }).extend({
@@ -16,6 +17,12 @@ export const accountHistoryOptionsSchema = commonOptions({ service: "account-his
   chainAddress: z.string().min(1).default("127.0.0.1:50051"),
   /** Blocks fetched and applied per database transaction while catching up or rebuilding. Default 100. */
   batchSize: z.number().int().min(1).max(1000).default(100),
+  /**
+   * Bytes of decoded history records kept for reads (estimated as 4× their protobuf size; least
+   * recently used dropped first), each with its content key for the gateway's JSON cache. 0
+   * decodes every record on every read. Default 16 MiB (about 5,000 KOIN transfer records).
+   */
+  recordCacheBytes: z.number().int().min(0).default(DEFAULT_RECORD_CACHE_BYTES),
   /**
    * How often account history compares its head with the chain's, ms; still below the head the
    * previous check saw, it catches up from the block store (block events the bus stopped delivering,

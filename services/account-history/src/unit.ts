@@ -14,6 +14,7 @@ import { createAccountHistoryMetrics } from "./metrics.ts";
 import type { AccountHistoryOptions } from "./options.ts";
 import type { HistoryBlocks, HistoryChain } from "./ports.ts";
 import { type AccountHistoryServiceImpl, createAccountHistoryService } from "./service.ts";
+import { RecordCache } from "./record-cache.ts";
 import { DrizzleAccountHistoryStore } from "./store/drizzle-store.ts";
 import type { AccountHistoryStore } from "./store/store.ts";
 import type { ServiceUnit } from "@cairn/runtime";
@@ -57,7 +58,7 @@ export function createAccountHistoryUnit(opts: AccountHistoryOptions, deps: Acco
   const metrics = createAccountHistoryMetrics(deps.metrics);
   const store = storeFrom<AccountHistoryStore>(deps, (db) => new DrizzleAccountHistoryStore(db.db, { readDb: db.readDb }));
   const indexer = new AccountHistoryIndexer({ store, blocks: deps.blocks, chain: deps.chain, logger: log, metrics }, { batchSize: opts.batchSize });
-  const service = createAccountHistoryService(store);
+  const service = createAccountHistoryService(store, new RecordCache(opts.recordCacheBytes));
   const stopping = new AbortController();
   let sub: Subscription | undefined;
   let server: GrpcServer | undefined;

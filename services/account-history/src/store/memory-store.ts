@@ -29,8 +29,8 @@ import type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, Hist
 export const DEFAULT_CHUNK_BYTES = 1 << 16;
 /** zstd level of sealed chunks: the fastest. */
 const ZSTD_LEVEL = 1;
-/** Default byte budget of decompressed chunks kept (16 MiB: 256 chunks of the default size). */
-export const DEFAULT_CHUNK_CACHE_BYTES = 16 * 1024 * 1024;
+/** Default byte budget of decompressed chunks kept (8 MiB: 128 chunks of the default size). */
+export const DEFAULT_CHUNK_CACHE_BYTES = 8 * 1024 * 1024;
 const KINDS: readonly RecordKind[] = ["block", "trx"];
 
 /** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable. */
