@@ -45,26 +45,12 @@ export interface DrizzleBlockStoreOptions {
 }
 
 /**
- * One statement storing a block's transactions (first copy wins) and their containing-block links.
- * The rows travel as one JSON text parameter (hex bytes) expanded by `json_to_recordset`: building
- * a 1,000-row VALUES list costs drizzle ~30 ms, and PGlite serialises array and bytea parameters
- * slowly, while a single text parameter passes through both drivers as is.
+ * One statement storing the transactions of one or more blocks (first copy wins) and their
+ * containing-block links. The rows travel as one JSON text parameter (hex bytes) expanded by
+ * `json_to_recordset`: building a 1,000-row VALUES list costs drizzle ~30 ms, and PGlite serialises
+ * array and bytea parameters slowly, while a single text parameter passes through both drivers as is.
  */
-function insertTransactions(blockId: Uint8Array, txs: { tx: protocol.Transaction; position: number }[]): SQL {
-  const rows = JSON.stringify(
-    txs.map(({ tx, position }) => ({ i: Buffer.from(tx.id).toString("hex"), b: Buffer.from(protocol.Transaction.encode(tx).finish()).toString("hex"), p: position })),
-  );
-  return sql`with input as (
-      select decode(x.i, 'hex') as id, decode(x.b, 'hex') as body, x.p as position
-      from json_to_recordset(${rows}::json) as x(i text, b text, p int)
-    ), stored as (
-      insert into ${transactions} (id, transaction) select id, body from input on conflict do nothing
-    )
-    insert into ${containing} (transaction_id, block_id, position) select id, ${blockId}, position from input on conflict do nothing`;
-}
-
-/** `insertTransactions` for several blocks in one statement. */
-function insertTransactionsOfBlocks(txs: { blockId: Uint8Array; tx: protocol.Transaction; position: number }[]): SQL {
+function insertTransactions(txs: { blockId: Uint8Array; tx: protocol.Transaction; position: number }[]): SQL {
   const rows = JSON.stringify(
     txs.map(({ blockId, tx, position }) => ({ k: Buffer.from(blockId).toString("hex"), i: Buffer.from(tx.id).toString("hex"), b: Buffer.from(protocol.Transaction.encode(tx).finish()).toString("hex"), p: position })),
   );
@@ -209,7 +195,7 @@ export class DrizzleBlockStore implements BlockStore {
         await tx.execute(refreshMainChain());
       }
       if (inserted.length === 0) return false;
-      if (txs.length > 0) await tx.execute(insertTransactions(topology.id, txs));
+      if (txs.length > 0) await tx.execute(insertTransactions(txs.map((t) => ({ blockId: topology.id, ...t }))));
       await tx
         .insert(progress)
         .values({ key: PROGRESS_KEY, blockId: topology.id, height: topology.height })
@@ -270,7 +256,7 @@ export class DrizzleBlockStore implements BlockStore {
       const txs = fresh
         .filter((r) => ids.has(r.key))
         .flatMap(({ topology, item }) => item.block.transactions.map((t, position) => ({ blockId: topology.id, tx: t, position })).filter(({ tx: t }) => t.id.length > 0));
-      for (const part of chunks(txs, 2_000)) await tx.execute(insertTransactionsOfBlocks(part));
+      for (const part of chunks(txs, 2_000)) await tx.execute(insertTransactions(part));
       const last = [...fresh].reverse().find((r) => ids.has(r.key));
       if (last !== undefined) {
         await tx
