@@ -47,6 +47,8 @@ export interface ClusterOptions {
   logs: string;
   logLevel: string;
   say: (msg: string) => void;
+  /** Extra `bun` arguments before each service's entry (e.g. `--cpu-prof`), by service name. Default none. */
+  bunArgs?: (service: string) => string[];
 }
 
 export const defaultClusterOptions: ClusterOptions = {
@@ -133,7 +135,7 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   const spawn = (spec: Spec) => {
     const out = openSync(join(o.logs, `${spec.name}.log`), "a");
     const bus = ["--nats-stream", stream, "--nats-subject-prefix", subjectPrefix];
-    const proc = Bun.spawn(["bun", join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
+    const proc = Bun.spawn(["bun", ...(o.bunArgs?.(spec.name) ?? []), join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
     running.set(spec.name, { proc, spec });
     starts.set(spec.name, (starts.get(spec.name) ?? 0) + 1);
     void proc.exited.then((code) => {

@@ -73,10 +73,7 @@ describe("transactions and blocks", () => {
     const calls: string[] = [];
     return {
       calls,
-      checkResources: async (_p, max, rc) => (calls.push(`resources ${rc}`), rc <= max),
-      checkNonce: async () => (calls.push("nonce"), true),
-      pendingNonce: async () => new Uint8Array(),
-      pendingCount: async () => 0,
+      forSubmission: async ({ ids }) => (calls.push(`submission of ${ids.length} window ids`), { reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
       pendingIds: async () => new Set(),
     };
   };
@@ -94,16 +91,33 @@ describe("transactions and blocks", () => {
     await expect(t.chain.submitTransaction(t.transfer(0, 1, 5n, 4n), true)).rejects.toThrow("invalid transaction nonce");
   });
 
-  test("the mempool is asked with the transaction's rc_limit, on top of what pending transactions reserve", async () => {
+  test("the transaction's rc_limit must fit on top of what pending transactions reserve, the mempool asked once per submission", async () => {
     const mempool = emptyMempool();
     const t = await createTestChain({ mempool });
     const rc = t.chain.accountRc(t.dev.accounts[0]!.address);
     await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n, { rcLimit: rc }), true);
-    expect(mempool.calls[0]).toBe(`resources ${rc}`);
+    expect(mempool.calls).toEqual(["submission of 0 window ids"]);
     const e = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 2n, { rcLimit: 1_000_000n }), true).catch((x) => x);
     expect(e.message).toBe("insufficient pending account resources");
     expect(e.chainCode).toBe(104);
     expect(e.data).toEqual({});
+    // The first is still in the chain's window: its id was asked about.
+    expect(mempool.calls[1]).toBe("submission of 1 window ids");
+  });
+
+  test("the rc the mempool reports reserved counts against the payer's rc", async () => {
+    const t0 = await createTestChain();
+    const rc = t0.chain.accountRc(t0.dev.accounts[0]!.address);
+    const reserving = (reservedRc: bigint): MempoolChecks => ({
+      forSubmission: async () => ({ reservedRc, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
+      pendingIds: async () => new Set(),
+    });
+    const half = rc / 2n;
+    const full = await createTestChain({ mempool: reserving(rc - half + 1n) });
+    const e = await full.chain.submitTransaction(full.transfer(0, 1, 5n, 1n, { rcLimit: half }), true).catch((x) => x);
+    expect(e.message).toBe("insufficient pending account resources");
+    const room = await createTestChain({ mempool: reserving(rc - half) });
+    await room.chain.submitTransaction(room.transfer(0, 1, 5n, 1n, { rcLimit: half }), true);
   });
 
   test("a receipt only once the accept is stored on the bus: with the bus down the client gets an error, and nothing counts as pending", async () => {

@@ -14,10 +14,7 @@ import { createTestChain } from "./testing/harness.ts";
 /** A mempool holding exactly the ids in `held` (hex). */
 function mempoolHolding(held: Set<string>): MempoolChecks {
   return {
-    checkResources: async (_p, max, rc) => rc <= max,
-    checkNonce: async () => true,
-    pendingNonce: async () => new Uint8Array(),
-    pendingCount: async () => 0,
+    forSubmission: async ({ ids }) => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set(ids.map(toHex).filter((id) => held.has(id))) }),
     pendingIds: async (ids) => new Set(ids.map(toHex).filter((id) => held.has(id))),
   };
 }

@@ -6,27 +6,22 @@ import { encodeNonce } from "@cairn/protocol";
 import { mempoolChecksFromClient } from "./client.ts";
 
 describe("mempoolChecksFromClient", () => {
-  test("asks koinos-mempool's questions at the head", async () => {
+  test("asks the submission's questions in one check_submission, and pending ids by id", async () => {
     const asked: unknown[] = [];
     const checks = mempoolChecksFromClient({
-      getPendingNonce: async (req: mempool.GetPendingNonceRequest) => (asked.push(req), { nonce: encodeNonce(3n) }),
-      checkPendingAccountResources: async (req: mempool.CheckPendingAccountResourcesRequest) => (asked.push(req), { success: req.rc_limit <= 10n }),
-      checkAccountNonce: async (req: mempool.CheckAccountNonceRequest) => (asked.push(req), { success: false }),
-      getPendingTransactionCount: async (req: mempool.GetPendingTransactionCountRequest) => (asked.push(req), { count: 4n }),
+      checkSubmission: async (req: mempool.CheckSubmissionRequest) => (
+        asked.push(req), { reserved_rc: 7n, nonce_free: false, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: req.transaction_ids.slice(0, 1) }
+      ),
       getPendingTransactionsById: async (req: mempool.GetPendingTransactionsByIdRequest) => (
         asked.push(req), mempool.GetPendingTransactionsByIdResponse.fromPartial({ pending_transactions: [{ transaction: { id: req.transaction_ids[0]! } }] })
       ),
     });
-    const who = new Uint8Array(25).fill(1);
-    expect(await checks.pendingNonce(who)).toEqual(encodeNonce(3n));
-    expect(await checks.checkResources(who, 100n, 10n)).toBe(true);
-    expect(await checks.checkResources(who, 100n, 11n)).toBe(false);
-    expect(await checks.checkNonce(who, encodeNonce(4n))).toBe(false);
-    expect(await checks.pendingCount(who)).toBe(4);
+    const payer = new Uint8Array(25).fill(1);
+    const payee = new Uint8Array(25).fill(2);
     const id = new Uint8Array([0x12, 0x20, 1]);
+    const view = await checks.forSubmission({ payer, payee, nonce: encodeNonce(4n), ids: [id, new Uint8Array([9])] });
+    expect(view).toEqual({ reservedRc: 7n, nonceFree: false, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set([toHex(id)]) });
+    expect(asked[0]).toEqual({ payer, payee, nonce: encodeNonce(4n), transaction_ids: [id, new Uint8Array([9])] });
     expect([...(await checks.pendingIds([id, new Uint8Array([9])]))]).toEqual([toHex(id)]);
-    expect(asked[0]).toEqual({ payee: who, block_id: undefined });
-    expect(asked[1]).toEqual({ payer: who, max_payer_rc: 100n, rc_limit: 10n, block_id: undefined });
-    expect(asked[3]).toEqual({ payee: who, nonce: encodeNonce(4n), block_id: undefined });
   });
 });

@@ -7,16 +7,39 @@ import { toHex } from "@cairn/core";
 import type { mempool } from "@cairn/proto";
 import type { PromiseClient } from "@cairn/rpc";
 
+/** What the chain asks about a transaction before accepting it (see {@link MempoolChecks.forSubmission}). */
+export interface SubmissionQuery {
+  payer: Uint8Array;
+  /** The nonce account. */
+  payee: Uint8Array;
+  nonce: Uint8Array;
+  /** Transactions the chain still counts as pending itself: which of them does the mempool hold? */
+  ids: readonly Uint8Array[];
+}
+
+/** The mempool's answers for one submission, all read from the same pending set. */
+export interface SubmissionView {
+  /** get_reserved_account_rc of the payer: the rc_limits of its pending transactions. */
+  reservedRc: bigint;
+  /** check_account_nonce: false only when exactly this nonce is pending for the payee. */
+  nonceFree: boolean;
+  /** get_pending_nonce: the payee's highest pending nonce bytes; empty when none is pending. */
+  pendingNonce: Uint8Array;
+  /** get_pending_transaction_count of the payee. */
+  pendingCount: number;
+  /** Which of the ids asked are pending (hex). */
+  held: Set<string>;
+}
+
 /** What the chain asks the mempool before accepting a transaction. */
 export interface MempoolChecks {
-  /** check_pending_account_resources: can the payer cover `rcLimit` on top of the rc_limits its pending transactions reserve? */
-  checkResources(payer: Uint8Array, maxPayerRc: bigint, rcLimit: bigint): Promise<boolean>;
-  /** check_account_nonce: false only when exactly this nonce is pending for the payee. */
-  checkNonce(payee: Uint8Array, nonce: Uint8Array): Promise<boolean>;
-  /** get_pending_nonce: the payee's highest pending nonce bytes; empty when none is pending. */
-  pendingNonce(payee: Uint8Array): Promise<Uint8Array>;
-  /** get_pending_transaction_count: how many of the payee's transactions are pending. */
-  pendingCount(payee: Uint8Array): Promise<number>;
+  /**
+   * Everything the chain asks at submission in one call (over gRPC one round trip,
+   * `check_submission`, instead of one per question): the payer's reserved rc (what
+   * check_pending_account_resources compares), check_account_nonce, get_pending_nonce,
+   * get_pending_transaction_count, and which ids are pending.
+   */
+  forSubmission(query: SubmissionQuery): Promise<SubmissionView>;
   /** Which of `ids` are pending (hex), from get_pending_transactions_by_id. */
   pendingIds(ids: readonly Uint8Array[]): Promise<Set<string>>;
 }
@@ -24,23 +47,15 @@ export interface MempoolChecks {
 /** The MempoolService methods {@link mempoolChecksFromClient} calls. */
 export type MempoolChecksClient = Pick<
   PromiseClient<typeof mempool.MempoolServiceDefinition>,
-  "getPendingNonce" | "checkPendingAccountResources" | "checkAccountNonce" | "getPendingTransactionCount" | "getPendingTransactionsById"
+  "checkSubmission" | "getPendingTransactionsById"
 >;
 
 /** MempoolChecks over a MempoolService client. */
 export function mempoolChecksFromClient(client: MempoolChecksClient): MempoolChecks {
   return {
-    async checkResources(payer, maxPayerRc, rcLimit) {
-      return (await client.checkPendingAccountResources({ payer, max_payer_rc: maxPayerRc, rc_limit: rcLimit, block_id: undefined })).success;
-    },
-    async checkNonce(payee, nonce) {
-      return (await client.checkAccountNonce({ payee, nonce, block_id: undefined })).success;
-    },
-    async pendingNonce(payee) {
-      return (await client.getPendingNonce({ payee, block_id: undefined })).nonce;
-    },
-    async pendingCount(payee) {
-      return Number((await client.getPendingTransactionCount({ payee, block_id: undefined })).count);
+    async forSubmission({ payer, payee, nonce, ids }) {
+      const r = await client.checkSubmission({ payer, payee, nonce, transaction_ids: [...ids] });
+      return { reservedRc: r.reserved_rc, nonceFree: r.nonce_free, pendingNonce: r.pending_nonce, pendingCount: Number(r.pending_count), held: new Set(r.pending_transaction_ids.map(toHex)) };
     },
     async pendingIds(ids) {
       const r = await client.getPendingTransactionsById({ transaction_ids: [...ids], block_id: undefined });
@@ -52,10 +67,7 @@ export function mempoolChecksFromClient(client: MempoolChecksClient): MempoolChe
 /** Checks that resolve their target on each call (the one-process node builds the mempool after the chain). */
 export function deferredMempoolChecks(get: () => MempoolChecks): MempoolChecks {
   return {
-    checkResources: (payer, max, rcLimit) => get().checkResources(payer, max, rcLimit),
-    checkNonce: (payee, nonce) => get().checkNonce(payee, nonce),
-    pendingNonce: (payee) => get().pendingNonce(payee),
-    pendingCount: (payee) => get().pendingCount(payee),
+    forSubmission: (query) => get().forSubmission(query),
     pendingIds: (ids) => get().pendingIds(ids),
   };
 }

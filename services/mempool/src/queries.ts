@@ -4,6 +4,7 @@
  */
 import { toHex } from "@cairn/core";
 import { decodeNonce } from "@cairn/protocol";
+import type { SubmissionQuery, SubmissionView } from "./client.ts";
 import type { PendingEntry } from "./pending/entry.ts";
 import type { PendingPool } from "./pending/pool.ts";
 
@@ -59,5 +60,16 @@ export class MempoolQueries {
   /** How many transactions of the payee (nonce account) are pending. */
   pendingCount(payee: Uint8Array): number {
     return this.pool.countOf(toHex(payee));
+  }
+
+  /** Everything the chain asks at submission, from the pending set as it is now. */
+  forSubmission(q: SubmissionQuery): SubmissionView {
+    return {
+      reservedRc: this.reservedRc(q.payer),
+      nonceFree: this.checkNonce(q.payee, q.nonce),
+      pendingNonce: this.pendingNonce(q.payee),
+      pendingCount: this.pendingCount(q.payee),
+      held: new Set(this.byIds(q.ids).map((e) => e.idHex)),
+    };
   }
 }

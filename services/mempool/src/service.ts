@@ -62,6 +62,16 @@ export function createMempoolService(m: Mempool): MempoolServiceImpl {
       if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
       return { failed_transactions: m.failures.lookup(req.transaction_ids) };
     },
+    checkSubmission(req) {
+      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      return {
+        reserved_rc: q.reservedRc(req.payer),
+        nonce_free: q.checkNonce(req.payee, req.nonce),
+        pending_nonce: q.pendingNonce(req.payee),
+        pending_count: BigInt(q.pendingCount(req.payee)),
+        pending_transaction_ids: q.byIds(req.transaction_ids).map((e) => e.id),
+      };
+    },
     getPendingTransactionsById(req) {
       if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
       onView(req.block_id, "pending", true);

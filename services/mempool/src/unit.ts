@@ -94,10 +94,7 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
     store,
     controller,
     checks: {
-      checkResources: async (payer, maxPayerRc, rcLimit) => controller.queries.checkResources(payer, maxPayerRc, rcLimit),
-      checkNonce: async (payee, nonce) => controller.queries.checkNonce(payee, nonce),
-      pendingNonce: async (payee) => controller.queries.pendingNonce(payee),
-      pendingCount: async (payee) => controller.queries.pendingCount(payee),
+      forSubmission: async (query) => controller.queries.forSubmission(query),
       pendingIds: async (ids) => new Set(controller.queries.byIds(ids).map((e) => e.idHex)),
     },
     async start() {

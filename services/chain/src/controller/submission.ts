@@ -73,38 +73,36 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
   return applied.receipt;
 }
 
-/** The mempool's checks, in Koinos's order; resolves with the nonce to count from. */
+/**
+ * The mempool's checks, in Koinos's order, on one answer of the mempool (one round trip);
+ * resolves with the nonce to count from.
+ */
 async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<bigint> {
   const account = nonceAccount(header);
   let entries = c.window.entriesOf(header.payer, account);
-  if (entries.length > 0) {
-    const held = await mempool.pendingIds(entries.map((e) => e.id));
-    if (held.size > 0) {
-      c.window.confirm(held);
-      entries = entries.filter((e) => !held.has(e.idHex));
-    }
+  const answer = await mempool.forSubmission({ payer: header.payer, payee: account, nonce: header.nonce, ids: entries.map((e) => e.id) });
+  if (answer.held.size > 0) {
+    c.window.confirm(answer.held);
+    entries = entries.filter((e) => !answer.held.has(e.idHex));
   }
   const view = windowView(entries, header.payer, account);
   const maxPayerRc = accountRc(layer, c.block, c.rules, c.runtime, header.payer);
-  if (!(await mempool.checkResources(header.payer, maxPayerRc, header.rc_limit + view.reservedRc))) throw ChainError.of("insufficient_pending_resources");
+  // check_pending_account_resources: what pending transactions reserve, plus this rc_limit.
+  if (answer.reservedRc + header.rc_limit + view.reservedRc > maxPayerRc) throw ChainError.of("insufficient_pending_resources");
   let nonce: bigint | undefined;
   try {
     nonce = decodeNonce(header.nonce);
   } catch {
     nonce = undefined;
   }
-  const nonceFree = (nonce === undefined || !view.nonces.has(nonce)) && (await mempool.checkNonce(account, header.nonce));
+  const nonceFree = (nonce === undefined || !view.nonces.has(nonce)) && answer.nonceFree;
   if (!nonceFree) throw ChainError.of("mempool_nonce_taken");
-  if (c.pendingTransactionLimit > 0) {
-    const count = (await mempool.pendingCount(account)) + view.count;
-    if (count >= c.pendingTransactionLimit) throw ChainError.of("pending_transaction_limit");
-  }
+  if (c.pendingTransactionLimit > 0 && answer.pendingCount + view.count >= c.pendingTransactionLimit) throw ChainError.of("pending_transaction_limit");
   // Koinos counts from the mempool's pending nonce; a mempool that has not yet seen the last
   // block could report one below head state, so the higher of the two is used.
   let current = readNonce(layer, account);
-  const pending = await mempool.pendingNonce(account);
-  if (pending.length > 0) {
-    const p = decodeNonce(pending);
+  if (answer.pendingNonce.length > 0) {
+    const p = decodeNonce(answer.pendingNonce);
     if (p > current) current = p;
   }
   if (view.topNonce !== undefined && view.topNonce > current) current = view.topNonce;
