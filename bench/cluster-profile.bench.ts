@@ -77,6 +77,32 @@ function cpuSeconds(a: Map<string, Map<number, number>>, b: Map<string, Map<numb
   return out;
 }
 
+/** gRPC calls each service answered, by method and status, from its /metrics. */
+async function grpcCalls(metricsUrls: Record<string, string>): Promise<{ service: string; method: string; code: string; calls: number; mean_ms?: number }[]> {
+  const out: { service: string; method: string; code: string; calls: number; mean_ms?: number }[] = [];
+  for (const [service, url] of Object.entries(metricsUrls)) {
+    const text = await fetch(url).then((r) => r.text(), () => "");
+    // The duration histogram is by method only: its mean covers every status.
+    const mean = new Map<string, { sum: number; count: number }>();
+    for (const line of text.split("\n")) {
+      const d = /^cairn_grpc_server_request_duration_seconds_(sum|count)\{.*method="([^"]*)".*\} (\S+)/.exec(line);
+      if (!d) continue;
+      const m = mean.get(d[2]!) ?? { sum: 0, count: 0 };
+      m[d[1] as "sum" | "count"] = Number(d[3]);
+      mean.set(d[2]!, m);
+    }
+    for (const line of text.split("\n")) {
+      const m = /^cairn_grpc_server_requests_total\{(.*)\} (\d+)/.exec(line);
+      if (!m) continue;
+      const label = (k: string) => new RegExp(`${k}="([^"]*)"`).exec(m[1]!)?.[1] ?? "";
+      const method = label("method");
+      const d = mean.get(method);
+      out.push({ service, method, code: label("code"), calls: Number(m[2]), mean_ms: d && d.count > 0 ? round((d.sum * 1000) / d.count, 2) : undefined });
+    }
+  }
+  return out.sort((a, b) => b.calls - a.calls);
+}
+
 await runBench(async () => {
   const { startCluster } = await import("../scripts/lib/cluster.ts");
   const dir = mkdtempSync(join(tmpdir(), "cairn-bench-cluster-profile-"));
@@ -101,6 +127,7 @@ await runBench(async () => {
   const r = await runKoinosTransfers(c.gatewayUrls[0]!, shape, { history: true });
   const after = snapshot(groups);
   const wallS = (performance.now() - started) / 1000;
+  const calls = await grpcCalls(c.metricsUrls);
   await stopCluster();
 
   // The window covers warm-up, signing (the load generator only) and the measured run.
@@ -115,6 +142,7 @@ await runBench(async () => {
   say(`${transfers} transfers (${warmupTransfers} warm-up) in ${round(wallS, 1)} s; measured run ${r.transfers_per_second} transfers/s, p50 ${r.submit_latency.p50_ms} ms, p99 ${r.submit_latency.p99_ms} ms`);
   for (const x of rows) say(`  ${x.name.padEnd(22)} ${String(x.cpu_s).padStart(7)} s  ${String(x.core_percent).padStart(6)}% of a core  ${String(x.ms_per_transfer).padStart(7)} ms/transfer`);
   say(`  services + Postgres: ${round(clusterMs, 3)} ms CPU per transfer`);
+  for (const x of calls.slice(0, 12)) say(`  gRPC ${x.service} ${x.method} ${x.code}: ${x.calls} calls, ${round(x.calls / transfers, 3)} per transfer; mean duration of the method (every status) ${x.mean_ms} ms`);
 
   const profiles: Record<string, ReturnType<typeof summarizeProfile>> = {};
   if (PROFILE) {
@@ -135,7 +163,7 @@ await runBench(async () => {
       }
     }
   }
-  Object.assign(report.data, { run: r, wall_s: round(wallS, 1), transfers, cpu: rows, profiles });
+  Object.assign(report.data, { run: r, wall_s: round(wallS, 1), transfers, cpu: rows, grpc_calls: calls, profiles });
   report.add({ id: "cluster_profile.transfers_per_second", label: "transfers/s of the short run (not a benchmark figure)", value: r.transfers_per_second, unit: "transfers/s" });
   report.add({ id: "cluster_profile.cpu_ms_per_transfer", label: "services + Postgres CPU per transfer", value: round(clusterMs, 3), unit: "ms" });
   for (const x of rows) report.add({ id: `cluster_profile.cpu.${x.name.replace(/\W+/g, "_")}`, label: `${x.name}: CPU per transfer`, value: x.ms_per_transfer, unit: "ms" });

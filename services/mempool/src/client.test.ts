@@ -5,23 +5,50 @@ import { mempool } from "@cairn/proto";
 import { encodeNonce } from "@cairn/protocol";
 import { mempoolChecksFromClient } from "./client.ts";
 
+const payer = new Uint8Array(25).fill(1);
+const payee = new Uint8Array(25).fill(2);
+const id = new Uint8Array([0x12, 0x20, 1]);
+
 describe("mempoolChecksFromClient", () => {
-  test("asks the submission's questions in one check_submission, and pending ids by id", async () => {
-    const asked: unknown[] = [];
+  test("the submission checks asked in the same turn go in one check_submissions, each caller gets its answer", async () => {
+    const asked: mempool.CheckSubmissionsRequest[] = [];
     const checks = mempoolChecksFromClient({
-      checkSubmission: async (req: mempool.CheckSubmissionRequest) => (
-        asked.push(req), { reserved_rc: 7n, nonce_free: false, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: req.transaction_ids.slice(0, 1) }
-      ),
-      getPendingTransactionsById: async (req: mempool.GetPendingTransactionsByIdRequest) => (
-        asked.push(req), mempool.GetPendingTransactionsByIdResponse.fromPartial({ pending_transactions: [{ transaction: { id: req.transaction_ids[0]! } }] })
-      ),
+      checkSubmissions: async (req: mempool.CheckSubmissionsRequest) => {
+        asked.push(req);
+        return { answers: req.checks.map((c, i) => ({ reserved_rc: BigInt(i), nonce_free: i === 0, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: c.transaction_ids.slice(0, 1) })) };
+      },
+      getPendingTransactionsById: async () => ({ pending_transactions: [] }),
     });
-    const payer = new Uint8Array(25).fill(1);
-    const payee = new Uint8Array(25).fill(2);
-    const id = new Uint8Array([0x12, 0x20, 1]);
-    const view = await checks.forSubmission({ payer, payee, nonce: encodeNonce(4n), ids: [id, new Uint8Array([9])] });
-    expect(view).toEqual({ reservedRc: 7n, nonceFree: false, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set([toHex(id)]) });
-    expect(asked[0]).toEqual({ payer, payee, nonce: encodeNonce(4n), transaction_ids: [id, new Uint8Array([9])] });
+    const [a, b] = await Promise.all([
+      checks.forSubmission({ payer, payee, nonce: encodeNonce(4n), ids: [id, new Uint8Array([9])] }),
+      checks.forSubmission({ payer: payee, payee: payer, nonce: encodeNonce(5n), ids: [] }),
+    ]);
+    expect(asked).toEqual([{ checks: [{ payer, payee, nonce: encodeNonce(4n), transaction_ids: [id, new Uint8Array([9])] }, { payer: payee, payee: payer, nonce: encodeNonce(5n), transaction_ids: [] }] }]);
+    expect(a).toEqual({ reservedRc: 0n, nonceFree: true, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set([toHex(id)]) });
+    expect(b).toEqual({ reservedRc: 1n, nonceFree: false, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set() });
+    // A later turn: a call of its own.
+    await checks.forSubmission({ payer, payee, nonce: encodeNonce(6n), ids: [] });
+    expect(asked).toHaveLength(2);
+  });
+
+  test("a failed check_submissions, or one answering fewer checks, fails every caller of the batch", async () => {
+    let answer: () => Promise<mempool.CheckSubmissionsResponse> = async () => {
+      throw new Error("mempool unavailable");
+    };
+    const checks = mempoolChecksFromClient({ checkSubmissions: () => answer(), getPendingTransactionsById: async () => ({ pending_transactions: [] }) });
+    const ask = () => checks.forSubmission({ payer, payee, nonce: encodeNonce(1n), ids: [] });
+    const failed = await Promise.allSettled([ask(), ask()]);
+    expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    answer = async () => ({ answers: [] });
+    await expect(ask()).rejects.toThrow("check_submissions answered 0 of 1 checks");
+  });
+
+  test("pending ids by id", async () => {
+    const checks = mempoolChecksFromClient({
+      checkSubmissions: async () => ({ answers: [] }),
+      getPendingTransactionsById: async (req: mempool.GetPendingTransactionsByIdRequest) =>
+        mempool.GetPendingTransactionsByIdResponse.fromPartial({ pending_transactions: [{ transaction: { id: req.transaction_ids[0]! } }] }),
+    });
     expect([...(await checks.pendingIds([id, new Uint8Array([9])]))]).toEqual([toHex(id)]);
   });
 });

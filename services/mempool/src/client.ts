@@ -34,10 +34,11 @@ export interface SubmissionView {
 /** What the chain asks the mempool before accepting a transaction. */
 export interface MempoolChecks {
   /**
-   * Everything the chain asks at submission in one call (over gRPC one round trip,
-   * `check_submission`, instead of one per question): the payer's reserved rc (what
-   * check_pending_account_resources compares), check_account_nonce, get_pending_nonce,
-   * get_pending_transaction_count, and which ids are pending.
+   * Everything the chain asks at submission in one call (over gRPC, `check_submissions`: one
+   * round trip for the submissions asked within the same turn of the event loop, instead of one
+   * per question and transaction): the payer's reserved rc (what check_pending_account_resources
+   * compares), check_account_nonce, get_pending_nonce, get_pending_transaction_count, and which
+   * ids are pending.
    */
   forSubmission(query: SubmissionQuery): Promise<SubmissionView>;
   /** Which of `ids` are pending (hex), from get_pending_transactions_by_id. */
@@ -47,21 +48,47 @@ export interface MempoolChecks {
 /** The MempoolService methods {@link mempoolChecksFromClient} calls. */
 export type MempoolChecksClient = Pick<
   PromiseClient<typeof mempool.MempoolServiceDefinition>,
-  "checkSubmission" | "getPendingTransactionsById"
+  "checkSubmissions" | "getPendingTransactionsById"
 >;
 
-/** MempoolChecks over a MempoolService client. */
+/** Most submission checks sent in one `check_submissions` (the mempool's per-request limit). */
+const MAX_CHECKS_PER_CALL = 2000;
+
+/**
+ * MempoolChecks over a MempoolService client. The submission checks asked within one turn of the
+ * event loop (the chain handles many submissions at once) go in one `check_submissions` call,
+ * sent once that turn ends; each caller gets its own answer, or the call's error.
+ */
 export function mempoolChecksFromClient(client: MempoolChecksClient): MempoolChecks {
+  let queued: { check: mempool.SubmissionCheck; resolve(v: SubmissionView): void; reject(e: unknown): void }[] = [];
+  const send = () => {
+    const batch = queued;
+    queued = [];
+    client
+      .checkSubmissions({ checks: batch.map((q) => q.check) })
+      .then(({ answers }) => {
+        if (answers.length !== batch.length) throw new Error(`check_submissions answered ${answers.length} of ${batch.length} checks`);
+        batch.forEach((q, i) => q.resolve(viewOf(answers[i]!)));
+      })
+      .catch((err: unknown) => batch.forEach((q) => q.reject(err)));
+  };
   return {
-    async forSubmission({ payer, payee, nonce, ids }) {
-      const r = await client.checkSubmission({ payer, payee, nonce, transaction_ids: [...ids] });
-      return { reservedRc: r.reserved_rc, nonceFree: r.nonce_free, pendingNonce: r.pending_nonce, pendingCount: Number(r.pending_count), held: new Set(r.pending_transaction_ids.map(toHex)) };
+    forSubmission({ payer, payee, nonce, ids }) {
+      return new Promise((resolve, reject) => {
+        queued.push({ check: { payer, payee, nonce, transaction_ids: [...ids] }, resolve, reject });
+        if (queued.length === 1) setImmediate(() => queued.length > 0 && send());
+        else if (queued.length >= MAX_CHECKS_PER_CALL) send();
+      });
     },
     async pendingIds(ids) {
       const r = await client.getPendingTransactionsById({ transaction_ids: [...ids], block_id: undefined });
       return new Set(r.pending_transactions.map((p) => toHex(p.transaction?.id ?? new Uint8Array())));
     },
   };
+}
+
+function viewOf(a: mempool.SubmissionAnswer): SubmissionView {
+  return { reservedRc: a.reserved_rc, nonceFree: a.nonce_free, pendingNonce: a.pending_nonce, pendingCount: Number(a.pending_count), held: new Set(a.pending_transaction_ids.map(toHex)) };
 }
 
 /** Checks that resolve their target on each call (the one-process node builds the mempool after the chain). */

@@ -119,11 +119,14 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
     expect((await client.checkPendingAccountResources({ payer, max_payer_rc: 1_000n, rc_limit: 801n })).success).toBe(false);
     expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 5n })).success).toBe(true);
     expect((await client.checkPendingAccountResources({ payer: ACCOUNTS[6]!, max_payer_rc: 5n, rc_limit: 6n })).success).toBe(false);
-    // check_submission: the same answers in one call, over gRPC and in-process.
+    // check_submissions: the same answers in one call, per check, over gRPC and in-process.
     const tx1 = makeTx(7, 1n, { rcLimit: 100n });
     const asked = { payer, payee: payer, nonce: encodeNonce(2n) };
-    const remote = await client.checkSubmission({ ...asked, transaction_ids: [tx1.id, new Uint8Array([9])] });
-    expect(remote).toEqual({ reserved_rc: 200n, nonce_free: false, pending_nonce: encodeNonce(2n), pending_count: 2n, pending_transaction_ids: [tx1.id] });
+    const remote = await client.checkSubmissions({ checks: [{ ...asked, transaction_ids: [tx1.id, new Uint8Array([9])] }, { payer: ACCOUNTS[6]!, payee: ACCOUNTS[6]!, nonce: encodeNonce(1n), transaction_ids: [] }] });
+    expect(remote.answers).toEqual([
+      { reserved_rc: 200n, nonce_free: false, pending_nonce: encodeNonce(2n), pending_count: 2n, pending_transaction_ids: [tx1.id] },
+      { reserved_rc: 0n, nonce_free: true, pending_nonce: new Uint8Array(), pending_count: 0n, pending_transaction_ids: [] },
+    ]);
     const local = await t.unit.checks.forSubmission({ ...asked, ids: [tx1.id] });
     expect(local).toEqual({ reservedRc: 200n, nonceFree: false, pendingNonce: encodeNonce(2n), pendingCount: 2, held: new Set([toHex(tx1.id)]) });
     await drain();

@@ -62,14 +62,17 @@ export function createMempoolService(m: Mempool): MempoolServiceImpl {
       if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
       return { failed_transactions: m.failures.lookup(req.transaction_ids) };
     },
-    checkSubmission(req) {
-      if (req.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+    checkSubmissions(req) {
+      if (req.checks.length > MAX_TRANSACTIONS_PER_REQUEST) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
+      if (req.checks.some((c) => c.transaction_ids.length > MAX_TRANSACTIONS_PER_REQUEST)) throw tooManyRequested(MAX_TRANSACTIONS_PER_REQUEST);
       return {
-        reserved_rc: q.reservedRc(req.payer),
-        nonce_free: q.checkNonce(req.payee, req.nonce),
-        pending_nonce: q.pendingNonce(req.payee),
-        pending_count: BigInt(q.pendingCount(req.payee)),
-        pending_transaction_ids: q.byIds(req.transaction_ids).map((e) => e.id),
+        answers: req.checks.map((c) => ({
+          reserved_rc: q.reservedRc(c.payer),
+          nonce_free: q.checkNonce(c.payee, c.nonce),
+          pending_nonce: q.pendingNonce(c.payee),
+          pending_count: BigInt(q.pendingCount(c.payee)),
+          pending_transaction_ids: q.byIds(c.transaction_ids).map((e) => e.id),
+        })),
       };
     },
     getPendingTransactionsById(req) {
