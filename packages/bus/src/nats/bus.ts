@@ -82,7 +82,9 @@ class NatsEventBus implements EventBus {
   }
 
   private async connect(): Promise<Live> {
-    const nc = await connect({ servers: this.o.url, name: this.o.name, maxReconnectAttempts: -1, timeout: this.o.requestTimeoutMs });
+    // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request, so two
+    // for every JetStream publish, whose ack is a request; the bus's own errors say what failed.
+    const nc = await connect({ servers: this.o.url, name: this.o.name, maxReconnectAttempts: -1, timeout: this.o.requestTimeoutMs, noAsyncTraces: true });
     try {
       const jsm = await jetstreamManager(nc, { timeout: this.o.requestTimeoutMs });
       await ensureStream(jsm, { ...this.o, name: this.o.stream, subjects: this.o.subjects.map(this.subjects.toWire) }, this.logger);
