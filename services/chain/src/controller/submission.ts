@@ -54,9 +54,9 @@ function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
 export async function submitTransaction(c: SubmissionContext, tx: protocol.Transaction, broadcast: boolean): Promise<protocol.TransactionReceipt> {
   const header = checkRequiredFields(tx);
   const layer = new StateLayer(c.state);
-  let currentNonce: bigint | undefined;
-  if (broadcast && c.mempool) currentNonce = await askMempool(c, c.mempool, tx, header, layer);
-  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce });
+  let asked: { currentNonce: bigint; payerRc: bigint | undefined } | undefined;
+  if (broadcast && c.mempool) asked = await askMempool(c, c.mempool, tx, header, layer);
+  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce: asked?.currentNonce, payerRc: asked?.payerRc });
   if (applied.reversion) throw applied.reversion.withLogs(applied.receipt.logs);
   if (broadcast) {
     // A full window means the mempool has not taken tens of thousands of transactions: refuse
@@ -73,8 +73,11 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
   return applied.receipt;
 }
 
-/** The mempool's checks, in Koinos's order; resolves with the nonce to count from. */
-async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<bigint> {
+/**
+ * The mempool's checks, in Koinos's order; resolves with the nonce to count from and, when head
+ * state did not change while the mempool answered, the payer's rc (which the dry run then reuses).
+ */
+async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<{ currentNonce: bigint; payerRc: bigint | undefined }> {
   const account = nonceAccount(header);
   let entries = c.window.entriesOf(header.payer, account);
   if (entries.length > 0) {
@@ -85,6 +88,7 @@ async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: prot
     }
   }
   const view = windowView(entries, header.payer, account);
+  const revision = c.state.revision;
   const maxPayerRc = accountRc(layer, c.block, c.rules, c.runtime, header.payer);
   if (!(await mempool.checkResources(header.payer, maxPayerRc, header.rc_limit + view.reservedRc))) throw ChainError.of("insufficient_pending_resources");
   let nonce: bigint | undefined;
@@ -108,7 +112,8 @@ async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: prot
     if (p > current) current = p;
   }
   if (view.topNonce !== undefined && view.topNonce > current) current = view.topNonce;
-  return current;
+  const unchanged = revision !== undefined && c.state.revision === revision;
+  return { currentNonce: current, payerRc: unchanged ? maxPayerRc : undefined };
 }
 
 /** Hex of an account (for the per-account lock). */
