@@ -90,7 +90,6 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       devAccounts: opts.accounts,
       devBalance: opts.balance,
       irreversibleThreshold: opts.irreversibleThreshold,
-      recoveryWorker: process.env.AB_NOWORKER ? false : true, // AB-TEMP
     });
     const chain = chainSvc.createChainUnit(chainOptions, {
       logger,
