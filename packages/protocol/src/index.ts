@@ -17,3 +17,4 @@ export * from "./constants.ts";
 export * from "./json/index.ts";
 export * from "./events/index.ts";
 export * from "./rejections.ts";
+export * from "./recovery-pool.ts";

@@ -265,7 +265,7 @@ export class BlockProducer {
     const timestamp = now > head.head_block_time ? now : head.head_block_time + 1n;
     const failed: Uint8Array[] = [];
     for (;;) {
-      const block = buildBlock({ previous: topo.id, height: topo.height + 1n, timestamp, previousStateMerkleRoot: head.head_state_merkle_root, transactions: txs }, this.deps.privateKey);
+      const block = buildBlock({ previous: topo.id, height: topo.height + 1n, timestamp, previousStateMerkleRoot: head.head_state_merkle_root, transactions: txs, signer: this.address }, this.deps.privateKey);
       const res = await this.deps.chain.proposeBlock({ block });
       if (res.receipt && res.failed_transaction_indices.length === 0) {
         this.lastProducedAt = Date.now();

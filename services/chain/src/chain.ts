@@ -10,7 +10,7 @@ import { KeyedMutex, type Logger, Mutex, toHex } from "@cairn/core";
 import type { BlockSink, BlockSource, BlockWithReceipt } from "@cairn/block-store/client";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { broadcast, protocol } from "@cairn/proto";
-import { IRREVERSIBLE_THRESHOLD, addressToBase58, encodeNonce, nonceAccount } from "@cairn/protocol";
+import { IRREVERSIBLE_THRESHOLD, RecoveryPool, addressToBase58, encodeNonce, nonceAccount } from "@cairn/protocol";
 import type { ContractRuntime } from "./contracts/runtime.ts";
 import { SPACES } from "./contracts/spaces.ts";
 import { type BlockEvents, type BlockHost, type FailedTransaction, applyBlockLocked } from "./controller/blocks.ts";
@@ -71,6 +71,11 @@ export interface ChainOptions {
   publishTimeoutMs: number;
   /** Pending transactions per nonce account accepted at submission (0: no limit). Default 1,000 (the mempool's). */
   pendingTransactionLimit: number;
+  /**
+   * Recover signers on a worker thread ahead of use (controller/signatures.ts); false recovers
+   * in line. Default false here (tests build many chains); the service's option defaults to true.
+   */
+  recoveryWorker: boolean;
 }
 
 export const defaultChainOptions: ChainOptions = {
@@ -84,6 +89,7 @@ export const defaultChainOptions: ChainOptions = {
   republishAfterMs: 5_000,
   maxRepublish: 5,
   publishTimeoutMs: 3_000,
+  recoveryWorker: false,
 };
 
 export interface ChainDeps {
@@ -110,6 +116,7 @@ export class Chain {
   private readonly mutex = new Mutex();
   private readonly accountLocks = new KeyedMutex();
   private readonly signatures: SignatureCache;
+  private readonly recoveryPool: RecoveryPool | undefined;
   private readonly window: PendingWindow;
   private readonly audit: DeliveryAudit;
   /** The last head block applied here, with its receipt (for the delivery audit). */
@@ -121,7 +128,8 @@ export class Chain {
     private readonly deps: ChainDeps,
   ) {
     this.now = deps.now ?? (() => BigInt(Date.now()));
-    this.signatures = new SignatureCache(opts.signatureCacheSize);
+    this.recoveryPool = opts.recoveryWorker ? new RecoveryPool() : undefined;
+    this.signatures = new SignatureCache(opts.signatureCacheSize, this.recoveryPool);
     this.window = new PendingWindow(opts.pendingNonceGraceMs, opts.pendingWindowSize);
     this.audit = new DeliveryAudit(
       { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs, maxPerAudit: 2_000 },
@@ -165,6 +173,11 @@ export class Chain {
 
   get lib(): ForkTreeEntry {
     return this.tree.lib;
+  }
+
+  /** Stops the recovery worker (signers are then recovered in line). */
+  close(): void {
+    this.recoveryPool?.close();
   }
 
   /** Signature recoveries done (each (digest, signature) is recovered once, then cached). */
@@ -216,6 +229,7 @@ export class Chain {
    * no events are published.
    */
   async submitBlock(block: protocol.Block, opts: { replay?: boolean } = {}): Promise<protocol.BlockReceipt | undefined> {
+    await this.signatures.prefetch(block.transactions);
     return (await this.mutex.run(() => applyBlockLocked(this.host(), block, { replay: opts.replay }))).receipt;
   }
 
@@ -232,7 +246,9 @@ export class Chain {
   // ---------------------------------------------------------------------------- transactions
 
   /** submit_transaction: checks and dry-runs on head state; with broadcast, hands it to the mempool. */
-  submitTransaction(tx: protocol.Transaction, broadcast: boolean): Promise<protocol.TransactionReceipt> {
+  async submitTransaction(tx: protocol.Transaction, broadcast: boolean): Promise<protocol.TransactionReceipt> {
+    // Before the account's lock: the recoveries of one account's successive submissions overlap.
+    await this.signatures.prefetch([tx]);
     const account = tx.header && tx.header.payer.length > 0 ? toHex(nonceAccount(tx.header)) : "";
     return this.accountLocks.run(account, () =>
       submitTransaction(

@@ -123,4 +123,25 @@ describe("signature cache", () => {
     await t.produce([t.transfer(1, 2, 5n, 1n)]);
     expect(t.chain.signatureRecoveries).toBe(2);
   });
+
+  test("with the recovery worker: submissions and blocks give the same receipts, each signature recovered once", async () => {
+    const inLine = await createTestChain();
+    const pooled = await createTestChain({ chain: { recoveryWorker: true } });
+    try {
+      for (const t of [inLine, pooled]) {
+        const txs = [t.transfer(0, 1, 5n, 1n), t.transfer(1, 2, 7n, 1n), t.transfer(2, 0, 9n, 1n)];
+        const receipts = await Promise.all(txs.map((tx) => t.chain.submitTransaction(tx, true)));
+        expect(receipts.map((r) => r.id)).toEqual(txs.map((tx) => tx.id));
+        await t.produce(txs);
+        expect(t.chain.signatureRecoveries).toBe(3);
+        // A block whose transactions were never submitted: recovered ahead of the block, once each.
+        await t.produce([t.transfer(0, 2, 1n, 2n), t.transfer(1, 0, 1n, 2n)]);
+        expect(t.chain.signatureRecoveries).toBe(5);
+      }
+      expect(toHex(pooled.chain.head.stateRoot)).toBe(toHex(inLine.chain.head.stateRoot));
+      expect([0, 1, 2].map((i) => pooled.balance(i))).toEqual([0, 1, 2].map((i) => inLine.balance(i)));
+    } finally {
+      pooled.chain.close();
+    }
+  });
 });

@@ -43,6 +43,12 @@ export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50
    * "context deadline exceeded" answer as a receipt. Default 3,000.
    */
   publishTimeoutMs: z.number().int().min(100).default(3_000),
+  /**
+   * Recover transaction signers on a worker thread (one per chain), so the chain's thread keeps
+   * executing while the submissions in flight are recovered beside it. Default true; false
+   * recovers every signature in line.
+   */
+  recoveryWorker: z.boolean().default(true),
   /** Rebuild chain state from the block store at start. */
   reindex: z.boolean().default(false),
 });

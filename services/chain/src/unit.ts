@@ -93,6 +93,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       pendingWindowSize: opts.pendingWindowSize,
       republishAfterMs: opts.republishAfterMs,
       publishTimeoutMs: opts.publishTimeoutMs,
+      recoveryWorker: opts.recoveryWorker,
     },
     { store: storeFrom<ChainStore>(deps, (db) => new DrizzleChainStore(db.db)), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
@@ -168,6 +169,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       stopped = true;
       if (auditTimer) clearTimeout(auditTimer);
       await server?.stop();
+      chain.close();
     },
   };
 }

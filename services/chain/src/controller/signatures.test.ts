@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { addressFromPrivateKey, buildTransaction, privateKeyFromSeed } from "@cairn/protocol";
+import { RecoveryPool, addressFromPrivateKey, buildTransaction, privateKeyFromSeed } from "@cairn/protocol";
 import { SignatureCache } from "./signatures.ts";
 
 const tx = (seed: string, nonce: bigint, ...extraKeys: Uint8Array[]) =>
@@ -29,5 +29,39 @@ describe("SignatureCache", () => {
     expect(cache.recoveries).toBe(3);
     cache.transactionSigners(t1);
     expect(cache.recoveries).toBe(4);
+  });
+
+  test("with a pool, prefetch recovers on the worker and transactionSigners then finds every signer cached", async () => {
+    const pool = new RecoveryPool();
+    try {
+      const cache = new SignatureCache(100, pool);
+      const second = privateKeyFromSeed("b");
+      const txs = [tx("a", 1n, second), tx("c", 1n), tx("d", 7n)];
+      await cache.prefetch(txs);
+      expect(pool.recovered).toBe(4);
+      expect(cache.recoveries).toBe(4);
+      expect(cache.transactionSigners(txs[0]!).map((a) => [...a])).toEqual([[...addressFromPrivateKey(privateKeyFromSeed("a"))], [...addressFromPrivateKey(second)]]);
+      expect([...cache.transactionSigners(txs[2]!)[0]!]).toEqual([...addressFromPrivateKey(privateKeyFromSeed("d"))]);
+      expect(cache.recoveries).toBe(4); // nothing recovered in line
+      await cache.prefetch(txs); // all cached: the worker is not asked again
+      expect(pool.recovered).toBe(4);
+    } finally {
+      pool.close();
+    }
+  });
+
+  test("a signature that does not recover is left to transactionSigners, which throws as without a pool", async () => {
+    const pool = new RecoveryPool();
+    try {
+      const cache = new SignatureCache(100, pool);
+      const bad = tx("a", 1n);
+      bad.signatures[0] = new Uint8Array(65).fill(0);
+      bad.signatures[0][0] = 31;
+      await cache.prefetch([bad]);
+      expect(cache.recoveries).toBe(0);
+      expect(() => cache.transactionSigners(bad)).toThrow();
+    } finally {
+      pool.close();
+    }
   });
 });

@@ -8,7 +8,7 @@
  */
 import { RecentBytes } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { blockDigest, recoverAddress, transactionDigest } from "@cairn/protocol";
+import { type RecoveryPool, blockDigest, recoverAddress, transactionDigest } from "@cairn/protocol";
 
 /** Room for a digest (34-byte multihash) and a signature (65 bytes), with some slack. */
 const KEY_BYTES = 112;
@@ -17,11 +17,47 @@ const ADDRESS_BYTES = 32;
 
 export class SignatureCache {
   private readonly cache: RecentBytes;
-  /** Signature recoveries done (cache misses). */
+  /** Signature recoveries done (cache misses), in line or on the pool's worker. */
   recoveries = 0;
 
-  constructor(maxEntries: number) {
+  /** `pool`: recovers on a worker thread ahead of use (`prefetch`); without it all recovery is in line. */
+  constructor(
+    maxEntries: number,
+    private readonly pool?: RecoveryPool,
+  ) {
     this.cache = new RecentBytes(Math.max(1, maxEntries), KEY_BYTES, ADDRESS_BYTES);
+  }
+
+  /**
+   * Recovers on the pool's worker the signers of `txs` not yet cached, and caches them, so that the
+   * synchronous `transactionSigners` that follows finds them. Never throws: a signature that does
+   * not recover (or a pool that cannot answer) is left to `transactionSigners`, which reports it.
+   */
+  async prefetch(txs: readonly protocol.Transaction[]): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    const waits: Promise<void>[] = [];
+    for (const tx of txs) {
+      if (!tx.header || tx.signatures.length === 0) continue;
+      let digest: Uint8Array;
+      try {
+        digest = transactionDigest(tx.header);
+      } catch {
+        continue;
+      }
+      for (const sig of tx.signatures) {
+        const key = this.keyOf(digest, sig);
+        if (!key || this.cache.has(key)) continue;
+        waits.push(
+          pool.recoverAddress(digest, sig).then((address) => {
+            if (!address || address.length > ADDRESS_BYTES || this.cache.has(key)) return;
+            this.recoveries++;
+            this.cache.add(key, address);
+          }),
+        );
+      }
+    }
+    if (waits.length > 0) await Promise.all(waits);
   }
 
   /**
@@ -30,11 +66,8 @@ export class SignatureCache {
    */
   transactionSigners(tx: protocol.Transaction, digest = transactionDigest(tx.header ?? protocol.TransactionHeader.create())): Uint8Array[] {
     return tx.signatures.map((sig) => {
-      const cacheable = digest.length + sig.length <= KEY_BYTES;
-      const key = cacheable ? new Uint8Array(digest.length + sig.length) : undefined;
+      const key = this.keyOf(digest, sig);
       if (key) {
-        key.set(digest);
-        key.set(sig, digest.length);
         const known = this.cache.get(key);
         if (known) return known;
       }
@@ -43,6 +76,15 @@ export class SignatureCache {
       if (key && a.length <= ADDRESS_BYTES) this.cache.add(key, a);
       return a;
     });
+  }
+
+  /** The cache key of a (digest, signature) pair; undefined when the pair is too long to cache. */
+  private keyOf(digest: Uint8Array, sig: Uint8Array): Uint8Array | undefined {
+    if (digest.length + sig.length > KEY_BYTES) return undefined;
+    const key = new Uint8Array(digest.length + sig.length);
+    key.set(digest);
+    key.set(sig, digest.length);
+    return key;
   }
 
   /** The block's signer (blocks are recovered once each, so not cached). */

@@ -54,9 +54,9 @@ function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
 export async function submitTransaction(c: SubmissionContext, tx: protocol.Transaction, broadcast: boolean): Promise<protocol.TransactionReceipt> {
   const header = checkRequiredFields(tx);
   const layer = new StateLayer(c.state);
-  let currentNonce: bigint | undefined;
-  if (broadcast && c.mempool) currentNonce = await askMempool(c, c.mempool, tx, header, layer);
-  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce });
+  let asked: { currentNonce: bigint; payerRc: bigint | undefined } | undefined;
+  if (broadcast && c.mempool) asked = await askMempool(c, c.mempool, tx, header, layer);
+  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce: asked?.currentNonce, payerRc: asked?.payerRc });
   if (applied.reversion) throw applied.reversion.withLogs(applied.receipt.logs);
   if (broadcast) {
     // A full window means the mempool has not taken tens of thousands of transactions: refuse
@@ -75,18 +75,20 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
 
 /**
  * The mempool's checks, in Koinos's order, on one answer of the mempool (one round trip);
- * resolves with the nonce to count from.
+ * resolves with the nonce to count from and, when head state did not change while the mempool
+ * answered, the payer's rc (which the dry run then reuses).
  */
-async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<bigint> {
+async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: protocol.Transaction, header: protocol.TransactionHeader, layer: StateLayer): Promise<{ currentNonce: bigint; payerRc: bigint | undefined }> {
   const account = nonceAccount(header);
   let entries = c.window.entriesOf(header.payer, account);
+  const revision = c.state.revision;
+  const maxPayerRc = accountRc(layer, c.block, c.rules, c.runtime, header.payer);
   const answer = await mempool.forSubmission({ payer: header.payer, payee: account, nonce: header.nonce, ids: entries.map((e) => e.id) });
   if (answer.held.size > 0) {
     c.window.confirm(answer.held);
     entries = entries.filter((e) => !answer.held.has(e.idHex));
   }
   const view = windowView(entries, header.payer, account);
-  const maxPayerRc = accountRc(layer, c.block, c.rules, c.runtime, header.payer);
   // check_pending_account_resources: what pending transactions reserve, plus this rc_limit.
   if (answer.reservedRc + header.rc_limit + view.reservedRc > maxPayerRc) throw ChainError.of("insufficient_pending_resources");
   let nonce: bigint | undefined;
@@ -106,7 +108,8 @@ async function askMempool(c: SubmissionContext, mempool: MempoolChecks, tx: prot
     if (p > current) current = p;
   }
   if (view.topNonce !== undefined && view.topNonce > current) current = view.topNonce;
-  return current;
+  const unchanged = revision !== undefined && c.state.revision === revision;
+  return { currentNonce: current, payerRc: unchanged ? maxPayerRc : undefined };
 }
 
 /** Hex of an account (for the per-account lock). */

@@ -48,6 +48,8 @@ export interface ApplyTransactionInput {
   blockComputeLeft?: bigint;
   /** The payee's current nonce as the mempool sees it (submit with broadcast); default: state. */
   currentNonce?: bigint;
+  /** The payer's rc on `state` when the caller just computed it (submission's mempool check); default: computed here. */
+  payerRc?: bigint;
 }
 
 export interface AppliedTransaction {
@@ -122,7 +124,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   const prices = resourceLimits(txLayer);
 
   // rc: the payer must be able to pay its whole rc limit.
-  const maxPayerRc = accountRc(txLayer, block, rules, runtime, header.payer);
+  const maxPayerRc = input.payerRc ?? accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
   const digest = checkTransactionStructure(tx, header, rules);
 

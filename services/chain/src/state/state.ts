@@ -38,11 +38,15 @@ export interface StateReader {
   getKeyed?(k: string, space: ObjectSpace, key: Uint8Array): Uint8Array | undefined;
   /** Objects of one space (sorted by key), for get_next/get_prev style reads. */
   entries(space: ObjectSpace): StateEntry[];
+  /** Counts the changes applied to a mutable state: equal revisions, same content. Absent: unknown. */
+  readonly revision?: number;
 }
 
 /** The head state: every object in memory. */
 export class MemoryState implements StateReader {
   private readonly objects = new Map<string, StateEntry>();
+  /** Bumped by every `apply` and `clear`. */
+  revision = 0;
 
   get size(): number {
     return this.objects.size;
@@ -69,6 +73,7 @@ export class MemoryState implements StateReader {
 
   /** Applies changes in order (the last change of a key wins). */
   apply(changes: Iterable<StateChange>): void {
+    this.revision++;
     for (const c of changes) {
       const k = stateKey(c.space, c.key);
       if (c.value === undefined) this.objects.delete(k);
@@ -77,6 +82,7 @@ export class MemoryState implements StateReader {
   }
 
   clear(): void {
+    this.revision++;
     this.objects.clear();
   }
 }

@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import type { MempoolChecks } from "@cairn/mempool/client";
+import { createTestChain } from "../testing/harness.ts";
+
+/** A mempool whose answer waits until `open()` is called (after telling `entered`). */
+function gatedMempool() {
+  let open!: () => void;
+  let entered!: () => void;
+  const inCheck = new Promise<void>((r) => (entered = r));
+  const gate = new Promise<void>((r) => (open = r));
+  const checks: MempoolChecks = {
+    forSubmission: async () => {
+      entered();
+      await gate;
+      return { reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() };
+    },
+    pendingIds: async () => new Set(),
+  };
+  return { checks, inCheck, open };
+}
+
+describe("submission: the payer's rc", () => {
+  test("with head state unchanged, a limit of exactly the payer's rc passes the dry run (which reuses the mempool check's figure)", async () => {
+    const m = gatedMempool();
+    const t = await createTestChain({ mempool: m.checks });
+    const payer = t.transfer(0, 1, 1n, 1n).header!.payer;
+    const tx = t.transfer(0, 1, 5n, 1n, { rcLimit: t.chain.accountRc(payer) });
+    const submitted = t.chain.submitTransaction(tx, true);
+    await m.inCheck;
+    m.open();
+    expect((await submitted).id).toEqual(tx.id);
+  });
+
+  test("a block applied while the mempool answers makes the dry run read the payer's rc again", async () => {
+    const m = gatedMempool();
+    const t = await createTestChain({ mempool: m.checks });
+    const payer = t.transfer(0, 1, 1n, 1n).header!.payer;
+    // Nonce 2 with the payer's whole rc as its limit; meanwhile a block spends some of it (nonce 1).
+    const tx = t.transfer(0, 1, 5n, 2n, { rcLimit: t.chain.accountRc(payer) });
+    const submitted = t.chain.submitTransaction(tx, true);
+    await m.inCheck;
+    await t.produce([t.transfer(0, 2, 1n, 1n)]);
+    m.open();
+    expect(submitted).rejects.toMatchObject({ rejection: "payer_rc_below_limit" });
+    await submitted.catch(() => undefined);
+  });
+});
