@@ -135,7 +135,13 @@ async function commit(h: BlockHost, block: protocol.Block, header: protocol.Bloc
     }
   }
   try {
-    if (becomesHead) h.tree.head = node;
+    // Head and head state change together, before the commit's await: a reader between the two
+    // (a submission's nonce, the mempool asking for the head) must never see the new head over
+    // the old state. A failed commit reloads both from the store below.
+    if (becomesHead) {
+      h.tree.head = node;
+      h.state.apply(stateChanges);
+    }
     if (newLib) pruned = h.tree.advanceLib(newLib);
     await h.store.commit({
       block: node,
@@ -151,7 +157,6 @@ async function commit(h: BlockHost, block: protocol.Block, header: protocol.Bloc
     await h.reload();
     throw e;
   }
-  if (becomesHead) h.state.apply(stateChanges);
   if (becomesHead && parent.idHex !== oldHead.idHex) h.logger.info({ from: oldHead.idHex, to: idHex, height: Number(node.height) }, "fork switch");
   h.window.removeIncluded(block);
   if (!replay) h.events.blockApplied({ block, receipt: applied.receipt, head: becomesHead, live: true, newLib, forkHeads: h.forkHeads() });

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MempoolChecks } from "@cairn/mempool/client";
+import { decodeNonce } from "@cairn/protocol";
+import { MemoryChainStore } from "../store/memory-store.ts";
 import { createTestChain } from "../testing/harness.ts";
 
 /** A mempool whose answer waits until `open()` is called (after telling `entered`). */
@@ -43,5 +45,40 @@ describe("submission: the payer's rc", () => {
     m.open();
     expect(submitted).rejects.toMatchObject({ rejection: "payer_rc_below_limit" });
     await submitted.catch(() => undefined);
+  });
+});
+
+describe("submission during a block's commit", () => {
+  test("head and head state change together: a submission while the commit is stored counts the block's nonces", async () => {
+    const store = new MemoryChainStore();
+    let release: (() => void) | undefined;
+    let committing!: () => void;
+    const inCommit = new Promise<void>((r) => (committing = r));
+    const commit = store.commit.bind(store);
+    let gated = false;
+    store.commit = async (c) => {
+      if (gated) {
+        committing();
+        await new Promise<void>((r) => (release = r));
+      }
+      return commit(c);
+    };
+    // The mempool has already dropped the block's transaction (it saw the new head): nothing pending.
+    const mempool: MempoolChecks = {
+      forSubmission: async () => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
+      pendingIds: async () => new Set(),
+    };
+    const t = await createTestChain({ store, mempool });
+    const payer = t.transfer(0, 1, 1n, 1n).header!.payer;
+    const before = t.chain.head.height;
+    gated = true;
+    const produced = t.produce([t.transfer(0, 1, 5n, 1n)]);
+    await inCommit;
+    expect(t.chain.head.height).toBe(before + 1n);
+    expect(decodeNonce(t.chain.accountNonce(payer))).toBe(1n);
+    const next = t.transfer(0, 1, 5n, 2n);
+    expect((await t.chain.submitTransaction(next, true)).id).toEqual(next.id);
+    release!();
+    await produced;
   });
 });
