@@ -5,8 +5,10 @@
  * transfers left hundreds of MB of garbage resident (639 MB right after the run, 397 MB after one
  * full collection). `BUN_JSC_forceRAMSize` makes it size the heap for a smaller machine: past a
  * few tens of MB the heap grows by at most 1.24× between full collections. `MIMALLOC_PURGE_DELAY=0`
- * has the allocator give freed pages back to the system at once instead of after a delay. Neither
- * cost measurable throughput (bench/transfers.bench.ts, A/B in the same run).
+ * has the allocator (mimalloc 3.5 in Bun 1.4.4) give freed pages back to the system at once instead
+ * of after 100 ms. Neither cost measurable throughput (bench/transfers.bench.ts, A/B in the same
+ * run). `BUN_JSC_*` options are not a stable interface of Bun: an unknown one stops the process at
+ * start, so a Bun upgrade (package.json pins 1.4.4) must check that this one still exists.
  *
  * The runtime reads both once, when the process starts, so `cairn dev` sets them for itself by
  * replacing its process image with the same command (execve: the same process id, stdio and
