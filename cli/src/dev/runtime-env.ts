@@ -3,12 +3,14 @@
  * 100,000 transfers). JavaScriptCore lets its heap grow in proportion to the machine's RAM: on a
  * machine of 24 GB a heap under 6 GB doubles before the next full collection, so a burst of
  * transfers left hundreds of MB of garbage resident (639 MB right after the run, 397 MB after one
- * full collection). `BUN_JSC_forceRAMSize` makes it size the heap for a smaller machine: past a
- * few tens of MB the heap grows by at most 1.24× between full collections. `MIMALLOC_PURGE_DELAY=0`
- * has the allocator (mimalloc 3.5 in Bun 1.4.4) give freed pages back to the system at once instead
- * of after 100 ms. Neither cost measurable throughput (bench/transfers.bench.ts, A/B in the same
- * run). `BUN_JSC_*` options are not a stable interface of Bun: an unknown one stops the process at
- * start, so a Bun upgrade (package.json pins 1.4.4) must check that this one still exists.
+ * full collection). `BUN_JSC_forceRAMSize` makes it size the heap for a smaller machine: here
+ * 384 MiB, so past 96 MB the heap grows by 1.5× and past 192 MB by 1.24× between full collections.
+ * `MIMALLOC_PURGE_DELAY=0` has the allocator (mimalloc 3.5 in Bun 1.4.4) give freed pages back to
+ * the system at once instead of after 100 ms. Measured side by side on one machine (100,000
+ * transfers, bench/transfers.bench.ts's load): RSS after the run 643 → 340 MB, CPU per transfer
+ * +5%; a 256 MiB size gave about the same RSS (334 MB) for 17% fewer transfers/s, 512 MiB 449 MB
+ * for +1.5% CPU. `BUN_JSC_*` options are not a stable interface of Bun: an unknown one stops the
+ * process at start, so a Bun upgrade (package.json pins 1.4.4) must check that this one still exists.
  *
  * The runtime reads both once, when the process starts, so `cairn dev` sets them for itself by
  * replacing its process image with the same command (execve: the same process id, stdio and
@@ -19,7 +21,7 @@
 import { totalmem } from "node:os";
 
 /** The RAM size the dev node's heap is sized for, bytes. */
-export const DEV_RAM_SIZE_BYTES = 256 * 1024 * 1024;
+export const DEV_RAM_SIZE_BYTES = 384 * 1024 * 1024;
 
 /** The variable JavaScriptCore (through Bun's `BUN_JSC_` prefix) reads. */
 export const RAM_SIZE_VARIABLE = "BUN_JSC_forceRAMSize";
