@@ -8,7 +8,7 @@
  * `MIMALLOC_PURGE_DELAY=0` has the allocator (mimalloc 3.5 in Bun 1.4.4) give freed pages back to
  * the system at once instead of after 100 ms. Measured side by side on one machine (100,000
  * transfers, bench/transfers.bench.ts's load): RSS after the run 643 → 340 MB, CPU per transfer
- * +5%; a 256 MiB size gave about the same RSS (334 MB) for 17% fewer transfers/s, 512 MiB 449 MB
+ * +5–7%; a 256 MiB size gave about the same RSS (334 MB) for 17% fewer transfers/s, 512 MiB 449 MB
  * for +1.5% CPU. `BUN_JSC_*` options are not a stable interface of Bun: an unknown one stops the
  * process at start, so a Bun upgrade (package.json pins 1.4.4) must check that this one still exists.
  *
