@@ -16,10 +16,11 @@ import type { CairnDb } from "./handle.ts";
 export type CopyType = "bytea" | "int8" | "int4" | "text";
 type CopyValue<T extends CopyType> = T extends "bytea" ? Uint8Array : T extends "int8" ? bigint : T extends "int4" ? number : string;
 
-/** A column of a COPY: its SQL name and type. */
+/** A column of a COPY: its SQL name and type; a `nullable` one also takes null. */
 export interface CopyColumn<T extends CopyType = CopyType> {
   name: string;
   type: T;
+  nullable?: boolean;
 }
 
 /** Bytes per write to the COPY stream: bounds the memory of one chunk, whatever the row count. */
@@ -46,21 +47,26 @@ function postgresJsClient(db: CairnDb): PostgresJsClient | undefined {
   return typeof client?.unsafe === "function" ? (client as PostgresJsClient) : undefined;
 }
 
+/** Whether `copyRows` can write on `db` (postgres.js; not PGlite). */
+export function canCopy(db: CairnDb): boolean {
+  return postgresJsClient(db) !== undefined;
+}
+
 /**
- * Appends `rows` (one value per column, in `columns` order; none null) to `table` with one binary
+ * Appends `rows` (one value per column, in `columns` order; null only in nullable ones) to `table` with one binary
  * COPY. Returns false, having written nothing, when `db` is not on postgres.js; rejects when the
  * server refuses a row (the whole COPY then writes nothing).
  */
 export async function copyRows<const C extends readonly CopyColumn[]>(
   db: CairnDb,
-  table: Table,
+  table: Table | string,
   columns: C,
-  rows: Iterable<{ [K in keyof C]: C[K] extends CopyColumn<infer T> ? CopyValue<T> : never }>,
+  rows: Iterable<{ [K in keyof C]: C[K] extends CopyColumn<infer T> ? (C[K] extends { nullable: true } ? CopyValue<T> | null : CopyValue<T>) : never }>,
 ): Promise<boolean> {
   const client = postgresJsClient(db);
   if (client === undefined) return false;
   const names = columns.map((c) => `"${c.name}"`).join(", ");
-  const query = client.unsafe(`copy "${getTableName(table)}" (${names}) from stdin (format binary)`);
+  const query = client.unsafe(`copy "${typeof table === "string" ? table : getTableName(table)}" (${names}) from stdin (format binary)`);
   // postgres.js resolves the query with the stream when the COPY starts, and reports a later
   // failure (a duplicate key, a lost connection) only through `reject` on the settled query — the
   // stream then never finishes. Catch it there.
@@ -99,11 +105,15 @@ export async function copyRows<const C extends readonly CopyColumn[]>(
 /** One binary COPY tuple: field count, then each field as its length and its bytes. */
 function encodeTuple(columns: readonly CopyColumn[], row: readonly unknown[]): Buffer {
   let size = 2;
-  for (let i = 0; i < columns.length; i++) size += 4 + fieldSize(columns[i]!.type, row[i]);
+  for (let i = 0; i < columns.length; i++) size += 4 + (row[i] === null ? 0 : fieldSize(columns[i]!.type, row[i]));
   const out = Buffer.allocUnsafe(size);
   let at = out.writeInt16BE(columns.length, 0);
   for (let i = 0; i < columns.length; i++) {
     const value = row[i];
+    if (value === null) {
+      at = out.writeInt32BE(-1, at);
+      continue;
+    }
     switch (columns[i]!.type) {
       case "bytea": {
         const bytes = value as Uint8Array;
