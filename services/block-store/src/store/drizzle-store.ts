@@ -109,6 +109,16 @@ async function insertTransactions(tx: CairnDb, txs: readonly TransactionRow[]): 
   }
 }
 
+/** A `blocks` row as `storeBlocks` writes it. */
+interface BlockRow {
+  id: Uint8Array;
+  height: bigint;
+  previous: Uint8Array;
+  skip: Uint8Array | null;
+  block: Uint8Array;
+  receipt: Uint8Array | null;
+}
+
 /** `insertTransactions`'s staging, for the block rows of `storeBlocks`. */
 const STAGED_BLOCKS = "block_store_staged_blocks";
 const STAGED_BLOCK_COLUMNS = [
@@ -125,14 +135,13 @@ const STAGED_BLOCK_COLUMNS = [
  * Inserts block rows (first copy wins) through a staging table of the connection, as
  * `insertTransactions` does on postgres.js, in the given order (`seq`); returns the ids inserted.
  */
-async function insertBlocksStaged(tx: CairnDb, rows: readonly (typeof blocks.$inferInsert & { committed: boolean; skip: Uint8Array | null; receipt: Uint8Array | null })[]): Promise<{ id: Uint8Array }[]> {
+async function insertBlocksStaged(tx: CairnDb, rows: readonly BlockRow[], committed: boolean): Promise<{ id: Uint8Array }[]> {
   await tx.execute(
     sql.raw(
       `create temporary table if not exists ${STAGED_BLOCKS} (ord integer not null, id bytea not null, height bigint not null, previous bytea not null, skip bytea, block bytea not null, receipt bytea) on commit delete rows`,
     ),
   );
   await copyRows(tx, STAGED_BLOCKS, STAGED_BLOCK_COLUMNS, rows.map((r, i) => [i, r.id, r.height, r.previous, r.skip, r.block, r.receipt] as const));
-  const committed = rows[0]?.committed ?? true;
   const inserted = await executeRows<{ id: Uint8Array }>(
     tx,
     sql`insert into ${blocks} (id, height, previous, skip, block, receipt, committed)
@@ -317,16 +326,21 @@ export class DrizzleBlockStore implements BlockStore {
       const ids = new Set<string>();
       for (const part of chunks(fresh, 200)) {
         if (part.length === 0) continue;
-        const values = part.map(({ topology, skip, item, encoded }) => ({
+        const values: BlockRow[] = part.map(({ topology, skip, item, encoded }) => ({
           id: topology.id,
           height: topology.height,
           previous: topology.previous,
           skip,
           block: encoded.bytes,
           receipt: item.receipt === undefined ? null : protocol.BlockReceipt.encode(item.receipt).finish(),
-          committed,
         }));
-        const got = canCopy(tx) ? await insertBlocksStaged(tx, values) : await tx.insert(blocks).values(values).onConflictDoNothing().returning({ id: blocks.id });
+        const got = canCopy(tx)
+          ? await insertBlocksStaged(tx, values, committed)
+          : await tx
+              .insert(blocks)
+              .values(values.map((v) => ({ ...v, committed })))
+              .onConflictDoNothing()
+              .returning({ id: blocks.id });
         for (const r of got) ids.add(toHex(r.id));
       }
       // As storeBlock: a new committed block vouches for its ancestors, an old one is marked itself.
