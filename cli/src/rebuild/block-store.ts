@@ -69,15 +69,24 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
   options.signal?.throwIfAborted();
   const logger = options.logger ?? silentLogger();
   const counts = { messages: 0, stored: 0, duplicates: 0 };
-  // Blocks are written in batches, in stream order (`storeBlocks`: one transaction each). A
-  // message is acknowledged once buffered; the consumer is this run's own, and a rebuild that
-  // fails is run again from the start, so nothing depends on those acknowledgements.
+  // Blocks are written in batches, in stream order (`storeBlocks`: one transaction each), one
+  // batch at a time while the next is pulled and decoded: `flush` hands a batch over and waits
+  // only for the one before it; `drain` waits for the last. A message is acknowledged once
+  // buffered; the consumer is this run's own, and a rebuild that fails is run again from the
+  // start, so nothing depends on those acknowledgements.
   let buffer: StoreItem[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const drain = () => writing;
   const flush = async () => {
     if (buffer.length === 0) return;
     const items = buffer;
     buffer = [];
-    for (const stored of await store.storeBlocks(items, true)) counts[stored ? "stored" : "duplicates"]++;
+    await writing;
+    writing = store.storeBlocks(items, true).then((stored) => {
+      for (const s of stored) counts[s ? "stored" : "duplicates"]++;
+    });
+    // A failure surfaces at the next flush or drain; until then it is not unhandled.
+    writing.catch(() => undefined);
   };
   const handle = async (message: BusMessage) => {
     const event = decodeEvent(Subjects.blockAccept, message, logger);
@@ -111,7 +120,10 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
       }
       await handle(message);
       counts.messages++;
-      if (message.sequence >= bounds.lastSequence) await flush();
+      if (message.sequence >= bounds.lastSequence) {
+        await flush();
+        await drain();
+      }
       const now = performance.now();
       if (options.onProgress && now - lastReport >= interval && counts.messages < bounds.count) {
         options.onProgress(meter(counts.messages));
@@ -135,6 +147,8 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
     await subscription?.close();
+    // A batch still being written when the replay stopped early: let it end before the caller closes the store.
+    await drain().catch(() => undefined);
   }
   if (error !== undefined) throw error;
   return finish();

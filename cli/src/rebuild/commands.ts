@@ -56,6 +56,12 @@ function devDatabaseUrl(command: string, dir: string): string {
 /** How long to wait for NATS or the block store. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
+/**
+ * A rebuild's commits do not wait for the disk (`OpenDatabaseOptions.synchronousCommit`): a crash
+ * can lose only its last few batches, whole, and a rebuild stopped by a crash is run again from the
+ * start anyway (both commands empty the store first).
+ */
+const REBUILD_SYNCHRONOUS_COMMIT = false;
 
 /** `cairn rebuild block-store`: empties the block and transaction store and replays the stream into it. */
 export const rebuildBlockStoreCommand: Command = (io) =>
@@ -91,7 +97,7 @@ export const rebuildBlockStoreCommand: Command = (io) =>
     try {
       bus = createNatsEventBus({ url, stream: o.stream, subjectPrefix: o.subjectPrefix, name: "cairn-rebuild-block-store", startupTimeoutMs: CONNECT_TIMEOUT_MS }, { logger });
       await bus.start(io.signal);
-      db = await openDatabase(databaseUrl, { logger, schemaName: BLOCK_STORE_SCHEMA, migrationsFolder: BLOCK_STORE_MIGRATIONS, signal: io.signal });
+      db = await openDatabase(databaseUrl, { logger, schemaName: BLOCK_STORE_SCHEMA, migrationsFolder: BLOCK_STORE_MIGRATIONS, signal: io.signal, synchronousCommit: REBUILD_SYNCHRONOUS_COMMIT });
       const bounds = await natsReplayBounds({ url, stream: o.stream, subjectPrefix: o.subjectPrefix });
       io.stdout.write(`rebuild block-store: ${bounds.count} koinos.block.accept messages in stream ${o.stream} (sequences ${bounds.firstSequence}…${bounds.lastSequence}, first block ${bounds.firstHeight ?? "?"})\n`);
       const r = await rebuildBlockStore(new DrizzleBlockStore(db.db, { topologyCacheSize: o.topologyCacheSize }), bus, bounds, {
@@ -147,9 +153,10 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
         // In this process: direct calls, no protobuf round trip of every block (@cairn/rpc README).
         source = blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, service, { direct: true }));
       }
-      db = await openDatabase(dev ?? o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal });
+      db = await openDatabase(dev ?? o.databaseUrl, { logger, schemaName: HISTORY_SCHEMA, migrationsFolder: HISTORY_MIGRATIONS, signal: io.signal, synchronousCommit: REBUILD_SYNCHRONOUS_COMMIT });
       const r = await rebuildAccountHistory(new DrizzleAccountHistoryStore(db.db), source, {
         batchSize: o.batchSize,
+        transactionBlocks: o.transactionBlocks,
         signal: io.signal,
         onProgress: (p) => printer.report(p),
       });

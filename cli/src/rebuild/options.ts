@@ -44,6 +44,12 @@ export type RebuildBlockStoreOptions = z.output<typeof rebuildBlockStoreOptionsS
 
 /** `cairn rebuild account-history`: the service's options (`databaseUrl`, `blockStoreAddress`, `batchSize`). */
 export const rebuildAccountHistoryOptionsSchema = accountHistoryOptionsSchema.extend({
+  /**
+   * Blocks per database transaction of the rebuild, gathered from requests of `batchSize` blocks
+   * (the reads run ahead while a transaction is written). Each transaction costs a few round trips
+   * whatever its size, so the rebuild writes larger ones than the service's catch-up. Default 1000.
+   */
+  transactionBlocks: z.number().int().min(1).max(10_000).default(1000),
   /** Run even when the account history service looks live (gRPC health, or its durable consumer active). Default false. */
   force: z.boolean().default(false),
   /** Where the running service would answer gRPC health. Default `127.0.0.1:<grpcPort>` (50054, a `cairn dev` node's too). */

@@ -6,6 +6,7 @@
  * the same TypeScript values on both drivers. Test helpers live in `@cairn/db/testing`.
  */
 export * from "./columns.ts";
+export * from "./copy.ts";
 export * from "./handle.ts";
 export * from "./migrate.ts";
 export * from "./open-database.ts";

@@ -34,6 +34,14 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** `application_name` shown in `pg_stat_activity`. Default `cairn-<schemaName>`. */
   applicationName?: string;
+  /**
+   * false: this handle's commits return before their WAL reaches the disk (Postgres
+   * `synchronous_commit = off` on its connections). A crash may then lose the last commits (up to
+   * about three WAL-writer delays, 600 ms by default), each whole, never part of one: for a job
+   * that is rerun after a crash anyway (a rebuild), it saves a disk flush per transaction.
+   * Default true. Postgres only (PGlite has no WAL flush to skip).
+   */
+  synchronousCommit?: boolean;
 }
 
 /** Default of `OpenDatabaseOptions.waitTimeoutMs`. */

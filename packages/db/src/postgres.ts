@@ -55,7 +55,7 @@ async function connect(url: string, schemaName: string, applicationName: string,
     connect_timeout: 10,
     // `CREATE … IF NOT EXISTS` notices would otherwise go to the console.
     onnotice: (notice) => log.debug({ notice: notice.message }, "postgres notice"),
-    connection: { search_path: schemaName, application_name: applicationName },
+    connection: { search_path: schemaName, application_name: applicationName, ...(opts.synchronousCommit === false ? { synchronous_commit: "off" } : {}) },
   });
   try {
     await retryWithBackoff(() => client`select 1`, {

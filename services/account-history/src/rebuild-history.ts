@@ -1,10 +1,11 @@
 /**
  * Rebuild: drops the read model and builds it again from the block store —
- * blocks 1 … head of the head's branch, in batches, each batch one transaction that also records
- * the applied head — reading the next batch while it writes one, and reporting progress as it goes. Stop the live service first: if anything else
+ * blocks 1 … head of the head's branch, read in requests of `batchSize` blocks and written in
+ * transactions of `transactionBlocks` (each also records the applied head) — reading ahead while
+ * it writes, and reporting progress as it goes. Stop the live service first: if anything else
  * moves the read model meanwhile, the rebuild stops with `account_history.contention`.
  */
-import type { BlockSource } from "@cairn/block-store/client";
+import type { BlockSource, BlockWithReceipt } from "@cairn/block-store/client";
 import { CairnError, ErrorStatus, progressMeter, type ReplayProgress } from "@cairn/core";
 import { type BlockRef, ZERO_ID } from "@cairn/protocol";
 import { AccountHistoryErrorCode, badBlockSource } from "./errors.ts";
@@ -16,8 +17,15 @@ export interface RebuildOptions {
   onProgress?: (p: ReplayProgress) => void;
   /** Minimum time between progress reports, ms. Default 1000 (0: after every batch). */
   progressIntervalMs?: number;
-  /** Blocks per request and per database transaction. Default 100. */
+  /** Blocks per request to the block source. Default 100. */
   batchSize?: number;
+  /**
+   * Blocks per database transaction, gathered from whole requests (so at least `batchSize`).
+   * Default `batchSize`. A rebuild from a block store service raises it: every transaction costs
+   * a few round trips (the head's lock and update, the last seq_nums of its addresses, the commit)
+   * whatever its size.
+   */
+  transactionBlocks?: number;
   /** The head whose branch to rebuild. Default: the highest block the source holds. */
   head?: BlockRef;
   /** Stops between batches (the read model then holds a consistent prefix; the live service catches up). */
@@ -44,24 +52,38 @@ export async function rebuildAccountHistory(store: AccountHistoryStore, source: 
   let done = 0;
   let entries = 0;
   let lastReport = performance.now();
-  // The next batch is read while this one is written: the rebuild runs at the slower of the two, not their sum.
-  const read = (h: bigint) => source.blocksWithReceiptsByHeight(target.id, h, Math.min(batch, Number(target.height - h + 1n)));
-  let next = target.height >= 1n ? read(1n) : undefined;
+  // Requests run ahead of the writer, enough to fill the next transaction while this one is
+  // written: the rebuild runs at the slower of reading and writing, not their sum.
+  const perTransaction = Math.max(opts.transactionBlocks ?? batch, batch);
+  const ahead = Math.ceil(perTransaction / batch) + 1;
+  const reads: Promise<BlockWithReceipt[]>[] = [];
+  let nextRead = 1n;
+  const readAhead = () => {
+    while (reads.length < ahead && nextRead <= target.height) {
+      const request = source.blocksWithReceiptsByHeight(target.id, nextRead, Math.min(batch, Number(target.height - nextRead + 1n)));
+      // Rejections of a read-ahead abandoned by an error here are not unhandled: the loop's error wins.
+      request.catch(() => undefined);
+      reads.push(request);
+      nextRead += BigInt(batch);
+    }
+  };
+  readAhead();
+  let pending: BlockWithReceipt[] = [];
   for (let h = 1n; h <= target.height; h += BigInt(batch)) {
     opts.signal?.throwIfAborted();
-    const blocks = await next!;
-    const following = h + BigInt(batch);
-    next = following <= target.height ? read(following) : undefined;
-    // Rejections of a read-ahead abandoned by an error here are not unhandled: the loop's error wins.
-    next?.catch(() => undefined);
+    const blocks = await reads.shift()!;
+    readAhead();
     if (blocks.length === 0) throw badBlockSource("block store returned no blocks for the rebuild target's branch", { from: String(h) });
-    const r = await store.apply({ expectedHead: expected, blocks });
+    pending = pending.length === 0 ? blocks : pending.concat(blocks);
+    if (pending.length < perTransaction && h + BigInt(batch) <= target.height) continue;
+    const r = await store.apply({ expectedHead: expected, blocks: pending });
     if (r.outcome === "conflict") {
       throw new CairnError(AccountHistoryErrorCode.Contention, "the read model changed during the rebuild: stop the account history service first", { status: ErrorStatus.Aborted, data: { height: String(r.head.height) } });
     }
     expected = r.head;
-    done += blocks.length;
+    done += pending.length;
     entries += r.entries;
+    pending = [];
     const now = performance.now();
     if (opts.onProgress && now - lastReport >= interval && done < total) {
       opts.onProgress(meter(done));

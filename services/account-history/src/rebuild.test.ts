@@ -1,7 +1,8 @@
 /**
  * Rebuild: dropping the read model and rebuilding it from the block store gives exactly the rows
  * built live (with fork switches along the way), in place and into a fresh database over a
- * BlockStoreService gRPC client (what `cairn rebuild account-history` does).
+ * BlockStoreService gRPC client (what `cairn rebuild account-history` does, several requests per
+ * transaction).
  */
 import { describe, expect, test } from "bun:test";
 import { cleanupAfterAll } from "@cairn/test-utils";
@@ -81,7 +82,15 @@ describe("rebuildAccountHistory", () => {
     cleanup.push(async () => client.close());
     const rebuilt = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
     cleanup.push(() => rebuilt.dispose());
-    const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(rebuilt.db), blockStoreFromClient(client), { batchSize: 4 });
+    // Requests of 4 blocks gathered into transactions of 12 (the last one 6), as the command does at scale.
+    const reports: number[] = [];
+    const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(rebuilt.db), blockStoreFromClient(client), {
+      batchSize: 4,
+      transactionBlocks: 10,
+      progressIntervalMs: 0,
+      onProgress: (p) => reports.push(p.done),
+    });
+    expect(reports).toEqual([12, 24, 30]);
     expect(result).toMatchObject({ blocks: 30, head: { height: 30n } });
 
     // The same rows as a live build (whose LIB the fresh database does not have).

@@ -20,12 +20,13 @@
  * block) stay on the primary.
  */
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
-import type { CairnDb } from "@cairn/db";
+import { type CairnDb, canCopy, copyRows, executeRows } from "@cairn/db";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
 import { type SkipNode, skipPointerFor } from "./skip-list.ts";
-import { topologyOfBlock } from "./codec.ts";
+import { rawBytes, topologyOfBlock } from "./codec.ts";
+import { blockLayout } from "./wire.ts";
 import { blocks, containing, mainChain, PROGRESS_KEY, progress, transactions } from "./schema.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { DEFAULT_TOPOLOGY_CACHE_SIZE, TopologyCache } from "./topology-cache.ts";
@@ -44,20 +45,116 @@ export interface DrizzleBlockStoreOptions {
   readDb?: CairnDb;
 }
 
+/** A transaction to store: its id, its encoded bytes, and where it sits in the block `blockId`. */
+interface TransactionRow {
+  blockId: Uint8Array;
+  id: Uint8Array;
+  body: Uint8Array;
+  position: number;
+}
+
 /**
- * One statement storing the transactions of one or more blocks (first copy wins) and their
- * containing-block links. The rows travel as one JSON text parameter (hex bytes) expanded by
- * `json_to_recordset`: building a 1,000-row VALUES list costs drizzle ~30 ms, and PGlite serialises
- * array and bytea parameters slowly, while a single text parameter passes through both drivers as is.
+ * The encoded block and the transactions to store from it: each transaction's bytes are its slice
+ * of the block's (`wire.ts`), the bytes `protocol.Transaction.encode` gives, without encoding them
+ * a second time. Transactions without an id are not stored.
  */
-function insertTransactions(txs: { blockId: Uint8Array; tx: protocol.Transaction; position: number }[]): SQL {
-  const rows = JSON.stringify(
-    txs.map(({ blockId, tx, position }) => ({ k: Buffer.from(blockId).toString("hex"), i: Buffer.from(tx.id).toString("hex"), b: Buffer.from(protocol.Transaction.encode(tx).finish()).toString("hex"), p: position })),
+function encodeBlock(block: protocol.Block, blockId: Uint8Array): { bytes: Uint8Array; txs: TransactionRow[] } {
+  const bytes = protocol.Block.encode(block).finish();
+  const spans = blockLayout(bytes).transactions;
+  const txs: TransactionRow[] = [];
+  block.transactions.forEach((tx, position) => {
+    const span = spans[position]!;
+    if (tx.id.length > 0) txs.push({ blockId, id: tx.id, body: bytes.subarray(span.start, span.end), position });
+  });
+  return { bytes, txs };
+}
+
+/**
+ * On postgres.js, `insertTransactions` stages its rows in this temporary table of the connection
+ * (emptied at every commit) with a binary COPY, then inserts from it: no hex or JSON to build here
+ * or to parse on the server, which was most of a block store rebuild's time.
+ */
+const STAGED_TRANSACTIONS = "block_store_staged_transactions";
+const STAGED_COLUMNS = [
+  { name: "block_id", type: "bytea" },
+  { name: "id", type: "bytea" },
+  { name: "body", type: "bytea" },
+  { name: "position", type: "int4" },
+] as const;
+
+/**
+ * Stores the transactions of one or more blocks (first copy wins) and their containing-block links,
+ * with one statement. Elsewhere than postgres.js (PGlite) the rows travel as one JSON text
+ * parameter (hex bytes) expanded by `json_to_recordset`: building a 1,000-row VALUES list costs
+ * drizzle ~30 ms, and PGlite serialises array and bytea parameters slowly, while a single text
+ * parameter passes through as is.
+ */
+async function insertTransactions(tx: CairnDb, txs: readonly TransactionRow[]): Promise<void> {
+  if (txs.length === 0) return;
+  if (canCopy(tx)) {
+    await tx.execute(
+      sql.raw(`create temporary table if not exists ${STAGED_TRANSACTIONS} (block_id bytea not null, id bytea not null, body bytea not null, position integer not null) on commit delete rows`),
+    );
+    await copyRows(tx, STAGED_TRANSACTIONS, STAGED_COLUMNS, txs.map((t) => [t.blockId, t.id, t.body, t.position] as const));
+    await tx.execute(storeTransactionsFrom(sql.raw(STAGED_TRANSACTIONS)));
+    await tx.execute(sql.raw(`truncate ${STAGED_TRANSACTIONS}`));
+    return;
+  }
+  for (const part of chunks(txs, 2_000)) {
+    const rows = JSON.stringify(part.map(({ blockId, id, body, position }) => ({ k: Buffer.from(blockId).toString("hex"), i: Buffer.from(id).toString("hex"), b: Buffer.from(body).toString("hex"), p: position })));
+    await tx.execute(
+      storeTransactionsFrom(sql`(select decode(x.k, 'hex') as block_id, decode(x.i, 'hex') as id, decode(x.b, 'hex') as body, x.p as position
+        from json_to_recordset(${rows}::json) as x(k text, i text, b text, p int))`),
+    );
+  }
+}
+
+/** A `blocks` row as `storeBlocks` writes it. */
+interface BlockRow {
+  id: Uint8Array;
+  height: bigint;
+  previous: Uint8Array;
+  skip: Uint8Array | null;
+  block: Uint8Array;
+  receipt: Uint8Array | null;
+}
+
+/** `insertTransactions`'s staging, for the block rows of `storeBlocks`. */
+const STAGED_BLOCKS = "block_store_staged_blocks";
+const STAGED_BLOCK_COLUMNS = [
+  { name: "ord", type: "int4" },
+  { name: "id", type: "bytea" },
+  { name: "height", type: "int8" },
+  { name: "previous", type: "bytea" },
+  { name: "skip", type: "bytea", nullable: true },
+  { name: "block", type: "bytea" },
+  { name: "receipt", type: "bytea", nullable: true },
+] as const;
+
+/**
+ * Inserts block rows (first copy wins) through a staging table of the connection, as
+ * `insertTransactions` does on postgres.js, in the given order (`seq`); returns the ids inserted.
+ */
+async function insertBlocksStaged(tx: CairnDb, rows: readonly BlockRow[], committed: boolean): Promise<{ id: Uint8Array }[]> {
+  await tx.execute(
+    sql.raw(
+      `create temporary table if not exists ${STAGED_BLOCKS} (ord integer not null, id bytea not null, height bigint not null, previous bytea not null, skip bytea, block bytea not null, receipt bytea) on commit delete rows`,
+    ),
   );
-  return sql`with input as (
-      select decode(x.k, 'hex') as block_id, decode(x.i, 'hex') as id, decode(x.b, 'hex') as body, x.p as position
-      from json_to_recordset(${rows}::json) as x(k text, i text, b text, p int)
-    ), stored as (
+  await copyRows(tx, STAGED_BLOCKS, STAGED_BLOCK_COLUMNS, rows.map((r, i) => [i, r.id, r.height, r.previous, r.skip, r.block, r.receipt] as const));
+  const inserted = await executeRows<{ id: Uint8Array }>(
+    tx,
+    sql`insert into ${blocks} (id, height, previous, skip, block, receipt, committed)
+      select id, height, previous, skip, block, receipt, ${committed} from ${sql.raw(STAGED_BLOCKS)} order by ord
+      on conflict do nothing returning id`,
+  );
+  await tx.execute(sql.raw(`truncate ${STAGED_BLOCKS}`));
+  return inserted.map((r) => ({ id: rawBytes(r.id) }));
+}
+
+/** Inserts the transactions and containing-block links of `input` (rows of block_id, id, body, position). */
+function storeTransactionsFrom(input: SQL): SQL {
+  return sql`with input as (select * from ${input} as s), stored as (
       insert into ${transactions} (id, transaction) select distinct on (id) id, body from input on conflict do nothing
     )
     insert into ${containing} (transaction_id, block_id, position) select id, block_id, position from input on conflict do nothing`;
@@ -173,7 +270,7 @@ export class DrizzleBlockStore implements BlockStore {
       return false;
     }
     const skip = await this.ancestry.skipPointer(topology);
-    const txs = block.transactions.map((tx, position) => ({ tx, position })).filter(({ tx }) => tx.id.length > 0);
+    const encoded = encodeBlock(block, topology.id);
     const stored = await this.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(blocks)
@@ -182,7 +279,7 @@ export class DrizzleBlockStore implements BlockStore {
           height: topology.height,
           previous: topology.previous,
           skip,
-          block: protocol.Block.encode(block).finish(),
+          block: encoded.bytes,
           receipt: receipt === undefined ? null : protocol.BlockReceipt.encode(receipt).finish(),
           committed,
         })
@@ -195,7 +292,7 @@ export class DrizzleBlockStore implements BlockStore {
         await tx.execute(refreshMainChain());
       }
       if (inserted.length === 0) return false;
-      if (txs.length > 0) await tx.execute(insertTransactions(txs.map((t) => ({ blockId: topology.id, ...t }))));
+      await insertTransactions(tx, encoded.txs);
       await tx
         .insert(progress)
         .values({ key: PROGRESS_KEY, blockId: topology.id, height: topology.height })
@@ -224,26 +321,26 @@ export class DrizzleBlockStore implements BlockStore {
       batch.set(key, { ...topology, skip });
       rows.push({ topology, skip, item, key, known: false });
     }
-    const fresh = rows.filter((r) => !r.known);
+    const fresh = rows.filter((r) => !r.known).map((r) => ({ ...r, encoded: encodeBlock(r.item.block, r.topology.id) }));
     const inserted = await this.db.transaction(async (tx) => {
       const ids = new Set<string>();
       for (const part of chunks(fresh, 200)) {
         if (part.length === 0) continue;
-        const got = await tx
-          .insert(blocks)
-          .values(
-            part.map(({ topology, skip, item }) => ({
-              id: topology.id,
-              height: topology.height,
-              previous: topology.previous,
-              skip,
-              block: protocol.Block.encode(item.block).finish(),
-              receipt: item.receipt === undefined ? null : protocol.BlockReceipt.encode(item.receipt).finish(),
-              committed,
-            })),
-          )
-          .onConflictDoNothing()
-          .returning({ id: blocks.id });
+        const values: BlockRow[] = part.map(({ topology, skip, item, encoded }) => ({
+          id: topology.id,
+          height: topology.height,
+          previous: topology.previous,
+          skip,
+          block: encoded.bytes,
+          receipt: item.receipt === undefined ? null : protocol.BlockReceipt.encode(item.receipt).finish(),
+        }));
+        const got = canCopy(tx)
+          ? await insertBlocksStaged(tx, values, committed)
+          : await tx
+              .insert(blocks)
+              .values(values.map((v) => ({ ...v, committed })))
+              .onConflictDoNothing()
+              .returning({ id: blocks.id });
         for (const r of got) ids.add(toHex(r.id));
       }
       // As storeBlock: a new committed block vouches for its ancestors, an old one is marked itself.
@@ -253,10 +350,8 @@ export class DrizzleBlockStore implements BlockStore {
         await tx.execute(lockMainChain);
         await tx.execute(refreshMainChain());
       }
-      const txs = fresh
-        .filter((r) => ids.has(r.key))
-        .flatMap(({ topology, item }) => item.block.transactions.map((t, position) => ({ blockId: topology.id, tx: t, position })).filter(({ tx: t }) => t.id.length > 0));
-      for (const part of chunks(txs, 2_000)) await tx.execute(insertTransactions(part));
+      const txs = fresh.filter((r) => ids.has(r.key)).flatMap((r) => r.encoded.txs);
+      await insertTransactions(tx, txs);
       const last = [...fresh].reverse().find((r) => ids.has(r.key));
       if (last !== undefined) {
         await tx
