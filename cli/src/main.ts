@@ -59,8 +59,6 @@ async function dev(argv: string[]): Promise<void> {
     console.log(devHelp());
     return;
   }
-  // Heap sizing for the memory target (dev/runtime-env.ts): returns at once when already set.
-  await (await import("./dev/runtime-env.ts")).reexecWithRuntimeEnv();
   let opts;
   try {
     opts = loadConfig({ service: "dev", schema: devOptionsSchema, argv });
