@@ -8,7 +8,7 @@
  */
 import { RecentBytes } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { type RecoveryPool, blockDigest, recoverAddress, transactionDigest } from "@cairn/protocol";
+import { type RecoveryPool, SHA256_CODE, blockDigest, fromMultihash, recoverAddress, transactionDigest } from "@cairn/protocol";
 
 /** Room for a digest (34-byte multihash) and a signature (65 bytes), with some slack. */
 const KEY_BYTES = 112;
@@ -38,10 +38,15 @@ export class SignatureCache {
     if (!pool) return;
     const waits: Promise<void>[] = [];
     for (const tx of txs) {
-      if (!tx.header || tx.signatures.length === 0) continue;
+      if (tx.signatures.length === 0) continue;
+      // The digest the id claims, not the header encoded and hashed again: application checks the
+      // id against the header before it asks for signers, so for any transaction that gets that
+      // far this is the digest it looks up; a wrong id only caches a true recovery nobody asks for.
       let digest: Uint8Array;
       try {
-        digest = transactionDigest(tx.header);
+        const id = fromMultihash(tx.id);
+        if (id.code !== SHA256_CODE || id.digest.length !== 32) continue;
+        digest = id.digest;
       } catch {
         continue;
       }
