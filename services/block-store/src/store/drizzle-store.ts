@@ -483,14 +483,7 @@ export class DrizzleBlockStore implements BlockStore {
     const end = endHeight < head.height ? endHeight : head.height;
     if (start > end) return undefined;
     const rows = await db
-      .select({
-        id: blocks.id,
-        height: blocks.height,
-        previous: blocks.previous,
-        skip: blocks.skip,
-        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
-        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
-      })
+      .select(readColumns(options))
       // The blocks come from the height index's range (neighbouring index entries, rows stored side
       // by side), each checked against its main_chain row (consecutive keys): no random probe of
       // the id index per block, so the read costs the same at any chain length.
@@ -520,16 +513,21 @@ export class DrizzleBlockStore implements BlockStore {
   /** The blocks matching `where` in `db`, with the requested parts decoded. */
   private async readBlocks(db: CairnDb, where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
     const rows = await db
-      .select({
-        id: blocks.id,
-        height: blocks.height,
-        previous: blocks.previous,
-        skip: blocks.skip,
-        block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
-        receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
-      })
+      .select(readColumns(options))
       .from(blocks)
       .where(where);
     return rows.map((r) => this.toRecord(r, options));
   }
+}
+
+/** The columns of a block read: topology always, the block and receipt bytes only when asked. */
+function readColumns(options: ReadOptions) {
+  return {
+    id: blocks.id,
+    height: blocks.height,
+    previous: blocks.previous,
+    skip: blocks.skip,
+    block: options.block ? blocks.block : sql<Uint8Array | null>`null`,
+    receipt: options.receipt ? blocks.receipt : sql<Uint8Array | null>`null`,
+  };
 }
