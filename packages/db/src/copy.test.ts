@@ -1,13 +1,13 @@
 /**
  * `copyRows`: binary COPY on postgres.js — every column type and null round-trip, the rows join the
  * surrounding transaction (rolled back with it), a refused row fails the call; PGlite answers
- * false and writes nothing.
+ * false and writes nothing. `stageRows`: the staging table holds exactly the last rows staged.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import { bytea, int64 } from "./columns.ts";
-import { copyRows } from "./copy.ts";
+import { copyRows, stageRows } from "./copy.ts";
 import { executeRows } from "./rows.ts";
 import { type TestDatabase, openTestDatabase, testDatabaseUrls } from "./testing/index.ts";
 
@@ -67,6 +67,21 @@ for (const target of await testDatabaseUrls()) {
       ]).catch((e: Error) => e);
       expect(duplicate).toBeInstanceOf(Error);
       expect(await executeRows(db.db, sql`select id from copy_items`)).toEqual([]);
+    });
+
+    test("stageRows: the staging table holds exactly the rows of the last call in a transaction", async () => {
+      const db = await database(target.url);
+      const staged = await db.db.transaction(async (tx) => {
+        await stageRows(tx, "copy_staging", COLUMNS, [[1n, 1, "a", new Uint8Array([1]), null]]);
+        await stageRows(tx, "copy_staging", COLUMNS, [
+          [2n, 2, "b", new Uint8Array([2]), new Uint8Array([9])],
+          [3n, 3, "c", new Uint8Array([3]), null],
+        ]);
+        await tx.execute(sql`insert into copy_items select * from copy_staging`);
+        return executeRows<{ id: bigint }>(tx, sql`select id from copy_staging order by id`);
+      });
+      expect(staged.map((r) => BigInt(r.id))).toEqual([2n, 3n]);
+      expect((await db.db.select().from(items).orderBy(items.id)).map((r) => r.id)).toEqual([2n, 3n]);
     });
   });
 }

@@ -8,7 +8,7 @@
  * COPY only appends (no `ON CONFLICT`): use it for rows that cannot exist yet. Inside
  * `db.transaction` it is part of the transaction like any statement.
  */
-import { getTableName, type Table } from "drizzle-orm";
+import { getTableName, sql, type Table } from "drizzle-orm";
 import type { Writable } from "node:stream";
 import type { CairnDb } from "./handle.ts";
 
@@ -100,6 +100,23 @@ export async function copyRows<const C extends readonly CopyColumn[]>(
   stream.end(Buffer.concat(chunk, size + TRAILER.length));
   await Promise.race([finished, failed]);
   return true;
+}
+
+/** The SQL type of a COPY column type. */
+const SQL_TYPE: Record<CopyType, string> = { bytea: "bytea", int8: "bigint", int4: "integer", text: "text" };
+
+/**
+ * Puts `rows` in `staging`, a temporary table of the connection made from `columns` on first use
+ * (emptied at every commit) and emptied here first, so it holds exactly these rows for the
+ * statements that follow in the same transaction (an `insert … select … on conflict`, which COPY
+ * cannot do itself). Returns false, having done nothing, where `copyRows` cannot run (PGlite).
+ */
+export async function stageRows<const C extends readonly CopyColumn[]>(db: CairnDb, staging: string, columns: C, rows: Parameters<typeof copyRows<C>>[3]): Promise<boolean> {
+  if (!canCopy(db)) return false;
+  const definition = columns.map((c) => `"${c.name}" ${SQL_TYPE[c.type]}${c.nullable ? "" : " not null"}`).join(", ");
+  await db.execute(sql.raw(`create temporary table if not exists "${staging}" (${definition}) on commit delete rows`));
+  await db.execute(sql.raw(`truncate "${staging}"`));
+  return copyRows(db, staging, columns, rows);
 }
 
 /** One binary COPY tuple: field count, then each field as its length and its bytes. */

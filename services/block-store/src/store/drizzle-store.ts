@@ -20,7 +20,7 @@
  * block) stay on the primary.
  */
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
-import { type CairnDb, canCopy, copyRows, executeRows } from "@cairn/db";
+import { type CairnDb, canCopy, executeRows, stageRows } from "@cairn/db";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
@@ -91,13 +91,8 @@ const STAGED_COLUMNS = [
  */
 async function insertTransactions(tx: CairnDb, txs: readonly TransactionRow[]): Promise<void> {
   if (txs.length === 0) return;
-  if (canCopy(tx)) {
-    await tx.execute(
-      sql.raw(`create temporary table if not exists ${STAGED_TRANSACTIONS} (block_id bytea not null, id bytea not null, body bytea not null, position integer not null) on commit delete rows`),
-    );
-    await copyRows(tx, STAGED_TRANSACTIONS, STAGED_COLUMNS, txs.map((t) => [t.blockId, t.id, t.body, t.position] as const));
+  if (await stageRows(tx, STAGED_TRANSACTIONS, STAGED_COLUMNS, txs.map((t) => [t.blockId, t.id, t.body, t.position] as const))) {
     await tx.execute(storeTransactionsFrom(sql.raw(STAGED_TRANSACTIONS)));
-    await tx.execute(sql.raw(`truncate ${STAGED_TRANSACTIONS}`));
     return;
   }
   for (const part of chunks(txs, 2_000)) {
@@ -136,19 +131,13 @@ const STAGED_BLOCK_COLUMNS = [
  * `insertTransactions` does on postgres.js, in the given order (`seq`); returns the ids inserted.
  */
 async function insertBlocksStaged(tx: CairnDb, rows: readonly BlockRow[], committed: boolean): Promise<{ id: Uint8Array }[]> {
-  await tx.execute(
-    sql.raw(
-      `create temporary table if not exists ${STAGED_BLOCKS} (ord integer not null, id bytea not null, height bigint not null, previous bytea not null, skip bytea, block bytea not null, receipt bytea) on commit delete rows`,
-    ),
-  );
-  await copyRows(tx, STAGED_BLOCKS, STAGED_BLOCK_COLUMNS, rows.map((r, i) => [i, r.id, r.height, r.previous, r.skip, r.block, r.receipt] as const));
+  await stageRows(tx, STAGED_BLOCKS, STAGED_BLOCK_COLUMNS, rows.map((r, i) => [i, r.id, r.height, r.previous, r.skip, r.block, r.receipt] as const));
   const inserted = await executeRows<{ id: Uint8Array }>(
     tx,
     sql`insert into ${blocks} (id, height, previous, skip, block, receipt, committed)
       select id, height, previous, skip, block, receipt, ${committed} from ${sql.raw(STAGED_BLOCKS)} order by ord
       on conflict do nothing returning id`,
   );
-  await tx.execute(sql.raw(`truncate ${STAGED_BLOCKS}`));
   return inserted.map((r) => ({ id: rawBytes(r.id) }));
 }
 
