@@ -35,6 +35,7 @@ type Resolve = (address: Uint8Array | undefined) => void;
 export class RecoveryPool {
   /** Started on the first request: a node that never recovers a signature never starts one. */
   private worker: Worker | undefined;
+  /** Digest and signature of each queued request, in turn (copied into one buffer at the flush). */
   private queued: { items: Uint8Array[]; resolves: Resolve[] } = { items: [], resolves: [] };
   private readonly inFlight = new Map<number, Resolve[]>();
   private nextId = 1;
@@ -55,15 +56,13 @@ export class RecoveryPool {
 
   /**
    * The address that signed `digest` with `signature`, recovered on the worker; `undefined` when
-   * it does not recover or the pool cannot answer (the caller then recovers it itself).
+   * it does not recover or the pool cannot answer (the caller then recovers it itself). The bytes
+   * are read when the batch leaves, later in this turn of the event loop: leave them unchanged.
    */
   recoverAddress(digest: Uint8Array, signature: Uint8Array): Promise<Uint8Array | undefined> {
     if (this.failed || digest.length !== DIGEST_BYTES || signature.length !== SIGNATURE_BYTES) return Promise.resolve(undefined);
-    const item = new Uint8Array(DIGEST_BYTES + SIGNATURE_BYTES);
-    item.set(digest);
-    item.set(signature, DIGEST_BYTES);
     return new Promise((resolve) => {
-      this.queued.items.push(item);
+      this.queued.items.push(digest, signature);
       this.queued.resolves.push(resolve);
       if (!this.flushArmed) {
         this.flushArmed = true;
@@ -81,15 +80,18 @@ export class RecoveryPool {
   private flush(): void {
     this.flushArmed = false;
     const { items, resolves } = this.queued;
-    if (items.length === 0) return;
+    if (resolves.length === 0) return;
     this.queued = { items: [], resolves: [] };
     if (this.failed) return resolves.forEach((r) => r(undefined));
     const size = DIGEST_BYTES + SIGNATURE_BYTES;
-    const buffer = new Uint8Array(items.length * size);
-    items.forEach((item, i) => buffer.set(item, i * size));
+    const buffer = new Uint8Array(resolves.length * size);
+    for (let i = 0; i < resolves.length; i++) {
+      buffer.set(items[2 * i]!, i * size);
+      buffer.set(items[2 * i + 1]!, i * size + DIGEST_BYTES);
+    }
     const id = this.nextId++;
     this.inFlight.set(id, resolves);
-    const batch: RecoveryBatch = { id, count: items.length, items: buffer };
+    const batch: RecoveryBatch = { id, count: resolves.length, items: buffer };
     try {
       this.started().postMessage(batch, [buffer.buffer]);
     } catch {
