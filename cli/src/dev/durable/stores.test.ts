@@ -16,9 +16,10 @@ describe("snapshot parts of the memory stores", () => {
     expect(dumpFormatOf(parts)).toBe(1);
   });
 
-  test("format 1 parts (the first dumps of the block store and account history) are still read", async () => {
+  test("format 1 parts (the first dumps of the chain, block store and account history) are still read", async () => {
     const parts = dumpToParts({
       ...dumpMemoryStores(emptyMemoryStores()),
+      chain: { version: 1, meta: undefined, state: [], reversible: [], lib: undefined, irreversible: [] },
       blockStore: { version: 1, blocks: [], receipts: [], committed: [], progress: -1 },
       accountHistory: { version: 1, head: { id: new Uint8Array(34), height: 0n }, lib: 0n, blocks: [], recordBytes: new Uint8Array(), recordLengths: [], recordKinds: [], recordHeights: [], recordPositions: [], entries: [] },
     } as unknown as MemoryStoresDump);

@@ -12,7 +12,8 @@
  *
  * Formats: 1, every store's first dump; 2, the block store's and the account history's dumps are
  * their columns, indexes and compressed chunks themselves (read back as they are, not decompressed
- * and indexed again record by record: a start on 100,000 blocks loads in a fraction of the time).
+ * and indexed again record by record: a start on 100,000 blocks loads in a fraction of the time),
+ * and the chain store's irreversible ids are packed in one buffer.
  */
 import { deserialize, serialize } from "bun:jsc";
 import { type MemoryStores, type MemoryStoresDump, dumpMemoryStores, emptyMemoryStores, memoryStoresFromDump } from "../memory-storage.ts";
@@ -21,7 +22,7 @@ const NAMES = ["chain", "blockStore", "mempool", "accountHistory"] as const;
 
 /** The shape of the stores' dumps this build writes; see the rule above. */
 export const DUMP_FORMAT = 2;
-/** The formats this build reads: format 1's block store and account history dumps are still read (and indexed again) by their `fromDump`. */
+/** The formats this build reads: every store's `fromDump` still reads its format 1 dump (the block store and account history index it again). */
 export const READ_FORMATS: readonly number[] = [1, 2];
 /** The snapshot part holding {@link DUMP_FORMAT} (a u32, little-endian). Snapshots without it are format 1. */
 const FORMAT_PART = "format";
