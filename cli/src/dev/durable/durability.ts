@@ -92,7 +92,7 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
   const log = logger.child({ module: "dev-data" });
   const data = await openDevDataStore(dataDir, log);
   const loadStart = performance.now();
-  let stores: MemoryStores = memoryStoresFromParts(data.base?.parts ?? new Map());
+  let stores: MemoryStores = memoryStoresFromParts(data.takeBaseParts());
   if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart) }, "stores loaded from snapshot");
   let replaying = false;
   let batching = 0;
