@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type MemoryStoresDump, dumpMemoryStores, emptyMemoryStores } from "../memory-storage.ts";
-import { DUMP_FORMAT, READ_FORMATS, dumpFormatOf, dumpToParts, memoryStoresFromParts, memoryStoresToParts } from "./stores.ts";
+import { DUMP_FORMAT, READ_FORMATS, dumpFormatOf, dumpToParts, olderDumpFormat, memoryStoresFromParts, memoryStoresToParts } from "./stores.ts";
 
 describe("snapshot parts of the memory stores", () => {
   test("carry the dump format and read back", async () => {
@@ -27,8 +27,12 @@ describe("snapshot parts of the memory stores", () => {
     const stores = memoryStoresFromParts(parts);
     expect(await stores.blockStore.getProgress()).toBeUndefined();
     expect((await stores.accountHistory.progress()).head.height).toBe(0n);
+    expect(olderDumpFormat(parts)).toBe(true);
     // Written again, they are of this build's format.
     expect(dumpFormatOf(memoryStoresToParts(stores))).toBe(DUMP_FORMAT);
+    expect(olderDumpFormat(memoryStoresToParts(stores))).toBe(false);
+    // A reset's checkpoint (no store part at all) is of no format to rewrite.
+    expect(olderDumpFormat(new Map())).toBe(false);
   });
 
   test("another format is refused with a message naming both formats", () => {

@@ -41,6 +41,14 @@ export function dumpFormatOf(parts: ReadonlyMap<string, Uint8Array>): number {
   return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
 }
 
+/**
+ * Whether `parts` hold store dumps of an older format than this build writes: read, but slower
+ * (indexed again), so worth a checkpoint in the current format soon.
+ */
+export function olderDumpFormat(parts: ReadonlyMap<string, Uint8Array>): boolean {
+  return NAMES.some((name) => parts.has(name)) && dumpFormatOf(parts) < DUMP_FORMAT;
+}
+
 /** Every store's dump as bytes, by name, and the format part. Synchronous: the parts agree with each other. */
 export function dumpToParts(dump: MemoryStoresDump): Map<string, Uint8Array> {
   const parts = new Map<string, Uint8Array>(NAMES.map((name) => [name, new Uint8Array(serialize(dump[name]))]));
