@@ -50,9 +50,61 @@ describe("ByteArena", () => {
     a.clear();
     expect(a.length).toBe(0);
   });
+
+  test("a dump shares the full buffers, survives a structured clone, and later writes never reach it", () => {
+    const a = new ByteArena(8);
+    for (let i = 0; i < 6; i++) a.push(new Uint8Array([i, i, i]));
+    const dump = a.dump();
+    // Two full buffers shared, the one being filled copied up to its end.
+    expect(dump.chunks.map((c) => c.length)).toEqual([8, 8, 6]);
+    for (const copy of [ByteArena.fromDump(dump, 8), ByteArena.fromDump(structuredClone(dump), 8)]) {
+      expect(copy.length).toBe(6);
+      for (let i = 0; i < 6; i++) expect([...copy.get(i)]).toEqual([i, i, i]);
+      expect(copy.push(new Uint8Array([9]))).toBe(6);
+      expect([...copy.get(6)]).toEqual([9]);
+    }
+    // The original cut back and written again: the dump (and stores made from it) keep their bytes.
+    a.truncate(1);
+    a.push(new Uint8Array([7, 7, 7]));
+    expect([...a.get(1)]).toEqual([7, 7, 7]);
+    const again = ByteArena.fromDump(dump, 8);
+    for (let i = 0; i < 6; i++) expect([...again.get(i)]).toEqual([i, i, i]);
+    expect(ByteArena.fromDump(new ByteArena().dump()).length).toBe(0);
+  });
+});
+
+describe("IntColumn values", () => {
+  test("round trip through from, of either kind, as copies", () => {
+    const c = new IntColumn("float64");
+    c.push(2 ** 40);
+    c.push(-1);
+    const values = c.values();
+    expect(values).toBeInstanceOf(Float64Array);
+    const copy = IntColumn.from(values);
+    expect(copy.toArray()).toEqual([2 ** 40, -1]);
+    copy.set(0, 5);
+    copy.push(6);
+    expect([...values]).toEqual([2 ** 40, -1]);
+    expect(c.toArray()).toEqual([2 ** 40, -1]);
+    expect(IntColumn.from(new IntColumn().values()).length).toBe(0);
+  });
 });
 
 describe("BytesTable", () => {
+  test("a dump read back finds every key without hashing again, and grows alike", () => {
+    const t = new BytesTable();
+    for (let i = 0; i < 300; i++) t.set(id(i), i);
+    const copy = BytesTable.fromDump(structuredClone(t.dump()));
+    expect(copy.size).toBe(300);
+    for (let i = 0; i < 300; i++) expect(copy.get(id(i))).toBe(i);
+    expect(copy.get(id(300))).toBeUndefined();
+    for (let i = 300; i < 1000; i++) copy.set(id(i), i);
+    for (let i = 0; i < 1000; i++) expect(copy.get(id(i))).toBe(i);
+    // The original is untouched by the copy's growth.
+    expect(t.size).toBe(300);
+    expect(t.get(id(500))).toBeUndefined();
+  });
+
   test("maps many keys, overwrites, keeps insertion order", () => {
     const t = new BytesTable();
     for (let i = 0; i < 5000; i++) t.set(id(i), i * 2);

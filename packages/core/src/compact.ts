@@ -9,6 +9,14 @@
 
 /** A growable column of numbers in a typed array (`Int32Array` by default; `Float64Array` for values past 2^31). */
 export class IntColumn {
+  /** A column holding a copy of `values` (of the kind of their array): the inverse of {@link values}. */
+  static from(values: Int32Array | Float64Array): IntColumn {
+    const column = new IntColumn(values instanceof Float64Array ? "float64" : "int32", 0);
+    column.data = values.slice();
+    column.count = values.length;
+    return column;
+  }
+
   private data: Int32Array | Float64Array;
   private count = 0;
 
@@ -50,6 +58,11 @@ export class IntColumn {
     this.data[index] = value;
   }
 
+  /** A copy of the values in a typed array of the column's kind (structured-cloneable as one buffer). */
+  values(): Int32Array | Float64Array {
+    return this.data.slice(0, this.count);
+  }
+
   /** A copy of the values as a plain array. */
   toArray(): number[] {
     return Array.from(this.data.subarray(0, this.count));
@@ -67,19 +80,55 @@ export class IntColumn {
   }
 }
 
+/** A `ByteArena`'s content as structured-cloneable data: its buffers and where each entry lies. */
+export interface ByteArenaDump {
+  chunks: Uint8Array[];
+  chunkOf: Int32Array;
+  startOf: Int32Array;
+  endOf: Int32Array;
+}
+
 /**
  * Append-only byte storage: each entry is a run of bytes in one of a few large buffers, found by
  * its index. `get` returns a view (copy before handing it to code that may keep or change it).
+ * Bytes once written never change (a truncate leaves the cut buffer's tail unused), so a dump
+ * shares the buffers instead of copying them.
  */
 export class ByteArena {
+  /** An arena holding `dump`'s entries (sharing its buffers, which it never writes to). */
+  static fromDump(dump: ByteArenaDump, chunkBytes?: number): ByteArena {
+    const arena = new ByteArena(chunkBytes);
+    arena.chunks.push(...dump.chunks);
+    // The last buffer is exactly as long as its bytes: the next push starts a new one.
+    arena.used = dump.chunks.at(-1)?.length ?? 0;
+    arena.chunkOf = IntColumn.from(dump.chunkOf);
+    arena.startOf = IntColumn.from(dump.startOf);
+    arena.endOf = IntColumn.from(dump.endOf);
+    return arena;
+  }
+
   private readonly chunks: Uint8Array[] = [];
   private used = 0;
-  private readonly chunkOf = new IntColumn();
-  private readonly startOf = new IntColumn();
-  private readonly endOf = new IntColumn();
+  private chunkOf = new IntColumn();
+  private startOf = new IntColumn();
+  private endOf = new IntColumn();
 
   /** `chunkBytes`: bytes per buffer (an entry larger than that gets a buffer of its own size). */
   constructor(private readonly chunkBytes = 1 << 16) {}
+
+  /**
+   * The content as plain data: the full buffers shared (never written again), the one being
+   * filled copied up to its end (a view would carry its whole buffer when cloned), the positions copied.
+   */
+  dump(): ByteArenaDump {
+    const last = this.chunks.length - 1;
+    return {
+      chunks: this.chunks.map((chunk, i) => (i === last ? chunk.slice(0, this.used) : chunk)),
+      chunkOf: this.chunkOf.values() as Int32Array,
+      startOf: this.startOf.values() as Int32Array,
+      endOf: this.endOf.values() as Int32Array,
+    };
+  }
 
   /** Entries stored. */
   get length(): number {
@@ -123,7 +172,8 @@ export class ByteArena {
     if (length <= 0) return this.clear();
     const last = length - 1;
     this.chunks.length = this.chunkOf.at(last) + 1;
-    this.used = this.endOf.at(last);
+    // The cut buffer is not written again (a dump may share it): the next push starts a new one.
+    this.used = this.chunks[this.chunks.length - 1]!.length;
     this.chunkOf.length = length;
     this.startOf.length = length;
     this.endOf.length = length;
@@ -145,6 +195,13 @@ function hashBytes(bytes: Uint8Array): number {
   return h >>> 0;
 }
 
+/** A `BytesTable`'s content as structured-cloneable data. */
+export interface BytesTableDump {
+  keys: ByteArenaDump;
+  values: Int32Array;
+  slots: Int32Array;
+}
+
 /**
  * A map from bytes (ids, addresses) to small non-negative integers (an index into columns), with
  * its keys in a `ByteArena` and an open-addressing table of entry numbers: ~(key bytes + 20) bytes
@@ -152,10 +209,24 @@ function hashBytes(bytes: Uint8Array): number {
  * all at once); a key set again keeps its entry and takes the new value.
  */
 export class BytesTable {
-  private readonly keys = new ByteArena();
-  private readonly values = new IntColumn();
+  private keys = new ByteArena();
+  private values = new IntColumn();
   /** Open addressing, linear probing: entry number + 1, 0 = empty. */
   private slots = new Int32Array(64);
+
+  /** A table holding `dump` (its hash slots taken as they are: nothing is hashed again). */
+  static fromDump(dump: BytesTableDump): BytesTable {
+    const table = new BytesTable();
+    table.keys = ByteArena.fromDump(dump.keys);
+    table.values = IntColumn.from(dump.values);
+    table.slots = dump.slots.slice();
+    return table;
+  }
+
+  /** The content as plain data (the keys' buffers shared, see `ByteArena.dump`). */
+  dump(): BytesTableDump {
+    return { keys: this.keys.dump(), values: this.values.values() as Int32Array, slots: this.slots.slice() };
+  }
 
   /** Keys stored. */
   get size(): number {

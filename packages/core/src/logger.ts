@@ -3,9 +3,20 @@
  * JSON lines for collectors (the default) and a human one for a terminal (`pino-pretty`: time,
  * level in colour, the service and module, the message, then the context as `key=value`).
  */
+import { createRequire } from "node:module";
 import pino from "pino";
-import pretty from "pino-pretty";
+import type pretty from "pino-pretty";
 import { Writable } from "node:stream";
+
+/**
+ * pino-pretty, loaded the first time a pretty logger is made: a JSON-logging process (every
+ * service, a dev node whose output is not a terminal) never pays its ~40 ms of module loading.
+ */
+let prettyModule: typeof pretty | undefined;
+function loadPretty(): typeof pretty {
+  prettyModule ??= createRequire(import.meta.url)("pino-pretty") as typeof pretty;
+  return prettyModule;
+}
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
@@ -80,7 +91,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.format === "pretty") {
     // pino-pretty pipes into a Node stream: a bare `{ write }` destination is wrapped in one.
     const target = typeof (destination as { on?: unknown }).on === "function" ? (destination as unknown as NodeJS.WritableStream) : new Writable({ write: (chunk, _enc, done) => (destination.write(String(chunk)), done()) });
-    const stream = pretty({
+    const stream = loadPretty()({
       destination: target,
       colorize: options.colorize ?? (destination as { isTTY?: boolean }).isTTY === true,
       sync: true,

@@ -50,6 +50,6 @@ export { createGrpcClient, type GrpcClientDeps, type GrpcClientOptions } from ".
 export { createInProcessClient, type InProcessClientDeps, type InProcessClientOptions } from "./in-process-client.ts";
 export { checkHealth, waitForHealthy, type CheckHealthOptions, type HealthStatus, type WaitForHealthyOptions } from "./health-client.ts";
 export { HEALTH_SERVICE_NAME } from "./health.ts";
-export { HEALTH_PROTO, indexDescriptorSet, type DescriptorIndex, type DescriptorSetSource } from "./reflection.ts";
+export { HEALTH_PROTO, indexDescriptorSet, servicesOfDescriptorSet, type DescriptorIndex, type DescriptorSetSource } from "./reflection.ts";
 export { routeGrpcLogs } from "./grpc-logging.ts";
 export { forwardCallOptions } from "./call-options.ts";

@@ -9,7 +9,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { descriptorSetBytes } from "@cairn/proto";
-import { indexDescriptorSet } from "./reflection.ts";
+import { indexDescriptorSet, servicesOfDescriptorSet } from "./reflection.ts";
 import { createGrpcClient } from "./client.ts";
 import { RpcErrorCode } from "./error-mapping.ts";
 import { routeGrpcLogs } from "./grpc-logging.ts";
@@ -164,6 +164,22 @@ describe("reflection", () => {
     expect(index.services).toContain("grpc.health.v1.Health");
     expect(index.extensions.get("google.protobuf.FieldOptions")?.size).toBeGreaterThan(0);
     expect(() => indexDescriptorSet(toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files.slice(0, 1) })))).toThrow("incomplete");
+  });
+
+  test("the services read off the wire at start are those the full index finds", () => {
+    for (const set of [descriptorSetBytes(), echoDescriptorSet()]) expect([...servicesOfDescriptorSet(set)].sort()).toEqual([...new Set(indexDescriptorSet(set).services)].sort());
+    expect(servicesOfDescriptorSet(echoDescriptorSet())).toContain(ECHO);
+    expect(servicesOfDescriptorSet(descriptorSetBytes())).toContain("cairn.chain.v1.ChainService");
+  });
+
+  test("a set that cannot be indexed (an import it lacks) starts, and reflection answers INTERNAL naming the problem", async () => {
+    const files = fromBinary(FileDescriptorSetSchema, echoDescriptorSet()).file;
+    for (const f of files) if (f.name === "echo.proto") f.dependency.push("missing.proto");
+    const broken = toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files }));
+    const { address } = await startEcho({ descriptorSet: broken });
+    const answer = await ask(reflectionClient("v1", address), { list_services: "" });
+    expect(answer.error_response?.error_code).toBe(13);
+    expect(answer.error_response?.error_message).toContain("echo.proto imports missing.proto");
   });
 
   test("a listed service missing from the descriptor set is refused at start", async () => {

@@ -73,7 +73,9 @@ test("a snapshot becomes the base: the tail starts after it, and older segments 
 
   const again = await openDevDataStore(dir, silentLogger());
   expect(again.base?.position).toBe(4);
-  expect(again.base?.parts.get("chain")).toEqual(new Uint8Array([43]));
+  expect(again.takeBaseParts().get("chain")).toEqual(new Uint8Array([43]));
+  // Handed over once: the store keeps no reference to the dumps.
+  expect(() => again.takeBaseParts()).toThrow("taken already");
   expect(again.base?.controls).toEqual({ ...controls, mode: "manual" });
   expect([...again.tail()].map((t) => t.entry)).toEqual([{ kind: "controls", state: { ...controls, pinned: 99n } }]);
   expect(await again.journal.append(new Uint8Array([1]))).toBe(6);

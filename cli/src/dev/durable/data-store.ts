@@ -17,10 +17,9 @@ import { type ControlState, type JournalEntry, decodeControls, decodeEntry, enco
 /** The snapshot part holding the dev controls' state. */
 const CONTROLS_PART = "controls";
 
-/** What a snapshot holds: the stores' dumps by name, and the controls' state. */
+/** The snapshot the stores start from: its journal position and the controls' state it holds. */
 export interface DevSnapshot {
   position: number;
-  parts: Map<string, Uint8Array>;
   controls: ControlState | undefined;
 }
 
@@ -29,6 +28,11 @@ export interface DevDataStore {
   readonly journal: Journal;
   /** The snapshot the stores start from (the latest at open, or the last one written); undefined on a fresh directory. */
   readonly base: DevSnapshot | undefined;
+  /**
+   * The store dumps of the snapshot read at open (empty on a fresh directory), handed over once:
+   * the store keeps no reference to them after, as they are the size of the snapshot file.
+   */
+  takeBaseParts(): Map<string, Uint8Array>;
   /** Entries after the base snapshot's position, in order. */
   tail(): Generator<{ seq: number; entry: JournalEntry }>;
   /**
@@ -60,11 +64,8 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
   const snapshotsDir = join(dir, "snapshots");
   mkdirSync(snapshotsDir, { recursive: true });
   const file = latestSnapshotFile(snapshotsDir, (path, err) => logger.error({ path, err: String(err) }, "snapshot unreadable, using an older one"));
-  let base: DevSnapshot | undefined = file && {
-    position: file.position,
-    parts: new Map([...file.parts].filter(([name]) => name !== CONTROLS_PART)),
-    controls: file.parts.has(CONTROLS_PART) ? decodeControls(file.parts.get(CONTROLS_PART)!) : undefined,
-  };
+  let base: DevSnapshot | undefined = file && { position: file.position, controls: file.parts.has(CONTROLS_PART) ? decodeControls(file.parts.get(CONTROLS_PART)!) : undefined };
+  let baseParts: Map<string, Uint8Array> | undefined = new Map([...(file?.parts ?? [])].filter(([name]) => name !== CONTROLS_PART));
   const journal = await openJournal(join(dir, "journal"), { minLastSeq: base?.position ?? 0 });
   if (journal.recovery.truncatedBytes > 0) {
     logger.warn({ bytes: journal.recovery.truncatedBytes, why: journal.recovery.truncatedBecause }, "journal: cut a torn tail (a write the stop interrupted, never acknowledged)");
@@ -80,6 +81,12 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
     journal,
     get base() {
       return base;
+    },
+    takeBaseParts() {
+      if (baseParts === undefined) throw new Error("the base snapshot's parts were taken already");
+      const parts = baseParts;
+      baseParts = undefined;
+      return parts;
     },
     *tail() {
       for (const r of journal.read((base?.position ?? 0) + 1)) yield { seq: r.seq, entry: decodeEntry(r.data) };
@@ -123,7 +130,7 @@ export async function openDevDataStore(dataDir: string, logger: Logger): Promise
       const all = new Map(parts);
       all.set(CONTROLS_PART, encodeControls(controls));
       const { oldestKept } = await writeSnapshotFile(snapshotsDir, position, all);
-      base = { position, parts, controls };
+      base = { position, controls };
       // New appends start a new segment; segments wholly before the oldest kept snapshot go.
       journal.rotate();
       await journal.removeBefore(oldestKept + 1);

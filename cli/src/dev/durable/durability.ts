@@ -25,7 +25,7 @@ import { journaledBlockSink, journaledBus } from "./journaled.ts";
 import type { ControlState } from "./records.ts";
 import type { MemoryStores } from "../memory-storage.ts";
 import type { DevSnapshot, DevSnapshots, DevStorage, DevStores } from "../storage.ts";
-import { memoryStoresFromParts, memoryStoresToParts } from "./stores.ts";
+import { memoryStoresFromParts, memoryStoresToParts, olderDumpFormat } from "./stores.ts";
 
 /** Journal entries since the base snapshot after which a checkpoint is due. */
 export const CHECKPOINT_ENTRIES = 20_000;
@@ -70,9 +70,9 @@ export interface DevDurability {
   batch<T>(fn: () => Promise<T>): Promise<T>;
   /** Journals the controls' state after a control changed it. */
   recordControls(state: ControlState, options?: { deferSync?: boolean }): Promise<void>;
-  /** True when enough has been journaled since the base for a checkpoint to pay. */
+  /** True when enough has been journaled since the base for a checkpoint to pay, or the base is of an older dump format. */
   checkpointDue(): boolean;
-  /** True when anything was journaled since the base. */
+  /** True when anything was journaled since the base (or the base is of an older dump format: a clean stop rewrites it). */
   hasNew(): boolean;
   /**
    * Writes a snapshot of the stores at a quiet point (no record under way, `settled()`: the bus
@@ -92,8 +92,11 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
   const log = logger.child({ module: "dev-data" });
   const data = await openDevDataStore(dataDir, log);
   const loadStart = performance.now();
-  let stores: MemoryStores = memoryStoresFromParts(data.base?.parts ?? new Map());
-  if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart) }, "stores loaded from snapshot");
+  const baseParts = data.takeBaseParts();
+  let stores: MemoryStores = memoryStoresFromParts(baseParts);
+  // A checkpoint of an older dump format loads slower every start: the next checkpoint (due at once) rewrites it.
+  let olderFormat = olderDumpFormat(baseParts);
+  if (data.base) log.info({ position: data.base.position, ms: Math.round(performance.now() - loadStart), olderFormat }, "stores loaded from snapshot");
   let replaying = false;
   let batching = 0;
   let blocksSinceBase = 0;
@@ -110,6 +113,7 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
     await data.writeSnapshot(position, parts, controls);
     entriesAtBase = position;
     blocksSinceBase = 0;
+    olderFormat = false;
   }
 
   const snapshots: DevSnapshots<JournalSnapshot> = {
@@ -186,10 +190,10 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
       await data.record({ kind: "controls", state }, () => undefined, options);
     },
     checkpointDue() {
-      return blocksSinceBase >= options.checkpointBlocks || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
+      return olderFormat || blocksSinceBase >= options.checkpointBlocks || data.journal.lastSeq - entriesAtBase >= CHECKPOINT_ENTRIES;
     },
     hasNew() {
-      return data.journal.lastSeq > entriesAtBase;
+      return olderFormat || data.journal.lastSeq > entriesAtBase;
     },
     async checkpoint(controls, settled, dumpedCallback) {
       const t0 = performance.now();
@@ -203,6 +207,7 @@ export async function openDevDurability(dataDir: string, options: DevDurabilityO
       await data.writeSnapshot(taken.position, taken.parts, controls);
       entriesAtBase = taken.position;
       blocksSinceBase = 0;
+      olderFormat = false;
       log.info({ position: taken.position, dumpMs: Math.round(dumped - t0), writeMs: Math.round(performance.now() - dumped) }, "checkpoint written");
       return true;
     },

@@ -79,6 +79,49 @@ describe("MemoryAccountHistoryStore", () => {
     expect((await copy.history(q)).length).toBeGreaterThan(0);
   });
 
+  test("a dump kept in memory is untouched by what the store does after it (a fork revert reopening a sealed chunk included)", async () => {
+    const all = await plans();
+    const store = new MemoryAccountHistoryStore({ chunkBytes: 300 });
+    await applyAll(store, all.slice(0, 2));
+    const dump = store.dump();
+    const then = readModelOfDump(structuredClone(dump));
+    expect((await store.apply(all[2]!)).outcome).toBe("applied");
+    expect(readModelOfDump(store.dump())).not.toEqual(then);
+    const restored = MemoryAccountHistoryStore.fromDump(dump, { chunkBytes: 300 });
+    expect(readModelOfDump(restored.dump())).toEqual(then);
+    // Restored twice: the first copy's revert and growth do not reach the second.
+    expect((await restored.apply(all[2]!)).outcome).toBe("applied");
+    expect(readModelOfDump(MemoryAccountHistoryStore.fromDump(dump).dump())).toEqual(then);
+  });
+
+  test("a first-version dump (records in one decompressed buffer, as older snapshot files hold) is still read", async () => {
+    const all = await plans();
+    const store = new MemoryAccountHistoryStore({ chunkBytes: 300 });
+    await applyAll(store, all);
+    const rows = readModelOfDump(store.dump());
+    const fromHex = (hex: string) => new Uint8Array(Buffer.from(hex, "hex"));
+    const bytes = rows.records.map((r) => fromHex(r.record));
+    const numberOf = new Map(rows.records.map((r, n) => [`${r.height}/${r.position}`, n]));
+    const entries = new Map<string, number[]>();
+    for (const e of rows.entries) entries.set(e.address, [...(entries.get(e.address) ?? []), numberOf.get(`${e.height}/${e.position}`)!]);
+    const v1 = {
+      version: 1 as const,
+      head: { id: fromHex(rows.progress[0]!.headId), height: BigInt(rows.progress[0]!.headHeight) },
+      lib: BigInt(rows.progress[0]!.libHeight),
+      blocks: rows.blocks.map((b) => fromHex(b.id)),
+      recordBytes: new Uint8Array(Buffer.concat(bytes)),
+      recordLengths: bytes.map((b) => b.length),
+      recordKinds: rows.records.map((r) => (r.kind === "block" ? 0 : 1)),
+      recordHeights: rows.records.map((r) => Number(r.height)),
+      recordPositions: rows.records.map((r) => r.position),
+      entries: [...entries].map(([address, records]) => ({ address: fromHex(address), records })),
+    };
+    const copy = MemoryAccountHistoryStore.fromDump(structuredClone(v1));
+    expect(readModelOfDump(copy.dump())).toEqual(rows);
+    const q = { address: all[0]!.blocks[0]!.block.header!.signer, limit: 10, ascending: true, irreversible: false };
+    expect(await copy.history(q)).toEqual(await store.history(q));
+  });
+
   test("an empty store round-trips", async () => {
     const copy = MemoryAccountHistoryStore.fromDump(structuredClone(new MemoryAccountHistoryStore().dump()));
     expect(await copy.progress()).toEqual({ head: GENESIS, lib: 0n });

@@ -16,10 +16,13 @@
  *   number) and the block ids a `ByteArena`: no object per block or record.
  *
  * `apply` checks everything that can fail before changing anything, so it is atomic as the
- * database transaction is. `dump()` returns the whole content as structured-cloneable data and
- * `MemoryAccountHistoryStore.fromDump` rebuilds a store from it.
+ * database transaction is. `dump()` returns the whole content as structured-cloneable data — the
+ * chunks (sealed ones still compressed) and number columns themselves — and
+ * `MemoryAccountHistoryStore.fromDump` takes them as they are, nothing decompressed or compressed
+ * again (a dev node's start on a long chain). It still reads the first dump version (the records
+ * decompressed into one buffer, added again one by one).
  */
-import { ByteArena, IntColumn, bytesEqual, bytesKey } from "@cairn/core";
+import { ByteArena, type ByteArenaDump, IntColumn, bytesEqual, bytesKey } from "@cairn/core";
 import { ZERO_ID, type BlockRef } from "@cairn/protocol";
 import { blockHistory, type RecordKind } from "../impacted.ts";
 import { checkLinks } from "./rows.ts";
@@ -33,8 +36,28 @@ const ZSTD_LEVEL = 1;
 export const DEFAULT_CHUNK_CACHE_BYTES = 8 * 1024 * 1024;
 const KINDS: readonly RecordKind[] = ["block", "trx"];
 
-/** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable. */
+/** The whole content of a `MemoryAccountHistoryStore`, structured-cloneable: what `dump()` writes. */
 export interface AccountHistoryDump {
+  version: 2;
+  head: BlockRef;
+  lib: bigint;
+  /** Applied block ids, entry = height - 1. */
+  blocks: ByteArenaDump;
+  /** The record chunks: every one but the last sealed (zstd-compressed), the last open, exactly its filled bytes. */
+  chunks: Uint8Array[];
+  // Per record (by number): its chunk, where its bytes lie in it, kind (0 block, 1 trx), height and position in its block.
+  recChunk: Int32Array;
+  recStart: Int32Array;
+  recEnd: Int32Array;
+  recKind: Int32Array;
+  recHeight: Float64Array;
+  recPosition: Int32Array;
+  /** Per address: the record numbers of its entries, in seq_num order. */
+  entries: { address: Uint8Array; records: Int32Array }[];
+}
+
+/** The first dump version (still read): the records decompressed into one buffer, added again on reading. */
+export interface AccountHistoryDumpV1 {
   version: 1;
   head: BlockRef;
   lib: bigint;
@@ -68,7 +91,7 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   private head: BlockRef = { id: ZERO_ID, height: 0n };
   private lib = 0n;
   /** Applied block ids, index = height - 1. */
-  private readonly blocks = new ByteArena();
+  private blocks = new ByteArena();
   // Records by number: where their bytes lie, kind, height, position in the block.
   /** Every chunk but the last is sealed (zstd-compressed); the last is open, `used` bytes filled. */
   private chunks: Uint8Array[] = [];
@@ -76,12 +99,12 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
   /** Sealed chunks read lately, decompressed, by index; Map order is recency (oldest first). */
   private opened = new Map<number, Uint8Array>();
   private openedBytes = 0;
-  private readonly recChunk = new IntColumn();
-  private readonly recStart = new IntColumn();
-  private readonly recEnd = new IntColumn();
-  private readonly recKind = new IntColumn();
-  private readonly recHeight = new IntColumn("float64");
-  private readonly recPosition = new IntColumn();
+  private recChunk = new IntColumn();
+  private recStart = new IntColumn();
+  private recEnd = new IntColumn();
+  private recKind = new IntColumn();
+  private recHeight = new IntColumn("float64");
+  private recPosition = new IntColumn();
   /** Per address (`bytesKey`): the address and its entries' record numbers, index = seq_num. */
   private entries = new Map<string, { address: Uint8Array; records: IntColumn }>();
 
@@ -90,46 +113,66 @@ export class MemoryAccountHistoryStore implements AccountHistoryStore {
     this.chunkCacheBytes = options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES;
   }
 
-  /** A store holding `dump` (from `dump()` of this or another process). */
-  static fromDump(dump: AccountHistoryDump, options: MemoryAccountHistoryStoreOptions = {}): MemoryAccountHistoryStore {
-    if (dump.version !== 1) throw new Error(`unknown account history dump version ${String(dump.version)}`);
+  /**
+   * A store holding `dump` (from `dump()` of this or another process): the sealed chunks shared
+   * with it (never written: a revert that reopens one replaces it), the open chunk and the number
+   * columns copied.
+   */
+  static fromDump(dump: AccountHistoryDump | AccountHistoryDumpV1, options: MemoryAccountHistoryStoreOptions = {}): MemoryAccountHistoryStore {
     const store = new MemoryAccountHistoryStore(options);
     store.head = { id: dump.head.id, height: dump.head.height };
     store.lib = dump.lib;
-    for (const id of dump.blocks) store.blocks.push(id);
-    let offset = 0;
-    for (let r = 0; r < dump.recordLengths.length; r++) {
-      const length = dump.recordLengths[r]!;
-      store.addRecord(dump.recordBytes.subarray(offset, offset + length), dump.recordKinds[r]!, dump.recordHeights[r]!, dump.recordPositions[r]!);
-      offset += length;
+    if (dump.version === 1) {
+      for (const id of dump.blocks) store.blocks.push(id);
+      let offset = 0;
+      for (let r = 0; r < dump.recordLengths.length; r++) {
+        const length = dump.recordLengths[r]!;
+        store.addRecord(dump.recordBytes.subarray(offset, offset + length), dump.recordKinds[r]!, dump.recordHeights[r]!, dump.recordPositions[r]!);
+        offset += length;
+      }
+      for (const e of dump.entries) {
+        const records = new IntColumn();
+        for (const r of e.records) records.push(r);
+        store.entries.set(bytesKey(e.address), { address: e.address, records });
+      }
+      return store;
     }
-    for (const e of dump.entries) {
-      const records = new IntColumn();
-      for (const r of e.records) records.push(r);
-      store.entries.set(bytesKey(e.address), { address: e.address, records });
+    if (dump.version !== 2) throw new Error(`unknown account history dump version ${String((dump as { version: unknown }).version)}`);
+    store.blocks = ByteArena.fromDump(dump.blocks);
+    store.chunks = [...dump.chunks];
+    const open = dump.chunks.at(-1);
+    if (open !== undefined) {
+      // The open chunk goes on filling up to the usual size.
+      store.chunks[store.chunks.length - 1] = new Uint8Array(Math.max(store.chunkBytes, open.length));
+      store.chunks[store.chunks.length - 1]!.set(open);
+      store.used = open.length;
     }
+    store.recChunk = IntColumn.from(dump.recChunk);
+    store.recStart = IntColumn.from(dump.recStart);
+    store.recEnd = IntColumn.from(dump.recEnd);
+    store.recKind = IntColumn.from(dump.recKind);
+    store.recHeight = IntColumn.from(dump.recHeight);
+    store.recPosition = IntColumn.from(dump.recPosition);
+    for (const e of dump.entries) store.entries.set(bytesKey(e.address), { address: e.address, records: IntColumn.from(e.records) });
     return store;
   }
 
-  /** The whole content as plain data (records copied into one buffer). */
+  /** The whole content as plain data: the sealed chunks shared (never written again), the open one and the number columns copied. */
   dump(): AccountHistoryDump {
-    const count = this.recChunk.length;
-    const lengths = new Array<number>(count);
-    let total = 0;
-    for (let r = 0; r < count; r++) total += lengths[r] = this.recEnd.at(r) - this.recStart.at(r);
-    const bytes = new Uint8Array(total);
-    for (let r = 0, offset = 0; r < count; offset += lengths[r]!, r++) bytes.set(this.record(r), offset);
+    const last = this.chunks.length - 1;
     return {
-      version: 1,
+      version: 2,
       head: { id: this.head.id, height: this.head.height },
       lib: this.lib,
-      blocks: Array.from({ length: this.blocks.length }, (_, i) => this.blocks.get(i).slice()),
-      recordBytes: bytes,
-      recordLengths: lengths,
-      recordKinds: this.recKind.toArray(),
-      recordHeights: this.recHeight.toArray(),
-      recordPositions: this.recPosition.toArray(),
-      entries: [...this.entries.values()].map((e) => ({ address: e.address, records: e.records.toArray() })),
+      blocks: this.blocks.dump(),
+      chunks: this.chunks.map((chunk, i) => (i === last ? chunk.slice(0, this.used) : chunk)),
+      recChunk: this.recChunk.values() as Int32Array,
+      recStart: this.recStart.values() as Int32Array,
+      recEnd: this.recEnd.values() as Int32Array,
+      recKind: this.recKind.values() as Int32Array,
+      recHeight: this.recHeight.values() as Float64Array,
+      recPosition: this.recPosition.values() as Int32Array,
+      entries: [...this.entries.values()].map((e) => ({ address: e.address, records: e.records.values() as Int32Array })),
     };
   }
 

@@ -1,6 +1,6 @@
 /** Every row of the read model, in a stable order, as plain values (tests compare two of them). */
 import { asc } from "drizzle-orm";
-import { toHex } from "@cairn/core";
+import { ByteArena, toHex } from "@cairn/core";
 import type { CairnDb } from "@cairn/db";
 import type { AccountHistoryDump } from "../store/memory-store.ts";
 import { blocks, entries, progress, records } from "../store/schema.ts";
@@ -29,20 +29,23 @@ export async function dumpReadModel(db: CairnDb): Promise<ReadModelDump> {
 
 /** The rows a `MemoryAccountHistoryStore` dump stands for, as `dumpReadModel` reads them from the tables. */
 export function readModelOfDump(d: AccountHistoryDump): ReadModelDump {
-  const blockIdAt = (height: number) => toHex(d.blocks[height - 1]!);
+  const ids = ByteArena.fromDump(d.blocks);
+  const blockIdAt = (height: number) => toHex(ids.get(height - 1));
   const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const records = d.recordLengths.map((_, r) => ({ height: d.recordHeights[r]!, position: d.recordPositions[r]! }));
-  let offset = 0;
-  const recordRows = d.recordLengths.map((length, r) => {
-    const row = { blockId: blockIdAt(records[r]!.height), position: records[r]!.position, height: String(records[r]!.height), kind: d.recordKinds[r] === 0 ? "block" : "trx", record: toHex(d.recordBytes.subarray(offset, offset + length)) };
-    offset += length;
-    return row;
-  });
+  const chunks = d.chunks.map((c, i) => (i === d.chunks.length - 1 ? c : Bun.zstdDecompressSync(c)));
+  const records = Array.from(d.recChunk, (_, r) => ({ height: d.recHeight[r]!, position: d.recPosition[r]! }));
+  const recordRows = Array.from(d.recChunk, (chunk, r) => ({
+    blockId: blockIdAt(records[r]!.height),
+    position: records[r]!.position,
+    height: String(records[r]!.height),
+    kind: d.recKind[r] === 0 ? "block" : "trx",
+    record: toHex(chunks[chunk]!.subarray(d.recStart[r], d.recEnd[r])),
+  }));
   return {
-    blocks: d.blocks.map((id, i) => ({ height: String(i + 1), id: toHex(id) })),
+    blocks: Array.from({ length: ids.length }, (_, i) => ({ height: String(i + 1), id: toHex(ids.get(i)) })),
     records: recordRows,
     entries: d.entries
-      .map((e) => ({ address: toHex(e.address), records: e.records }))
+      .map((e) => ({ address: toHex(e.address), records: [...e.records] }))
       .sort((a, b) => byKey(a.address, b.address))
       .flatMap((e) => e.records.map((r, seq) => ({ address: e.address, seqNum: String(seq), blockId: blockIdAt(records[r]!.height), position: records[r]!.position, height: String(records[r]!.height) }))),
     progress: [{ headId: toHex(d.head.id), headHeight: String(d.head.height), libHeight: String(d.lib) }],

@@ -8,7 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { runBlockStoreContract } from "../testing/block-store-contract.ts";
 import { fixture, heightOf, makeBlock, makeChain, makeReceipt } from "../testing/fixtures.ts";
-import type { protocol } from "@cairn/proto";
+import { protocol } from "@cairn/proto";
 import { MemoryBlockStore } from "./memory-store.ts";
 import type { BlockStore } from "./store.ts";
 
@@ -53,6 +53,38 @@ describe("MemoryBlockStore dump", () => {
     }
     expect(await answers(copy, f)).toEqual(await answers(store, f));
     expect((await copy.getHighestBlock())!.height).toBe(6n);
+  });
+
+  test("a dump kept in memory is untouched by what the store does after it (a dev snapshot restored later)", async () => {
+    const f = fixture();
+    const store = new MemoryBlockStore();
+    for (const b of f.main.slice(0, 3)) await store.storeBlock(b, makeReceipt(b));
+    await store.storeBlock(f.fork[0]!, undefined, false);
+    const dump = store.dump();
+    const then = await answers(MemoryBlockStore.fromDump(structuredClone(dump)), f);
+    // More blocks, a fork switch (committed flags, parents and the main chain rewritten in place).
+    for (const b of [...f.main.slice(3), ...f.fork]) await store.storeBlock(b, makeReceipt(b));
+    const restored = MemoryBlockStore.fromDump(dump);
+    expect(await answers(restored, f)).toEqual(then);
+    // Restored twice from the same dump: the first copy's growth does not reach the second.
+    await restored.storeBlock(f.main[3]!, makeReceipt(f.main[3]!));
+    expect(await answers(MemoryBlockStore.fromDump(dump), f)).toEqual(then);
+  });
+
+  test("a first-version dump (the blocks alone, as older snapshot files hold) is still read", async () => {
+    const f = fixture();
+    const store = new MemoryBlockStore();
+    for (const b of f.main) await store.storeBlock(b, makeReceipt(b));
+    await store.storeBlock(f.fork[0]!, undefined, false);
+    const stored = [...f.main, f.fork[0]!];
+    const v1 = {
+      version: 1 as const,
+      blocks: stored.map((b) => Bun.zstdCompressSync(protocol.Block.encode(b).finish())),
+      receipts: stored.map((b, i) => (i < f.main.length ? Bun.zstdCompressSync(protocol.BlockReceipt.encode(makeReceipt(b)).finish()) : null)),
+      committed: stored.map((_, i) => i < f.main.length),
+      progress: stored.length - 1,
+    };
+    expect(await answers(MemoryBlockStore.fromDump(structuredClone(v1)), f)).toEqual(await answers(store, f));
   });
 
   test("an empty store round-trips; reset empties", async () => {

@@ -15,10 +15,12 @@
  * - other ancestor walks reach a deep range through skip pointers (`skip-list.ts`) in O(log distance)
  *   steps, so reads stay as fast at a million blocks as at a thousand.
  *
- * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
- * `MemoryBlockStore.fromDump` rebuilds a store from it.
+ * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files): the
+ * columns and indexes themselves, a few large buffers, so `MemoryBlockStore.fromDump` takes them as
+ * they are — no block is decompressed, decoded or indexed again (a dev node's start on a long
+ * chain). It still reads the first dump version (the blocks alone, indexed again one by one).
  */
-import { ByteArena, BytesTable, IntColumn } from "@cairn/core";
+import { ByteArena, type ByteArenaDump, BytesTable, type BytesTableDump, IntColumn } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import { topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
@@ -35,8 +37,34 @@ const LINEAR_WALK_LIMIT = 64;
 /** Bytes per buffer of the compressed blocks and receipts. */
 const ARENA_CHUNK_BYTES = 1 << 20;
 
-/** The whole content of a `MemoryBlockStore`, structured-cloneable, blocks in storing order. */
+/** The whole content of a `MemoryBlockStore`, structured-cloneable: what `dump()` writes. */
 export interface BlockStoreDump {
+  version: 2;
+  // The store's columns and indexes (see the fields of the same names).
+  bySeq: BytesTableDump;
+  heights: Float64Array;
+  previous: ByteArenaDump;
+  blocks: ByteArenaDump;
+  receipts: Int32Array;
+  receiptBytes: ByteArenaDump;
+  committed: Int32Array;
+  skips: Int32Array;
+  parents: Int32Array;
+  txSlots: BytesTableDump;
+  txBlock: Int32Array;
+  txStart: Int32Array;
+  txEnd: Int32Array;
+  /** `txMore` as [slot, seqs] pairs. */
+  txMore: [number, number[]][];
+  highest: number;
+  /** `mainChain`, -1 where it has no entry. */
+  mainChain: Int32Array;
+  mainLow: number;
+  last: number;
+}
+
+/** The first dump version (still read): the blocks in storing order, indexed again on reading. */
+export interface BlockStoreDumpV1 {
   version: 1;
   /** Encoded `protocol.Block` per block, zstd-compressed. */
   blocks: Uint8Array[];
@@ -83,26 +111,64 @@ export class MemoryBlockStore implements BlockStore {
   private mainLow = 0;
   private last = -1;
 
-  /** A store holding `dump` (from `dump()` of this or another process). */
-  static fromDump(dump: BlockStoreDump): MemoryBlockStore {
-    if (dump.version !== 1) throw new Error(`unknown block store dump version ${String(dump.version)}`);
+  /**
+   * A store holding `dump` (from `dump()` of this or another process). The stored bytes are shared
+   * with the dump (neither ever writes them), the number columns copied.
+   */
+  static fromDump(dump: BlockStoreDump | BlockStoreDumpV1): MemoryBlockStore {
     const store = new MemoryBlockStore();
-    for (let i = 0; i < dump.blocks.length; i++) store.insert(decompress(dump.blocks[i]!), dump.blocks[i]!, dump.receipts[i] ?? null, dump.committed[i]!);
-    store.last = dump.progress;
+    if (dump.version === 1) {
+      for (let i = 0; i < dump.blocks.length; i++) store.insert(decompress(dump.blocks[i]!), dump.blocks[i]!, dump.receipts[i] ?? null, dump.committed[i]!);
+      store.last = dump.progress;
+      return store;
+    }
+    if (dump.version !== 2) throw new Error(`unknown block store dump version ${String((dump as { version: unknown }).version)}`);
+    store.bySeq = BytesTable.fromDump(dump.bySeq);
+    store.heights = IntColumn.from(dump.heights);
+    store.previous = ByteArena.fromDump(dump.previous);
+    store.blocks = ByteArena.fromDump(dump.blocks, ARENA_CHUNK_BYTES);
+    store.receipts = IntColumn.from(dump.receipts);
+    store.receiptBytes = ByteArena.fromDump(dump.receiptBytes, ARENA_CHUNK_BYTES);
+    store.committed = IntColumn.from(dump.committed);
+    store.skips = IntColumn.from(dump.skips);
+    store.parents = IntColumn.from(dump.parents);
+    store.txSlots = BytesTable.fromDump(dump.txSlots);
+    store.txBlock = IntColumn.from(dump.txBlock);
+    store.txStart = IntColumn.from(dump.txStart);
+    store.txEnd = IntColumn.from(dump.txEnd);
+    store.txMore = new Map(dump.txMore.map(([slot, seqs]) => [slot, [...seqs]]));
+    store.highest = dump.highest;
+    store.mainChain = Array.from(dump.mainChain);
+    store.mainLow = dump.mainLow;
+    store.last = dump.last;
     return store;
   }
 
-  /** The whole content as plain data (views of the stored bytes, not copies: stored bytes never change). */
+  /** The whole content as plain data: the stored bytes shared (they never change), the number columns copied. */
   dump(): BlockStoreDump {
-    const blocks: Uint8Array[] = [];
-    const receipts: (Uint8Array | null)[] = [];
-    const committed: boolean[] = [];
-    for (let seq = 0; seq < this.size; seq++) {
-      blocks.push(this.blocks.get(seq));
-      receipts.push(this.receiptOf(seq));
-      committed.push(this.committed.at(seq) === 1);
-    }
-    return { version: 1, blocks, receipts, committed, progress: this.last };
+    const mainChain = new Int32Array(this.mainChain.length).fill(-1);
+    this.mainChain.forEach((seq, height) => (mainChain[height] = seq));
+    return {
+      version: 2,
+      bySeq: this.bySeq.dump(),
+      heights: this.heights.values() as Float64Array,
+      previous: this.previous.dump(),
+      blocks: this.blocks.dump(),
+      receipts: this.receipts.values() as Int32Array,
+      receiptBytes: this.receiptBytes.dump(),
+      committed: this.committed.values() as Int32Array,
+      skips: this.skips.values() as Int32Array,
+      parents: this.parents.values() as Int32Array,
+      txSlots: this.txSlots.dump(),
+      txBlock: this.txBlock.values() as Int32Array,
+      txStart: this.txStart.values() as Int32Array,
+      txEnd: this.txEnd.values() as Int32Array,
+      txMore: [...this.txMore].map(([slot, seqs]) => [slot, [...seqs]]),
+      highest: this.highest,
+      mainChain,
+      mainLow: this.mainLow,
+      last: this.last,
+    };
   }
 
   /** Blocks stored. */

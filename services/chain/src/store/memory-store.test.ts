@@ -28,6 +28,23 @@ describe("MemoryChainStore dump", () => {
     expect(toHex((await copy.blockIdAtHeight(4n))!)).toBe(toHex(ids[3]!));
   });
 
+  test("a first-version dump (the irreversible ids as an array) is still read, holes included, and holes survive the packed form", async () => {
+    const store = new MemoryChainStore();
+    const t = await createTestChain({ store, chain: { irreversibleThreshold: 1 } });
+    const ids = [];
+    for (let i = 1n; i <= 4n; i++) ids.push((await t.produce([t.transfer(0, 1, 10n, i)])) && t.chain.head.id);
+    const { irreversibleIds: _ids, irreversibleLengths: _lengths, ...rest } = store.dump();
+    const v1 = { ...rest, version: 1 as const, irreversible: [undefined, ids[1], ids[2]] };
+    const copy = MemoryChainStore.fromDump(structuredClone(v1));
+    const packed = MemoryChainStore.fromDump(structuredClone(copy.dump()));
+    for (const s of [copy, packed]) {
+      expect(await s.load()).toEqual(await store.load());
+      expect(await s.blockIdAtHeight(1n)).toBeUndefined();
+      for (let h = 2; h <= 3; h++) expect(toHex((await s.blockIdAtHeight(BigInt(h)))!)).toBe(toHex(ids[h - 1]!));
+      expect(await s.blockIdAtHeight(4n)).toBeUndefined();
+    }
+  });
+
   test("an empty store round-trips", async () => {
     const copy = MemoryChainStore.fromDump(structuredClone(new MemoryChainStore().dump()));
     expect(await copy.load()).toEqual({ meta: undefined, state: [], blocks: [] });

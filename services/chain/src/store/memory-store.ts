@@ -6,24 +6,52 @@
  * chain costs a few dozen bytes a block and `blockIdAtHeight` is one array read.
  *
  * `dump()` returns the whole content as structured-cloneable data (snapshots, snapshot files) and
- * `MemoryChainStore.fromDump` rebuilds a store from it.
+ * `MemoryChainStore.fromDump` rebuilds a store from it. The irreversible ids travel packed in one
+ * buffer (one byte array per block would be one buffer each to clone and allocate again: most of
+ * the dump's load time on a long chain); the first dump version (an array of ids) is still read.
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import type { ForkTreeEntry } from "../fork-tree.ts";
 import { MemoryState, type StateEntry } from "../state/state.ts";
 import type { BlockCommit, ChainMeta, ChainStore, LoadedChain } from "./store.ts";
 
-/** The whole content of a `MemoryChainStore`, structured-cloneable. */
+/** The whole content of a `MemoryChainStore`, structured-cloneable: what `dump()` writes. */
 export interface ChainStoreDump {
-  version: 1;
+  version: 2;
   meta: ChainMeta | undefined;
   state: StateEntry[];
   /** Reversible blocks, in commit order. */
   reversible: ForkTreeEntry[];
   /** The LIB's entry once irreversible (changes and undo dropped), when it is a stored block. */
   lib: ForkTreeEntry | undefined;
+  /** Irreversible block ids, height 1 up, one after the other. */
+  irreversibleIds: Uint8Array;
+  /** Each one's length, index = height - 1 (0: a hole, a height never made irreversible here). */
+  irreversibleLengths: Int32Array;
+}
+
+/** The first dump version (still read): the irreversible ids as an array. */
+export interface ChainStoreDumpV1 extends Omit<ChainStoreDump, "version" | "irreversibleIds" | "irreversibleLengths"> {
+  version: 1;
   /** Irreversible block ids, index = height - 1 (holes: heights never made irreversible here). */
   irreversible: (Uint8Array | undefined)[];
+}
+
+/** `ids` (with holes) packed: their bytes one after the other, and each one's length (0 for a hole). */
+function packIds(ids: readonly (Uint8Array | undefined)[]): { bytes: Uint8Array; lengths: Int32Array } {
+  const lengths = new Int32Array(ids.length);
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) total += lengths[i] = ids[i]?.length ?? 0;
+  const bytes = new Uint8Array(total);
+  for (let i = 0, at = 0; i < ids.length; at += lengths[i]!, i++) if (ids[i]) bytes.set(ids[i]!, at);
+  return { bytes, lengths };
+}
+
+/** The inverse of `packIds`: views of `bytes` (which no one writes to). */
+function unpackIds(bytes: Uint8Array, lengths: Int32Array): (Uint8Array | undefined)[] {
+  const ids = new Array<Uint8Array | undefined>(lengths.length);
+  for (let i = 0, at = 0; i < lengths.length; at += lengths[i]!, i++) ids[i] = lengths[i] === 0 ? undefined : bytes.subarray(at, at + lengths[i]!);
+  return ids;
 }
 
 export class MemoryChainStore implements ChainStore {
@@ -41,26 +69,28 @@ export class MemoryChainStore implements ChainStore {
   failNextCommit: Error | undefined;
 
   /** A store holding `dump` (from `dump()` of this or another process). */
-  static fromDump(dump: ChainStoreDump): MemoryChainStore {
-    if (dump.version !== 1) throw new Error(`unknown chain store dump version ${String(dump.version)}`);
+  static fromDump(dump: ChainStoreDump | ChainStoreDumpV1): MemoryChainStore {
+    if (dump.version !== 1 && dump.version !== 2) throw new Error(`unknown chain store dump version ${String((dump as { version: unknown }).version)}`);
     const store = new MemoryChainStore();
     store.meta = dump.meta && { ...dump.meta };
     store.state.apply(dump.state);
     for (const n of dump.reversible) store.reversible.set(n.idHex, n);
     store.lib = dump.lib;
-    store.irreversible = [...dump.irreversible];
+    store.irreversible = dump.version === 1 ? [...dump.irreversible] : unpackIds(dump.irreversibleIds, dump.irreversibleLengths);
     return store;
   }
 
-  /** The whole content as plain data (shares the stored values, which never change in place). */
+  /** The whole content as plain data (shares the stored values, which never change in place; the irreversible ids packed). */
   dump(): ChainStoreDump {
+    const irreversible = packIds(this.irreversible);
     return {
-      version: 1,
+      version: 2,
       meta: this.meta && { ...this.meta },
       state: [...this.state.all()],
       reversible: [...this.reversible.values()],
       lib: this.lib,
-      irreversible: [...this.irreversible],
+      irreversibleIds: irreversible.bytes,
+      irreversibleLengths: irreversible.lengths,
     };
   }
 
