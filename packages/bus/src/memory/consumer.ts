@@ -7,7 +7,7 @@ import type { Logger } from "@cairn/core";
 import { redeliveryDelay, type ResolvedDeliveryOptions } from "../delivery.ts";
 import type { BusMessage, MessageHandler } from "../event-bus.ts";
 import { subjectMatches } from "../subjects.ts";
-import type { MemoryLog } from "./log.ts";
+import type { LogEntry, MemoryLog } from "./log.ts";
 
 /** A consumer's settings; a resubscription may change all but `filter` (as a JetStream consumer update). */
 export interface ConsumerSettings {
@@ -34,6 +34,32 @@ export interface Member {
 
 function idle(m: Member): boolean {
   return !m.closed && m.current.size < m.concurrency;
+}
+
+/**
+ * A message as its handler sees it. `data` is read from the log entry only when the handler asks:
+ * an event published as an `EventMessage` is encoded then, not before (a handler that takes the
+ * payload never causes it).
+ */
+class Delivery implements BusMessage {
+  readonly subject: string;
+  readonly payload: object | undefined;
+  readonly sequence: number;
+  readonly redelivered: boolean;
+
+  constructor(
+    private readonly entry: LogEntry,
+    readonly deliveryCount: number,
+  ) {
+    this.subject = entry.subject;
+    this.payload = entry.payload;
+    this.sequence = entry.sequence;
+    this.redelivered = deliveryCount > 1;
+  }
+
+  get data(): Uint8Array {
+    return this.entry.data;
+  }
 }
 
 export class MemoryConsumer {
@@ -158,14 +184,7 @@ export class MemoryConsumer {
     const entry = this.log.get(sequence)!;
     p.inFlight = true;
     p.deliveries++;
-    const message: BusMessage = {
-      subject: entry.subject,
-      data: entry.data,
-      ...(entry.payload !== undefined && { payload: entry.payload }),
-      sequence,
-      deliveryCount: p.deliveries,
-      redelivered: p.deliveries > 1,
-    };
+    const message = new Delivery(entry, p.deliveries);
     const handled = this.handle(member, message, p).finally(() => {
       p.inFlight = false;
       member.current.delete(handled);
