@@ -207,4 +207,25 @@ describe("MemoryEventBus specifics", () => {
     expect(broker.log.firstSequence).toBe(3);
     await bus.close();
   });
+
+  test("a failed message the log drops before its redelivery is forgotten, and later ones flow", async () => {
+    const broker = createMemoryBroker({ maxMessages: 2 });
+    const bus = createMemoryEventBus({ broker, redeliveryDelayMs: 20, maxRedeliveryDelayMs: 20 });
+    await bus.start();
+    const handled: number[] = [];
+    await bus.subscribe("koinos.block.accept", (m) => {
+      if (m.data[0] === 1) throw new Error("always");
+      handled.push(m.data[0]!);
+    });
+    await bus.publish("koinos.block.accept", new Uint8Array([1]));
+    await Bun.sleep(5);
+    // 1 failed and waits; 2 and 3 push it out of the log (maxMessages 2) before its retry.
+    await bus.publish("koinos.block.accept", new Uint8Array([2]));
+    await bus.publish("koinos.block.accept", new Uint8Array([3]));
+    await Bun.sleep(60);
+    expect(broker.log.firstSequence).toBe(2);
+    expect(handled).toEqual([2, 3]);
+    expect(broker.settled).toBe(true);
+    await bus.close();
+  });
 });

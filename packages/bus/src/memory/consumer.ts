@@ -67,6 +67,12 @@ export class MemoryConsumer {
   private nextSequence: number;
   /** Delivered (or awaiting redelivery) but unacknowledged, in sequence order. */
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Entries of `pending` awaiting redelivery (a handler failed; not in flight). While 0 — always,
+   * unless a handler failed — dispatch skips scanning `pending` (up to `maxAckPending` entries, 256
+   * for the mempool) once per delivery.
+   */
+  private waiting = 0;
   private readonly members: Member[] = [];
   private turn = 0;
   private scheduled = false;
@@ -154,14 +160,17 @@ export class MemoryConsumer {
   }
 
   private nextRedelivery(): number | undefined {
+    if (this.waiting === 0) return undefined;
     const now = Date.now();
     for (const [sequence, p] of this.pending) {
+      if (p.inFlight) continue;
       if (this.log.get(sequence) === undefined) {
         this.logger.warn({ consumer: this.name, sequence }, "unacknowledged message dropped from log");
         this.pending.delete(sequence);
+        this.waiting--;
         continue;
       }
-      if (!p.inFlight && p.notBefore <= now) return sequence;
+      if (p.notBefore <= now) return sequence;
     }
     return undefined;
   }
@@ -182,6 +191,7 @@ export class MemoryConsumer {
   private deliver(member: Member, sequence: number): void {
     const p = this.pending.get(sequence)!;
     const entry = this.log.get(sequence)!;
+    if (p.deliveries > 0) this.waiting--;
     p.inFlight = true;
     p.deliveries++;
     const message = new Delivery(entry, p.deliveries);
@@ -207,13 +217,14 @@ export class MemoryConsumer {
       const delayMs = redeliveryDelay(this.delivery, p.deliveries);
       this.logger.warn({ ...ctx, retryInMs: delayMs }, "handler failed; redelivering");
       p.notBefore = Date.now() + delayMs;
+      this.waiting++;
     }
   }
 
   /** Wakes the consumer when the earliest waiting redelivery becomes due. */
   private armTimer(): void {
     this.clearTimer();
-    if (this.members.length === 0) return;
+    if (this.members.length === 0 || this.waiting === 0) return;
     let earliest = Infinity;
     for (const p of this.pending.values()) if (!p.inFlight && p.notBefore < earliest) earliest = p.notBefore;
     if (earliest === Infinity) return;
