@@ -81,7 +81,7 @@ export function buildBlock(draft: BlockDraft, privateKey: Uint8Array): protocol.
     signer: draft.signer ?? addressFromPrivateKey(privateKey),
   });
   const block = protocol.Block.fromPartial({ header, transactions: draft.transactions });
-  // fromPartial copies the list: the block's own list gets the root, for the checks downstream.
-  rememberTransactionMerkleRoot(block.transactions, root);
+  // The checks downstream (chain, block store) recognise the root the header holds: no hashing again.
+  rememberTransactionMerkleRoot(block.header!.transaction_merkle_root, block.transactions);
   return signBlock(block, privateKey);
 }

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { protocol } from "@cairn/proto";
-import { buildBlock, buildTransaction, merkleRoot, privateKeyFromSeed, rememberTransactionMerkleRoot, sha256, toMultihash, transactionHeaderBytes, transactionMerkleRoot } from "./index.ts";
+import { buildBlock, buildTransaction, matchesTransactionMerkleRoot, merkleRoot, privateKeyFromSeed, rememberTransactionMerkleRoot, sha256, toMultihash, transactionHeaderBytes, transactionMerkleRoot } from "./index.ts";
 
 const key = privateKeyFromSeed("transaction root test");
 const chainId = sha256(new Uint8Array([1]));
-const txs = (n: number) => Array.from({ length: n }, (_, i) => buildTransaction({ chainId, nonce: BigInt(i + 1), rcLimit: 1000n, operations: [] }, key));
+const txs = (n: number, from = 1) => Array.from({ length: n }, (_, i) => buildTransaction({ chainId, nonce: BigInt(from + i), rcLimit: 1000n, operations: [] }, key));
 const draft = (transactions: protocol.Transaction[]) => ({ previous: toMultihash(new Uint8Array(32)), height: 1n, timestamp: 1_700_000_000_000n, previousStateMerkleRoot: toMultihash(new Uint8Array(32)), transactions });
 
 /** The root computed here from its definition (two leaves per transaction), without the library's memory. */
@@ -13,28 +13,43 @@ function rootByHand(list: protocol.Transaction[]): Uint8Array {
   return toMultihash(merkleRoot(leaves));
 }
 
-describe("transaction merkle root memory", () => {
-  test("a built block's root is the root of its transactions, and an equal list decoded from bytes gives the same root", () => {
+describe("transaction merkle root", () => {
+  test("a built block's root is the root of its transactions, and matches its list, a copy of it and the list decoded from bytes", () => {
     const block = buildBlock(draft(txs(5)), key);
+    const root = block.header!.transaction_merkle_root;
+    expect(root).toEqual(rootByHand(block.transactions));
+    expect(transactionMerkleRoot(block.transactions)).toEqual(root);
+    expect(matchesTransactionMerkleRoot(block.transactions, root)).toBe(true);
+    // In-process calls copy messages with fromPartial: new objects, the same byte arrays.
+    const copy = protocol.Block.fromPartial(block);
+    expect(copy.header!.transaction_merkle_root).toBe(root);
+    expect(matchesTransactionMerkleRoot(copy.transactions, copy.header!.transaction_merkle_root)).toBe(true);
     const decoded = protocol.Block.decode(protocol.Block.encode(block).finish());
-    expect(decoded.transactions).not.toBe(block.transactions);
-    expect(transactionMerkleRoot(block.transactions)).toEqual(block.header!.transaction_merkle_root);
-    expect(transactionMerkleRoot(decoded.transactions)).toEqual(rootByHand(decoded.transactions));
-    expect(block.header!.transaction_merkle_root).toEqual(rootByHand(decoded.transactions));
+    expect(matchesTransactionMerkleRoot(decoded.transactions, decoded.header!.transaction_merkle_root)).toBe(true);
   });
 
-  test("roots are remembered by list identity: an equal but different list is hashed", () => {
+  test("a remembered root is taken only for what it covers: another list, a changed field or signature, or changed root bytes are hashed", () => {
     const list = txs(3);
     const fake = toMultihash(new Uint8Array(32).fill(9));
-    rememberTransactionMerkleRoot(list, fake);
-    expect(transactionMerkleRoot(list)).toEqual(fake);
-    expect(transactionMerkleRoot([...list])).toEqual(rootByHand(list));
+    rememberTransactionMerkleRoot(fake, list);
+    // Recognised without hashing (the root is not the real one: only memory can say yes).
+    expect(matchesTransactionMerkleRoot(list, fake)).toBe(true);
+    expect(matchesTransactionMerkleRoot(protocol.Block.fromPartial({ transactions: list }).transactions, fake)).toBe(true);
+    // Anything else is hashed, and the fake root does not match.
+    expect(matchesTransactionMerkleRoot(txs(3, 10), fake)).toBe(false);
+    expect(matchesTransactionMerkleRoot(list.slice(0, 2), fake)).toBe(false);
+    const otherLimit = list.map((tx, i) => (i === 1 ? { ...tx, header: { ...tx.header!, rc_limit: 999n } } : tx));
+    expect(matchesTransactionMerkleRoot(otherLimit, fake)).toBe(false);
+    const otherSignature = list.map((tx, i) => (i === 2 ? { ...tx, signatures: [tx.signatures[0]!.slice()] } : tx));
+    expect(matchesTransactionMerkleRoot(otherSignature, fake)).toBe(false);
+    expect(matchesTransactionMerkleRoot(list, fake.slice())).toBe(false);
+    fake[5] = 0;
+    expect(matchesTransactionMerkleRoot(list, fake)).toBe(false);
   });
 
-  test("each answer is a copy: changing one does not change the next", () => {
-    const list = txs(2);
-    const first = transactionMerkleRoot(list);
-    first.fill(0);
-    expect(transactionMerkleRoot(list)).toEqual(rootByHand(list));
+  test("a root that does not match its transactions is refused, remembered or not", () => {
+    const block = buildBlock(draft(txs(2)), key);
+    expect(matchesTransactionMerkleRoot(txs(2, 5), block.header!.transaction_merkle_root)).toBe(false);
+    expect(matchesTransactionMerkleRoot(block.transactions, rootByHand(txs(1)))).toBe(false);
   });
 });
