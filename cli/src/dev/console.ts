@@ -112,7 +112,8 @@ export async function startDevConsole(bus: Pick<EventBus, "subscribe"> | Gateway
   return bus.subscribe(
     "koinos.block.accept",
     (message) => {
-      const msg = broadcast.BlockAccepted.decode(message.data);
+      // The in-process bus hands over the chain's own message (read-only): no encoding, no decoding.
+      const msg = (message as { payload?: broadcast.BlockAccepted }).payload ?? broadcast.BlockAccepted.decode(message.data);
       if (!msg.block) return;
       for (const line of format.block(msg)) options.write(line);
     },

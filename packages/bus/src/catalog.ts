@@ -6,8 +6,8 @@
  */
 import type { Logger } from "@cairn/core";
 import { broadcast } from "@cairn/proto";
-import type { BusMessage, OutgoingMessage } from "./event-bus.ts";
-import { markFresh } from "./fresh-bytes.ts";
+import type { BusMessage } from "./event-bus.ts";
+import { EventMessage } from "./event-message.ts";
 import { CONTRACT_EVENT_PREFIX, Subjects, contractEventSubject } from "./subjects.ts";
 
 /** A subject's payload: the generated message functions and the message's full proto name. */
@@ -45,18 +45,21 @@ export type PayloadOf<S extends CatalogSubject> = (typeof EVENT_CATALOG)[S] exte
 
 /**
  * The message publishing `payload` on `subject` (the payload travels with its bytes: see
- * `OutgoingMessage.payload`). The bytes are fresh: the in-process bus keeps them without a copy,
- * so they are read-only like the payload.
+ * `OutgoingMessage.payload`). Its bytes are encoded when first read (`EventMessage`): the
+ * in-process bus hands consumers the payload and never reads them unless a consumer does. They
+ * are fresh: the in-process bus keeps them without a copy, so they are read-only like the payload.
  */
-export function eventMessage<S extends CatalogSubject>(subject: S, payload: PayloadOf<S>): OutgoingMessage {
+export function eventMessage<S extends CatalogSubject>(subject: S, payload: PayloadOf<S>): EventMessage<PayloadOf<S> & object> {
   const type = EVENT_CATALOG[subject] as PayloadType<PayloadOf<S>>;
-  return { subject, data: markFresh(type.fns.encode(payload).finish()), payload: payload as object };
+  return new EventMessage(subject, payload as PayloadOf<S> & object, (p) => type.fns.encode(p).finish());
 }
 
-/** The message publishing contract event `parcel` on `koinos.event.<contract>.<name>` (throws when the name cannot be a subject). */
-export function contractEventMessage(contractBase58: string, eventName: string, parcel: broadcast.EventParcel): OutgoingMessage {
-  return { subject: contractEventSubject(contractBase58, eventName), data: markFresh(CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish()), payload: parcel };
+/** The message publishing contract event `parcel` on `koinos.event.<contract>.<name>` (throws when the name cannot be a subject); bytes encoded when first read, as `eventMessage`. */
+export function contractEventMessage(contractBase58: string, eventName: string, parcel: broadcast.EventParcel): EventMessage<broadcast.EventParcel> {
+  return new EventMessage(contractEventSubject(contractBase58, eventName), parcel, encodeParcel);
 }
+
+const encodeParcel = (parcel: broadcast.EventParcel) => CONTRACT_EVENT_PAYLOAD.fns.encode(parcel).finish();
 
 /** The payload type of `subject` (a contract event subject → `EventParcel`), or undefined for a subject the catalog does not know. */
 export function payloadTypeOf(subject: string): PayloadType<object> | undefined {

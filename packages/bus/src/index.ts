@@ -11,6 +11,7 @@ export * from "./event-bus.ts";
 export * from "./subjects.ts";
 export { BusErrorCode } from "./errors.ts";
 export * from "./catalog.ts";
+export { EventMessage } from "./event-message.ts";
 export { defaultDeliveryOptions, type DeliveryOptions } from "./delivery.ts";
 export { createNatsEventBus } from "./nats/bus.ts";
 export type { NatsEventBusOptions, NatsEventBusDeps } from "./nats/options.ts";

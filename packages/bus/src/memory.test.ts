@@ -133,4 +133,99 @@ describe("MemoryEventBus specifics", () => {
     expect(broker.log.lastSequence).toBe(11);
     await bus.close();
   });
+
+  test("an eventMessage is encoded only when its bytes are read: consumers taking the payload never cause it", async () => {
+    const bus = createMemoryEventBus();
+    await bus.start();
+    const payload = broadcast.BlockIrreversible.create({ topology: { id: new Uint8Array([7]), height: 3n, previous: new Uint8Array([6]) } });
+    const message = eventMessage(Subjects.blockIrreversible, payload);
+    const seen: object[] = [];
+    await bus.subscribe("koinos.>", (m) => void seen.push(m.payload!));
+    await bus.publishMany([message]);
+    await Bun.sleep(5);
+    expect(seen[0]).toBe(payload);
+    expect(message.encoded).toBe(false);
+
+    // A consumer that reads the bytes gets what an eager encoding gives.
+    const bytes: Uint8Array[] = [];
+    await bus.subscribe("koinos.>", (m) => void bytes.push(m.data), { deliverFrom: "all" });
+    await Bun.sleep(5);
+    expect(message.encoded).toBe(true);
+    expect(bytes[0]).toEqual(broadcast.BlockIrreversible.encode(payload).finish());
+    await bus.close();
+  });
+
+  test("an eventMessage leaving the payload window is encoded, so a consumer further behind decodes its bytes", async () => {
+    const bus = createMemoryEventBus();
+    await bus.start();
+    const payload = broadcast.BlockIrreversible.create({ topology: { id: new Uint8Array([1]), height: 1n, previous: new Uint8Array([0]) } });
+    const first = eventMessage(Subjects.blockIrreversible, payload);
+    await bus.publishMany([first]);
+    for (let i = 0; i < PAYLOADS_KEPT - 1; i++) await bus.publishMany([eventMessage(Subjects.blockForks, broadcast.ForkHeads.create())]);
+    expect(first.encoded).toBe(false);
+    await bus.publishMany([eventMessage(Subjects.blockForks, broadcast.ForkHeads.create())]);
+    expect(first.encoded).toBe(true);
+    const late: { data: Uint8Array; payload?: object }[] = [];
+    await bus.subscribe(Subjects.blockIrreversible, (m) => void late.push({ data: m.data, payload: m.payload }), { deliverFrom: "all" });
+    await Bun.sleep(5);
+    expect(late).toHaveLength(1);
+    expect(late[0]!.payload).toBeUndefined();
+    expect(broadcast.BlockIrreversible.decode(late[0]!.data)).toEqual(payload);
+    await bus.close();
+  });
+
+  test("with keepHandled below the payload window, a handled eventMessage the log drops is never encoded", async () => {
+    const broker = createMemoryBroker({ keepHandled: 4 });
+    const bus = createMemoryEventBus({ broker });
+    await bus.start();
+    await bus.subscribe("koinos.>", () => {});
+    const messages = Array.from({ length: PAYLOADS_KEPT + 10 }, () => eventMessage(Subjects.blockForks, broadcast.ForkHeads.create()));
+    for (const m of messages) {
+      await bus.publishMany([m]);
+      await Bun.sleep(0);
+    }
+    expect(broker.log.firstSequence).toBeGreaterThan(10);
+    expect(messages.filter((m) => m.encoded)).toHaveLength(0);
+    await bus.close();
+  });
+
+  test("bytes count against maxBytes once encoded", async () => {
+    const broker = createMemoryBroker({ maxBytes: 40 });
+    const bus = createMemoryEventBus({ broker });
+    await bus.start();
+    const payload = () => broadcast.BlockIrreversible.create({ topology: { id: new Uint8Array(10), height: 1n, previous: new Uint8Array(10) } });
+    const size = broadcast.BlockIrreversible.encode(payload()).finish().length;
+    expect(size * 2).toBeGreaterThan(40);
+    const messages = [0, 1, 2].map(() => eventMessage(Subjects.blockIrreversible, payload()));
+    await bus.publishMany(messages);
+    // Not encoded: nothing counts yet, all three stay.
+    expect(broker.log.firstSequence).toBe(1);
+    // Read by a consumer: their bytes count, and the next append drops the oldest beyond the limit.
+    await bus.subscribe("koinos.>", (m) => void m.data, { deliverFrom: "all" });
+    await Bun.sleep(5);
+    await bus.publish(Subjects.blockForks, new Uint8Array([1]));
+    expect(broker.log.firstSequence).toBe(3);
+    await bus.close();
+  });
+
+  test("a failed message the log drops before its redelivery is forgotten, and later ones flow", async () => {
+    const broker = createMemoryBroker({ maxMessages: 2 });
+    const bus = createMemoryEventBus({ broker, redeliveryDelayMs: 20, maxRedeliveryDelayMs: 20 });
+    await bus.start();
+    const handled: number[] = [];
+    await bus.subscribe("koinos.block.accept", (m) => {
+      if (m.data[0] === 1) throw new Error("always");
+      handled.push(m.data[0]!);
+    });
+    await bus.publish("koinos.block.accept", new Uint8Array([1]));
+    await Bun.sleep(5);
+    // 1 failed and waits; 2 and 3 push it out of the log (maxMessages 2) before its retry.
+    await bus.publish("koinos.block.accept", new Uint8Array([2]));
+    await bus.publish("koinos.block.accept", new Uint8Array([3]));
+    await Bun.sleep(60);
+    expect(broker.log.firstSequence).toBe(2);
+    expect(handled).toEqual([2, 3]);
+    expect(broker.settled).toBe(true);
+    await bus.close();
+  });
 });

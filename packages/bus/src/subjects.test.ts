@@ -14,11 +14,29 @@ describe("subjects", () => {
     expect(subjectMatches(">", "a")).toBe(true);
   });
 
+  test("the fast paths (no wildcard, a trailing >) agree with token-by-token matching", () => {
+    const byTokens = (pattern: string, subject: string) => {
+      const p = pattern.split(".");
+      const s = subject.split(".");
+      for (let i = 0; i < p.length; i++) {
+        if (p[i] === ">") return s.length > i;
+        if (i >= s.length || (p[i] !== "*" && p[i] !== s[i])) return false;
+      }
+      return p.length === s.length;
+    };
+    const patterns = ["koinos.>", "koinos.block.>", "koinos.block.accept", "koinos.block", "koinos.event.1Abc.>", "k.>", ">", "koinos.*.accept", "*.>"];
+    const subjects = ["koinos", "koinos.block", "koinos.blocks.accept", "koinos.block.accept", "koinos.block.accept.x", "koinosx.block", "koinos.event.1Abc.token.transfer_event", "koinos.event.1Abcd.mint", "k.x", "kk.x", "a"];
+    for (const p of patterns) for (const s of subjects) expect([p, s, subjectMatches(p, s)]).toEqual([p, s, byTokens(p, s)]);
+  });
+
   test("patterns and subjects are validated", () => {
     for (const ok of ["koinos.>", "koinos.*.accept", "*", ">"]) expect(() => assertPattern(ok)).not.toThrow();
     for (const bad of ["", "koinos.>.x", "koinos..x", "koinos.a*", "koinos. x"]) expect(() => assertPattern(bad)).toThrow();
     expect(() => assertSubject("koinos.block.accept")).not.toThrow();
     for (const bad of ["", "koinos.*", "koinos.>", "a..b", ".a", "a b"]) expect(() => assertSubject(bad)).toThrow();
+    // Asked again (valid subjects are remembered): the same answers.
+    expect(() => assertSubject("koinos.block.accept")).not.toThrow();
+    for (const bad of ["", "koinos.*", "a b"]) expect(() => assertSubject(bad)).toThrow();
   });
 
   test("contract event subjects", () => {

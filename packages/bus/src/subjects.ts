@@ -48,13 +48,23 @@ export function contractEventsPattern(contractBase58: string): string {
 
 const BAD_TOKEN_CHARS = /[\s*>]/;
 
+/**
+ * Subjects already found valid. A process publishes on few distinct subjects (the fixed ones and
+ * one per contract event name), several per transfer; bounded, cleared when full.
+ */
+const validSubjects = new Set<string>();
+const VALID_SUBJECTS_KEPT = 4096;
+
 /** Throws unless `subject` is a concrete subject: non-empty dot-separated tokens, no wildcards or whitespace. */
 export function assertSubject(subject: string): void {
+  if (validSubjects.has(subject)) return;
   if (subject.length === 0) throw invalidSubject(subject, "empty");
   for (const token of subject.split(".")) {
     if (token.length === 0) throw invalidSubject(subject, "empty token");
     if (BAD_TOKEN_CHARS.test(token)) throw invalidSubject(subject, "wildcard or whitespace in a published subject");
   }
+  if (validSubjects.size >= VALID_SUBJECTS_KEPT) validSubjects.clear();
+  validSubjects.add(subject);
 }
 
 /** Throws unless `pattern` is a valid NATS pattern: tokens, `*` as a whole token, `>` only as the last token. */
@@ -72,8 +82,17 @@ export function assertPattern(pattern: string): void {
   });
 }
 
-/** True when concrete `subject` matches NATS `pattern` (`*` = one token, `>` = one or more trailing tokens). */
+/**
+ * True when concrete `subject` matches NATS `pattern` (`*` = one token, `>` = one or more trailing
+ * tokens). The in-process bus asks once per message and consumer: a pattern without wildcards and
+ * one whose only wildcard is a trailing `>` (`koinos.>`) are compared without splitting.
+ */
 export function subjectMatches(pattern: string, subject: string): boolean {
+  const star = pattern.indexOf("*");
+  const rest = pattern.indexOf(">");
+  if (star < 0 && rest < 0) return pattern === subject;
+  // `prefix.>`: the subject's tokens start with the prefix's and go on (its tokens are non-empty).
+  if (star < 0 && rest === pattern.length - 1 && rest > 0 && pattern.charCodeAt(rest - 1) === 0x2e) return subject.length > rest && subject.startsWith(pattern.slice(0, rest));
   const p = pattern.split(".");
   const s = subject.split(".");
   for (let i = 0; i < p.length; i++) {

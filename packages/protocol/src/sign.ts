@@ -1,6 +1,6 @@
 /** Building and signing transactions and blocks (clients, the block producer, tests). */
 import { protocol } from "@cairn/proto";
-import { blockDigest, blockId, operationMerkleRoot, transactionDigest, transactionId, transactionMerkleRoot } from "./ids.ts";
+import { blockDigest, blockId, operationMerkleRoot, rememberTransactionMerkleRoot, transactionDigest, transactionId, transactionMerkleRoot } from "./ids.ts";
 import { addressFromPrivateKey } from "./keys.ts";
 import { encodeNonce } from "./nonce.ts";
 import { recoverAddress, signDigest } from "./signature.ts";
@@ -71,13 +71,17 @@ export interface BlockDraft {
 
 /** Builds a block on a parent (header, transaction merkle root, signer) and signs it. */
 export function buildBlock(draft: BlockDraft, privateKey: Uint8Array): protocol.Block {
+  const root = transactionMerkleRoot(draft.transactions);
   const header = protocol.BlockHeader.fromPartial({
     previous: draft.previous,
     height: draft.height,
     timestamp: draft.timestamp,
     previous_state_merkle_root: draft.previousStateMerkleRoot,
-    transaction_merkle_root: transactionMerkleRoot(draft.transactions),
+    transaction_merkle_root: root,
     signer: draft.signer ?? addressFromPrivateKey(privateKey),
   });
-  return signBlock(protocol.Block.fromPartial({ header, transactions: draft.transactions }), privateKey);
+  const block = protocol.Block.fromPartial({ header, transactions: draft.transactions });
+  // The checks downstream (chain, block store) recognise the root the header holds: no hashing again.
+  rememberTransactionMerkleRoot(block.header!.transaction_merkle_root, block.transactions);
+  return signBlock(block, privateKey);
 }

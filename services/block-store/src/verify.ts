@@ -10,7 +10,7 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
-import { ZERO_ID, blockId, blockSigner, transactionMerkleRoot } from "@cairn/protocol";
+import { ZERO_ID, blockId, blockSigner, matchesTransactionMerkleRoot } from "@cairn/protocol";
 import { unverifiedBlock } from "./errors.ts";
 import { topologyOfBlock } from "./store/codec.ts";
 import type { BlockStore } from "./store/store.ts";
@@ -20,7 +20,7 @@ export async function verifyBlockToAdd(block: protocol.Block, store: Pick<BlockS
   const { height, previous } = topologyOfBlock(block);
   const header = block.header!;
   if (!bytesEqual(blockId(header), block.id)) throw unverifiedBlock("block id does not match its header");
-  if (!bytesEqual(transactionMerkleRoot(block.transactions), header.transaction_merkle_root)) throw unverifiedBlock("transaction merkle root does not match its transactions");
+  if (!matchesTransactionMerkleRoot(block.transactions, header.transaction_merkle_root)) throw unverifiedBlock("transaction merkle root does not match its transactions");
   let signer: Uint8Array;
   try {
     signer = blockSigner(block);

@@ -19,15 +19,19 @@ import type { ChainEvents } from "./chain.ts";
 import { topology } from "./fork-tree.ts";
 import { blockAcceptMessage, blockAppliedMessages } from "./messages.ts";
 
-/** The part of the event bus the chain uses. */
+/**
+ * The part of the event bus the chain uses. Messages go whole (`publishMany`), never as
+ * `publish(m.subject, m.data, …)`: reading `data` would encode an `EventMessage` the in-process
+ * bus may never need as bytes.
+ */
 export interface EventPublisher {
-  /** `payload`: the decoded message, for consumers in this process (`OutgoingMessage.payload`). */
-  publish(subject: string, data: Uint8Array, payload?: object): Promise<unknown>;
+  publishMany(messages: readonly OutgoingMessage[]): Promise<readonly unknown[]>;
 }
 
 export function createChainEvents(publisher: EventPublisher, logger: Logger, onPublished?: (subject: string) => void): ChainEvents {
-  const send = ({ subject, data, payload }: OutgoingMessage) => {
-    publisher.publish(subject, data, payload).then(
+  const send = (m: OutgoingMessage) => {
+    const { subject } = m;
+    publisher.publishMany([m]).then(
       () => onPublished?.(subject),
       (err) => logger.error({ subject, err: String(err) }, "event publish failed"),
     );
@@ -43,14 +47,14 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
     /** Awaited: a receipt is returned only once the accept is durably on the bus. */
     async transactionAccepted({ transaction, receipt, height }) {
       const m = eventMessage(Subjects.transactionAccept, { transaction, receipt, height, system_disk_storage_used: 0n, system_network_bandwidth_used: 0n, system_compute_bandwidth_used: 0n });
-      const ack = await publisher.publish(m.subject, m.data, m.payload);
+      const [ack] = await publisher.publishMany([m]);
       logger.debug({ tx: toHex(transaction.id), sequence: (ack as { sequence?: number } | undefined)?.sequence }, "transaction accept stored");
       onPublished?.(m.subject);
     },
     /** Awaited: the delivery audit republishes until the block store has the head. */
     async republishHeadAccept({ block, receipt }) {
       const m = blockAcceptMessage(block, receipt, { head: true, live: false });
-      await publisher.publish(m.subject, m.data, m.payload);
+      await publisher.publishMany([m]);
       onPublished?.(m.subject);
     },
     transactionFailed({ id, reason }) {

@@ -88,7 +88,7 @@ describe("reindex", () => {
 describe("published events", () => {
   test("irreversible, accept, forks, then one parcel per contract event, on Koinos subjects", async () => {
     const sent: { subject: string; data: Uint8Array }[] = [];
-    const events = createChainEvents({ publish: async (subject, data) => void sent.push({ subject, data }) }, silentLogger());
+    const events = createChainEvents({ publishMany: async (messages) => messages.map((m) => void sent.push({ subject: m.subject, data: m.data })) }, silentLogger());
     const t = await createTestChain({ chain: { irreversibleThreshold: 1 } });
     await t.produce([t.transfer(0, 1, 5n, 1n)]);
     await t.produce([t.transfer(0, 1, 6n, 2n)]);

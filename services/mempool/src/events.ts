@@ -52,17 +52,15 @@ export function createEventHandler(mempool: Mempool, logger: Logger): MessageHan
 }
 
 /** Publishes `koinos.transaction.fail` (id and reason) without waiting; a failed publish is logged. */
-export function transactionFailPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (failed: { id: Uint8Array; reason: string }) => void {
+export function transactionFailPublisher(bus: Pick<EventBus, "publishMany">, logger: Logger): (failed: { id: Uint8Array; reason: string }) => void {
   return ({ id, reason }) => {
-    const { subject, data, payload } = eventMessage(Subjects.transactionFail, { id, reason });
-    bus.publish(subject, data, payload).catch((err) => logger.error({ subject: Subjects.transactionFail, err: String(err) }, "event publish failed"));
+    bus.publishMany([eventMessage(Subjects.transactionFail, { id, reason })]).catch((err) => logger.error({ subject: Subjects.transactionFail, err: String(err) }, "event publish failed"));
   };
 }
 
 /** Publishes `koinos.mempool.accept` without waiting; a failed publish is logged. */
-export function mempoolAcceptPublisher(bus: Pick<EventBus, "publish">, logger: Logger): (accepted: broadcast.MempoolAccepted) => void {
+export function mempoolAcceptPublisher(bus: Pick<EventBus, "publishMany">, logger: Logger): (accepted: broadcast.MempoolAccepted) => void {
   return (accepted) => {
-    const { subject, data, payload } = eventMessage(Subjects.mempoolAccept, accepted);
-    bus.publish(subject, data, payload).catch((err) => logger.error({ subject: Subjects.mempoolAccept, err: String(err) }, "event publish failed"));
+    bus.publishMany([eventMessage(Subjects.mempoolAccept, accepted)]).catch((err) => logger.error({ subject: Subjects.mempoolAccept, err: String(err) }, "event publish failed"));
   };
 }

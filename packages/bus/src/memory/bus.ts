@@ -4,6 +4,7 @@
  */
 import { silentLogger, type Logger } from "@cairn/core";
 import { resolveDeliveryOptions, resolveSubscription, type DeliveryOptions, type ResolvedDeliveryOptions } from "../delivery.ts";
+import { EventMessage } from "../event-message.ts";
 import { isFresh } from "../fresh-bytes.ts";
 import { closed, durableConflict, durableInUse, invalidSubject, notStarted } from "../errors.ts";
 import type { DeliverFrom, EventBus, MessageHandler, OutgoingMessage, PublishAck, SubscribeOptions, Subscription } from "../event-bus.ts";
@@ -48,12 +49,19 @@ export class MemoryBroker {
     return low;
   }
 
-  append(subject: string, data: Uint8Array, payload?: object): number {
+  /**
+   * Stores `data` on `subject` with its decoded `payload` when given. An `EventMessage` is kept as
+   * it is (its payload with it): its bytes are encoded only if someone reads them.
+   */
+  append(subject: string, data: Uint8Array | EventMessage, payload?: object): number {
     if (!this.subjects.some((p) => subjectMatches(p, subject))) throw invalidSubject(subject, "not captured by the bus log");
     // Bytes of unknown origin are copied: the publisher may reuse its buffer.
-    const sequence = this.log.append(subject, isFresh(data) ? data : data.slice(), payload);
+    const stored = data instanceof EventMessage ? data : isFresh(data) ? data : data.slice();
+    const sequence = this.log.append(subject, stored, data instanceof EventMessage ? data.payload : payload);
     for (const c of this.consumers) c.schedule();
     if (this.log.keepHandled !== Number.POSITIVE_INFINITY) this.log.release(this.handledBelow());
+    // After the release: a message dropped already leaves the payload window without being encoded.
+    this.log.closePayloadWindow();
     return sequence;
   }
 }
@@ -112,7 +120,8 @@ class MemoryEventBus implements EventBus {
   async publishMany(messages: readonly OutgoingMessage[]): Promise<PublishAck[]> {
     const broker = this.live();
     messages.forEach((m) => assertSubject(m.subject));
-    return messages.map((m) => ({ sequence: broker.append(m.subject, m.data, m.payload) }));
+    // An `EventMessage` goes in whole, so its bytes are encoded only when read.
+    return messages.map((m) => ({ sequence: broker.append(m.subject, m instanceof EventMessage && !m.encoded ? m : m.data, m.payload) }));
   }
 
   async subscribe(pattern: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {

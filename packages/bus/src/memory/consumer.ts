@@ -7,7 +7,7 @@ import type { Logger } from "@cairn/core";
 import { redeliveryDelay, type ResolvedDeliveryOptions } from "../delivery.ts";
 import type { BusMessage, MessageHandler } from "../event-bus.ts";
 import { subjectMatches } from "../subjects.ts";
-import type { MemoryLog } from "./log.ts";
+import type { LogEntry, MemoryLog } from "./log.ts";
 
 /** A consumer's settings; a resubscription may change all but `filter` (as a JetStream consumer update). */
 export interface ConsumerSettings {
@@ -36,11 +36,43 @@ function idle(m: Member): boolean {
   return !m.closed && m.current.size < m.concurrency;
 }
 
+/**
+ * A message as its handler sees it. `data` is read from the log entry only when the handler asks:
+ * an event published as an `EventMessage` is encoded then, not before (a handler that takes the
+ * payload never causes it).
+ */
+class Delivery implements BusMessage {
+  readonly subject: string;
+  readonly payload: object | undefined;
+  readonly sequence: number;
+  readonly redelivered: boolean;
+
+  constructor(
+    private readonly entry: LogEntry,
+    readonly deliveryCount: number,
+  ) {
+    this.subject = entry.subject;
+    this.payload = entry.payload;
+    this.sequence = entry.sequence;
+    this.redelivered = deliveryCount > 1;
+  }
+
+  get data(): Uint8Array {
+    return this.entry.data;
+  }
+}
+
 export class MemoryConsumer {
   /** Next log sequence not yet looked at for new deliveries. */
   private nextSequence: number;
   /** Delivered (or awaiting redelivery) but unacknowledged, in sequence order. */
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Entries of `pending` awaiting redelivery (a handler failed; not in flight). While 0 — always,
+   * unless a handler failed — dispatch skips scanning `pending` (up to `maxAckPending` entries, 256
+   * for the mempool) once per delivery.
+   */
+  private waiting = 0;
   private readonly members: Member[] = [];
   private turn = 0;
   private scheduled = false;
@@ -128,14 +160,17 @@ export class MemoryConsumer {
   }
 
   private nextRedelivery(): number | undefined {
+    if (this.waiting === 0) return undefined;
     const now = Date.now();
     for (const [sequence, p] of this.pending) {
+      if (p.inFlight) continue;
       if (this.log.get(sequence) === undefined) {
         this.logger.warn({ consumer: this.name, sequence }, "unacknowledged message dropped from log");
         this.pending.delete(sequence);
+        this.waiting--;
         continue;
       }
-      if (!p.inFlight && p.notBefore <= now) return sequence;
+      if (p.notBefore <= now) return sequence;
     }
     return undefined;
   }
@@ -156,16 +191,10 @@ export class MemoryConsumer {
   private deliver(member: Member, sequence: number): void {
     const p = this.pending.get(sequence)!;
     const entry = this.log.get(sequence)!;
+    if (p.deliveries > 0) this.waiting--;
     p.inFlight = true;
     p.deliveries++;
-    const message: BusMessage = {
-      subject: entry.subject,
-      data: entry.data,
-      ...(entry.payload !== undefined && { payload: entry.payload }),
-      sequence,
-      deliveryCount: p.deliveries,
-      redelivered: p.deliveries > 1,
-    };
+    const message = new Delivery(entry, p.deliveries);
     const handled = this.handle(member, message, p).finally(() => {
       p.inFlight = false;
       member.current.delete(handled);
@@ -188,13 +217,14 @@ export class MemoryConsumer {
       const delayMs = redeliveryDelay(this.delivery, p.deliveries);
       this.logger.warn({ ...ctx, retryInMs: delayMs }, "handler failed; redelivering");
       p.notBefore = Date.now() + delayMs;
+      this.waiting++;
     }
   }
 
   /** Wakes the consumer when the earliest waiting redelivery becomes due. */
   private armTimer(): void {
     this.clearTimer();
-    if (this.members.length === 0) return;
+    if (this.members.length === 0 || this.waiting === 0) return;
     let earliest = Infinity;
     for (const p of this.pending.values()) if (!p.inFlight && p.notBefore < earliest) earliest = p.notBefore;
     if (earliest === Infinity) return;

@@ -9,6 +9,7 @@ import { bytesEqual, concatBytes } from "@cairn/core";
 import { protocol, token } from "@cairn/proto";
 import { KoinEntryPoint } from "@cairn/protocol";
 import { ChainError } from "../execution/errors.ts";
+import { decodeMana } from "./mana-reader.ts";
 import type { ContractFrame, NativeContract } from "./runtime.ts";
 import { tokenAbi } from "./token-abi.ts";
 
@@ -69,7 +70,7 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
 
   function readBalance(f: ContractFrame, owner: Uint8Array): Mana {
     const raw = f.getObject(BALANCES_SPACE, owner);
-    return raw ? token.ManaBalanceObject.decode(raw) : { balance: 0n, mana: 0n, last_mana_update: 0n };
+    return raw ? decodeMana(raw) : { balance: 0n, mana: 0n, last_mana_update: 0n };
   }
   function writeBalance(f: ContractFrame, owner: Uint8Array, bal: Mana): void {
     f.putObject(BALANCES_SPACE, owner, token.ManaBalanceObject.encode(bal).finish());

@@ -6,7 +6,7 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { blockId, transactionMerkleRoot } from "@cairn/protocol";
+import { blockId, matchesTransactionMerkleRoot } from "@cairn/protocol";
 import { nextStateRoot } from "../state/merkle.ts";
 import { type StateChange, StateLayer, type StateReader, toDeltaEntries, undoOf } from "../state/state.ts";
 import type { BlockInfo, Contracts } from "./context.ts";
@@ -76,7 +76,7 @@ export function checkRequiredBlockFields(block: protocol.Block): protocol.BlockH
 export function checkBlockStructure(block: protocol.Block, rules: ChainRules, blockSigner: (b: protocol.Block) => Uint8Array): protocol.BlockHeader {
   const h = checkRequiredBlockFields(block);
   if (!bytesEqual(blockId(h), block.id)) throw new ChainError("malformed_block", "block contains an invalid block id");
-  if (!bytesEqual(transactionMerkleRoot(block.transactions), h.transaction_merkle_root)) throw new ChainError("malformed_block", "block transaction merkle root does not match its transactions");
+  if (!matchesTransactionMerkleRoot(block.transactions, h.transaction_merkle_root)) throw new ChainError("malformed_block", "block transaction merkle root does not match its transactions");
   // Koinos (process_block_signature) answers every bad block signature the same way.
   let signer: Uint8Array;
   try {
