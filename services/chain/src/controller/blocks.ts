@@ -15,7 +15,7 @@ import { type AppliedBlock, applyBlock, checkRequiredBlockFields } from "../exec
 import { ChainError } from "../execution/errors.ts";
 import type { ChainRules } from "../execution/rules.ts";
 import { type ForkTreeEntry, type ForkChoice, type ForkTree } from "../fork-tree.ts";
-import type { MemoryState, StateChange } from "../state/state.ts";
+import { type MemoryState, type StateChange, encodeChanges } from "../state/state.ts";
 import type { ChainStore } from "../store/store.ts";
 import type { PendingWindow } from "./pending-window.ts";
 import type { SignatureCache } from "./signatures.ts";
@@ -110,8 +110,8 @@ async function commit(h: BlockHost, block: protocol.Block, header: protocol.Bloc
     previousHex: toHex(header.previous),
     timestamp: header.timestamp,
     stateRoot: applied.stateRoot,
-    changes: applied.changes,
-    undo: applied.undo,
+    changes: encodeChanges(applied.changes),
+    undo: encodeChanges(applied.undo),
     // The block and its receipt are not kept: the block store holds them (it has each block
     // before the chain commits it), and nothing here reads them again.
   };

@@ -182,3 +182,21 @@ export function toDeltaEntries(changes: readonly StateChange[]): protocol.StateD
 export function fromDeltaEntries(entries: readonly protocol.StateDeltaEntry[]): StateChange[] {
   return entries.map((e) => ({ space: e.object_space ?? protocol.ObjectSpace.create(), key: e.key, value: e.value }));
 }
+
+/** Encoded changes (`encodeChanges`): one buffer instead of an object and two arrays per change. */
+export type PackedChanges = Uint8Array;
+
+/** No changes, encoded. */
+export const NO_CHANGES: PackedChanges = new Uint8Array();
+
+/** Changes as one buffer: length-prefixed delta entries, the `blocks` table's column format. */
+export function encodeChanges(changes: readonly StateChange[]): PackedChanges {
+  if (changes.length === 0) return NO_CHANGES;
+  // A BlockReceipt carrying only state_delta_entries is a ready-made "list of entries" message.
+  return protocol.BlockReceipt.encode(protocol.BlockReceipt.fromPartial({ state_delta_entries: toDeltaEntries(changes) })).finish();
+}
+
+export function decodeChanges(bytes: PackedChanges | null): StateChange[] {
+  if (!bytes || bytes.length === 0) return [];
+  return fromDeltaEntries(protocol.BlockReceipt.decode(bytes).state_delta_entries);
+}

@@ -4,8 +4,7 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import { toHex } from "@cairn/core";
 import { protocol } from "@cairn/proto";
 import type { ForkTreeEntry } from "../fork-tree.ts";
-import { stateKey, type StateChange, type StateEntry } from "../state/state.ts";
-import { decodeChanges, encodeChanges } from "./codec.ts";
+import { NO_CHANGES, stateKey, type StateChange, type StateEntry } from "../state/state.ts";
 import { blocks, chainMeta, stateObjects } from "./schema.ts";
 import type { BlockCommit, ChainMeta, ChainStore, LoadedChain } from "./store.ts";
 
@@ -41,8 +40,8 @@ export class DrizzleChainStore implements ChainStore {
       previousHex: toHex(r.previous),
       timestamp: r.timestamp,
       stateRoot: r.stateRoot,
-      changes: decodeChanges(r.changes),
-      undo: decodeChanges(r.undo),
+      changes: r.changes ?? NO_CHANGES,
+      undo: r.undo ?? NO_CHANGES,
       block: r.block ? protocol.Block.decode(r.block) : undefined,
       receipt: r.receipt ? protocol.BlockReceipt.decode(r.receipt) : undefined,
     }));
@@ -75,8 +74,8 @@ export class DrizzleChainStore implements ChainStore {
           reversible: true,
           block: n.block ? protocol.Block.encode(n.block).finish() : null,
           receipt: n.receipt ? protocol.BlockReceipt.encode(n.receipt).finish() : null,
-          changes: encodeChanges(n.changes),
-          undo: encodeChanges(n.undo),
+          changes: n.changes,
+          undo: n.undo,
         })
         .onConflictDoNothing();
       if (c.stateChanges.length > 0) await this.writeState(tx, c.stateChanges);

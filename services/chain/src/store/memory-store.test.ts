@@ -1,12 +1,17 @@
 /**
  * `MemoryChainStore` beyond the contract suite: a dump → `fromDump` round trip (through
  * `structuredClone`, as a snapshot or a snapshot file carries it) restarts the chain where it was,
- * and irreversible blocks are found by height.
+ * and irreversible blocks are found by height; a dump written before changes were kept encoded
+ * (a snapshot file of an earlier version) still loads.
  */
 import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
+import type { protocol } from "@cairn/proto";
 import { DEV_BALANCE, createTestChain } from "../testing/harness.ts";
-import { MemoryChainStore } from "./memory-store.ts";
+import { decodeChanges } from "../state/state.ts";
+import { type ChainStoreDump, MemoryChainStore } from "./memory-store.ts";
+
+const parentOf = (b: protocol.Block, root: Uint8Array) => ({ id: b.id, height: b.header!.height, timestamp: b.header!.timestamp, stateRoot: root });
 
 describe("MemoryChainStore dump", () => {
   test("a chain restarted on fromDump(structuredClone(dump())) is where the original was, and goes on alike", async () => {
@@ -43,6 +48,32 @@ describe("MemoryChainStore dump", () => {
       for (let h = 2; h <= 3; h++) expect(toHex((await s.blockIdAtHeight(BigInt(h)))!)).toBe(toHex(ids[h - 1]!));
       expect(await s.blockIdAtHeight(4n)).toBeUndefined();
     }
+  });
+
+  test("a dump holding changes as lists (before they were encoded) loads, and the chain switches forks over it", async () => {
+    const store = new MemoryChainStore();
+    const t = await createTestChain({ store, chain: { irreversibleThreshold: 10 } });
+    const a1 = t.block([t.transfer(0, 1, 100n, 1n)]);
+    const ra1 = (await t.chain.submitBlock(a1))!;
+    await t.chain.submitBlock(t.block([t.transfer(0, 2, 10n, 2n)]));
+    const dump = store.dump();
+    expect(dump.reversible.some((n) => n.changes.length > 0 && n.undo.length > 0)).toBe(true);
+    // The earlier layout: every entry's changes and undo as lists of { space, key, value }.
+    const lists = (n: ChainStoreDump["reversible"][number]) => ({ ...n, changes: decodeChanges(n.changes), undo: decodeChanges(n.undo) });
+    const old = { ...dump, reversible: dump.reversible.map(lists) } as unknown as ChainStoreDump;
+    const copy = MemoryChainStore.fromDump(structuredClone(old));
+    expect(await copy.load()).toEqual(await store.load());
+
+    // A longer fork from A1 takes over: the loaded undo of A2 takes its transfer back.
+    const again = await createTestChain({ store: copy, chain: { irreversibleThreshold: 10 } });
+    expect(again.balance(2)).toBe(DEV_BALANCE + 10n);
+    const b2 = again.block([again.transfer(0, 3, 7n, 2n)], { parent: parentOf(a1, ra1.state_merkle_root), timestamp: a1.header!.timestamp + 500n });
+    const rb2 = (await again.chain.submitBlock(b2))!;
+    await again.chain.submitBlock(again.block([], { parent: parentOf(b2, rb2.state_merkle_root) }));
+    expect(toHex(again.chain.head.stateRoot)).not.toBe(toHex(t.chain.head.stateRoot));
+    expect(again.balance(2)).toBe(DEV_BALANCE);
+    expect(again.balance(3)).toBe(DEV_BALANCE + 7n);
+    expect(again.balance(1)).toBe(DEV_BALANCE + 100n);
   });
 
   test("an empty store round-trips", async () => {

@@ -12,7 +12,7 @@
  */
 import { bytesEqual, toHex } from "@cairn/core";
 import type { ForkTreeEntry } from "../fork-tree.ts";
-import { MemoryState, type StateEntry } from "../state/state.ts";
+import { MemoryState, NO_CHANGES, type StateChange, type StateEntry, encodeChanges } from "../state/state.ts";
 import type { BlockCommit, ChainMeta, ChainStore, LoadedChain } from "./store.ts";
 
 /** The whole content of a `MemoryChainStore`, structured-cloneable: what `dump()` writes. */
@@ -54,6 +54,12 @@ function unpackIds(bytes: Uint8Array, lengths: Int32Array): (Uint8Array | undefi
   return ids;
 }
 
+/** A dump's entry with its changes encoded: dumps written before they were (snapshot files) hold lists. */
+function packedEntry(n: ForkTreeEntry): ForkTreeEntry {
+  const pack = (c: Uint8Array | StateChange[]) => (c instanceof Uint8Array ? c : encodeChanges(c));
+  return { ...n, changes: pack(n.changes as Uint8Array | StateChange[]), undo: pack(n.undo as Uint8Array | StateChange[]) };
+}
+
 export class MemoryChainStore implements ChainStore {
   private meta: ChainMeta | undefined;
   private readonly state = new MemoryState();
@@ -74,8 +80,8 @@ export class MemoryChainStore implements ChainStore {
     const store = new MemoryChainStore();
     store.meta = dump.meta && { ...dump.meta };
     store.state.apply(dump.state);
-    for (const n of dump.reversible) store.reversible.set(n.idHex, n);
-    store.lib = dump.lib;
+    for (const n of dump.reversible) store.reversible.set(n.idHex, packedEntry(n));
+    store.lib = dump.lib && packedEntry(dump.lib);
     store.irreversible = dump.version === 1 ? [...dump.irreversible] : unpackIds(dump.irreversibleIds, dump.irreversibleLengths);
     return store;
   }
@@ -116,7 +122,7 @@ export class MemoryChainStore implements ChainStore {
     const settled = this.irreversible[Number(c.block.height) - 1];
     // A block is written once (the database's ON CONFLICT DO NOTHING).
     // Our own entry and lists; the changes themselves are values nobody changes in place.
-    if (!this.reversible.has(c.block.idHex) && !(settled && bytesEqual(settled, c.block.id))) this.reversible.set(c.block.idHex, { ...c.block, changes: [...c.block.changes], undo: [...c.block.undo] });
+    if (!this.reversible.has(c.block.idHex) && !(settled && bytesEqual(settled, c.block.id))) this.reversible.set(c.block.idHex, { ...c.block });
     this.state.apply(c.stateChanges);
     if (c.headId) this.meta.headId = c.headId;
     if (c.libId) this.meta.libId = c.libId;
@@ -127,7 +133,7 @@ export class MemoryChainStore implements ChainStore {
       if (!n) continue;
       this.reversible.delete(key);
       this.irreversible[Number(n.height) - 1] = n.id;
-      if (key === toHex(this.meta.libId)) this.lib = { ...n, changes: [], undo: [], block: undefined, receipt: undefined };
+      if (key === toHex(this.meta.libId)) this.lib = { ...n, changes: NO_CHANGES, undo: NO_CHANGES, block: undefined, receipt: undefined };
     }
   }
 
