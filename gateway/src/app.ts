@@ -73,6 +73,8 @@ export type GatewayApp = Hono<GatewayEnv> & {
   readonly hub: WsHub;
   /** The options in effect (defaults filled in). */
   readonly options: GatewayOptions;
+  /** Requests taken so far (HTTP, any path): a count that moves while the node serves (the dev node's idle collector). */
+  requestCount(): number;
   /** Closes WebSocket connections and bus subscriptions (hub, read cache). Does not close the clients. */
   close(): Promise<void>;
 };
@@ -130,7 +132,9 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
   // The hot path skips the router: JSON-RPC requests go straight to their handler (the routes
   // above still serve them when this app is mounted inside another Hono app).
   const routed = app.fetch;
+  let requests = 0;
   const fetch = (request: Request, env?: unknown, executionCtx?: Parameters<typeof routed>[2]): Response | Promise<Response> => {
+    requests++;
     if (request.method === "OPTIONS" || isRestPath(pathOf(request.url))) return routed(request, env, executionCtx);
     if (explorer && request.method === "GET" && (pathOf(request.url).startsWith("/explorer/") || wantsHtml(request))) return routed(request, env, executionCtx);
     return jsonRpc(request, serverOfEnv(env)).catch((err: unknown) => {
@@ -139,5 +143,5 @@ export function createApp(input: GatewayOptionsInput, deps: GatewayDeps): Gatewa
     });
   };
 
-  return Object.assign(app, { fetch, table, hub, options, close: async () => void (await Promise.all([hub.close(), cache?.close()])) });
+  return Object.assign(app, { fetch, table, hub, options, requestCount: () => requests, close: async () => void (await Promise.all([hub.close(), cache?.close()])) });
 }

@@ -60,6 +60,14 @@ describe("HTTP on a real port", () => {
     expect(await (await fetch(`${gw.url}/metrics`)).text()).toContain("cairn_gateway_requests_total");
   });
 
+  test("requestCount counts every request taken, JSON-RPC and REST alike", async () => {
+    const before = gw.app.requestCount();
+    await fetch(gw.url, { method: "POST", body: JSON.stringify(call("chain.get_chain_id")) });
+    await fetch(`${gw.url}/health`);
+    await fetch(`${gw.url}/v1/chain/head`);
+    expect(gw.app.requestCount() - before).toBe(3);
+  });
+
   test("GET /ws without an upgrade → 426", async () => {
     expect((await fetch(`${gw.url}/ws`)).status).toBe(426);
   });

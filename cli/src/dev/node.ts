@@ -27,6 +27,7 @@ import type { DevStorage } from "./storage.ts";
 import { createMemoryStorage } from "./memory-storage.ts";
 import { type DevDurability, openDevDurability } from "./durable/durability.ts";
 import type { ControlState } from "./durable/records.ts";
+import { startIdleCollector } from "./idle-gc.ts";
 
 /**
  * Messages of the in-process bus kept after every consumer has handled them (memory target, architecture §9: the log
@@ -219,6 +220,9 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     );
     stops.push(() => gateway.stop());
     lock?.update({ url: gateway.url });
+    // The garbage of a burst of work handed back once neither the head nor the requests move (idle-gc.ts).
+    const idle = startIdleCollector({ activity: () => Number(controller.services.chain.chain.head.height) + gateway.app.requestCount(), logger });
+    stops.push(async () => idle.stop());
 
     if (deps.console) {
       // On the gateway's bus facade: it follows the services revert and reset put in place.
