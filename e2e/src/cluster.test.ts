@@ -20,16 +20,20 @@ const promtool = findPromtool();
 if (!available) console.warn("cluster e2e: Postgres or NATS unavailable, skipped (runs under CI=true)");
 
 let cluster: Cluster;
+let starting: Promise<Cluster> | undefined;
 const alice = Signer.fromSeed("cairn dev 0");
 const bob = Signer.fromSeed("cairn dev 1");
 
 beforeAll(async () => {
   if (!available) return;
-  cluster = await startCluster({ databaseUrl: pg!, natsUrl: nats.url, httpPort: 18280, grpcPortBase: 50361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
-});
+  starting = startCluster({ databaseUrl: pg!, natsUrl: nats.url, httpPort: 18280, grpcPortBase: 50361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
+  cluster = await starting;
+}, 240_000);
 afterAll(async () => {
-  await cluster?.stop();
-});
+  // Also a start still under way when beforeAll gave up (a loaded machine): its database and
+  // stream on the shared servers go with it (a start that fails stops itself).
+  await (await starting?.catch(() => undefined))?.stop();
+}, 240_000);
 
 async function transfer(url: string, value: string) {
   const provider = new Provider([url]);
