@@ -2,18 +2,8 @@
  * An in-memory stand-in for the event bus in gateway tests: records subscriptions (so tests can
  * see the gateway subscribe and unsubscribe) and delivers `publish`ed messages to matching ones.
  */
+import { subjectMatches } from "@cairn/bus";
 import type { GatewayBus, GatewayBusMessage } from "../ws/hub.ts";
-
-/** NATS subject matching (`*` one token, `>` the rest). */
-function matches(pattern: string, subject: string): boolean {
-  const p = pattern.split(".");
-  const s = subject.split(".");
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === ">") return s.length > i;
-    if (i >= s.length || (p[i] !== "*" && p[i] !== s[i])) return false;
-  }
-  return p.length === s.length;
-}
 
 /** The fake bus. */
 export interface FakeBus extends GatewayBus {
@@ -40,7 +30,7 @@ export function createFakeBus(): FakeBus {
       return { close: async () => void subs.delete(sub) };
     },
     async publish(subject, data) {
-      for (const s of [...subs]) if (matches(s.pattern, subject)) await s.handler({ subject, data });
+      for (const s of [...subs]) if (subjectMatches(s.pattern, subject)) await s.handler({ subject, data });
     },
   };
   return bus;
