@@ -10,7 +10,7 @@
  * record each address appears once.
  */
 import { compareBytes, toHex } from "@cairn/core";
-import { account_history, type protocol } from "@cairn/proto";
+import { account_history, encodeMessage, type protocol } from "@cairn/proto";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
 
@@ -76,14 +76,14 @@ export function blockHistory({ block, receipt }: BlockWithReceipt): HistoryRecor
   const out: HistoryRecord[] = [];
   const blockAddresses = blockImpacted(block, receipt);
   if (blockAddresses.length > 0) {
-    const record = account_history.BlockRecord.encode({ header: block.header, receipt }).finish();
+    const record = encodeMessage(account_history.BlockRecord, { header: block.header, receipt });
     out.push({ position: 0, kind: "block", record, impacted: blockAddresses });
   }
   block.transactions.forEach((tx, i) => {
     const txReceipt = receipt.transaction_receipts[i]!;
     const impacted = transactionImpacted(tx, txReceipt);
     if (impacted.length === 0) return;
-    const record = account_history.TransactionRecord.encode({ transaction: tx, receipt: txReceipt }).finish();
+    const record = encodeMessage(account_history.TransactionRecord, { transaction: tx, receipt: txReceipt });
     out.push({ position: i + 1, kind: "trx", record, impacted });
   });
   return out;
