@@ -28,11 +28,12 @@ export interface HistoryRecord {
   impacted: Uint8Array[];
 }
 
-/** Non-empty addresses, each once, sorted bytewise. */
+/** Non-empty addresses, each once, sorted bytewise (repeats are neighbours once sorted: no hex key per address). */
 function addressSet(addresses: Iterable<Uint8Array>): Uint8Array[] {
-  const unique = new Map<string, Uint8Array>();
-  for (const a of addresses) if (a.length > 0) unique.set(toHex(a), a);
-  return [...unique.values()].sort(compareBytes);
+  const sorted: Uint8Array[] = [];
+  for (const a of addresses) if (a.length > 0) sorted.push(a);
+  sorted.sort(compareBytes);
+  return sorted.filter((a, i) => i === 0 || compareBytes(a, sorted[i - 1]!) !== 0);
 }
 
 function* eventAddresses(events: readonly protocol.EventData[]): Generator<Uint8Array> {
