@@ -36,8 +36,9 @@ for (const target of await testDatabaseUrls()) {
   describe(`copyRows: ${target.name}`, () => {
     test(target.kind === "postgres" ? "rows of every column type read back as written" : "answers false and writes nothing", async () => {
       const db = await database(target.url);
-      // Past one 1 MiB chunk, with extreme values and empty and multi-byte fields.
-      const rows = Array.from({ length: 3000 }, (_, i) => [BigInt(i) * 3_000_000_000n - 9_000_000_000_000n, i === 1 ? -2_147_483_648 : i * 1000, i % 2 ? "trx" : "blöck ✓", new Uint8Array(i % 7 === 0 ? 0 : 500).fill(i % 256), i % 3 ? null : new Uint8Array([i % 256])] as const);
+      // Over many 64 KiB chunks, rows larger than a chunk among them (first and last), with extreme
+      // values and empty and multi-byte fields.
+      const rows = Array.from({ length: 3000 }, (_, i) => [BigInt(i) * 3_000_000_000n - 9_000_000_000_000n, i === 1 ? -2_147_483_648 : i * 1000, i % 2 ? "trx" : "blöck ✓", new Uint8Array(i === 5 || i === 2999 ? 100_000 : i % 7 === 0 ? 0 : 500).fill(i % 256), i % 3 ? null : new Uint8Array([i % 256])] as const);
       const copied = await copyRows(db.db, items, COLUMNS, rows);
       const read = await db.db.select().from(items).orderBy(items.id);
       if (target.kind !== "postgres") {

@@ -23,8 +23,13 @@ export interface CopyColumn<T extends CopyType = CopyType> {
   nullable?: boolean;
 }
 
-/** Bytes per write to the COPY stream: bounds the memory of one chunk, whatever the row count. */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes per write to the COPY stream: bounds the memory of one chunk, whatever the row count.
+ * 64 KiB, not more: each chunk is copied twice more by postgres.js, and in Bun buffers of a MiB
+ * cost ~8× more per byte to allocate and fill than 64 KiB ones (fresh pages every time), which
+ * made those copies a tenth of a rebuild's CPU.
+ */
+const CHUNK_BYTES = 1 << 16;
 /** The binary COPY header: signature, flags (none), header extension length (0). */
 const HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
 /** The binary COPY trailer: a tuple of -1 fields. */
@@ -84,20 +89,26 @@ export async function copyRows<const C extends readonly CopyColumn[]>(
     stream.once("error", reject);
   });
   finished.catch(() => undefined);
-  let chunk: Buffer[] = [HEADER];
-  let size = HEADER.length;
+  // Tuples are written straight into chunk-sized buffers: a buffer per tuple joined with
+  // `Buffer.concat` cost Bun ~4 ms per MB of 500-byte rows (2 µs a part).
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let at = HEADER.copy(chunk, 0);
   for (const row of rows) {
-    const tuple = encodeTuple(columns, row as readonly unknown[]);
-    chunk.push(tuple);
-    size += tuple.length;
-    if (size >= CHUNK_BYTES) {
-      if (!stream.write(Buffer.concat(chunk, size))) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), finished, failed]);
-      chunk = [];
-      size = 0;
+    const values = row as readonly unknown[];
+    const size = tupleSize(columns, values);
+    if (at + size > chunk.length) {
+      if (!stream.write(chunk.subarray(0, at))) await Promise.race([new Promise((resolve) => stream.once("drain", resolve)), finished, failed]);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, size + TRAILER.length));
+      at = 0;
     }
+    at = encodeTuple(columns, values, chunk, at);
   }
-  chunk.push(TRAILER);
-  stream.end(Buffer.concat(chunk, size + TRAILER.length));
+  if (at + TRAILER.length > chunk.length) {
+    stream.write(chunk.subarray(0, at));
+    [chunk, at] = [Buffer.allocUnsafe(TRAILER.length), 0];
+  }
+  at += TRAILER.copy(chunk, at);
+  stream.end(chunk.subarray(0, at));
   await Promise.race([finished, failed]);
   return true;
 }
@@ -119,12 +130,16 @@ export async function stageRows<const C extends readonly CopyColumn[]>(db: Cairn
   return copyRows(db, staging, columns, rows);
 }
 
-/** One binary COPY tuple: field count, then each field as its length and its bytes. */
-function encodeTuple(columns: readonly CopyColumn[], row: readonly unknown[]): Buffer {
+/** The size of `row`'s binary COPY tuple. */
+function tupleSize(columns: readonly CopyColumn[], row: readonly unknown[]): number {
   let size = 2;
   for (let i = 0; i < columns.length; i++) size += 4 + (row[i] === null ? 0 : fieldSize(columns[i]!.type, row[i]));
-  const out = Buffer.allocUnsafe(size);
-  let at = out.writeInt16BE(columns.length, 0);
+  return size;
+}
+
+/** Writes one binary COPY tuple (field count, then each field as its length and its bytes) into `out` at `at`; returns where it ends. */
+function encodeTuple(columns: readonly CopyColumn[], row: readonly unknown[], out: Buffer, at: number): number {
+  at = out.writeInt16BE(columns.length, at);
   for (let i = 0; i < columns.length; i++) {
     const value = row[i];
     if (value === null) {
@@ -154,7 +169,7 @@ function encodeTuple(columns: readonly CopyColumn[], row: readonly unknown[]): B
       }
     }
   }
-  return out;
+  return at;
 }
 
 function fieldSize(type: CopyType, value: unknown): number {

@@ -10,7 +10,7 @@
  * record each address appears once.
  */
 import { compareBytes, toHex } from "@cairn/core";
-import { account_history, type protocol } from "@cairn/proto";
+import { account_history, encodeMessage, type protocol } from "@cairn/proto";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
 
@@ -28,11 +28,12 @@ export interface HistoryRecord {
   impacted: Uint8Array[];
 }
 
-/** Non-empty addresses, each once, sorted bytewise. */
+/** Non-empty addresses, each once, sorted bytewise (repeats are neighbours once sorted: no hex key per address). */
 function addressSet(addresses: Iterable<Uint8Array>): Uint8Array[] {
-  const unique = new Map<string, Uint8Array>();
-  for (const a of addresses) if (a.length > 0) unique.set(toHex(a), a);
-  return [...unique.values()].sort(compareBytes);
+  const sorted: Uint8Array[] = [];
+  for (const a of addresses) if (a.length > 0) sorted.push(a);
+  sorted.sort(compareBytes);
+  return sorted.filter((a, i) => i === 0 || compareBytes(a, sorted[i - 1]!) !== 0);
 }
 
 function* eventAddresses(events: readonly protocol.EventData[]): Generator<Uint8Array> {
@@ -76,14 +77,14 @@ export function blockHistory({ block, receipt }: BlockWithReceipt): HistoryRecor
   const out: HistoryRecord[] = [];
   const blockAddresses = blockImpacted(block, receipt);
   if (blockAddresses.length > 0) {
-    const record = account_history.BlockRecord.encode({ header: block.header, receipt }).finish();
+    const record = encodeMessage(account_history.BlockRecord, { header: block.header, receipt });
     out.push({ position: 0, kind: "block", record, impacted: blockAddresses });
   }
   block.transactions.forEach((tx, i) => {
     const txReceipt = receipt.transaction_receipts[i]!;
     const impacted = transactionImpacted(tx, txReceipt);
     if (impacted.length === 0) return;
-    const record = account_history.TransactionRecord.encode({ transaction: tx, receipt: txReceipt }).finish();
+    const record = encodeMessage(account_history.TransactionRecord, { transaction: tx, receipt: txReceipt });
     out.push({ position: i + 1, kind: "trx", record, impacted });
   });
   return out;

@@ -8,7 +8,8 @@ import { block_store, transaction_store } from "@cairn/proto";
 import type { ServiceImplementation } from "@cairn/rpc";
 import { blockNotPresent, heightMismatch, invalidBlock, invalidStartHeight, MAX_REQUEST_ITEMS, missingField, requestTooLarge, transactionRequestTooLarge } from "./errors.ts";
 import type { BlockStoreMetrics } from "./metrics.ts";
-import { toBlockTopology } from "./store/codec.ts";
+import { STORED_BYTES, type SplicedItem } from "./splice.ts";
+import { lazy, toBlockTopology } from "./store/codec.ts";
 import type { BlockRecord, BlockStore, ReadOptions } from "./store/store.ts";
 import { verifyBlockToAdd } from "./verify.ts";
 import type { BlockWriter } from "./writer.ts";
@@ -36,14 +37,16 @@ async function timed<T>(metrics: BlockStoreMetrics, method: string, fn: () => Pr
   }
 }
 
-/** A block item: always id and height; block and receipt only when asked for. */
-function toItem(record: BlockRecord, options: ReadOptions): block_store.BlockItem {
-  return {
-    block_id: record.id,
-    block_height: record.height,
-    block: options.block ? record.block : undefined,
-    receipt: options.receipt ? record.receipt : undefined,
-  };
+/**
+ * A block item: always id and height; block and receipt only when asked for, read from the record
+ * on access (the record decodes them then) and their stored bytes kept for `splice.ts`.
+ */
+function toItem(record: BlockRecord, options: ReadOptions): SplicedItem {
+  const item: SplicedItem = { block_id: record.id, block_height: record.height, block: undefined, receipt: undefined };
+  if (options.block) lazy(item, "block", () => record.block);
+  if (options.receipt) lazy(item, "receipt", () => record.receipt);
+  if (record.encoded !== undefined) item[STORED_BYTES] = record.encoded;
+  return item;
 }
 
 /** `BlockStoreService`: GetBlocksById, GetBlocksByHeight, AddBlock, GetHighestBlock. */

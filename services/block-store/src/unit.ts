@@ -7,9 +7,10 @@
 import type { Logger, MetricsRegistry } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import { type StoreSource, storeFrom } from "@cairn/db";
-import { block_store, descriptorSetBytes, transaction_store } from "@cairn/proto";
+import { descriptorSetBytes, transaction_store } from "@cairn/proto";
 import { type GrpcServer, bindService, serveGrpc } from "@cairn/rpc";
 import { subscribeBlockAccept } from "./events.ts";
+import { splicingBlockStoreDefinition } from "./splice.ts";
 import { createBlockStoreMetrics } from "./metrics.ts";
 import type { BlockStoreOptions } from "./options.ts";
 import { type BlockStoreServiceImpl, type TransactionStoreServiceImpl, createBlockStoreService, createTransactionStoreService } from "./service.ts";
@@ -73,7 +74,7 @@ export function createBlockStoreUnit(options: Pick<BlockStoreOptions, "grpcHost"
     async start() {
       subscription = await subscribeBlockAccept({ bus: deps.bus, store, writer, metrics, logger });
       try {
-        const served = await serveGrpc(options, [bindService(block_store.BlockStoreServiceDefinition, blockStore), bindService(transaction_store.TransactionStoreServiceDefinition, transactionStore)], { logger: logger, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "block store listening");
+        const served = await serveGrpc(options, [bindService(splicingBlockStoreDefinition, blockStore), bindService(transaction_store.TransactionStoreServiceDefinition, transactionStore)], { logger: logger, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "block store listening");
         server = served.server;
         if (!server) logger.info({}, "block store consuming events (no gRPC server)");
         return { port: served.port };

@@ -1,7 +1,7 @@
 /** Between protocol messages and the bytes and topology the tables hold. */
 import { protocol } from "@cairn/proto";
 import { invalidBlock } from "../errors.ts";
-import type { Topology } from "./store.ts";
+import type { BlockRecord, Topology } from "./store.ts";
 
 /** The topology of a block to store; throws `block_store.invalid_block` without id or header. */
 export function topologyOfBlock(block: protocol.Block): Topology {
@@ -26,4 +26,42 @@ export function rawBigint(value: unknown): bigint {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" || typeof value === "string") return BigInt(value);
   throw new TypeError(`expected an integer from the database, got ${typeof value}`);
+}
+
+/**
+ * A read record over stored bytes: `encoded` holds them as stored, and `block` / `receipt` are
+ * decoded from them on first access only (own enumerable properties, so a copy or a comparison
+ * sees them). A gRPC answer splices `encoded` into its bytes (`splice.ts`) and decodes nothing.
+ */
+export function storedRecord(topology: Topology, block: Uint8Array | null | undefined, receipt: Uint8Array | null | undefined): BlockRecord {
+  const record: BlockRecord = { id: topology.id, height: topology.height, previous: topology.previous };
+  if (!block && !receipt) return record;
+  const encoded: { block?: Uint8Array; receipt?: Uint8Array } = {};
+  if (block) {
+    encoded.block = block;
+    lazy(record, "block", () => protocol.Block.decode(block));
+  }
+  if (receipt) {
+    encoded.receipt = receipt;
+    lazy(record, "receipt", () => protocol.BlockReceipt.decode(receipt));
+  }
+  record.encoded = encoded;
+  return record;
+}
+
+/** Defines `target[key]` as `decode()`, called once, on first read (assignable, like a plain field). */
+export function lazy<T extends object, K extends keyof T>(target: T, key: K, decode: () => T[K]): void {
+  let done = false;
+  let value: T[K];
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) [value, done] = [decode(), true];
+      return value;
+    },
+    set: (v: T[K]) => {
+      [value, done] = [v, true];
+    },
+  });
 }

@@ -22,10 +22,10 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { type CairnDb, canCopy, executeRows, stageRows } from "@cairn/db";
 import { toHex } from "@cairn/core";
-import { protocol } from "@cairn/proto";
+import { encodeMessage, protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
 import { type SkipNode, skipPointerFor } from "./skip-list.ts";
-import { rawBytes, topologyOfBlock } from "./codec.ts";
+import { rawBytes, storedRecord, topologyOfBlock } from "./codec.ts";
 import { blockLayout } from "./wire.ts";
 import { blocks, containing, mainChain, PROGRESS_KEY, progress, transactions } from "./schema.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
@@ -59,7 +59,7 @@ interface TransactionRow {
  * a second time. Transactions without an id are not stored.
  */
 function encodeBlock(block: protocol.Block, blockId: Uint8Array): { bytes: Uint8Array; txs: TransactionRow[] } {
-  const bytes = protocol.Block.encode(block).finish();
+  const bytes = encodeMessage(protocol.Block, block);
   const spans = blockLayout(bytes).transactions;
   const txs: TransactionRow[] = [];
   block.transactions.forEach((tx, position) => {
@@ -269,7 +269,7 @@ export class DrizzleBlockStore implements BlockStore {
           previous: topology.previous,
           skip,
           block: encoded.bytes,
-          receipt: receipt === undefined ? null : protocol.BlockReceipt.encode(receipt).finish(),
+          receipt: receipt === undefined ? null : encodeMessage(protocol.BlockReceipt, receipt),
           committed,
         })
         .onConflictDoNothing()
@@ -321,7 +321,7 @@ export class DrizzleBlockStore implements BlockStore {
           previous: topology.previous,
           skip,
           block: encoded.bytes,
-          receipt: item.receipt === undefined ? null : protocol.BlockReceipt.encode(item.receipt).finish(),
+          receipt: item.receipt === undefined ? null : encodeMessage(protocol.BlockReceipt, item.receipt),
         }));
         const got = canCopy(tx)
           ? await insertBlocksStaged(tx, values, committed)
@@ -490,16 +490,13 @@ export class DrizzleBlockStore implements BlockStore {
     return rows.map((r) => this.toRecord(r, options));
   }
 
-  /** A read row as a `BlockRecord` with the requested parts decoded (its topology cached). */
+  /** A read row as a `BlockRecord` over the requested parts' bytes (`storedRecord`: decoded on access only), its topology cached. */
   private toRecord(r: { id: Uint8Array; height: bigint; previous: Uint8Array; skip: Uint8Array | null; block: Uint8Array | null; receipt: Uint8Array | null }, options: ReadOptions): BlockRecord {
-    const record: BlockRecord = { id: r.id, height: r.height, previous: r.previous };
-    if (options.block && r.block) record.block = protocol.Block.decode(r.block);
-    if (options.receipt && r.receipt) record.receipt = protocol.BlockReceipt.decode(r.receipt);
     this.cache.set({ id: r.id, height: r.height, previous: r.previous, skip: r.skip });
-    return record;
+    return storedRecord(r, options.block ? r.block : null, options.receipt ? r.receipt : null);
   }
 
-  /** The blocks matching `where` in `db`, with the requested parts decoded. */
+  /** The blocks matching `where` in `db`, with the requested parts (`toRecord`). */
   private async readBlocks(db: CairnDb, where: SQL, options: ReadOptions): Promise<BlockRecord[]> {
     const rows = await db
       .select(readColumns(options))

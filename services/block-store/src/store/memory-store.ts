@@ -4,7 +4,7 @@
  *
  * - a block is kept as its encoded bytes, zstd-compressed (one `Uint8Array`, receipt likewise:
  *   receipts shrink ~6×, blocks ~2×, for ~1 ms per MB) in columns indexed by storing order
- *   (`seq`), not as decoded objects; reads decompress and decode what they return;
+ *   (`seq`), not as decoded objects; reads decompress what they return (decoded on access only);
  * - a transaction is a slice of its first containing block's bytes (found with `wire.ts`), so it
  *   costs three numbers and a map key, not a second copy;
  * - the main chain (the highest committed block and its ancestors) is an array by height, so a walk
@@ -22,7 +22,7 @@
  */
 import { ByteArena, type ByteArenaDump, BytesTable, type BytesTableDump, IntColumn } from "@cairn/core";
 import { protocol } from "@cairn/proto";
-import { topologyOfBlock } from "./codec.ts";
+import { storedRecord, topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
 import { blockLayout } from "./wire.ts";
@@ -406,11 +406,8 @@ export class MemoryBlockStore implements BlockStore {
   }
 
   private record(seq: number, options: ReadOptions): BlockRecord {
-    const record: BlockRecord = this.topology(seq);
-    if (options.block) record.block = protocol.Block.decode(decompress(this.blocks.get(seq)));
     const receipt = options.receipt ? this.receiptOf(seq) : null;
-    if (receipt) record.receipt = protocol.BlockReceipt.decode(decompress(receipt));
-    return record;
+    return storedRecord(this.topology(seq), options.block ? decompress(this.blocks.get(seq)) : null, receipt ? decompress(receipt) : null);
   }
 
   /** The compressed receipt of `seq` (a view), null when stored without one. */

@@ -18,9 +18,9 @@ export interface Topology {
 
 /** What to load besides the topology. */
 export interface ReadOptions {
-  /** Decode and return the block. */
+  /** Return the block (decoded on first access; its stored bytes in `encoded`). */
   block: boolean;
-  /** Decode and return the receipt (undefined when the block was stored without one). */
+  /** Return the receipt, likewise (undefined when the block was stored without one). */
   receipt: boolean;
 }
 
@@ -30,6 +30,12 @@ export interface BlockRecord extends Topology {
   block?: protocol.Block;
   /** Present when requested and stored. */
   receipt?: protocol.BlockReceipt;
+  /**
+   * The stored encoding of the requested `block` and `receipt` (what they decode from), when the
+   * store keeps them encoded: the service splices these bytes into its gRPC answers instead of
+   * encoding the decoded messages again. Both stores set it, and then decode only on access.
+   */
+  encoded?: { block?: Uint8Array; receipt?: Uint8Array };
 }
 
 /** One block of `storeBlocks`. */
