@@ -23,9 +23,28 @@ export interface StateChange {
   value: Uint8Array | undefined;
 }
 
+/** The space part of a `stateKey`: system flag, id and zone (a contract id: hex of 20-25 bytes). */
+function spacePrefix(space: ObjectSpace): string {
+  return `${space.system ? "s" : "u"}${space.id}:${toHex(space.zone)}:`;
+}
+
+/** Prefixes of the spaces made by `fixedSpace`, by identity. */
+const fixedPrefixes = new WeakMap<ObjectSpace, string>();
+
+/**
+ * `space`, frozen, its `stateKey` prefix made once: for the spaces used on every transaction (the
+ * chain's system spaces, a native contract's) — KOIN's balance key was hex-encoding its zone on
+ * every object access. Any other space makes its prefix per key, as before.
+ */
+export function fixedSpace(space: ObjectSpace): ObjectSpace {
+  Object.freeze(space);
+  fixedPrefixes.set(space, spacePrefix(space));
+  return space;
+}
+
 /** Map key of an object: space (system flag, zone, id) and key, as text. */
 export function stateKey(space: ObjectSpace, key: Uint8Array): string {
-  return `${space.system ? "s" : "u"}${space.id}:${toHex(space.zone)}:${toHex(key)}`;
+  return (fixedPrefixes.get(space) ?? spacePrefix(space)) + toHex(key);
 }
 
 /** Anything state can be read from. */
