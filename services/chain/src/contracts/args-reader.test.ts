@@ -14,7 +14,7 @@ const read = (f: (b: Uint8Array) => unknown, b: Uint8Array) => {
 };
 
 /** Random bytes made mostly of the message's own tags, one-byte lengths and varint bytes. */
-function randomInputs(tags: number[]): Uint8Array[] {
+function randomInputs(tags: readonly number[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let k = 0; k < 3000; k++) {
     out.push(Uint8Array.from({ length: 1 + Math.floor(Math.random() * 40) }, () => (Math.random() < 0.4 ? tags[Math.floor(Math.random() * tags.length)]! : Math.random() < 0.3 ? Math.floor(Math.random() * 30) : Math.floor(Math.random() * 256))));
