@@ -35,6 +35,13 @@ export interface InProcessClientOptions {
    * cost as much as decoding again and drop what the values carry (`CONTENT_KEY`). Default false.
    */
   shareResponses?: boolean;
+  /**
+   * With `direct`: the handler gets the caller's request object itself, not a copy. Only for
+   * callers that build a whole request (every field, as decoding sets it) for each call and do
+   * not change it or its messages afterwards (the gateway's requests decoded from JSON, a block
+   * handed on) — a copy of a block and its transactions costs as much as decoding it. Default false.
+   */
+  shareRequests?: boolean;
 }
 
 /** What the in-process client uses. */
@@ -122,7 +129,8 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
   const logger = deps.logger ?? silentLogger();
   const impl = implementation as Record<string, unknown>;
   const direct = options.direct ?? false;
-  const share = options.shareResponses ?? false;
+  const shareResponses = options.shareResponses ?? false;
+  const shareRequests = options.shareRequests ?? false;
 
   /** The bound handler, or `undefined` when missing (the call then fails UNIMPLEMENTED, as over grpc-js). */
   function handlerOf(m: PreparedMethod): AnyHandler | undefined {
@@ -133,8 +141,9 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
 
   /** Round trip: bytes reach dispatch and come back. Direct: the messages themselves (dispatch copies them). */
   function passageOf(m: PreparedMethod): MessagePassage<unknown, unknown> {
-    if (direct && share) return { request: m.copyRequest, response: (r) => r };
-    return direct ? copyPassage(m) : (wirePassage(m) as unknown as MessagePassage<unknown, unknown>);
+    if (!direct) return wirePassage(m) as unknown as MessagePassage<unknown, unknown>;
+    const copy = copyPassage(m);
+    return { request: shareRequests ? (r) => r : copy.request, response: shareResponses ? (r) => r : copy.response };
   }
 
   function unary(m: PreparedMethod) {
