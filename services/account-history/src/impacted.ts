@@ -9,10 +9,12 @@
  * record first (position 0), then the transactions in block order (position i + 1). Within a
  * record each address appears once.
  */
-import { compareBytes, toHex } from "@cairn/core";
+import { bytesEqual, compareBytes, toHex } from "@cairn/core";
 import { account_history, type protocol } from "@cairn/proto";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
+
+const EMPTY = new Uint8Array(0);
 
 /** What a record is: a block record or a transaction record. */
 export type RecordKind = "block" | "trx";
@@ -28,27 +30,38 @@ export interface HistoryRecord {
   impacted: Uint8Array[];
 }
 
-/** Non-empty addresses, each once, sorted bytewise. */
-function addressSet(addresses: Iterable<Uint8Array>): Uint8Array[] {
-  const unique = new Map<string, Uint8Array>();
-  for (const a of addresses) if (a.length > 0) unique.set(toHex(a), a);
-  return [...unique.values()].sort(compareBytes);
+/** Above this many addresses, `addressSet` finds duplicates by hex key instead of comparing pairs. */
+const PAIRWISE_MAX = 16;
+
+/**
+ * Non-empty addresses, each once, sorted bytewise. A transfer names five or so (payer, contract,
+ * event source and impacted): compared pairwise, with no hex key or map per address.
+ */
+function addressSet(addresses: Uint8Array[]): Uint8Array[] {
+  if (addresses.length > PAIRWISE_MAX) {
+    const unique = new Map<string, Uint8Array>();
+    for (const a of addresses) if (a.length > 0) unique.set(toHex(a), a);
+    return [...unique.values()].sort(compareBytes);
+  }
+  const out: Uint8Array[] = [];
+  for (const a of addresses) if (a.length > 0 && !out.some((b) => bytesEqual(a, b))) out.push(a);
+  return out.sort(compareBytes);
 }
 
-function* eventAddresses(events: readonly protocol.EventData[]): Generator<Uint8Array> {
+function pushEventAddresses(out: Uint8Array[], events: readonly protocol.EventData[]): void {
   for (const e of events) {
-    yield e.source;
-    yield* e.impacted;
+    out.push(e.source);
+    for (const a of e.impacted) out.push(a);
   }
 }
 
-function* operationContracts(operations: readonly protocol.Operation[]): Generator<Uint8Array> {
+function pushOperationContracts(out: Uint8Array[], operations: readonly protocol.Operation[]): void {
   for (const op of operations) {
-    if (op.call_contract) yield op.call_contract.contract_id;
-    if (op.upload_contract) yield op.upload_contract.contract_id;
-    if (op.set_system_contract) yield op.set_system_contract.contract_id;
+    if (op.call_contract) out.push(op.call_contract.contract_id);
+    if (op.upload_contract) out.push(op.upload_contract.contract_id);
+    if (op.set_system_contract) out.push(op.set_system_contract.contract_id);
     const bundle = op.set_system_call?.target?.system_call_bundle;
-    if (bundle) yield bundle.contract_id;
+    if (bundle) out.push(bundle.contract_id);
   }
 }
 
@@ -56,12 +69,17 @@ function* operationContracts(operations: readonly protocol.Operation[]): Generat
 export function transactionImpacted(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Uint8Array[] {
   const header = tx.header;
   const payer = header && header.payer.length > 0 ? header.payer : receipt.payer;
-  return addressSet([payer, header?.payee ?? new Uint8Array(), ...operationContracts(tx.operations), ...eventAddresses(receipt.events)]);
+  const all = [payer, header?.payee ?? EMPTY];
+  pushOperationContracts(all, tx.operations);
+  pushEventAddresses(all, receipt.events);
+  return addressSet(all);
 }
 
 /** Addresses a block impacts: its signer, and block-level event sources and impacted. */
 export function blockImpacted(block: protocol.Block, receipt: protocol.BlockReceipt): Uint8Array[] {
-  return addressSet([block.header?.signer ?? new Uint8Array(), ...eventAddresses(receipt.events)]);
+  const all = [block.header?.signer ?? EMPTY];
+  pushEventAddresses(all, receipt.events);
+  return addressSet(all);
 }
 
 /** The records of one block in history order (block record, then transactions); records impacting nobody are left out. */
