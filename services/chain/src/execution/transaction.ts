@@ -198,7 +198,9 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   if (!protocol.ConsumeAccountRcResult.decode(consumed).value) throw new ChainError("failure", `unable to consume rc for payer: ${addressToBase58(header.payer)}`, [], { p: addressToBase58(header.payer) });
 
   const logs = reversion ? [...opsCtx.logs, ...reversion.logs, `transaction reverted: ${reversion.message}`] : opsCtx.logs;
-  const receipt = protocol.TransactionReceipt.fromPartial({
+  // Built whole, not through fromPartial: every field is set here, and fromPartial would copy
+  // each event and delta entry made moments ago again.
+  const receipt: protocol.TransactionReceipt = {
     id: tx.id,
     payer: header.payer,
     max_payer_rc: maxPayerRc,
@@ -211,7 +213,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
     events: reversion ? [] : opsCtx.events,
     logs,
     state_delta_entries: toDeltaEntries(txLayer.sortedChanges()),
-  });
+  };
   txLayer.commitInto(input.state);
   return { receipt, reversion, reversionLogs: reversion ? [...opsCtx.logs, ...reversion.logs] : [], eventSequence: reversion ? input.eventSequence : opsCtx.eventSequence };
 }
