@@ -5,7 +5,9 @@
  */
 import { JSON_RPC_CORS, REST_CORS } from "./middleware/cors.ts";
 
-const JSON_RPC_JSON_HEADERS = { ...JSON_RPC_CORS, "Content-Type": "application/json" };
+// One `Headers` for every JSON-RPC answer: a Response copies the Headers it is given (~0.3 µs),
+// where a plain object is converted field by field each time (~0.7-1.6 µs, every transfer's answer).
+const JSON_RPC_JSON_HEADERS = new Headers({ ...JSON_RPC_CORS, "Content-Type": "application/json" });
 const REST_JSON_HEADERS = { ...REST_CORS, "Content-Type": "application/json" };
 
 /** A JSON-RPC answer: always HTTP 200, `application/json`, CORS. */

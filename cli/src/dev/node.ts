@@ -173,8 +173,10 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
     const first = controller.services;
     if (dataDir !== undefined) recordGenesisFlags(dataDir, genesisFlags, first.chain.chain.rules.chainId);
 
+    // The gateway decodes a whole request from JSON for each call and never touches it again:
+    // handed over as it is, not copied.
     const forward = <TDef extends AnyServiceDefinition>(definition: TDef, pick: (s: DevServices) => ServiceImplementation<TDef>, options: { shareResponses?: boolean } = {}) =>
-      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), { ...DIRECT, ...options });
+      createInProcessClient(definition, forwardingImplementation(definition, () => pick(controller.services), gate), { ...DIRECT, shareRequests: true, ...options });
 
     const devServer = createGrpcServer({ host: opts.host, port: devPort(opts, 5), descriptorSet: descriptorSetBytes() }, { logger, metrics });
     devServer.addService(dev.DevServiceDefinition, controller.service);

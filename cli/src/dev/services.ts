@@ -97,7 +97,8 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       bus,
       ...stores.chain,
       mempool: deferredMempoolChecks(() => mempoolChecks!),
-      blockStore: withSink(blockStoreFromClient(blockStoreClient), deps.wrapBlockSink),
+      // The chain hands the block store the block and receipt it applied, read-only from then on: not copied.
+      blockStore: withSink(blockStoreFromClient(createInProcessClient(block_store.BlockStoreServiceDefinition, blockStore.blockStore, { ...DIRECT, shareRequests: true })), deps.wrapBlockSink),
       now: deps.now,
     });
     const chainClient = createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, DIRECT);
@@ -127,7 +128,8 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      chain: chainClient,
+      // The producer proposes the block it built and only reads it afterwards: not copied.
+      chain: createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, { ...DIRECT, shareRequests: true }),
       mempool: mempoolClient,
       now: deps.now,
     });

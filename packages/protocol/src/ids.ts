@@ -51,7 +51,39 @@ export function blockDigest(header: BlockHeader): Uint8Array {
 
 /** Operation merkle root (multihash): leaves are sha256 of each operation's bytes, in order. */
 export function operationMerkleRoot(operations: readonly Operation[]): Uint8Array {
-  return toMultihash(merkleRoot(operations.map((op) => sha256(protocol.Operation.encode(op).finish()))));
+  return operationMerkleRootOf(operations.map((op) => protocol.Operation.encode(op).finish()));
+}
+
+/** `operationMerkleRoot` of operations already encoded (their canonical bytes, in order). */
+export function operationMerkleRootOf(operationBytes: readonly Uint8Array[]): Uint8Array {
+  return toMultihash(merkleRoot(operationBytes.map((b) => sha256(b))));
+}
+
+/** Bytes of a varint of `n` (0 ≤ n < 2³²). */
+function varintLength(n: number): number {
+  let bytes = 1;
+  for (let v = n >>> 7; v !== 0; v >>>= 7) bytes++;
+  return bytes;
+}
+
+/** Bytes of a length-delimited field with a one-byte tag (field numbers 1-15) holding `length` bytes. */
+function delimitedFieldLength(length: number): number {
+  return 1 + varintLength(length) + length;
+}
+
+/**
+ * Length of `protocol.Transaction.encode(tx)` from the canonical bytes of its header and
+ * operations, which checking a transaction encodes anyway (its id, its operation merkle root):
+ * what network bandwidth is charged for, without encoding the whole transaction a second time.
+ * Fields as ts-proto writes them: id when not empty, the header when set, every operation and
+ * every signature.
+ */
+export function transactionEncodedLength(tx: Transaction, headerBytes: Uint8Array | undefined, operationBytes: readonly Uint8Array[]): number {
+  let length = tx.id.length !== 0 ? delimitedFieldLength(tx.id.length) : 0;
+  if (headerBytes !== undefined) length += delimitedFieldLength(headerBytes.length);
+  for (const b of operationBytes) length += delimitedFieldLength(b.length);
+  for (const s of tx.signatures) length += delimitedFieldLength(s.length);
+  return length;
 }
 
 /**

@@ -83,6 +83,17 @@ describe("direct in-process client", () => {
     expect(Object.keys(seen[0]!.transaction!)).not.toContain("note");
   });
 
+  test("shareRequests: the handler gets the caller's request itself; responses are still copies", async () => {
+    const { impl, kept, head } = keepingChain();
+    const client = createInProcessClient(chain.ChainServiceDefinition, impl, { direct: true, shareRequests: true });
+    const sent = block();
+    await client.submitBlock({ block: sent });
+    expect(kept[0]).toBe(sent);
+    const info = await client.getHeadInfo({});
+    expect(info).not.toBe(head);
+    expect(info).toEqual(head);
+  });
+
   test("a response comes back equal to the round trip's", async () => {
     const { impl } = keepingChain();
     const direct = createInProcessClient(chain.ChainServiceDefinition, impl, { direct: true });

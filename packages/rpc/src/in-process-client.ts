@@ -35,6 +35,13 @@ export interface InProcessClientOptions {
    * cost as much as decoding again and drop what the values carry (`CONTENT_KEY`). Default false.
    */
   shareResponses?: boolean;
+  /**
+   * With `direct`: the handler gets the caller's request object itself, not a copy. Only for
+   * callers that build a whole request (every field, as decoding sets it) for each call and do
+   * not change it or its messages afterwards (the gateway's requests decoded from JSON, a block
+   * handed on) — a copy of a block and its transactions costs as much as decoding it. Default false.
+   */
+  shareRequests?: boolean;
 }
 
 /** What the in-process client uses. */
@@ -68,11 +75,21 @@ function callScope(m: PreparedMethod, callOptions: CallOptions, defaultDeadlineM
     signal: controller.signal,
     peer: ADDRESS,
   };
-  /** Rejects with the abort reason as soon as the call is aborted. */
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => {});
+  // One promise per awaited step, rejected by an abort (was: an abort promise, its catch and a
+  // Promise.race per call: three promises on every in-process call of the dev node).
+  let rejectStep: ((reason: unknown) => void) | undefined;
+  controller.signal.addEventListener("abort", () => rejectStep?.(controller.signal.reason), { once: true });
+  /** `step`, or a rejection with the abort reason as soon as the call is aborted. */
+  const untilAborted = <T>(step: Promise<T>): Promise<T> => {
+    if (controller.signal.aborted) {
+      step.catch(() => {});
+      return Promise.reject(controller.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      rejectStep = reject;
+      step.then(resolve, reject);
+    });
+  };
   const end = () => {
     clearTimeout(timer);
     callOptions.signal?.removeEventListener("abort", onCallerAbort);
@@ -91,7 +108,7 @@ function callScope(m: PreparedMethod, callOptions: CallOptions, defaultDeadlineM
       throw fail({ code: GrpcStatus.INTERNAL, details: `Response message parsing error: ${message(err)}` });
     }
   };
-  return { context, aborted, fail, end, encodeRequest, decodeResponse };
+  return { context, untilAborted, fail, end, encodeRequest, decodeResponse };
 }
 
 /**
@@ -112,7 +129,8 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
   const logger = deps.logger ?? silentLogger();
   const impl = implementation as Record<string, unknown>;
   const direct = options.direct ?? false;
-  const share = options.shareResponses ?? false;
+  const shareResponses = options.shareResponses ?? false;
+  const shareRequests = options.shareRequests ?? false;
 
   /** The bound handler, or `undefined` when missing (the call then fails UNIMPLEMENTED, as over grpc-js). */
   function handlerOf(m: PreparedMethod): AnyHandler | undefined {
@@ -123,8 +141,9 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
 
   /** Round trip: bytes reach dispatch and come back. Direct: the messages themselves (dispatch copies them). */
   function passageOf(m: PreparedMethod): MessagePassage<unknown, unknown> {
-    if (direct && share) return { request: m.copyRequest, response: (r) => r };
-    return direct ? copyPassage(m) : (wirePassage(m) as unknown as MessagePassage<unknown, unknown>);
+    if (!direct) return wirePassage(m) as unknown as MessagePassage<unknown, unknown>;
+    const copy = copyPassage(m);
+    return { request: shareRequests ? (r) => r : copy.request, response: shareResponses ? (r) => r : copy.response };
   }
 
   function unary(m: PreparedMethod) {
@@ -136,7 +155,7 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
       try {
         const sent = direct ? request : scope.encodeRequest(request);
         if (!handler) throw scope.fail(unimplemented(m));
-        const outcome = await Promise.race([dispatchUnary(m, handler, sent, scope.context, logger, passage), scope.aborted]);
+        const outcome = await scope.untilAborted(dispatchUnary(m, handler, sent, scope.context, logger, passage));
         if (!outcome.ok) throw scope.fail(outcome.status);
         return direct ? outcome.response : scope.decodeResponse(outcome.response as Buffer);
       } finally {
@@ -157,7 +176,7 @@ export function createInProcessClient<TDef extends AnyServiceDefinition>(
         if (!handler) throw scope.fail(unimplemented(m));
         responses = dispatchServerStream(m, handler, sent, scope.context, logger, passage);
         for (;;) {
-          const next = await Promise.race([responses.next(), scope.aborted]);
+          const next = await scope.untilAborted(responses.next());
           if (next.done) return;
           yield direct ? next.value : scope.decodeResponse(next.value as Buffer);
         }

@@ -44,6 +44,14 @@ describe("transactionImpacted", () => {
     ]);
     expect(hexes(transactionImpacted(tx({}), r))).toEqual(sorted(addr(1), addr(2), addr(7), addr(8)));
   });
+
+  test("many addresses, repeated and as copies, are each once, in byte order", () => {
+    const events = Array.from({ length: 40 }, (_, i) => ({ source: addr(i % 7), name: "e", impacted: [addr((i * 3) % 11), addr(1), new Uint8Array()] }));
+    const expected = sorted(...Array.from({ length: 11 }, (_, i) => addr(i)));
+    expect(hexes(transactionImpacted(tx({}), receipt(events)))).toEqual(expected);
+    // A copy of an address (equal bytes, another array) counts once too.
+    expect(hexes(transactionImpacted(tx({ payee: addr(1).slice() }), receipt([{ source: addr(1).slice(), impacted: [addr(1)] }])))).toEqual(sorted(addr(1)));
+  });
 });
 
 describe("blockImpacted", () => {

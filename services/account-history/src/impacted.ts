@@ -14,6 +14,8 @@ import { account_history, encodeMessage, type protocol } from "@cairn/proto";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
 
+const EMPTY = new Uint8Array(0);
+
 /** What a record is: a block record or a transaction record. */
 export type RecordKind = "block" | "trx";
 
@@ -28,28 +30,28 @@ export interface HistoryRecord {
   impacted: Uint8Array[];
 }
 
-/** Non-empty addresses, each once, sorted bytewise (repeats are neighbours once sorted: no hex key per address). */
-function addressSet(addresses: Iterable<Uint8Array>): Uint8Array[] {
+/** Non-empty addresses, each once, sorted bytewise (repeats are neighbours once sorted: no hex key or map per address). */
+function addressSet(addresses: Uint8Array[]): Uint8Array[] {
   const sorted: Uint8Array[] = [];
   for (const a of addresses) if (a.length > 0) sorted.push(a);
   sorted.sort(compareBytes);
   return sorted.filter((a, i) => i === 0 || compareBytes(a, sorted[i - 1]!) !== 0);
 }
 
-function* eventAddresses(events: readonly protocol.EventData[]): Generator<Uint8Array> {
+function pushEventAddresses(out: Uint8Array[], events: readonly protocol.EventData[]): void {
   for (const e of events) {
-    yield e.source;
-    yield* e.impacted;
+    out.push(e.source);
+    for (const a of e.impacted) out.push(a);
   }
 }
 
-function* operationContracts(operations: readonly protocol.Operation[]): Generator<Uint8Array> {
+function pushOperationContracts(out: Uint8Array[], operations: readonly protocol.Operation[]): void {
   for (const op of operations) {
-    if (op.call_contract) yield op.call_contract.contract_id;
-    if (op.upload_contract) yield op.upload_contract.contract_id;
-    if (op.set_system_contract) yield op.set_system_contract.contract_id;
+    if (op.call_contract) out.push(op.call_contract.contract_id);
+    if (op.upload_contract) out.push(op.upload_contract.contract_id);
+    if (op.set_system_contract) out.push(op.set_system_contract.contract_id);
     const bundle = op.set_system_call?.target?.system_call_bundle;
-    if (bundle) yield bundle.contract_id;
+    if (bundle) out.push(bundle.contract_id);
   }
 }
 
@@ -57,12 +59,17 @@ function* operationContracts(operations: readonly protocol.Operation[]): Generat
 export function transactionImpacted(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Uint8Array[] {
   const header = tx.header;
   const payer = header && header.payer.length > 0 ? header.payer : receipt.payer;
-  return addressSet([payer, header?.payee ?? new Uint8Array(), ...operationContracts(tx.operations), ...eventAddresses(receipt.events)]);
+  const all = [payer, header?.payee ?? EMPTY];
+  pushOperationContracts(all, tx.operations);
+  pushEventAddresses(all, receipt.events);
+  return addressSet(all);
 }
 
 /** Addresses a block impacts: its signer, and block-level event sources and impacted. */
 export function blockImpacted(block: protocol.Block, receipt: protocol.BlockReceipt): Uint8Array[] {
-  return addressSet([block.header?.signer ?? new Uint8Array(), ...eventAddresses(receipt.events)]);
+  const all = [block.header?.signer ?? EMPTY];
+  pushEventAddresses(all, receipt.events);
+  return addressSet(all);
 }
 
 /** The records of one block in history order (block record, then transactions); records impacting nobody are left out. */

@@ -9,6 +9,7 @@ import { bytesEqual, concatBytes } from "@cairn/core";
 import { protocol, token } from "@cairn/proto";
 import { KoinEntryPoint } from "@cairn/protocol";
 import { ChainError } from "../execution/errors.ts";
+import { consumeAccountRcArguments, getAccountRcArguments, transferArguments } from "./args-reader.ts";
 import { decodeMana } from "./mana-reader.ts";
 import type { ContractFrame, NativeContract } from "./runtime.ts";
 import { tokenAbi } from "./token-abi.ts";
@@ -140,7 +141,7 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
       return enc.empty();
     },
     [KoinEntryPoint.transfer]: (f, raw) => {
-      const a = decode(f, token.TransferArguments, raw);
+      const a = decode(f, transferArguments, raw);
       f.require(a.to.length > 0, "account 'to' cannot be null");
       f.require(a.from.length > 0, "account 'from' cannot be null");
       f.require(!bytesEqual(a.from, a.to), "cannot transfer to yourself");
@@ -184,11 +185,11 @@ export function createKoinContract(options: KoinOptions = defaultKoinOptions): N
       return enc.empty();
     },
     [KoinEntryPoint.get_account_rc]: (f, raw) => {
-      const a = decode(f, protocol.GetAccountRcArguments, raw);
+      const a = decode(f, getAccountRcArguments, raw);
       return enc.u64(regenerate(readBalance(f, a.account), now(f)).mana);
     },
     [KoinEntryPoint.consume_account_rc]: (f, raw) => {
-      const a = decode(f, protocol.ConsumeAccountRcArguments, raw);
+      const a = decode(f, consumeAccountRcArguments, raw);
       if (f.callerPrivilege !== protocol.Privilege.kernel_mode) {
         f.log("The system call 'consume_account_rc' must be called from kernel context");
         return protocol.ConsumeAccountRcResult.encode({ value: false }).finish();

@@ -13,6 +13,7 @@ import { ChainError } from "../execution/errors.ts";
 import { readContractMetadata } from "../execution/operations.ts";
 import { TICKS } from "../execution/metering.ts";
 import { SPACES } from "../state/spaces.ts";
+import { fixedSpace } from "../state/state.ts";
 import { getObject, putObject, removeObject } from "./objects.ts";
 import { REGISTRY } from "./wasm/costs.ts";
 import { MemoryPool } from "./wasm/memory-pool.ts";
@@ -31,13 +32,9 @@ export class ContractFrame {
     readonly contractId: Uint8Array,
     readonly caller: Uint8Array,
     readonly callerPrivilege: protocol.Privilege,
-    /** Whether this contract's objects live in system spaces (system contracts such as KOIN). */
-    private readonly systemSpaces: boolean,
+    /** The contract's object space `id` (system spaces for system contracts such as KOIN). */
+    readonly space: (id: number) => protocol.ObjectSpace,
   ) {}
-
-  space(id: number): protocol.ObjectSpace {
-    return protocol.ObjectSpace.fromPartial({ system: this.systemSpaces, zone: this.contractId, id });
-  }
 
   getObject(spaceId: number, key: Uint8Array): Uint8Array | undefined {
     return getObject(this.ctx, this.space(spaceId), key);
@@ -107,6 +104,12 @@ export interface NativeContract {
 }
 
 
+/** A native contract and its object spaces, each made once (see `fixedSpace`). */
+interface RegisteredNative {
+  contract: NativeContract;
+  space(id: number): protocol.ObjectSpace;
+}
+
 const AUTHORIZES: Record<AuthorizationType, keyof protocol.ContractMetadataObject> = {
   [AuthorizationType.contract_call]: "authorizes_call_contract",
   [AuthorizationType.transaction_application]: "authorizes_transaction_application",
@@ -129,7 +132,7 @@ function decodeMetadata(raw: Uint8Array): Readonly<protocol.ContractMetadataObje
 
 /** Dispatches contract calls; the registry of native contracts by address. */
 export class ContractRuntime implements Contracts {
-  private readonly natives = new Map<string, NativeContract>();
+  private readonly natives = new Map<string, RegisteredNative>();
   readonly modules: ModuleCache;
   private readonly memories = new MemoryPool();
 
@@ -138,11 +141,17 @@ export class ContractRuntime implements Contracts {
   }
 
   register(address: Uint8Array, contract: NativeContract): void {
-    this.natives.set(toHex(address), contract);
+    const spaces = new Map<number, protocol.ObjectSpace>();
+    const space = (id: number) => {
+      let s = spaces.get(id);
+      if (!s) spaces.set(id, (s = fixedSpace(protocol.ObjectSpace.fromPartial({ system: contract.systemSpaces, zone: address.slice(), id }))));
+      return s;
+    };
+    this.natives.set(toHex(address), { contract, space });
   }
 
   native(address: Uint8Array): NativeContract | undefined {
-    return this.natives.get(toHex(address));
+    return this.natives.get(toHex(address))?.contract;
   }
 
   /** Calls a contract entry point and returns what it returned; throws ChainError on exit ≠ 0. */
@@ -153,13 +162,14 @@ export class ContractRuntime implements Contracts {
     if (req.entryPoint === KoinEntryPoint.authorize && callerPrivilege !== protocol.Privilege.kernel_mode) {
       throw new ChainError("insufficient_privileges", "only kernel code may call a contract's authorize entry point");
     }
-    const native = this.native(req.contractId);
-    if (native) {
+    const registered = this.natives.get(toHex(req.contractId));
+    if (registered) {
+      const native = registered.contract;
       ctx.meter.compute(TICKS.call);
       const privilege = native.systemSpaces ? protocol.Privilege.kernel_mode : protocol.Privilege.user_mode;
       ctx.frames.push({ contractId: req.contractId, entryPoint: req.entryPoint, args: req.args, caller, callerPrivilege, privilege });
       try {
-        return native.call(new ContractFrame(ctx, this, req.contractId, caller, callerPrivilege, native.systemSpaces), req.entryPoint, req.args);
+        return native.call(new ContractFrame(ctx, this, req.contractId, caller, callerPrivilege, registered.space), req.entryPoint, req.args);
       } finally {
         ctx.frames.pop();
       }

@@ -144,7 +144,8 @@ export function applyBlock(input: ApplyBlockInput): AppliedBlock {
 
   const changes = blockLayer.sortedChanges();
   const stateRoot = nextStateRoot(parent.stateRoot, changes);
-  const receipt = protocol.BlockReceipt.fromPartial({
+  // Built whole, not through fromPartial, which would copy every transaction receipt again.
+  const receipt: protocol.BlockReceipt = {
     id: block.id,
     height: h.height,
     disk_storage_used: disk,
@@ -158,6 +159,6 @@ export function applyBlock(input: ApplyBlockInput): AppliedBlock {
     network_bandwidth_charged: net,
     compute_bandwidth_charged: compute,
     state_delta_entries: toDeltaEntries(changes),
-  });
+  };
   return { receipt, changes, undo: undoOf(changes, input.parentState), stateRoot, failedTransactionIndices: [], failedTransactionErrors: [] };
 }

@@ -15,9 +15,12 @@ import {
   encodeNonce,
   fromMultihash,
   nonceAccount,
-  operationMerkleRoot,
-  transactionId,
+  operationMerkleRootOf,
+  sha256Multihash,
+  transactionEncodedLength,
+  transactionHeaderBytes,
 } from "@cairn/protocol";
+import { getAccountRcResult } from "../contracts/args-reader.ts";
 import { SPACES } from "../state/spaces.ts";
 import type { StateLayer } from "../state/state.ts";
 import { toDeltaEntries } from "../state/state.ts";
@@ -87,14 +90,23 @@ export function checkRequiredFields(tx: protocol.Transaction): protocol.Transact
   return h;
 }
 
+/** What `checkTransactionStructure` found out on the way. */
+export interface TransactionStructure {
+  /** The header's sha256 digest (the id without its multihash prefix), which signatures sign. */
+  digest: Uint8Array;
+  /** Bytes of the encoded transaction (what network bandwidth is charged for). */
+  encodedLength: number;
+}
+
 /**
  * The checks of apply_transaction that need no state besides the chain id: chain id, id,
  * operation merkle root (hash code and value). Errors carry `logs` (a receipt context exists).
- * Returns the header's sha256 digest (the id without its multihash prefix), which signatures sign.
+ * The header and operations are encoded once here, for the id, the root and the encoded length.
  */
-export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): Uint8Array {
+export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): TransactionStructure {
   if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
-  const id = transactionId(header);
+  const headerBytes = transactionHeaderBytes(header);
+  const id = sha256Multihash(headerBytes);
   if (!bytesEqual(id, tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
   let opRoot: { code: number };
   try {
@@ -103,8 +115,9 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
     throw ChainError.of("operation_merkle_root_mismatch", {}, []);
   }
   if (opRoot.code !== SHA256_CODE) throw ChainError.of("operation_merkle_root_hash_code", { o: opRoot.code, e: SHA256_CODE }, []);
-  if (!bytesEqual(operationMerkleRoot(tx.operations), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
-  return id.subarray(2);
+  const operationBytes = tx.operations.map((op) => protocol.Operation.encode(op).finish());
+  if (!bytesEqual(operationMerkleRootOf(operationBytes), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
+  return { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
 }
 
 /** The signers of `tx`, a bad signature reported as Koinos's recover_public_key does. */
@@ -126,7 +139,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = input.payerRc ?? accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
-  const digest = checkTransactionStructure(tx, header, rules);
+  const { digest, encodedLength } = checkTransactionStructure(tx, header, rules);
 
   const signers = resolveSigners(tx, digest, input.signers);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
@@ -158,7 +171,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   opsCtx.eventSequence = input.eventSequence;
   try {
     // Before the operations a reversion is a failure (Koinos: "insufficient rc", code -1).
-    meter.network(protocol.Transaction.encode(tx).finish().length);
+    meter.network(encodedLength);
   } catch (e) {
     if (isChainError(e) && e.isReversion) throw ChainError.of("insufficient_rc_failure", {}, []);
     throw e;
@@ -185,7 +198,9 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   if (!protocol.ConsumeAccountRcResult.decode(consumed).value) throw new ChainError("failure", `unable to consume rc for payer: ${addressToBase58(header.payer)}`, [], { p: addressToBase58(header.payer) });
 
   const logs = reversion ? [...opsCtx.logs, ...reversion.logs, `transaction reverted: ${reversion.message}`] : opsCtx.logs;
-  const receipt = protocol.TransactionReceipt.fromPartial({
+  // Built whole, not through fromPartial: every field is set here, and fromPartial would copy
+  // each event and delta entry made moments ago again.
+  const receipt: protocol.TransactionReceipt = {
     id: tx.id,
     payer: header.payer,
     max_payer_rc: maxPayerRc,
@@ -198,7 +213,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
     events: reversion ? [] : opsCtx.events,
     logs,
     state_delta_entries: toDeltaEntries(txLayer.sortedChanges()),
-  });
+  };
   txLayer.commitInto(input.state);
   return { receipt, reversion, reversionLogs: reversion ? [...opsCtx.logs, ...reversion.logs] : [], eventSequence: reversion ? input.eventSequence : opsCtx.eventSequence };
 }
@@ -212,7 +227,7 @@ export function accountRc(state: StateLayer, block: BlockInfo, rules: ChainRules
     args: encodeRcArgs(account),
     callerPrivilege: protocol.Privilege.kernel_mode,
   });
-  return protocol.GetAccountRcResult.decode(out).value;
+  return getAccountRcResult.decode(out).value;
 }
 
 

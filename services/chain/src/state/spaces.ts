@@ -1,8 +1,9 @@
 /** Object spaces the chain itself uses (Koinos system spaces plus two of Cairn's own). */
 import { protocol } from "@cairn/proto";
 import { SystemSpace } from "@cairn/protocol";
+import { fixedSpace } from "./state.ts";
 
-const system = (id: number): protocol.ObjectSpace => protocol.ObjectSpace.fromPartial({ system: true, zone: new Uint8Array(), id });
+const system = (id: number): protocol.ObjectSpace => fixedSpace(protocol.ObjectSpace.fromPartial({ system: true, zone: new Uint8Array(), id }));
 
 export const SPACES = {
   metadata: system(SystemSpace.metadata),
