@@ -9,7 +9,7 @@
  * client polling the head, or blocks made on an interval, are not work enough to collect after.
  */
 import type { Logger } from "@cairn/core";
-import { heapStats } from "bun:jsc";
+import { heapSize } from "bun:jsc";
 
 /** How often the collector looks at the activity count, ms. */
 export const IDLE_GC_INTERVAL_MS = 1_000;
@@ -51,11 +51,11 @@ export function startIdleCollector(o: IdleCollectorOptions): IdleCollector {
     }
     if (!worked) return;
     worked = false;
-    const before = heapStats().heapSize;
+    const before = heapSize();
     const t0 = performance.now();
     collect();
     collections++;
-    o.logger?.debug({ ms: Math.round(performance.now() - t0), heapMbBefore: Math.round(before / 1e6), heapMbAfter: Math.round(heapStats().heapSize / 1e6) }, "idle: full garbage collection");
+    o.logger?.debug({ ms: Math.round(performance.now() - t0), heapMbBefore: Math.round(before / 1e6), heapMbAfter: Math.round(heapSize() / 1e6) }, "idle: full garbage collection");
   };
   const timer = setInterval(tick, o.intervalMs ?? IDLE_GC_INTERVAL_MS);
   timer.unref();
