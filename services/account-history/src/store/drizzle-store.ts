@@ -5,9 +5,9 @@ import { type CairnDb, executeRows } from "@cairn/db";
 import { ZERO_ID } from "@cairn/protocol";
 import type { BlockRef } from "@cairn/protocol";
 import { blockHistory } from "../impacted.ts";
-import { insertEntries } from "./bulk-insert.ts";
+import { insertEntries, insertRecords } from "./bulk-insert.ts";
 import { buildRows, checkLinks, impactedAddresses } from "./rows.ts";
-import { blocks, entries, progress } from "./schema.ts";
+import { blocks, entries, progress, records } from "./schema.ts";
 import type { AccountHistoryStore, ApplyPlan, ApplyResult, HistoryProgress, HistoryQuery, StoredEntry } from "./store.ts";
 
 /** The id of the one progress row. */
@@ -67,6 +67,7 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
       if (plan.revertTo && plan.revertTo.height < base.height) {
         const above = plan.revertTo.height;
         await tx.delete(entries).where(gt(entries.height, above));
+        await tx.delete(records).where(gt(records.height, above));
         await tx.delete(blocks).where(gt(blocks.height, above));
         reverted = Number(base.height - above);
         base = plan.revertTo;
@@ -76,6 +77,7 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
       const lastSeq = await lastSeqNums(tx, impactedAddresses(histories));
       const rows = buildRows(plan.blocks, histories, lastSeq);
       for (let i = 0; i < rows.blocks.length; i += INSERT_BATCH) await tx.insert(blocks).values(rows.blocks.slice(i, i + INSERT_BATCH));
+      await insertRecords(tx, rows.records);
       await insertEntries(tx, rows.entries);
       const last = plan.blocks.at(-1);
       const head = last ? { id: last.block.id, height: last.block.header?.height ?? 0n } : base;
@@ -98,8 +100,10 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
     const start = q.ascending ? (q.seqNum ?? 0n) : q.seqNum;
     if (start !== undefined) conditions.push(q.ascending ? gte(entries.seqNum, start) : lte(entries.seqNum, start));
     const rows = await this.readDb
-      .select({ seqNum: entries.seqNum, kind: entries.kind, record: entries.record })
+      .select({ seqNum: entries.seqNum, kind: records.kind, record: records.record })
       .from(entries)
+      // By the records' key: one applied block per height, so (height, position) is the entry's record.
+      .innerJoin(records, and(eq(records.height, entries.height), eq(records.position, entries.position)))
       .where(and(...conditions))
       .orderBy(q.ascending ? asc(entries.seqNum) : desc(entries.seqNum))
       .limit(q.limit);
@@ -111,7 +115,7 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
   async reset(): Promise<void> {
     await this.db.transaction(async (tx) => {
       await lockProgress(tx);
-      await tx.execute(sql`truncate table ${entries}, ${blocks}`);
+      await tx.execute(sql`truncate table ${entries}, ${records}, ${blocks}`);
       await tx.update(progress).set({ headId: GENESIS.id, headHeight: GENESIS.height }).where(eq(progress.id, PROGRESS_ID));
     });
   }

@@ -14,10 +14,8 @@ export interface BlockRow {
   id: Uint8Array;
 }
 
-/** An `entries` row: one address's entry and the record it names. */
-export interface EntryRow {
-  address: Uint8Array;
-  seqNum: bigint;
+/** A `records` row. */
+export interface RecordRow {
   blockId: Uint8Array;
   position: number;
   height: bigint;
@@ -25,9 +23,19 @@ export interface EntryRow {
   record: Uint8Array;
 }
 
+/** An `entries` row. */
+export interface EntryRow {
+  address: Uint8Array;
+  seqNum: bigint;
+  blockId: Uint8Array;
+  position: number;
+  height: bigint;
+}
+
 /** Every row a run of blocks adds. */
 export interface BlockRows {
   blocks: BlockRow[];
+  records: RecordRow[];
   entries: EntryRow[];
 }
 
@@ -55,16 +63,17 @@ export function impactedAddresses(histories: ReturnType<typeof blockHistory>[]):
  * none; it is advanced in place.
  */
 export function buildRows(blocks: readonly BlockWithReceipt[], histories: ReturnType<typeof blockHistory>[], lastSeq: Map<string, bigint>): BlockRows {
-  const rows: BlockRows = { blocks: [], entries: [] };
+  const rows: BlockRows = { blocks: [], records: [], entries: [] };
   blocks.forEach(({ block }, i) => {
     const height = block.header?.height ?? 0n;
     rows.blocks.push({ height, id: block.id });
     for (const r of histories[i]!) {
+      rows.records.push({ blockId: block.id, position: r.position, height, kind: r.kind, record: r.record });
       for (const address of r.impacted) {
         const key = toHex(address);
         const seqNum = (lastSeq.get(key) ?? -1n) + 1n;
         lastSeq.set(key, seqNum);
-        rows.entries.push({ address, seqNum, blockId: block.id, position: r.position, height, kind: r.kind, record: r.record });
+        rows.entries.push({ address, seqNum, blockId: block.id, position: r.position, height });
       }
     }
   });

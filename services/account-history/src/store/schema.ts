@@ -1,8 +1,9 @@
 /**
  * Account history tables (schema `account_history`, chosen at run time through `search_path`).
  *
- * A record (a transaction with its receipt, or a block header with its receipt) is stored in one row
- * of `entries` for each address it impacts, numbered densely per address by `seq_num`. `blocks` is the chain of applied blocks (heights 1…head, one id per
+ * A record (a transaction with its receipt, or a block header with its receipt) is stored once in
+ * `records`; each address it impacts gets one row in `entries` pointing at it, numbered densely
+ * per address by `seq_num`. `blocks` is the chain of applied blocks (heights 1…head, one id per
  * height), `progress` the single row holding the applied head and the LIB. Every row carries the
  * height of its block, so a fork switch deletes everything above the common ancestor by height.
  */
@@ -16,15 +17,31 @@ export const blocks = pgTable("blocks", {
 });
 
 /**
+ * Records: `position` 0 is the block record (BlockRecord bytes), `position` i + 1 the record of
+ * the block's transaction i (TransactionRecord bytes). `kind` says which (`block` | `trx`).
+ */
+export const records = pgTable(
+  "records",
+  {
+    blockId: bytea("block_id").notNull(),
+    position: integer("position").notNull(),
+    height: int64("height").notNull(),
+    kind: text("kind", { enum: ["block", "trx"] }).notNull(),
+    record: bytea("record").notNull(),
+  },
+  // Keyed by height: the applied chain has one block per height, so (height, position) names a
+  // record. A history page looks each entry's record up by it (12-byte keys in storing order, an
+  // index a third the size of one on the 34-byte block id), and a fork revert deletes a key range.
+  (t) => [primaryKey({ columns: [t.height, t.position] })],
+);
+
+/**
  * History entries: address → (seq_num → record). seq_num is dense from 0 per address.
  *
- * Each entry carries its record (`kind`, `record`): a history page is one range of the primary key
- * (address, seq_num) and one heap row per entry. A record impacting three addresses (a KOIN
- * transfer) is stored three times; in exchange a page on a large store reads half the pages it did
- * when entries pointed into a records table (an index leaf and a heap page there per entry, each a
- * random read once the table outgrows memory). `position` is 0 for the block record, i + 1 for the
- * record of the block's transaction i. `entries_height_idx` serves the delete above a fork's common
- * ancestor. Nothing looks entries up by block id.
+ * Indexes, each for a query of drizzle-store.ts: the primary key (address, seq_num) serves history
+ * pages and the last seq_num of an address; migration 0002 gives it INCLUDE (block_id, position,
+ * height), so a page reads the key alone (an index-only scan) before its records. `entries_height_idx`
+ * serves the delete above a fork's common ancestor. Nothing looks entries up by block id.
  */
 export const entries = pgTable(
   "entries",
@@ -34,8 +51,6 @@ export const entries = pgTable(
     blockId: bytea("block_id").notNull(),
     position: integer("position").notNull(),
     height: int64("height").notNull(),
-    kind: text("kind", { enum: ["block", "trx"] }).notNull(),
-    record: bytea("record").notNull(),
   },
   (t) => [primaryKey({ columns: [t.address, t.seqNum] }), index("entries_height_idx").on(t.height)],
 );

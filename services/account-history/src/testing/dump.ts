@@ -3,13 +3,9 @@ import { asc } from "drizzle-orm";
 import { ByteArena, toHex } from "@cairn/core";
 import type { CairnDb } from "@cairn/db";
 import type { AccountHistoryDump } from "../store/memory-store.ts";
-import { blocks, entries, progress } from "../store/schema.ts";
+import { blocks, entries, progress, records } from "../store/schema.ts";
 
-/**
- * The whole read model, bytes as hex, sorted by key: the applied blocks, every record once (by
- * height, position — on Postgres each entry carries its record, so they come from the entries),
- * the entries without their record, and the progress row.
- */
+/** The whole read model: rows of every table, bytes as hex, sorted by primary key. */
 export interface ReadModelDump {
   blocks: { height: string; id: string }[];
   records: { blockId: string; position: number; height: string; kind: string; record: string }[];
@@ -20,10 +16,7 @@ export interface ReadModelDump {
 /** Reads every row of the account history tables. */
 export async function dumpReadModel(db: CairnDb): Promise<ReadModelDump> {
   const b = await db.select().from(blocks).orderBy(asc(blocks.height));
-  const r = await db
-    .selectDistinctOn([entries.height, entries.position], { blockId: entries.blockId, position: entries.position, height: entries.height, kind: entries.kind, record: entries.record })
-    .from(entries)
-    .orderBy(asc(entries.height), asc(entries.position));
+  const r = await db.select().from(records).orderBy(asc(records.height), asc(records.position));
   const e = await db.select().from(entries).orderBy(asc(entries.address), asc(entries.seqNum));
   const p = await db.select().from(progress);
   return {
