@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { CairnError, ErrorStatus } from "@cairn/core";
 import { chain, protocol } from "@cairn/proto";
 import { RpcErrorCode, errorToCallError } from "@cairn/rpc";
-import { type SubmitClient, batchedSubmit } from "./submit-batch.ts";
+import { MAX_BATCH_BYTES, type SubmitClient, batchedSubmit } from "./submit-batch.ts";
 
 const request = (n: number): chain.SubmitTransactionRequest => ({ transaction: protocol.Transaction.fromPartial({ id: new Uint8Array([n]) }), broadcast: true });
 const receipt = (n: number) => protocol.TransactionReceipt.fromPartial({ id: new Uint8Array([n]) });
@@ -63,6 +63,17 @@ describe("batched submit_transaction", () => {
     await submit(request(1));
     await Promise.all([submit(request(3)), submit(request(4))]);
     expect(f.calls).toEqual(["single 1", "batch 3,4"]);
+  });
+
+  test("a batch stays within its byte budget: a large submission starts the next call", async () => {
+    const f = fakeChain();
+    const submit = batchedSubmit(f.client, "chain:1");
+    const upload = (n: number): chain.SubmitTransactionRequest => ({
+      transaction: protocol.Transaction.fromPartial({ id: new Uint8Array([n]), operations: [{ upload_contract: { bytecode: new Uint8Array(MAX_BATCH_BYTES / 3) } }] }),
+      broadcast: true,
+    });
+    await Promise.all([1, 3, 4].map((n) => submit(upload(n))));
+    expect(f.calls).toEqual(["batch 1,3", "single 4"]);
   });
 
   test("a chain without the batch RPC gets single calls from then on", async () => {

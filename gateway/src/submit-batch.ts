@@ -19,6 +19,21 @@ export interface SubmitClient {
 
 /** Most submissions in one call. */
 export const MAX_SUBMISSIONS_PER_CALL = 500;
+/**
+ * Most estimated request bytes in one call: a quarter of gRPC's 64 MiB message limit, so a burst
+ * of contract uploads (up to the gateway's 2 MiB body each) never makes a call too large to send.
+ */
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** A submission's size, roughly: the bytes that can be large (bytecode, ABI, arguments, signatures) plus a fixed part. */
+export function approxBytes(request: chain.SubmitTransactionRequest): number {
+  const tx = request.transaction;
+  let n = 1_024;
+  if (tx === undefined) return n;
+  for (const op of tx.operations) n += (op.upload_contract?.bytecode.length ?? 0) + (op.upload_contract?.abi.length ?? 0) * 3 + (op.call_contract?.args.length ?? 0);
+  for (const s of tx.signatures) n += s.length;
+  return n;
+}
 
 interface Queued {
   request: chain.SubmitTransactionRequest;
@@ -30,6 +45,7 @@ interface Queued {
 /** A `submitTransaction` that batches its calls into `submitTransactions` (see the file header). */
 export function batchedSubmit(client: SubmitClient, address: string): (request: chain.SubmitTransactionRequest, options?: CallOptions) => Promise<chain.SubmitTransactionResponse> {
   let queued: Queued[] = [];
+  let queuedBytes = 0;
   let batchUnknown = false;
   const info = { method: "cairn.chain.v1.ChainService/SubmitTransaction", address };
 
@@ -38,6 +54,7 @@ export function batchedSubmit(client: SubmitClient, address: string): (request: 
   const send = () => {
     const batch = queued;
     queued = [];
+    queuedBytes = 0;
     if (batch.length === 0) return;
     if (batchUnknown || batch.length === 1) return batch.forEach(single);
     // The items share one call: it gets the shortest deadline among them.
@@ -64,7 +81,11 @@ export function batchedSubmit(client: SubmitClient, address: string): (request: 
 
   return (request, options = {}) =>
     new Promise((resolve, reject) => {
+      const bytes = approxBytes(request);
+      // A submission that would take the batch past its byte budget starts the next one.
+      if (queued.length > 0 && queuedBytes + bytes > MAX_BATCH_BYTES) send();
       queued.push({ request, deadlineMs: options.deadlineMs, resolve, reject });
+      queuedBytes += bytes;
       if (queued.length === 1) setImmediate(send);
       else if (queued.length >= MAX_SUBMISSIONS_PER_CALL) send();
     });
