@@ -4,7 +4,7 @@ import { silentLogger, toHex, utf8 } from "@cairn/core";
 import { chain as chainPb, contract_meta_store, descriptorSetBytes, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, SystemCallId, addressFromPrivateKey, buildTransaction, decodeNonce, privateKeyFromSeed, toKoinosJson as koinosJson } from "@cairn/protocol";
 import { type ServiceClient, callErrorToError, createGrpcClient, createGrpcServer, koinosErrorData } from "@cairn/rpc";
-import { createChainService, createContractMetaStoreService } from "./service.ts";
+import { MAX_SUBMISSIONS_PER_CALL, createChainService, createContractMetaStoreService } from "./service.ts";
 import { DEV_BALANCE, KOIN_ID, type TestChain, createTestChain, transferOp } from "./testing/harness.ts";
 
 let t: TestChain;
@@ -100,6 +100,8 @@ describe("ChainService over gRPC", () => {
     expect(toHex(batchedReceipt.id)).toBe(toHex(dry.receipt!.id));
     expect(batchedReceipt.events.map((e) => e.name)).toEqual(dry.receipt!.events.map((e) => e.name));
     expect(results[2]!.error).toBeUndefined();
+    const tooMany = await client.submitTransactions({ requests: Array.from({ length: MAX_SUBMISSIONS_PER_CALL + 1 }, () => ({ transaction: ok, broadcast: false })) }).catch((x) => x);
+    expect(tooMany.code).toBe("chain.too_many_submissions");
   });
 
   test("invoke_system_call by name and by id", async () => {

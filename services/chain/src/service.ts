@@ -4,7 +4,7 @@
  * method validates its request shape and delegates to the Chain controller.
  */
 import { chain as chainPb, contract_meta_store, p2p } from "@cairn/proto";
-import type { Logger } from "@cairn/core";
+import { CairnError, ErrorStatus, type Logger } from "@cairn/core";
 import { type ServiceImplementation, errorToCallError } from "@cairn/rpc";
 import type { Chain } from "./chain.ts";
 import { ChainError } from "./execution/errors.ts";
@@ -18,6 +18,12 @@ export type ContractMetaStoreImpl = ServiceImplementation<typeof contract_meta_s
 const requireField = (ok: boolean, f: string) => {
   if (!ok) throw ChainError.of("missing_field", { f });
 };
+
+/**
+ * Most submissions in one `SubmitTransactions` (the gateway sends at most 500): every one runs at
+ * once, so an unbounded list of tiny requests would hold the chain's memory hostage.
+ */
+export const MAX_SUBMISSIONS_PER_CALL = 2_000;
 
 /** `logger` gets the submissions of a batch that failed with a bug (not a CairnError), as the gRPC server logs a failed call. */
 export function createChainService(chain: Chain, logger?: Logger): ChainServiceImpl {
@@ -35,6 +41,9 @@ export function createChainService(chain: Chain, logger?: Logger): ChainServiceI
     submitTransaction: submit,
     /** Each submission handled as `submitTransaction` handles it, all at once; each answered alone. */
     async submitTransactions(req) {
+      if (req.requests.length > MAX_SUBMISSIONS_PER_CALL) {
+        throw new CairnError("chain.too_many_submissions", `too many submissions in one call. max: ${MAX_SUBMISSIONS_PER_CALL}`, { status: ErrorStatus.InvalidArgument, data: { max: MAX_SUBMISSIONS_PER_CALL } });
+      }
       const settled = await Promise.allSettled(req.requests.map(submit));
       return {
         results: settled.map((s): chainPb.SubmitTransactionResult => {
