@@ -15,7 +15,7 @@ export const DEFAULT_KOIN_CONTRACT = "15DJN4a8SgrbGhhGksSBASiSYjGnMU8dGL";
 export const DEFAULT_BALANCE_OF_ENTRY_POINT = 0x5c721497;
 
 /** Methods a gateway refuses unless configured otherwise (see `jsonRpc.deny`). */
-export const DEFAULT_DENY: readonly string[] = ["block_store.add_block", "chain.submit_transactions", "block_producer.", "dev."];
+export const DEFAULT_DENY: readonly string[] = ["block_store.add_block", "block_producer.", "dev."];
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
@@ -69,10 +69,8 @@ const jsonRpcSchema = z.object({
   allow: z.array(z.string()).default([]),
   /**
    * Method prefixes that may not be called (Koinos blacklist, "method blacklisted"). Default
-   * `block_store.add_block`, `chain.submit_transactions`, `block_producer.` and `dev.`: only the
-   * node itself may write blocks to the store, the batched submission is the gateway's own way to
-   * the chain (Cairn-only; clients submit with `chain.submit_transaction`, answered as Koinos
-   * answers), production is admin-only, and development controls (snapshot, revert, set_balance…)
+   * `block_store.add_block`, `block_producer.` and `dev.`: only the node itself may write blocks to
+   * the store, production is admin-only, and development controls (snapshot, revert, set_balance…)
    * have no place on a public node. Replace the list (e.g. `[]`) to expose them.
    */
   deny: z.array(z.string()).default([...DEFAULT_DENY]),
