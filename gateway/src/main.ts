@@ -12,7 +12,6 @@ import { createLogger, createMetricsRegistry, isAddressInUse, type Logger, type 
 import * as proto from "@cairn/proto";
 import { defaultJsonCodec, type JsonCodec } from "@cairn/protocol";
 import { createGrpcClient, type AnyServiceDefinition } from "@cairn/rpc";
-import { type SubmitClient, batchedSubmit } from "./submit-batch.ts";
 import { createApp, type GatewayApp, type GatewayDeps } from "./app.ts";
 import { logFormatSchema, logLevelSchema, natsStreamReplicasSchema, natsStreamSchema, natsSubjectPrefixSchema, natsUrlSchema } from "@cairn/config";
 import { runService } from "@cairn/runtime";
@@ -60,9 +59,7 @@ export function grpcClientsFor(options: GatewayOptions, codec: JsonCodec, logger
     const address = addresses[key];
     const definition = namespaces[service.jsonRpcService]?.[service.definitionName] as AnyServiceDefinition | undefined;
     if (address === undefined || definition === undefined) continue;
-    const client = createGrpcClient(definition, address, { deadlineMs: options.jsonRpc.timeoutMs }, { logger });
-    // Submissions to the chain go in batches (submit-batch.ts).
-    clients[service.typeName] = definition === proto.chain.ChainServiceDefinition ? Object.assign({ ...client }, { submitTransaction: batchedSubmit(client as unknown as SubmitClient, address) }) : client;
+    clients[service.typeName] = createGrpcClient(definition, address, { deadlineMs: options.jsonRpc.timeoutMs }, { logger });
   }
   return { clients, close: () => Object.values(clients).forEach((c) => c.close()) };
 }

@@ -2,9 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { CairnError, ErrorStatus } from "@cairn/core";
 import { Metadata, status as GrpcStatus } from "@grpc/grpc-js";
 import {
-  callErrorToError,
   ErrorMetadataKey,
-  errorToCallError,
   errorToGrpcStatus,
   grpcStatusToError,
   koinosErrorData,
@@ -80,29 +78,5 @@ describe("grpcStatusToError", () => {
     expect(deadline.data).toMatchObject({ method: info.method, address: "host:1", deadlineMs: 250, grpcStatus: "DEADLINE_EXCEEDED" });
     const other = grpcStatusToError({ code: GrpcStatus.PERMISSION_DENIED, details: "no" }, info);
     expect([other.code, other.status, other.message]).toEqual(["rpc.permission_denied", ErrorStatus.PermissionDenied, "cairn.x.v1.XService/Do failed at host:1: no"]);
-  });
-});
-
-describe("errorToCallError / callErrorToError (one item of a batch answer)", () => {
-  const crossAlone = (err: unknown) => {
-    const { status } = errorToGrpcStatus(err);
-    return grpcStatusToError(status, info);
-  };
-  const fields = (e: CairnError) => ({ code: e.code, message: e.message, status: e.status, chainCode: e.chainCode, data: e.data, koinos: koinosErrorData(e) });
-
-  test("an item's error is rebuilt exactly as the same error crossing a gRPC hop alone", () => {
-    const err = new CairnError("chain.reverted", "transaction reverted: ünïcode ✓", { status: ErrorStatus.FailedPrecondition, chainCode: 1, data: { logs: ["a log ✓"], n: "0x2801" } });
-    const { error, expected } = errorToCallError(err);
-    expect(expected).toBe(true);
-    expect(fields(callErrorToError(error, info))).toEqual(fields(crossAlone(err)));
-    expect(error.trailers.map((t) => t.key).sort()).toEqual([ErrorMetadataKey.ChainCode, ErrorMetadataKey.Code, ErrorMetadataKey.Data, ErrorMetadataKey.KoinosData].sort());
-  });
-
-  test("a non-CairnError is an unexpected internal error, as on a gRPC hop", () => {
-    const { error, expected } = errorToCallError(new TypeError("bug"));
-    expect(expected).toBe(false);
-    const rebuilt = callErrorToError(error, info);
-    expect(rebuilt.code).toBe(RpcErrorCode.Internal);
-    expect(fields(rebuilt)).toEqual(fields(crossAlone(new TypeError("bug"))));
   });
 });

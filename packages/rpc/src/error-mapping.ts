@@ -203,30 +203,3 @@ export function grpcStatusToError(e: ReceivedGrpcError, info: CallInfo): CairnEr
   if (info.deadlineMs !== undefined) data.deadlineMs = info.deadlineMs;
   return new CairnError(t.code, t.message, { status, data });
 }
-
-/**
- * A failed call's status as a message field (code, details, trailers as bytes): for a batch
- * method that answers each item with its own result or error, so an item's error crosses the hop
- * exactly as it would alone. `expected` as in {@link errorToGrpcStatus}.
- */
-export interface CallErrorFields {
-  code: number;
-  details: string;
-  trailers: { key: string; value: Uint8Array }[];
-}
-
-export function errorToCallError(err: unknown): { error: CallErrorFields; expected: boolean } {
-  const { status, expected } = errorToGrpcStatus(err);
-  const trailers = Object.entries(status.metadata.getMap()).map(([key, value]) => ({ key, value: typeof value === "string" ? Buffer.from(value, "latin1") : value }));
-  return { error: { code: status.code, details: status.details, trailers }, expected };
-}
-
-/** The CairnError an {@link errorToCallError} item carries, as `grpcStatusToError` rebuilds it. */
-export function callErrorToError(e: CallErrorFields, info: CallInfo): CairnError {
-  const md = new Metadata();
-  for (const { key, value } of e.trailers) {
-    if (key.endsWith("-bin")) md.set(key, Buffer.from(value));
-    else md.set(key, Buffer.from(value).toString("latin1"));
-  }
-  return grpcStatusToError({ code: e.code, details: e.details, metadata: md }, info);
-}

@@ -33,16 +33,13 @@ export type {
 } from "./types.ts";
 export { DEFAULT_DEADLINE_MS, DEFAULT_GRACE_MS, DEFAULT_MAX_MESSAGE_BYTES } from "./defaults.ts";
 export {
-  callErrorToError,
   ErrorMetadataKey,
-  errorToCallError,
   errorToGrpcStatus,
   grpcStatusToError,
   koinosErrorData,
   MAX_ERROR_DATA_BYTES,
   MAX_ERROR_MESSAGE_CHARS,
   RpcErrorCode,
-  type CallErrorFields,
   type CallInfo,
   type GrpcErrorStatus,
   type ReceivedGrpcError,

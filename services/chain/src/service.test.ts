@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { silentLogger, toHex, utf8 } from "@cairn/core";
 import { chain as chainPb, contract_meta_store, descriptorSetBytes, protocol, token } from "@cairn/proto";
 import { KoinEntryPoint, SystemCallId, addressFromPrivateKey, buildTransaction, decodeNonce, privateKeyFromSeed, toKoinosJson as koinosJson } from "@cairn/protocol";
-import { type ServiceClient, callErrorToError, createGrpcClient, createGrpcServer, koinosErrorData } from "@cairn/rpc";
-import { MAX_SUBMISSIONS_PER_CALL, createChainService, createContractMetaStoreService } from "./service.ts";
+import { type ServiceClient, createGrpcClient, createGrpcServer, koinosErrorData } from "@cairn/rpc";
+import { createChainService, createContractMetaStoreService } from "./service.ts";
 import { DEV_BALANCE, KOIN_ID, type TestChain, createTestChain, transferOp } from "./testing/harness.ts";
 
 let t: TestChain;
@@ -79,29 +79,6 @@ describe("ChainService over gRPC", () => {
     expect(koinosErrorData(e)).toBe('{"code":1,"logs":["transaction reverted: cannot transfer to yourself"]}');
     const n = await client.submitTransaction({ transaction: t.transfer(0, 1, 1n, 9n), broadcast: false }).catch((x) => x);
     expect(JSON.parse(koinosErrorData(n)!).code).toBe(-201);
-  });
-
-  test("submit_transactions answers each submission as submit_transaction does: receipt or the same error", async () => {
-    const reverted = t.transfer(0, 0, 1n, 2n);
-    const badNonce = t.transfer(0, 1, 1n, 9n);
-    const ok = t.transfer(0, 1, 1n, 2n);
-    const single = await Promise.all([reverted, badNonce].map((tx) => client.submitTransaction({ transaction: tx, broadcast: false }).catch((x) => x)));
-    const { results } = await client.submitTransactions({ requests: [reverted, badNonce, ok].map((tx) => ({ transaction: tx, broadcast: false })) });
-    expect(results.length).toBe(3);
-    const info = { method: "SubmitTransaction", address: "test" };
-    for (const [i, e] of single.entries()) {
-      const batched = callErrorToError(results[i]!.error!, info);
-      expect({ code: batched.code, message: batched.message, status: batched.status, chainCode: batched.chainCode, data: batched.data }).toEqual({ code: e.code, message: e.message, status: e.status, chainCode: e.chainCode, data: e.data });
-      expect(koinosErrorData(batched)).toBe(koinosErrorData(e));
-    }
-    const dry = await client.submitTransaction({ transaction: ok, broadcast: false });
-    // Mana regenerates between the two dry runs, so the receipts are compared on what does not move.
-    const batchedReceipt = results[2]!.response!.receipt!;
-    expect(toHex(batchedReceipt.id)).toBe(toHex(dry.receipt!.id));
-    expect(batchedReceipt.events.map((e) => e.name)).toEqual(dry.receipt!.events.map((e) => e.name));
-    expect(results[2]!.error).toBeUndefined();
-    const tooMany = await client.submitTransactions({ requests: Array.from({ length: MAX_SUBMISSIONS_PER_CALL + 1 }, () => ({ transaction: ok, broadcast: false })) }).catch((x) => x);
-    expect(tooMany.code).toBe("chain.too_many_submissions");
   });
 
   test("invoke_system_call by name and by id", async () => {

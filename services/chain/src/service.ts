@@ -4,8 +4,7 @@
  * method validates its request shape and delegates to the Chain controller.
  */
 import { chain as chainPb, contract_meta_store, p2p } from "@cairn/proto";
-import { CairnError, ErrorStatus, type Logger } from "@cairn/core";
-import { type ServiceImplementation, errorToCallError } from "@cairn/rpc";
+import type { ServiceImplementation } from "@cairn/rpc";
 import type { Chain } from "./chain.ts";
 import { ChainError } from "./execution/errors.ts";
 import { topology } from "./fork-tree.ts";
@@ -19,40 +18,17 @@ const requireField = (ok: boolean, f: string) => {
   if (!ok) throw ChainError.of("missing_field", { f });
 };
 
-/**
- * Most submissions in one `SubmitTransactions` (the gateway sends at most 500): every one runs at
- * once, so an unbounded list of tiny requests would hold the chain's memory hostage.
- */
-export const MAX_SUBMISSIONS_PER_CALL = 2_000;
-
-/** `logger` gets the submissions of a batch that failed with a bug (not a CairnError), as the gRPC server logs a failed call. */
-export function createChainService(chain: Chain, logger?: Logger): ChainServiceImpl {
-  const submit = async (req: chainPb.SubmitTransactionRequest): Promise<chainPb.SubmitTransactionResponse> => {
-    requireField(req.transaction !== undefined, "transaction");
-    const receipt = await chain.submitTransaction(req.transaction!, req.broadcast);
-    return { receipt };
-  };
+export function createChainService(chain: Chain): ChainServiceImpl {
   return {
     async submitBlock(req) {
       requireField(req.block !== undefined, "block");
       const receipt = await chain.submitBlock(req.block!);
       return { receipt };
     },
-    submitTransaction: submit,
-    /** Each submission handled as `submitTransaction` handles it, all at once; each answered alone. */
-    async submitTransactions(req) {
-      if (req.requests.length > MAX_SUBMISSIONS_PER_CALL) {
-        throw new CairnError("chain.too_many_submissions", `too many submissions in one call. max: ${MAX_SUBMISSIONS_PER_CALL}`, { status: ErrorStatus.InvalidArgument, data: { max: MAX_SUBMISSIONS_PER_CALL } });
-      }
-      const settled = await Promise.allSettled(req.requests.map(submit));
-      return {
-        results: settled.map((s): chainPb.SubmitTransactionResult => {
-          if (s.status === "fulfilled") return { response: s.value };
-          const { error, expected } = errorToCallError(s.reason);
-          if (!expected) logger?.error({ method: "SubmitTransactions", err: s.reason }, "submission failed");
-          return { error };
-        }),
-      };
+    async submitTransaction(req) {
+      requireField(req.transaction !== undefined, "transaction");
+      const receipt = await chain.submitTransaction(req.transaction!, req.broadcast);
+      return { receipt };
     },
     getHeadInfo() {
       const { head, lib } = chain.headInfo();

@@ -97,7 +97,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
     },
     { store: storeFrom<ChainStore>(deps, (db) => new DrizzleChainStore(db.db)), runtime, genesis, koinId, events, mempool: deps.mempool, blockStore: deps.blockStore, logger: log, now: deps.now },
   );
-  const service = createChainService(chain, log);
+  const service = createChainService(chain);
   const instrumented: typeof service = {
     ...service,
     async submitBlock(req, ctx) {
@@ -120,11 +120,6 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
         metrics.transactions.inc({ outcome: "rejected" });
         throw e;
       }
-    },
-    async submitTransactions(req, ctx) {
-      const r = await service.submitTransactions(req, ctx);
-      for (const x of r.results) metrics.transactions.inc({ outcome: x.response ? "accepted" : "rejected" });
-      return r;
     },
   };
   const contractMetaStore = createContractMetaStoreService(chain);

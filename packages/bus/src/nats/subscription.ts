@@ -30,8 +30,6 @@ export interface NatsSubscriptionSpec {
   maxDeliver: number;
   /** Handlers running at once (1 … maxAckPending). */
   concurrency: number;
-  /** False: an ordered consumer without acks; a failed message is logged and dropped. */
-  acknowledge: boolean;
   handler: MessageHandler;
 }
 
@@ -73,14 +71,9 @@ export class NatsSubscription implements Subscription {
     await this.messages?.close();
     await this.running;
     if (this.spec.durable === undefined) {
-      // A private consumer by its name; an ordered one (whose name changes when the client
-      // recreates it) through the consumer itself. Either way the server would expire it.
-      const remove = this.spec.acknowledge ? () => this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name) : () => this.spec.consumer.delete();
-      await Promise.resolve()
-        .then(remove)
-        .catch((err: unknown) => {
-          this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
-        });
+      await this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name).catch((err: unknown) => {
+        this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
+      });
     }
     // Acks are fire-and-forget: make sure the server has them before reporting closed.
     await this.ctx.nc.flush().catch(() => {});
@@ -102,7 +95,7 @@ export class NatsSubscription implements Subscription {
           for await (const m of messages) {
             // Pulled before close but not handled: give it back at once instead of after ack wait.
             if (this.stop.signal.aborted) {
-              if (this.spec.acknowledge) m.nak();
+              m.nak();
               continue;
             }
             const handled = this.handle(m);
@@ -129,7 +122,6 @@ export class NatsSubscription implements Subscription {
   }
 
   private async handle(m: JsMsg): Promise<void> {
-    if (!this.spec.acknowledge) return this.handleOnce(m);
     const deliveryCount = m.info.deliveryCount;
     const message: BusMessage = {
       subject: this.ctx.subjects.fromWire(m.subject),
@@ -156,16 +148,6 @@ export class NatsSubscription implements Subscription {
       }
     } finally {
       clearInterval(keepAlive);
-    }
-  }
-
-  /** At most once: no ack is sent (the consumer has none), a failure is logged and the message dropped. */
-  private async handleOnce(m: JsMsg): Promise<void> {
-    const message: BusMessage = { subject: this.ctx.subjects.fromWire(m.subject), data: m.data, sequence: m.seq, deliveryCount: 1, redelivered: false };
-    try {
-      await this.spec.handler(message);
-    } catch (err) {
-      this.logger.error({ subject: message.subject, sequence: message.sequence, err: String(err) }, "handler failed; message dropped (no acknowledgement)");
     }
   }
 }

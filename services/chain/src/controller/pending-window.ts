@@ -9,10 +9,7 @@
  * bus may lose what it acknowledged). It counts in the nonce/rc shadow for `graceMs` after its
  * last publish (the mempool's own refusal of a transaction is published as
  * `koinos.transaction.fail`). The window holds at most `maxEntries`: a full window refuses new
- * submissions (`isFull`) rather than forget a promised transaction. Entries are indexed by payer
- * and by nonce account: every submission asks for its accounts' entries, and a scan of the whole
- * window (thousands while the mempool catches up) per submission cost the chain's thread more
- * than the submission itself.
+ * submissions (`isFull`) rather than forget a promised transaction.
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
@@ -35,8 +32,6 @@ export interface WindowEntry {
 
 export class PendingWindow {
   private readonly byId = new Map<string, WindowEntry>();
-  private readonly byPayer = new Map<string, Set<WindowEntry>>();
-  private readonly byAccount = new Map<string, Set<WindowEntry>>();
 
   constructor(
     private readonly graceMs: number,
@@ -61,19 +56,7 @@ export class PendingWindow {
   add(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): void {
     const h = tx.header!;
     const idHex = toHex(tx.id);
-    this.delete(idHex);
-    const e: WindowEntry = { id: tx.id, tx, receipt, republished: 0, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at: this.now() };
-    this.byId.set(idHex, e);
-    indexAdd(this.byPayer, e.payerHex, e);
-    indexAdd(this.byAccount, e.accountHex, e);
-  }
-
-  private delete(idHex: string): void {
-    const e = this.byId.get(idHex);
-    if (e === undefined) return;
-    this.byId.delete(idHex);
-    indexRemove(this.byPayer, e.payerHex, e);
-    indexRemove(this.byAccount, e.accountHex, e);
+    this.byId.set(idHex, { id: tx.id, tx, receipt, republished: 0, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at: this.now() });
   }
 
   /** Entries last published more than `ms` ago (the audit's candidates), oldest first. */
@@ -95,45 +78,33 @@ export class PendingWindow {
   }
 
   remove(id: Uint8Array): void {
-    this.delete(toHex(id));
+    this.byId.delete(toHex(id));
   }
 
   /** Drops what a block included. */
   removeIncluded(block: protocol.Block): void {
     if (this.byId.size === 0) return;
-    for (const tx of block.transactions) this.delete(toHex(tx.id));
+    for (const tx of block.transactions) this.byId.delete(toHex(tx.id));
   }
 
   /** Entries of a payer or nonce account published within `graceMs` (older ones await the audit). */
   entriesOf(payer: Uint8Array, account: Uint8Array): WindowEntry[] {
     if (this.byId.size === 0) return [];
     const cutoff = this.now() - this.graceMs;
-    const ofPayer = this.byPayer.get(toHex(payer));
-    const ofAccount = this.byAccount.get(toHex(account));
+    const p = toHex(payer);
+    const a = toHex(account);
     const out: WindowEntry[] = [];
-    if (ofPayer) for (const e of ofPayer) if (e.at >= cutoff) out.push(e);
-    // An entry of both the payer and the account is listed once.
-    if (ofAccount) for (const e of ofAccount) if (e.at >= cutoff && !ofPayer?.has(e)) out.push(e);
+    for (const e of this.byId.values()) {
+      if (e.at < cutoff) continue;
+      if (e.payerHex === p || e.accountHex === a) out.push(e);
+    }
     return out;
   }
 
   /** Drops the entries the mempool now holds (hex ids). */
   confirm(idsHex: Iterable<string>): void {
-    for (const id of idsHex) this.delete(id);
+    for (const id of idsHex) this.byId.delete(id);
   }
-}
-
-function indexAdd(index: Map<string, Set<WindowEntry>>, key: string, e: WindowEntry): void {
-  let set = index.get(key);
-  if (set === undefined) index.set(key, (set = new Set()));
-  set.add(e);
-}
-
-function indexRemove(index: Map<string, Set<WindowEntry>>, key: string, e: WindowEntry): void {
-  const set = index.get(key);
-  if (set === undefined) return;
-  set.delete(e);
-  if (set.size === 0) index.delete(key);
 }
 
 /** What the window adds to the mempool's view of one payer / nonce account. */
