@@ -103,14 +103,15 @@ async function waitSome(included: () => Promise<bigint>, want: bigint, timeoutMs
 }
 
 /**
- * Transfers per sender to sign: enough for `seconds` (+5) at 2.2× the warm-up rate, and
+ * Transfers per sender to sign: enough for `seconds` (+5) at 4× the warm-up rate, and
  * `minTransfers` as long as the deadline can take them at 1.5× that rate (signing what cannot be
  * sent is waste). All of it is signed before the measured part: signing while submitting takes the
  * CPU the node needs (2 cores), and the run stops once it has both `seconds` and `minTransfers`.
  */
 function perSenderFor(shape: RunShape, rate: number): number {
-  // 2.2×: the warm-up is short and undershoots (JIT, a block-time mode waits for blocks; 1.6× left a dev run at 59.5 s); the stop condition cuts the excess.
-  const forSeconds = rate * 2.2 * (shape.seconds + 5);
+  // 4×: the warm-up is short and undershoots (JIT, a block-time mode waits for blocks): a dev node
+  // warmed up at 914/s ran at 3,143/s, and 2.2× ended that run at 41.6 s. The stop condition cuts the excess.
+  const forSeconds = rate * 4 * (shape.seconds + 5);
   const forMinimum = Math.min(shape.minTransfers, rate * 1.5 * shape.deadlineSeconds);
   return Math.min(shape.maxPerSender, Math.max(1, Math.ceil(Math.max(forSeconds, forMinimum) / shape.senders)));
 }
