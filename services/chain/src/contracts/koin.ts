@@ -9,8 +9,7 @@ import { bytesEqual, concatBytes } from "@cairn/core";
 import { protocol, token } from "@cairn/proto";
 import { KoinEntryPoint } from "@cairn/protocol";
 import { ChainError } from "../execution/errors.ts";
-import { consumeAccountRcArguments, getAccountRcArguments, transferArguments } from "./args-reader.ts";
-import { decodeMana } from "./mana-reader.ts";
+import { consumeAccountRcArguments, decodeMana, getAccountRcArguments, transferArguments } from "./args-reader.ts";
 import type { ContractFrame, NativeContract } from "./runtime.ts";
 import { tokenAbi } from "./token-abi.ts";
 
