@@ -6,6 +6,7 @@
  * `bun run generate`; this file is the only hand-written one.
  */
 export * from "../gen/index.js";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { descriptorSetBase64 } from "../gen/descriptor.js";
 
 let cached: Uint8Array | undefined;
@@ -16,7 +17,6 @@ export function descriptorSetBytes(): Uint8Array {
   return cached;
 }
 
-import { BinaryWriter } from "@bufbuild/protobuf/wire";
 
 /** The writer `encodeMessage` reuses: its buffer stays grown, so an encode allocates only its result. */
 let shared = new BinaryWriter();
