@@ -39,7 +39,8 @@ beforeAll(async () => {
     databaseUrl: pg!,
     natsUrl: nats.url,
     httpPort: 18380,
-    grpcPortBase: 50471,
+    // Below the ephemeral port range (32768…60999): a busy machine's outgoing connections cannot hold them.
+    grpcPortBase: 28471,
     metricsPortBase: 9771,
     mode: "manual",
     serviceEnv: { mempool: { CAIRN_MEMPOOL_LIMITS_MAX_PENDING_TRANSACTIONS: String(CAPACITY) } },
