@@ -24,6 +24,7 @@ import { onCleanup, runBench } from "./lib/children.ts";
 import { startDevProcess } from "./lib/dev-node.ts";
 import { anvilAccounts, anvilBinary, anvilVersion, startAnvil } from "./lib/anvil.ts";
 import { freePortRun } from "./lib/ports.ts";
+import { RETRY_AFTER_MS } from "./lib/load.ts";
 import { Report } from "./lib/result.ts";
 import { type TransferRunResult, defaultShape, runEvmTransfers, runKoinosTransfers } from "./lib/transfer-run.ts";
 import { QUICK, flag, round, say } from "./lib/util.ts";
@@ -45,6 +46,7 @@ function runFigures(prefix: string, label: string, r: TransferRunResult): void {
   if (r.counted_in_blocks.found !== r.transfers || r.counted_in_blocks.duplicates !== 0) report.note(`${label}: ${r.counted_in_blocks.found} of ${r.transfers} transfers found in blocks, ${r.counted_in_blocks.duplicates} duplicates`);
   const h = r.counted_in_history;
   if (h && (h.recipient !== r.transfers || h.senders !== r.transfers || (r.submitted === r.transfers && h.senders_short !== 0))) report.note(`${label}: account history counts ${h.recipient} entries for the recipient and ${h.senders} for the senders (${h.senders_short} senders off), for ${r.transfers} transfers`);
+  if (r.retried_refusals > 0) report.note(`${label}: ${r.retried_refusals} submissions were refused with "too many transactions awaiting the mempool" (the chain's backpressure) and sent again after ${RETRY_AFTER_MS} ms`);
   if (r.cut_by_deadline) report.note(`${label}: the run was cut at ${shape.deadlineSeconds} s of submission (${r.transfers} of ${r.senders * r.per_sender_signed} signed transfers sent)`);
 }
 

@@ -45,6 +45,8 @@ export interface TransferRunResult {
   submit_seconds: number;
   transfers_per_second: number;
   submit_latency: { p50_ms: number; p99_ms: number };
+  /** Submissions refused with "too many transactions awaiting the mempool" and sent again after a wait (the warm-up's and the run's). */
+  retried_refusals: number;
   cut_by_deadline: boolean;
   counted_in_blocks: { found: number; duplicates: number; blocks: number };
   counted_in_history?: { recipient: number; senders: number; senders_short: number };
@@ -193,6 +195,7 @@ export async function runKoinosTransfers(url: string, shape: RunShape, o: { rss?
     submit_seconds: round(submit.elapsedMs / 1000, 1),
     transfers_per_second: round(included / seconds),
     submit_latency: submit.latency,
+    retried_refusals: warmSubmit.retries + submit.retries,
     cut_by_deadline: submit.submitted < shape.senders * per && !enough(submit.submitted, submit.elapsedMs),
     counted_in_blocks: inBlocks,
     counted_in_history: inHistory,
@@ -257,6 +260,7 @@ export async function runEvmTransfers(url: string, accounts: EvmAccount[], shape
     submit_seconds: round(submit.elapsedMs / 1000, 1),
     transfers_per_second: round(included / seconds),
     submit_latency: submit.latency,
+    retried_refusals: warmSubmit.retries + submit.retries,
     cut_by_deadline: submit.submitted < shape.senders * per && !enough(submit.submitted, submit.elapsedMs),
     counted_in_blocks: inBlocks,
     peak_rss_mb: peak,

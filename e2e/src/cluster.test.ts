@@ -26,7 +26,7 @@ const bob = Signer.fromSeed("cairn dev 1");
 
 beforeAll(async () => {
   if (!available) return;
-  starting = startCluster({ databaseUrl: pg!, natsUrl: nats.url, httpPort: 18280, grpcPortBase: 50361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
+  starting = startCluster({ databaseUrl: pg!, natsUrl: nats.url, httpPort: 18280, grpcPortBase: 28361, metricsPortBase: 9661, gateways: 2, accountHistories: 2, say: () => {} });
   cluster = await starting;
 }, 240_000);
 afterAll(async () => {

@@ -49,6 +49,8 @@ export interface ClusterOptions {
   say: (msg: string) => void;
   /** Extra `bun` arguments before each service's entry (e.g. `--cpu-prof`), by service name. Default none. */
   bunArgs?: (service: string) => string[];
+  /** Extra environment by service name (e.g. `{ mempool: { CAIRN_MEMPOOL_LIMITS_MAX_PENDING_TRANSACTIONS: "20" } }`). Default none. */
+  serviceEnv?: Record<string, Record<string, string>>;
 }
 
 export const defaultClusterOptions: ClusterOptions = {
@@ -135,7 +137,7 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
   const spawn = (spec: Spec) => {
     const out = openSync(join(o.logs, `${spec.name}.log`), "a");
     const bus = ["--nats-stream", stream, "--nats-subject-prefix", subjectPrefix];
-    const proc = Bun.spawn(["bun", ...(o.bunArgs?.(spec.name) ?? []), join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env }, stdout: out, stderr: out });
+    const proc = Bun.spawn(["bun", ...(o.bunArgs?.(spec.name) ?? []), join(root, spec.entry), ...spec.args, ...bus], { cwd: root, env: { ...process.env, ...env, ...spec.env, ...o.serviceEnv?.[spec.name] }, stdout: out, stderr: out });
     running.set(spec.name, { proc, spec });
     starts.set(spec.name, (starts.get(spec.name) ?? 0) + 1);
     void proc.exited.then((code) => {

@@ -15,7 +15,8 @@ describe("mempoolChecksFromClient", () => {
     const checks = mempoolChecksFromClient({
       checkSubmissions: async (req: mempool.CheckSubmissionsRequest) => {
         asked.push(req);
-        return { answers: req.checks.map((c, i) => ({ reserved_rc: BigInt(i), nonce_free: i === 0, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: c.transaction_ids.slice(0, 1) })) };
+        // The first answer reports the mempool's free places, the second (an older mempool) does not.
+        return { answers: req.checks.map((c, i) => ({ reserved_rc: BigInt(i), nonce_free: i === 0, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: c.transaction_ids.slice(0, 1), free_slots: i === 0 ? 7n : undefined })) };
       },
       getPendingTransactionsById: async () => ({ pending_transactions: [] }),
     });
@@ -24,8 +25,9 @@ describe("mempoolChecksFromClient", () => {
       checks.forSubmission({ payer: payee, payee: payer, nonce: encodeNonce(5n), ids: [] }),
     ]);
     expect(asked).toEqual([{ checks: [{ payer, payee, nonce: encodeNonce(4n), transaction_ids: [id, new Uint8Array([9])] }, { payer: payee, payee: payer, nonce: encodeNonce(5n), transaction_ids: [] }] }]);
-    expect(a).toEqual({ reservedRc: 0n, nonceFree: true, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set([toHex(id)]) });
-    expect(b).toEqual({ reservedRc: 1n, nonceFree: false, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set() });
+    expect(a).toEqual({ reservedRc: 0n, nonceFree: true, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set([toHex(id)]), freeSlots: 7 });
+    expect(b).toEqual({ reservedRc: 1n, nonceFree: false, pendingNonce: encodeNonce(3n), pendingCount: 4, held: new Set(), freeSlots: undefined });
+    expect(b.freeSlots).toBeUndefined();
     // A later turn: a call of its own.
     await checks.forSubmission({ payer, payee, nonce: encodeNonce(6n), ids: [] });
     expect(asked).toHaveLength(2);

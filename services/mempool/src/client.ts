@@ -29,6 +29,12 @@ export interface SubmissionView {
   pendingCount: number;
   /** Which of the ids asked are pending (hex). */
   held: Set<string>;
+  /**
+   * How many more transactions the pending set takes (its capacity less what it holds), when the
+   * mempool reports it: the chain refuses a submission once the transactions it accepted that the
+   * mempool has not yet taken would fill them (a mempool that does not report it: undefined).
+   */
+  freeSlots?: number;
 }
 
 /** What the chain asks the mempool before accepting a transaction. */
@@ -37,8 +43,8 @@ export interface MempoolChecks {
    * Everything the chain asks at submission in one call (over gRPC, `check_submissions`: one
    * round trip for the submissions asked within the same turn of the event loop, instead of one
    * per question and transaction): the payer's reserved rc (what check_pending_account_resources
-   * compares), check_account_nonce, get_pending_nonce, get_pending_transaction_count, and which
-   * ids are pending.
+   * compares), check_account_nonce, get_pending_nonce, get_pending_transaction_count, which
+   * ids are pending, and how many more transactions the pending set takes.
    */
   forSubmission(query: SubmissionQuery): Promise<SubmissionView>;
   /** Which of `ids` are pending (hex), from get_pending_transactions_by_id. */
@@ -88,7 +94,14 @@ export function mempoolChecksFromClient(client: MempoolChecksClient): MempoolChe
 }
 
 function viewOf(a: mempool.SubmissionAnswer): SubmissionView {
-  return { reservedRc: a.reserved_rc, nonceFree: a.nonce_free, pendingNonce: a.pending_nonce, pendingCount: Number(a.pending_count), held: new Set(a.pending_transaction_ids.map(toHex)) };
+  return {
+    reservedRc: a.reserved_rc,
+    nonceFree: a.nonce_free,
+    pendingNonce: a.pending_nonce,
+    pendingCount: Number(a.pending_count),
+    held: new Set(a.pending_transaction_ids.map(toHex)),
+    freeSlots: a.free_slots === undefined ? undefined : Number(a.free_slots),
+  };
 }
 
 /** Checks that resolve their target on each call (the one-process node builds the mempool after the chain). */

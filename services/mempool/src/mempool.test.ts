@@ -80,14 +80,21 @@ describe("additions", () => {
 });
 
 describe("limits", () => {
-  test("a full pool, a full account and a taken nonce reject the new transaction", async () => {
+  test("a full pool, a full account and a taken nonce reject the new transaction; the free places the chain is told count down to 0", async () => {
     const t = await createTestMempool({ maxPendingTransactions: 3, maxPendingPerAccount: 2 });
+    const free = () => t.m.queries.forSubmission({ payer: ACCOUNTS[2]!, payee: ACCOUNTS[2]!, nonce: encodeNonce(1n), ids: [] }).freeSlots;
+    expect(free()).toBe(3);
     expect(await t.m.transactionAccepted(accepted(makeTx(0, 1n)))).toBe("added");
+    expect(free()).toBe(2);
     expect(await t.m.transactionAccepted(accepted(makeTx(0, 2n)))).toBe("added");
     expect(await t.m.transactionAccepted(accepted(makeTx(0, 3n)))).toBe("account_limit");
+    expect(free()).toBe(1);
     expect(await t.m.transactionAccepted(accepted(makeTx(1, 1n)))).toBe("added");
+    expect(free()).toBe(0);
+    expect(t.m.queries.freeSlots()).toBe(0);
     expect(await t.m.transactionAccepted(accepted(makeTx(2, 1n)))).toBe("pool_full");
     expect(t.m.pool.size).toBe(3);
+    expect(free()).toBe(0);
     expect(await metricValue(t.metrics.rejected, { reason: "pool_full" })).toBe(1);
     expect(await metricValue(t.metrics.rejected, { reason: "account_limit" })).toBe(1);
 

@@ -84,7 +84,7 @@ const NONCE_QUERY_CONCURRENCY = 32;
 export class Mempool {
   readonly pool = new PendingPool();
   /** The read side (RPCs, the chain's checks). */
-  readonly queries = new MempoolQueries(this.pool);
+  readonly queries: MempoolQueries;
   /** Transactions that ended without a block, with the reason (bounded, newest kept). */
   readonly failures = new FailureLog(FAILURES_KEPT);
   /** Transactions the applied blocks of this branch included (a late redelivered accept is a duplicate). */
@@ -104,6 +104,7 @@ export class Mempool {
     private readonly deps: MempoolDeps,
   ) {
     this.log = deps.logger;
+    this.queries = new MempoolQueries(this.pool, config.maxPendingTransactions);
     this.metrics = deps.metrics ?? createMempoolMetrics();
     this.now = deps.now ?? Date.now;
     this.writer = new WriteBehind(deps.store, { delayMs: config.flushDelayMs, retryMs: 1_000 }, deps.logger);

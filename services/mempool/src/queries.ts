@@ -10,7 +10,11 @@ import type { PendingPool } from "./pending/pool.ts";
 
 /** Lookups over a PendingPool with the semantics of protocol §3.3. */
 export class MempoolQueries {
-  constructor(private readonly pool: PendingPool) {}
+  /** `capacity`: pending transactions the pool takes in all (the mempool's maxPendingTransactions). */
+  constructor(
+    private readonly pool: PendingPool,
+    private readonly capacity: number,
+  ) {}
 
   /** The first `limit` pending transactions in arrival order (0: none, as koinos-mempool). */
   pending(limit: number): PendingEntry[] {
@@ -62,6 +66,14 @@ export class MempoolQueries {
     return this.pool.countOf(toHex(payee));
   }
 
+  /**
+   * How many more transactions the pool takes before it refuses them (`pool_full`): the chain
+   * refuses submissions once what it accepted and the mempool has not yet taken would fill them.
+   */
+  freeSlots(): number {
+    return Math.max(this.capacity - this.pool.size, 0);
+  }
+
   /** Everything the chain asks at submission, from the pending set as it is now. */
   forSubmission(q: SubmissionQuery): SubmissionView {
     return {
@@ -70,6 +82,7 @@ export class MempoolQueries {
       pendingNonce: this.pendingNonce(q.payee),
       pendingCount: this.pendingCount(q.payee),
       held: new Set(this.byIds(q.ids).map((e) => e.idHex)),
+      freeSlots: this.freeSlots(),
     };
   }
 }

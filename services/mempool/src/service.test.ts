@@ -5,6 +5,7 @@ import { toHex } from "@cairn/core";
 import { mempool, type protocol } from "@cairn/proto";
 import { encodeNonce, toKoinosJson } from "@cairn/protocol";
 import { type ServiceClient, createGrpcClient, createInProcessClient } from "@cairn/rpc";
+import { defaultMempoolOptions } from "./options.ts";
 import { ACCOUNTS, makeTx } from "./testing/fixtures.ts";
 import { type TestUnit, startTestUnit } from "./testing/unit.ts";
 import { emptySharedDb } from "./testing/shared-db.ts";
@@ -123,12 +124,14 @@ describe("MempoolService over gRPC (koinos-mempool's rules)", () => {
     const tx1 = makeTx(7, 1n, { rcLimit: 100n });
     const asked = { payer, payee: payer, nonce: encodeNonce(2n) };
     const remote = await client.checkSubmissions({ checks: [{ ...asked, transaction_ids: [tx1.id, new Uint8Array([9])] }, { payer: ACCOUNTS[6]!, payee: ACCOUNTS[6]!, nonce: encodeNonce(1n), transaction_ids: [] }] });
+    // free_slots: the capacity (maxPendingTransactions) less the two pending.
+    const free = BigInt(defaultMempoolOptions.limits.maxPendingTransactions - 2);
     expect(remote.answers).toEqual([
-      { reserved_rc: 200n, nonce_free: false, pending_nonce: encodeNonce(2n), pending_count: 2n, pending_transaction_ids: [tx1.id] },
-      { reserved_rc: 0n, nonce_free: true, pending_nonce: new Uint8Array(), pending_count: 0n, pending_transaction_ids: [] },
+      { reserved_rc: 200n, nonce_free: false, pending_nonce: encodeNonce(2n), pending_count: 2n, pending_transaction_ids: [tx1.id], free_slots: free },
+      { reserved_rc: 0n, nonce_free: true, pending_nonce: new Uint8Array(), pending_count: 0n, pending_transaction_ids: [], free_slots: free },
     ]);
     const local = await t.unit.checks.forSubmission({ ...asked, ids: [tx1.id] });
-    expect(local).toEqual({ reservedRc: 200n, nonceFree: false, pendingNonce: encodeNonce(2n), pendingCount: 2, held: new Set([toHex(tx1.id)]) });
+    expect(local).toEqual({ reservedRc: 200n, nonceFree: false, pendingNonce: encodeNonce(2n), pendingCount: 2, held: new Set([toHex(tx1.id)]), freeSlots: Number(free) });
     await drain();
     expect((await client.getReservedAccountRc({ account: payer })).rc).toBe(0n);
   });

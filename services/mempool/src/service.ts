@@ -72,6 +72,7 @@ export function createMempoolService(m: Mempool): MempoolServiceImpl {
           pending_nonce: q.pendingNonce(c.payee),
           pending_count: BigInt(q.pendingCount(c.payee)),
           pending_transaction_ids: q.byIds(c.transaction_ids).map((e) => e.id),
+          free_slots: BigInt(q.freeSlots()),
         })),
       };
     },

@@ -10,6 +10,11 @@
  * last publish (the mempool's own refusal of a transaction is published as
  * `koinos.transaction.fail`). The window holds at most `maxEntries`: a full window refuses new
  * submissions (`isFull`) rather than forget a promised transaction.
+ *
+ * The window also bounds what the mempool is sent: submission refuses when the entries the
+ * mempool has not reported taking would fill the free places of its pending set (`departed`
+ * counts the entries that left, so one submission can tell which left while its question to the
+ * mempool was on its way: the mempool's answer may not count those yet).
  */
 import { toHex } from "@cairn/core";
 import type { protocol } from "@cairn/proto";
@@ -32,6 +37,7 @@ export interface WindowEntry {
 
 export class PendingWindow {
   private readonly byId = new Map<string, WindowEntry>();
+  private departures = 0;
 
   constructor(
     private readonly graceMs: number,
@@ -45,6 +51,11 @@ export class PendingWindow {
 
   get capacity(): number {
     return this.maxEntries;
+  }
+
+  /** Entries that left the window so far (a counter that only grows). */
+  get departed(): number {
+    return this.departures;
   }
 
   /** True when a new transaction cannot be recorded (the submission is refused). */
@@ -78,13 +89,13 @@ export class PendingWindow {
   }
 
   remove(id: Uint8Array): void {
-    this.byId.delete(toHex(id));
+    this.drop(toHex(id));
   }
 
   /** Drops what a block included. */
   removeIncluded(block: protocol.Block): void {
     if (this.byId.size === 0) return;
-    for (const tx of block.transactions) this.byId.delete(toHex(tx.id));
+    for (const tx of block.transactions) this.drop(toHex(tx.id));
   }
 
   /** Entries of a payer or nonce account published within `graceMs` (older ones await the audit). */
@@ -101,9 +112,17 @@ export class PendingWindow {
     return out;
   }
 
-  /** Drops the entries the mempool now holds (hex ids). */
-  confirm(idsHex: Iterable<string>): void {
-    for (const id of idsHex) this.byId.delete(id);
+  /** Drops the entries the mempool now holds (hex ids); returns how many were in the window. */
+  confirm(idsHex: Iterable<string>): number {
+    let n = 0;
+    for (const id of idsHex) if (this.drop(id)) n++;
+    return n;
+  }
+
+  private drop(idHex: string): boolean {
+    if (!this.byId.delete(idHex)) return false;
+    this.departures++;
+    return true;
   }
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { MempoolChecks } from "@cairn/mempool/client";
+import { toHex } from "@cairn/core";
 import { decodeNonce } from "@cairn/protocol";
 import { MemoryChainStore } from "../store/memory-store.ts";
-import { createTestChain } from "../testing/harness.ts";
+import { type TestChain, createTestChain } from "../testing/harness.ts";
 
 /** A mempool whose answer waits until `open()` is called (after telling `entered`). */
 function gatedMempool() {
@@ -80,5 +81,103 @@ describe("submission during a block's commit", () => {
     expect((await t.chain.submitTransaction(next, true)).id).toEqual(next.id);
     release!();
     await produced;
+  });
+});
+
+/**
+ * A mempool of `capacity` places holding the ids in `pool` (hex): each answer reports its free
+ * places as the pool is when asked. `holdNext()` holds the next answer (still that moment's) until
+ * its `open()`.
+ */
+function mempoolWithRoom(capacity: number) {
+  const pool = new Set<string>();
+  let held: { asked: () => void; gate: Promise<void> } | undefined;
+  const checks: MempoolChecks = {
+    forSubmission: async ({ ids }) => {
+      const answer = { reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set(ids.map(toHex).filter((id) => pool.has(id))), freeSlots: capacity - pool.size };
+      const h = held;
+      held = undefined;
+      if (h) {
+        h.asked();
+        await h.gate;
+      }
+      return answer;
+    },
+    pendingIds: async (ids) => new Set(ids.map(toHex).filter((id) => pool.has(id))),
+  };
+  const holdNext = () => {
+    let open!: () => void;
+    let asked!: () => void;
+    const inCheck = new Promise<void>((r) => (asked = r));
+    held = { asked, gate: new Promise<void>((r) => (open = r)) };
+    return { inCheck, open };
+  };
+  return { checks, pool, holdNext };
+}
+
+/** Distinct transactions published as accepted (the audit may publish one again). */
+const accepts = (t: TestChain) => new Set(t.events.flatMap((e) => (e.kind === "tx" ? [toHex(e.transaction.id)] : []))).size;
+
+describe("submission: backpressure from the mempool's free places", () => {
+  test("a mempool with no free place: the submission is refused with a clear error and nothing is accepted", async () => {
+    const m = mempoolWithRoom(0);
+    const t = await createTestChain({ mempool: m.checks });
+    const refused = await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), true).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toBe("too many transactions awaiting the mempool (0 accepted and not yet taken, room for 0 more), try again shortly");
+    expect((refused as { code?: string }).code).toBe("chain.pending_transaction_limit_exceeded");
+    expect(accepts(t)).toBe(0);
+    expect(t.chain.pendingWindowSize).toBe(0);
+    // Without broadcast nothing goes to the mempool: no refusal.
+    expect((await t.chain.submitTransaction(t.transfer(0, 1, 5n, 1n), false)).id.length).toBeGreaterThan(0);
+  });
+
+  test("the window's entries count against the free places until the mempool reports taking them, and the pool's until a block removes them", async () => {
+    const m = mempoolWithRoom(2);
+    const t = await createTestChain({ mempool: m.checks, chain: { republishAfterMs: 1 } });
+    const a = t.transfer(0, 3, 5n, 1n);
+    const b = t.transfer(1, 3, 5n, 1n);
+    await t.chain.submitTransaction(a, true);
+    await t.chain.submitTransaction(b, true);
+    // Two accepted, none taken yet: a third would be past the mempool's two places.
+    const third = () => t.chain.submitTransaction(t.transfer(2, 3, 5n, 1n), true);
+    const first = await third().catch((e: Error) => e);
+    expect((first as Error).message).toContain("too many transactions awaiting the mempool (2 accepted and not yet taken, room for 2 more)");
+    // The mempool took `a` and the audit saw it: one free place, `b` still on its way to it.
+    m.pool.add(toHex(a.id));
+    await Bun.sleep(5);
+    expect((await t.chain.auditDelivery()).confirmed).toBe(1);
+    expect(t.chain.pendingWindowSize).toBe(1);
+    const second = await third().catch((e: Error) => e);
+    expect((second as Error).message).toContain("too many transactions awaiting the mempool (1 accepted and not yet taken, room for 1 more)");
+    expect(accepts(t)).toBe(2);
+    // A block includes both and the mempool drops them: room again.
+    await t.produce([a, b]);
+    m.pool.clear();
+    expect(t.chain.pendingWindowSize).toBe(0);
+    await third();
+    expect(accepts(t)).toBe(3);
+  });
+
+  test("entries that leave the window while the mempool's answer is on its way still count (the pool it measured may not hold them yet)", async () => {
+    const m = mempoolWithRoom(2);
+    const t = await createTestChain({ mempool: m.checks });
+    const a = t.transfer(0, 3, 5n, 1n);
+    await t.chain.submitTransaction(a, true);
+    // `c` asks while the pool is empty (two free places) and the window holds `a`.
+    const hold = m.holdNext();
+    const c = t.chain.submitTransaction(t.transfer(2, 3, 5n, 1n), true);
+    await hold.inCheck;
+    // Meanwhile the mempool takes `a` and a block includes it (the mempool has not applied the
+    // block yet: its pool still holds `a`), and `b` is accepted into the mempool's last place.
+    m.pool.add(toHex(a.id));
+    await t.produce([a]);
+    await t.chain.submitTransaction(t.transfer(1, 3, 5n, 1n), true);
+    expect(t.chain.pendingWindowSize).toBe(1);
+    hold.open();
+    // `b` in the window and `a`, which left it while `c` was asked, fill the two places the answer reported.
+    const refused = await c.catch((e: Error) => e);
+    expect((refused as Error).message).toContain("too many transactions awaiting the mempool (2 accepted and not yet taken, room for 2 more)");
+    expect(accepts(t)).toBe(2);
   });
 });
