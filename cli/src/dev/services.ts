@@ -130,7 +130,9 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       bus,
       // The producer proposes the block it built and only reads it afterwards: not copied.
       chain: createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, { ...DIRECT, shareRequests: true }),
-      mempool: mempoolClient,
+      // The pending transactions as the mempool holds them (built fresh per call, read-only): the
+      // producer only reads them and builds its block of those objects, not copies.
+      mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool, { ...DIRECT, shareResponses: true }),
       now: deps.now,
     });
 

@@ -44,7 +44,9 @@ export function encodeMessage<T>(fns: { encode(message: T, writer?: BinaryWriter
  * Encodings remembered by the message object they are of. In the one-process node the chain hands
  * each block and its receipt, as objects, to the journal and the block store (which encode both)
  * and then, by the in-process bus, to account history (whose records are those same transactions
- * and receipts, encoded again): the first to encode remembers, the others reuse the bytes. Like
+ * and receipts, encoded again): the first to encode remembers, the others reuse the bytes. The
+ * chain remembers each transaction it accepts, put together from the parts its checks encode, for
+ * the mempool's store. Like
  * the bus's shared payloads, a message handed on this way is not changed in place afterwards.
  * Held weakly: the bytes go when the message does.
  */
@@ -53,6 +55,11 @@ const remembered = new WeakMap<object, Uint8Array>();
 /** The bytes `encodeRemembered` remembered for `message` (this very object), if any. */
 export function rememberedEncoding(message: object): Uint8Array | undefined {
   return remembered.get(message);
+}
+
+/** Remembers `bytes` as the encoding of `message` (what its type's `encode` gives for it), for `encodeRemembered` to hand out. */
+export function rememberEncoding(message: object, bytes: Uint8Array): void {
+  remembered.set(message, bytes);
 }
 
 /** `encodeMessage(fns, message)`, once per message object: the bytes remembered, or encoded and remembered (never changed in place). */

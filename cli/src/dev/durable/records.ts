@@ -12,6 +12,7 @@
  * transaction the bus payload as is, controls UTF-8 JSON (bigints as strings).
  */
 import { encodeRemembered, protocol } from "@cairn/proto";
+import { encodeBlockRemembered } from "@cairn/protocol";
 
 /** The dev controls' state that outlives a restart. */
 export interface ControlState {
@@ -34,7 +35,7 @@ export function encodeEntry(entry: JournalEntry): Uint8Array {
   switch (entry.kind) {
     case "block": {
       // Remembered: the block store and account history take the same bytes after.
-      const block = encodeRemembered(protocol.Block, entry.block);
+      const block = encodeBlockRemembered(entry.block);
       const receipt = encodeRemembered(protocol.BlockReceipt, entry.receipt);
       const out = new Uint8Array(5 + block.length + receipt.length);
       out[0] = KIND.block;

@@ -22,6 +22,7 @@
  */
 import { ByteArena, type ByteArenaDump, BytesTable, type BytesTableDump, IntColumn } from "@cairn/core";
 import { encodeRemembered, protocol } from "@cairn/proto";
+import { encodeBlockRemembered } from "@cairn/protocol";
 import { storedRecord, topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
@@ -190,7 +191,7 @@ export class MemoryBlockStore implements BlockStore {
       return false;
     }
     // Remembered: the journal may have encoded them already, account history reads them after.
-    const bytes = encodeRemembered(protocol.Block, block);
+    const bytes = encodeBlockRemembered(block);
     const seq = this.insert(bytes, compress(bytes), receipt === undefined ? null : compress(encodeRemembered(protocol.BlockReceipt, receipt)), false);
     // A committed block vouches for its ancestors: the chain commits parents first.
     if (committed) this.markCommitted(seq);

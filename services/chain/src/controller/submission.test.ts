@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MempoolChecks } from "@cairn/mempool/client";
+import { protocol, rememberedEncoding } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import { MemoryChainStore } from "../store/memory-store.ts";
 import { createTestChain } from "../testing/harness.ts";
@@ -80,5 +81,21 @@ describe("submission during a block's commit", () => {
     expect((await t.chain.submitTransaction(next, true)).id).toEqual(next.id);
     release!();
     await produced;
+  });
+});
+
+describe("submission: the accepted transaction's encoding", () => {
+  test("a broadcast submission remembers the transaction's bytes (what encode gives) for the mempool; a dry run remembers nothing", async () => {
+    const mempool: MempoolChecks = {
+      forSubmission: async () => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
+      pendingIds: async () => new Set(),
+    };
+    const t = await createTestChain({ mempool });
+    const dry = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(dry, false);
+    expect(rememberedEncoding(dry)).toBeUndefined();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(tx, true);
+    expect(rememberedEncoding(tx)).toEqual(protocol.Transaction.encode(tx).finish());
   });
 });
