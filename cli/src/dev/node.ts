@@ -207,7 +207,9 @@ export async function startDevNode(opts: DevOptions, logger: Logger, deps: DevNo
           return { mode: p.mode, intervalMs: p.intervalMs };
         },
         clients: {
-          [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain),
+          // The chain builds each answer fresh (a submission's receipt is read-only from then on) and
+          // the gateway only turns it into JSON: not copied.
+          [chainPb.ChainServiceDefinition.fullName]: forward(chainPb.ChainServiceDefinition, (s) => s.implementations.chain, { shareResponses: true }),
           [contract_meta_store.ContractMetaStoreServiceDefinition.fullName]: forward(contract_meta_store.ContractMetaStoreServiceDefinition, (s) => s.implementations.contractMetaStore),
           [p2p.P2pServiceDefinition.fullName]: forward(p2p.P2pServiceDefinition, (s) => s.implementations.p2p),
           [block_store.BlockStoreServiceDefinition.fullName]: forward(block_store.BlockStoreServiceDefinition, (s) => s.implementations.blockStore),

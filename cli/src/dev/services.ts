@@ -128,9 +128,12 @@ export async function startDevServices(opts: DevOptions, deps: DevServicesDeps):
       logger,
       metrics,
       bus,
-      // The producer proposes the block it built and only reads it afterwards: not copied.
-      chain: createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, { ...DIRECT, shareRequests: true }),
-      mempool: mempoolClient,
+      // The producer proposes the block it built and only reads it afterwards: not copied. It only
+      // reads the answers too (built fresh per call; the receipt is the block store's, read-only): not copied.
+      chain: createInProcessClient(chainPb.ChainServiceDefinition, chain.services.chain, { ...DIRECT, shareRequests: true, shareResponses: true }),
+      // The pending transactions as the mempool holds them (built fresh per call, read-only): the
+      // producer only reads them and builds its block of those objects, not copies.
+      mempool: createInProcessClient(mempoolPb.MempoolServiceDefinition, mempool.mempool, { ...DIRECT, shareResponses: true }),
       now: deps.now,
     });
 

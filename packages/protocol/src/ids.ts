@@ -4,7 +4,7 @@
  * proto3 messages, and what Koinos's C++ writes).
  */
 import { bytesEqual, concatBytes } from "@cairn/core";
-import { protocol } from "@cairn/proto";
+import { encodeLengthDelimitedFields, encodeMessage, encodeRemembered, protocol, rememberEncoding, rememberedEncoding } from "@cairn/proto";
 import { sha256, sha256Multihash, toMultihash } from "./hash.ts";
 import { merkleRoot } from "./merkle.ts";
 
@@ -84,6 +84,46 @@ export function transactionEncodedLength(tx: Transaction, headerBytes: Uint8Arra
   for (const b of operationBytes) length += delimitedFieldLength(b.length);
   for (const s of tx.signatures) length += delimitedFieldLength(s.length);
   return length;
+}
+
+/**
+ * The encoded transaction (`protocol.Transaction.encode(tx)`'s bytes) from its header's and
+ * operations' encodings (what the transaction checks encode anyway): every field is
+ * length-delimited, so it is tags, lengths and those bytes.
+ */
+export function transactionBytes(tx: Transaction, headerBytes: Uint8Array | undefined, operationBytes: readonly Uint8Array[]): Uint8Array {
+  const fields: [number, Uint8Array][] = [];
+  if (tx.id.length !== 0) fields.push([1, tx.id]);
+  if (headerBytes !== undefined) fields.push([2, headerBytes]);
+  for (const b of operationBytes) fields.push([3, b]);
+  for (const s of tx.signatures) fields.push([4, s]);
+  return encodeLengthDelimitedFields(fields);
+}
+
+/**
+ * The encoded block (`protocol.Block.encode(block)`'s bytes), remembered for it (@cairn/proto
+ * `encodeRemembered`). When every transaction has its encoding remembered — the one-process node:
+ * the chain remembers each transaction it accepts, and the producer builds its block of those
+ * very objects — the block is put together from them (all its fields are length-delimited), not
+ * encoded again; otherwise it is encoded.
+ */
+export function encodeBlockRemembered(block: protocol.Block): Uint8Array {
+  const known = rememberedEncoding(block);
+  if (known !== undefined) return known;
+  const transactions: Uint8Array[] = [];
+  for (const tx of block.transactions) {
+    const bytes = rememberedEncoding(tx);
+    if (bytes === undefined) return encodeRemembered(protocol.Block, block);
+    transactions.push(bytes);
+  }
+  const fields: [number, Uint8Array][] = [];
+  if (block.id.length !== 0) fields.push([1, block.id]);
+  if (block.header !== undefined) fields.push([2, encodeMessage(protocol.BlockHeader, block.header)]);
+  for (const t of transactions) fields.push([3, t]);
+  if (block.signature.length !== 0) fields.push([4, block.signature]);
+  const bytes = encodeLengthDelimitedFields(fields);
+  rememberEncoding(block, bytes);
+  return bytes;
 }
 
 /**

@@ -80,7 +80,9 @@ export function buildBlock(draft: BlockDraft, privateKey: Uint8Array): protocol.
     transaction_merkle_root: root,
     signer: draft.signer ?? addressFromPrivateKey(privateKey),
   });
-  const block = protocol.Block.fromPartial({ header, transactions: draft.transactions });
+  // Built whole: the transactions are the draft's objects, not copies (a proposed block's are the
+  // mempool's, which the chain remembered the encodings of: the block store splices those).
+  const block: protocol.Block = { id: new Uint8Array(0), header, transactions: [...draft.transactions], signature: new Uint8Array(0) };
   // The checks downstream (chain, block store) recognise the root the header holds: no hashing again.
   rememberTransactionMerkleRoot(block.header!.transaction_merkle_root, block.transactions);
   return signBlock(block, privateKey);

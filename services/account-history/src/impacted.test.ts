@@ -1,7 +1,7 @@
 /** The impacted-address rules of protocol §3.4 and the order of one block's records. */
 import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
-import { account_history, protocol } from "@cairn/proto";
+import { account_history, encodeRemembered, protocol } from "@cairn/proto";
 import { blockHistory, blockImpacted, transactionImpacted } from "./impacted.ts";
 
 const addr = (n: number) => new Uint8Array([0x00, ...new Array(24).fill(n)]);
@@ -83,6 +83,25 @@ describe("blockHistory", () => {
 
     const unsigned = protocol.Block.fromPartial({ id: new Uint8Array([9]), header: { height: 4n }, transactions: [] });
     expect(blockHistory({ block: unsigned, receipt: protocol.BlockReceipt.fromPartial({}) })).toEqual([]);
+  });
+
+  test("records cut from the remembered encodings of the block and receipt are the bytes encoding them gives", () => {
+    const make = (header: boolean) => {
+      const txs = [tx({ id: 1, payer: addr(2), payee: addr(5) }), tx({ id: 2, payer: addr(3), operations: [protocol.Operation.fromPartial({ call_contract: { contract_id: addr(4), entry_point: 7, args: new Uint8Array(300).fill(1) } })] })];
+      const block = protocol.Block.fromPartial({ id: new Uint8Array([9]), header: header ? { height: 4n, signer: addr(1), previous: new Uint8Array(34).fill(2) } : undefined, transactions: txs, signature: new Uint8Array(65).fill(3) });
+      const events = [{ source: addr(1), name: "block event", impacted: [addr(6)], data: new Uint8Array(200).fill(4) }];
+      const r = protocol.BlockReceipt.fromPartial({ id: block.id, height: 4n, disk_storage_used: 10n, events, transaction_receipts: [receipt([], addr(2)), receipt([{ source: addr(4), name: "e", impacted: [addr(7)] }], addr(3))], logs: ["a"], network_bandwidth_charged: 300n });
+      return { block, receipt: r };
+    };
+    for (const header of [true, false]) {
+      const fresh = blockHistory(make(header));
+      const shared = make(header);
+      encodeRemembered(protocol.Block, shared.block);
+      encodeRemembered(protocol.BlockReceipt, shared.receipt);
+      const cut = blockHistory(shared);
+      expect(cut.map((x) => x.position)).toEqual([0, 1, 2]);
+      expect(cut).toEqual(fresh);
+    }
   });
 
   test("a receipt that does not match the block's transactions is refused", () => {

@@ -10,7 +10,7 @@
  * record each address appears once.
  */
 import { compareBytes, toHex } from "@cairn/core";
-import { account_history, encodeMessage, type protocol } from "@cairn/proto";
+import { account_history, eachLengthDelimited, encodeLengthDelimitedFields, encodeMessage, rememberedEncoding, type protocol } from "@cairn/proto";
 import type { BlockWithReceipt } from "@cairn/block-store/client";
 import { badBlockSource } from "./errors.ts";
 
@@ -82,17 +82,54 @@ export function blockHistory({ block, receipt }: BlockWithReceipt): HistoryRecor
     });
   }
   const out: HistoryRecord[] = [];
+  const parts = rememberedParts(block, receipt);
   const blockAddresses = blockImpacted(block, receipt);
   if (blockAddresses.length > 0) {
-    const record = encodeMessage(account_history.BlockRecord, { header: block.header, receipt });
+    const record = parts
+      ? encodeLengthDelimitedFields(parts.header === undefined ? [[2, parts.receipt]] : [[1, parts.header], [2, parts.receipt]])
+      : encodeMessage(account_history.BlockRecord, { header: block.header, receipt });
     out.push({ position: 0, kind: "block", record, impacted: blockAddresses });
   }
   block.transactions.forEach((tx, i) => {
     const txReceipt = receipt.transaction_receipts[i]!;
     const impacted = transactionImpacted(tx, txReceipt);
     if (impacted.length === 0) return;
-    const record = encodeMessage(account_history.TransactionRecord, { transaction: tx, receipt: txReceipt });
+    const record = parts
+      ? encodeLengthDelimitedFields([[1, parts.transactions[i]!], [2, parts.receipts[i]!]])
+      : encodeMessage(account_history.TransactionRecord, { transaction: tx, receipt: txReceipt });
     out.push({ position: i + 1, kind: "trx", record, impacted });
   });
   return out;
+}
+
+/** The encoded parts of a block and its receipt, as views into their encodings. */
+interface BlockParts {
+  header: Uint8Array | undefined;
+  receipt: Uint8Array;
+  transactions: Uint8Array[];
+  receipts: Uint8Array[];
+}
+
+/**
+ * The parts the records are made of, cut from the encodings the block store (or the dev node's
+ * journal) remembered for this very block and receipt (@cairn/proto `encodeRemembered`): the one-
+ * process node encodes each transaction and receipt once, not again here. A record built from them
+ * is byte for byte what encoding it gives (a submessage is encoded in place as it is alone).
+ * Undefined when either was not encoded in this process (a block read back, a NATS event).
+ */
+function rememberedParts(block: protocol.Block, receipt: protocol.BlockReceipt): BlockParts | undefined {
+  const blockBytes = rememberedEncoding(block);
+  const receiptBytes = rememberedEncoding(receipt);
+  if (blockBytes === undefined || receiptBytes === undefined) return undefined;
+  const parts: BlockParts = { header: undefined, receipt: receiptBytes, transactions: [], receipts: [] };
+  // Block: header 2, transactions 3; BlockReceipt: transaction_receipts 8.
+  eachLengthDelimited(blockBytes, 0, blockBytes.length, (number, start, end) => {
+    if (number === 2) parts.header = blockBytes.subarray(start, end);
+    else if (number === 3) parts.transactions.push(blockBytes.subarray(start, end));
+  });
+  eachLengthDelimited(receiptBytes, 0, receiptBytes.length, (number, start, end) => {
+    if (number === 8) parts.receipts.push(receiptBytes.subarray(start, end));
+  });
+  if ((parts.header === undefined) !== (block.header === undefined) || parts.transactions.length !== block.transactions.length || parts.receipts.length !== receipt.transaction_receipts.length) return undefined;
+  return parts;
 }

@@ -11,7 +11,8 @@
  * Layout: one byte of kind, then a block is u32 LE length + `Block` + `BlockReceipt` (protobuf), a
  * transaction the bus payload as is, controls UTF-8 JSON (bigints as strings).
  */
-import { protocol } from "@cairn/proto";
+import { encodeRemembered, protocol } from "@cairn/proto";
+import { encodeBlockRemembered } from "@cairn/protocol";
 
 /** The dev controls' state that outlives a restart. */
 export interface ControlState {
@@ -33,8 +34,9 @@ const KIND = { block: 1, transaction: 2, controls: 3 } as const;
 export function encodeEntry(entry: JournalEntry): Uint8Array {
   switch (entry.kind) {
     case "block": {
-      const block = protocol.Block.encode(entry.block).finish();
-      const receipt = protocol.BlockReceipt.encode(entry.receipt).finish();
+      // Remembered: the block store and account history take the same bytes after.
+      const block = encodeBlockRemembered(entry.block);
+      const receipt = encodeRemembered(protocol.BlockReceipt, entry.receipt);
       const out = new Uint8Array(5 + block.length + receipt.length);
       out[0] = KIND.block;
       new DataView(out.buffer).setUint32(1, block.length, true);

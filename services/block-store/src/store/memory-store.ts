@@ -21,7 +21,8 @@
  * chain). It still reads the first dump version (the blocks alone, indexed again one by one).
  */
 import { ByteArena, type ByteArenaDump, BytesTable, type BytesTableDump, IntColumn } from "@cairn/core";
-import { protocol } from "@cairn/proto";
+import { encodeRemembered, protocol } from "@cairn/proto";
+import { encodeBlockRemembered } from "@cairn/protocol";
 import { storedRecord, topologyOfBlock } from "./codec.ts";
 import { NUMBER_HEIGHT_LIMIT, skipHeight, skipHeightNumber, takesSkip, takesSkipNumber } from "./skip-list.ts";
 import type { BlockRecord, BlockStore, Progress, ReadOptions, StoreItem, Topology, TransactionRecord } from "./store.ts";
@@ -189,8 +190,9 @@ export class MemoryBlockStore implements BlockStore {
       if (committed) this.markCommitted(known);
       return false;
     }
-    const bytes = protocol.Block.encode(block).finish();
-    const seq = this.insert(bytes, compress(bytes), receipt === undefined ? null : compress(protocol.BlockReceipt.encode(receipt).finish()), false);
+    // Remembered: the journal may have encoded them already, account history reads them after.
+    const bytes = encodeBlockRemembered(block);
+    const seq = this.insert(bytes, compress(bytes), receipt === undefined ? null : compress(encodeRemembered(protocol.BlockReceipt, receipt)), false);
     // A committed block vouches for its ancestors: the chain commits parents first.
     if (committed) this.markCommitted(seq);
     this.last = seq;

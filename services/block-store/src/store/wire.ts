@@ -4,48 +4,7 @@
  * without decoding the rest, so the memory store can serve a transaction as a slice of its block's
  * bytes instead of keeping a second copy.
  */
-
-/** Reads a varint at `pos`; returns [value, next position]. Values beyond 2^53 are not expected here (lengths, tags). */
-function varint(bytes: Uint8Array, pos: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    if (pos >= bytes.length) throw new RangeError("truncated varint");
-    const b = bytes[pos++]!;
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return [value, pos];
-    scale *= 128;
-  }
-}
-
-/** Calls `field(number, start, end)` for every length-delimited field of the message in `bytes[from, to)`; skips the others. */
-function eachLengthDelimited(bytes: Uint8Array, from: number, to: number, field: (number: number, start: number, end: number) => void): void {
-  let pos = from;
-  while (pos < to) {
-    const [tag, afterTag] = varint(bytes, pos);
-    pos = afterTag;
-    switch (tag & 7) {
-      case 0:
-        pos = varint(bytes, pos)[1];
-        break;
-      case 1:
-        pos += 8;
-        break;
-      case 2: {
-        const [length, start] = varint(bytes, pos);
-        pos = start + length;
-        field(Math.floor(tag / 8), start, pos);
-        break;
-      }
-      case 5:
-        pos += 4;
-        break;
-      default:
-        throw new RangeError(`unsupported wire type ${tag & 7}`);
-    }
-  }
-  if (pos !== to) throw new RangeError("truncated message");
-}
+import { eachLengthDelimited } from "@cairn/proto";
 
 /** One transaction inside an encoded block: where its bytes lie and where its id lies (empty id: `idStart === idEnd`). */
 export interface TransactionSpan {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MempoolChecks } from "@cairn/mempool/client";
 import { toHex } from "@cairn/core";
+import { protocol, rememberedEncoding } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import { MemoryChainStore } from "../store/memory-store.ts";
 import { type TestChain, createTestChain } from "../testing/harness.ts";
@@ -179,5 +180,21 @@ describe("submission: backpressure from the mempool's free places", () => {
     const refused = await c.catch((e: Error) => e);
     expect((refused as Error).message).toContain("too many transactions awaiting the mempool (2 accepted and not yet taken, room for 2 more)");
     expect(accepts(t)).toBe(2);
+  });
+});
+
+describe("submission: the accepted transaction's encoding", () => {
+  test("a broadcast submission remembers the transaction's bytes (what encode gives) for the mempool; a dry run remembers nothing", async () => {
+    const mempool: MempoolChecks = {
+      forSubmission: async () => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
+      pendingIds: async () => new Set(),
+    };
+    const t = await createTestChain({ mempool });
+    const dry = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(dry, false);
+    expect(rememberedEncoding(dry)).toBeUndefined();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(tx, true);
+    expect(rememberedEncoding(tx)).toEqual(protocol.Transaction.encode(tx).finish());
   });
 });

@@ -63,7 +63,7 @@ export async function submitTransaction(c: SubmissionContext, tx: protocol.Trans
   const layer = new StateLayer(c.state);
   let asked: MempoolAnswer | undefined;
   if (broadcast && c.mempool) asked = await askMempool(c, c.mempool, tx, header, layer);
-  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce: asked?.currentNonce, payerRc: asked?.payerRc });
+  const applied = applyTransaction({ tx, state: layer, block: c.block, rules: c.rules, runtime: c.runtime, signers: c.signers, eventSequence: 0, currentNonce: asked?.currentNonce, payerRc: asked?.payerRc, rememberEncoding: broadcast });
   if (applied.reversion) throw applied.reversion.withLogs(applied.receipt.logs);
   if (broadcast) {
     // A full window means the mempool has not taken tens of thousands of transactions: refuse

@@ -5,7 +5,7 @@
  * `reverted`; a failure (code < 0) rejects the transaction and changes nothing.
  */
 import { bytesEqual, toHex } from "@cairn/core";
-import { protocol } from "@cairn/proto";
+import { protocol, rememberEncoding } from "@cairn/proto";
 import {
   KoinEntryPoint,
   SHA256_CODE,
@@ -17,6 +17,7 @@ import {
   nonceAccount,
   operationMerkleRootOf,
   sha256Multihash,
+  transactionBytes,
   transactionEncodedLength,
   transactionHeaderBytes,
 } from "@cairn/protocol";
@@ -53,6 +54,11 @@ export interface ApplyTransactionInput {
   currentNonce?: bigint;
   /** The payer's rc on `state` when the caller just computed it (submission's mempool check); default: computed here. */
   payerRc?: bigint;
+  /**
+   * Remember the transaction's encoding, put together from the parts the checks encode anyway
+   * (@cairn/proto `rememberEncoding`): a submission the mempool is to take and store as bytes.
+   */
+  rememberEncoding?: boolean;
 }
 
 export interface AppliedTransaction {
@@ -101,9 +107,10 @@ export interface TransactionStructure {
 /**
  * The checks of apply_transaction that need no state besides the chain id: chain id, id,
  * operation merkle root (hash code and value). Errors carry `logs` (a receipt context exists).
- * The header and operations are encoded once here, for the id, the root and the encoded length.
+ * The header and operations are encoded once here, for the id, the root and the encoded length
+ * (and, with `remember`, the transaction's encoding made of them).
  */
-export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules): TransactionStructure {
+export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules, remember = false): TransactionStructure {
   if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
   const headerBytes = transactionHeaderBytes(header);
   const id = sha256Multihash(headerBytes);
@@ -117,6 +124,7 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
   if (opRoot.code !== SHA256_CODE) throw ChainError.of("operation_merkle_root_hash_code", { o: opRoot.code, e: SHA256_CODE }, []);
   const operationBytes = tx.operations.map((op) => protocol.Operation.encode(op).finish());
   if (!bytesEqual(operationMerkleRootOf(operationBytes), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
+  if (remember) rememberEncoding(tx, transactionBytes(tx, headerBytes, operationBytes));
   return { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
 }
 
@@ -139,7 +147,7 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = input.payerRc ?? accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
-  const { digest, encodedLength } = checkTransactionStructure(tx, header, rules);
+  const { digest, encodedLength } = checkTransactionStructure(tx, header, rules, input.rememberEncoding);
 
   const signers = resolveSigners(tx, digest, input.signers);
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));

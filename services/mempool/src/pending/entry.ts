@@ -3,7 +3,7 @@
  * (hex keys, the decoded transaction, the nonce bytes as sent).
  */
 import { CairnError, ErrorStatus, toHex } from "@cairn/core";
-import { type broadcast, mempool, protocol } from "@cairn/proto";
+import { type broadcast, encodeRemembered, mempool, protocol } from "@cairn/proto";
 import { decodeNonce, nonceAccount } from "@cairn/protocol";
 import { MempoolErrorCode } from "../errors.ts";
 import type { PendingRecord } from "../store/store.ts";
@@ -51,7 +51,8 @@ export function entryFromAccepted(msg: broadcast.TransactionAccepted, sequence: 
       systemNetworkBandwidthUsed: msg.system_network_bandwidth_used,
       systemComputeBandwidthUsed: msg.system_compute_bandwidth_used,
     },
-    transaction: protocol.Transaction.encode(tx).finish(),
+    // The chain remembered the bytes of a transaction it accepted in this process (built from its checks' encodings).
+    transaction: encodeRemembered(protocol.Transaction, tx),
     tx,
     rcLimit: header.rc_limit,
     sequence,
@@ -90,7 +91,9 @@ export function recordOf(e: PendingEntry): PendingRecord {
 
 /** The `koinos.mempool.pending_transaction` of an entry (transaction + resource use). */
 export function toPendingTransaction(e: PendingEntry): mempool.PendingTransaction {
-  return mempool.PendingTransaction.fromPartial({
+  // Built whole, the transaction shared, not copied (fromPartial would): nothing changes a pending
+  // transaction in place, and an in-process caller that only reads may take it as it is.
+  return {
     transaction: e.tx,
     disk_storage_used: e.resources.diskStorageUsed,
     network_bandwidth_used: e.resources.networkBandwidthUsed,
@@ -98,5 +101,5 @@ export function toPendingTransaction(e: PendingEntry): mempool.PendingTransactio
     system_disk_storage_used: e.resources.systemDiskStorageUsed,
     system_network_bandwidth_used: e.resources.systemNetworkBandwidthUsed,
     system_compute_bandwidth_used: e.resources.systemComputeBandwidthUsed,
-  });
+  };
 }

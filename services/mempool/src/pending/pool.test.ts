@@ -2,7 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
 import { ACCOUNTS, accepted, makeTx } from "../testing/fixtures.ts";
-import { entryFromAccepted } from "./entry.ts";
+import { mempool, protocol, rememberEncoding } from "@cairn/proto";
+import { entryFromAccepted, toPendingTransaction } from "./entry.ts";
 import { PendingPool } from "./pool.ts";
 
 let seq = 1n;
@@ -51,5 +52,21 @@ describe("PendingPool", () => {
     pool.remove(forOther.idHex);
     expect(pool.reservedRc(toHex(ACCOUNTS[0]!))).toBe(0n);
     expect(pool.size).toBe(0);
+  });
+});
+
+describe("entries and what they answer", () => {
+  test("an entry's stored bytes are the transaction's encoding, the chain's remembered ones when there are; a pending answer shares the transaction", () => {
+    const tx = makeTx(3, 1n, { rcLimit: 10n });
+    const fresh = entryFromAccepted(accepted(tx, { rcUsed: 1n }), seq++, 0);
+    expect(fresh.transaction).toEqual(protocol.Transaction.encode(tx).finish());
+    const remembered = protocol.Transaction.encode(tx).finish();
+    // Bytes remembered for the very transaction object of the payload are taken as they are.
+    const other = accepted(makeTx(4, 1n, { rcLimit: 10n }), { rcUsed: 1n });
+    rememberEncoding(other.transaction!, remembered);
+    expect(entryFromAccepted(other, seq++, 0).transaction).toBe(remembered);
+    const pending = toPendingTransaction(fresh);
+    expect(pending.transaction).toBe(fresh.tx);
+    expect(pending).toEqual(mempool.PendingTransaction.fromPartial({ ...pending }));
   });
 });
