@@ -74,7 +74,7 @@ describe("transactions and blocks", () => {
     return {
       calls,
       forSubmission: async ({ ids }) => (calls.push(`submission of ${ids.length} window ids`), { reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
-      pendingIds: async () => new Set(),
+      delivery: async () => ({ held: new Set(), failed: new Set() }),
     };
   };
 
@@ -110,7 +110,7 @@ describe("transactions and blocks", () => {
     const rc = t0.chain.accountRc(t0.dev.accounts[0]!.address);
     const reserving = (reservedRc: bigint): MempoolChecks => ({
       forSubmission: async () => ({ reservedRc, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
-      pendingIds: async () => new Set(),
+      delivery: async () => ({ held: new Set(), failed: new Set() }),
     });
     const half = rc / 2n;
     const full = await createTestChain({ mempool: reserving(rc - half + 1n) });

@@ -39,6 +39,12 @@ export interface ChainEvents extends BlockEvents {
    * store behind it); the returned promise settles once the bus stored it. Absent: never again.
    */
   republishHeadAccept?(e: { block: protocol.Block; receipt: protocol.BlockReceipt }): Promise<void>;
+  /**
+   * Publishes `koinos.transaction.fail` for an accepted transaction the chain ends itself (the
+   * delivery audit's bound: the mempool neither took nor refused it within `deliveryTimeoutMs`);
+   * the returned promise settles once the bus stored it. Absent: `transactionFailed`, not awaited.
+   */
+  transactionExpired?(e: { id: Uint8Array; reason: string }): Promise<void>;
 }
 
 export interface ChainOptions {
@@ -62,8 +68,16 @@ export interface ChainOptions {
   pendingWindowSize: number;
   /** Delivery audit (controller/delivery-audit.ts): an unconfirmed transaction is published again after this long, ms. Default 5,000. */
   republishAfterMs: number;
-  /** Delivery audit: publishes of one transaction after the first, at most. Default 5. */
+  /** Delivery audit: publishes of one transaction after the first, at most (each twice as long after the one before). Default 5. */
   maxRepublish: number;
+  /**
+   * Delivery audit: an accepted transaction the mempool has neither taken nor failed this long
+   * after its acceptance is ended by the chain (`koinos.transaction.fail`), ms. Until then it stays
+   * in the pending window. Default 120,000: the mempool's expiration (Koinos's
+   * `transaction-expiration`, 120 s) — a transaction the mempool had taken at once would have
+   * expired from it by then.
+   */
+  deliveryTimeoutMs: number;
   /**
    * How long `koinos.transaction.accept` has to be stored before the submission fails, ms.
    * Default 3,000: an answer well inside the gateway's 5 s deadline (see `SubmissionContext`).
@@ -88,6 +102,7 @@ export const defaultChainOptions: ChainOptions = {
   pendingWindowSize: 50_000,
   republishAfterMs: 5_000,
   maxRepublish: 5,
+  deliveryTimeoutMs: 120_000,
   publishTimeoutMs: 3_000,
   recoveryWorker: false,
 };
@@ -132,7 +147,7 @@ export class Chain {
     this.signatures = new SignatureCache(opts.signatureCacheSize, this.recoveryPool);
     this.window = new PendingWindow(opts.pendingNonceGraceMs, opts.pendingWindowSize);
     this.audit = new DeliveryAudit(
-      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, graceMs: opts.pendingNonceGraceMs, maxPerAudit: 2_000 },
+      { republishAfterMs: opts.republishAfterMs, maxRepublish: opts.maxRepublish, deliveryTimeoutMs: opts.deliveryTimeoutMs, graceMs: opts.pendingNonceGraceMs, maxPerAudit: 2_000 },
       {
         window: this.window,
         mempool: deps.mempool,
@@ -144,6 +159,10 @@ export class Chain {
         },
         publishHeadAccept: async (block, receipt) => {
           await deps.events.republishHeadAccept?.({ block, receipt });
+        },
+        publishFailure: async (id, reason) => {
+          if (deps.events.transactionExpired) await deps.events.transactionExpired({ id, reason });
+          else deps.events.transactionFailed?.({ id, reason });
         },
         logger: deps.logger,
       },

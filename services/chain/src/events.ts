@@ -60,5 +60,11 @@ export function createChainEvents(publisher: EventPublisher, logger: Logger, onP
     transactionFailed({ id, reason }) {
       send(eventMessage(Subjects.transactionFail, { id, reason }));
     },
+    /** Awaited: the delivery audit removes the transaction from its window once the bus stored its failure. */
+    async transactionExpired({ id, reason }) {
+      const m = eventMessage(Subjects.transactionFail, { id, reason });
+      await publisher.publishMany([m]);
+      onPublished?.(m.subject);
+    },
   };
 }

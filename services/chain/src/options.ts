@@ -38,6 +38,16 @@ export const chainOptionsSchema = commonOptions({ service: "chain", grpcPort: 50
   /** Delivery audit: a transaction the mempool does not hold this long after its publish is published again, ms. Default 5,000. */
   republishAfterMs: z.number().int().min(100).default(5_000),
   /**
+   * Delivery audit: an accepted transaction the mempool has neither taken nor failed (a lost
+   * accept, or a mempool far behind) is published again with growing spacing (after
+   * `republishAfterMs`, then twice that, …, at most five times) and stays in the pending window,
+   * counting against the mempool's free places; this long after its acceptance the chain ends it
+   * itself: it publishes `koinos.transaction.fail` ("expired: the mempool did not take the
+   * transaction within …") and drops it, ms. Default 120,000: the mempool's expiration (Koinos's
+   * mempool prunes pending transactions after 120 s).
+   */
+  deliveryTimeoutMs: z.number().int().min(1_000).default(120_000),
+  /**
    * How long `koinos.transaction.accept` has to be stored on the bus before `submit_transaction`
    * fails, ms. Keep it under the gateway's `jsonRpc.timeoutMs` (5,000): koilib reads a
    * "context deadline exceeded" answer as a receipt. Default 3,000.

@@ -83,6 +83,10 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
     republishHeadAccept(e) {
       return published.republishHeadAccept!(e);
     },
+    async transactionExpired(e) {
+      await published.transactionExpired!(e);
+      metrics.transactions.inc({ outcome: "failed" });
+    },
   };
   const chain = new Chain(
     {
@@ -92,6 +96,7 @@ export function createChainUnit(opts: ChainServiceOptions, deps: ChainUnitDeps):
       readComputeLimit: BigInt(opts.readComputeLimit),
       pendingWindowSize: opts.pendingWindowSize,
       republishAfterMs: opts.republishAfterMs,
+      deliveryTimeoutMs: opts.deliveryTimeoutMs,
       publishTimeoutMs: opts.publishTimeoutMs,
       recoveryWorker: opts.recoveryWorker,
     },

@@ -19,6 +19,7 @@ describe("mempoolChecksFromClient", () => {
         return { answers: req.checks.map((c, i) => ({ reserved_rc: BigInt(i), nonce_free: i === 0, pending_nonce: encodeNonce(3n), pending_count: 4n, pending_transaction_ids: c.transaction_ids.slice(0, 1), free_slots: i === 0 ? 7n : undefined })) };
       },
       getPendingTransactionsById: async () => ({ pending_transactions: [] }),
+      getFailedTransactions: async () => ({ failed_transactions: [] }),
     });
     const [a, b] = await Promise.all([
       checks.forSubmission({ payer, payee, nonce: encodeNonce(4n), ids: [id, new Uint8Array([9])] }),
@@ -37,7 +38,7 @@ describe("mempoolChecksFromClient", () => {
     let answer: () => Promise<mempool.CheckSubmissionsResponse> = async () => {
       throw new Error("mempool unavailable");
     };
-    const checks = mempoolChecksFromClient({ checkSubmissions: () => answer(), getPendingTransactionsById: async () => ({ pending_transactions: [] }) });
+    const checks = mempoolChecksFromClient({ checkSubmissions: () => answer(), getPendingTransactionsById: async () => ({ pending_transactions: [] }), getFailedTransactions: async () => ({ failed_transactions: [] }) });
     const ask = () => checks.forSubmission({ payer, payee, nonce: encodeNonce(1n), ids: [] });
     const failed = await Promise.allSettled([ask(), ask()]);
     expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
@@ -45,12 +46,27 @@ describe("mempoolChecksFromClient", () => {
     await expect(ask()).rejects.toThrow("check_submissions answered 0 of 1 checks");
   });
 
-  test("pending ids by id", async () => {
+  test("delivery: the pending ids, then the failures among the others (none asked when every id is pending)", async () => {
+    const other = new Uint8Array([9]);
+    const unknown = new Uint8Array([7]);
+    const calls: string[] = [];
+    const failedAsked: Uint8Array[][] = [];
     const checks = mempoolChecksFromClient({
       checkSubmissions: async () => ({ answers: [] }),
-      getPendingTransactionsById: async (req: mempool.GetPendingTransactionsByIdRequest) =>
-        mempool.GetPendingTransactionsByIdResponse.fromPartial({ pending_transactions: [{ transaction: { id: req.transaction_ids[0]! } }] }),
+      getPendingTransactionsById: async (req: mempool.GetPendingTransactionsByIdRequest) => {
+        calls.push("pending");
+        return mempool.GetPendingTransactionsByIdResponse.fromPartial({ pending_transactions: req.transaction_ids.filter((x) => toHex(x) === toHex(id)).map((x) => ({ transaction: { id: x } })) });
+      },
+      getFailedTransactions: async (req: mempool.GetFailedTransactionsRequest) => {
+        calls.push("failed");
+        failedAsked.push(req.transaction_ids);
+        return { failed_transactions: req.transaction_ids.filter((x) => toHex(x) === toHex(other)).map((x) => ({ id: x, reason: "mempool refused the transaction: pool full" })) };
+      },
     });
-    expect([...(await checks.pendingIds([id, new Uint8Array([9])]))]).toEqual([toHex(id)]);
+    expect(await checks.delivery([id, other, unknown])).toEqual({ held: new Set([toHex(id)]), failed: new Set([toHex(other)]) });
+    expect(calls).toEqual(["pending", "failed"]);
+    expect(failedAsked).toEqual([[other, unknown]]);
+    expect(await checks.delivery([id])).toEqual({ held: new Set([toHex(id)]), failed: new Set() });
+    expect(calls).toEqual(["pending", "failed", "pending"]);
   });
 });

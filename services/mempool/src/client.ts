@@ -37,6 +37,18 @@ export interface SubmissionView {
   freeSlots?: number;
 }
 
+/**
+ * What became of some transactions the chain accepted, as the mempool knows it (hex ids): `held`,
+ * pending; `failed`, ended without a block (refused, expired, dropped behind a failed one, or
+ * reported failed on `koinos.transaction.fail`: the mempool's failure log, the last 100,000
+ * failures). An id in neither the mempool has not seen yet (its accept is on its way, or the bus
+ * lost it) — or forgot its failure.
+ */
+export interface DeliveryView {
+  held: Set<string>;
+  failed: Set<string>;
+}
+
 /** What the chain asks the mempool before accepting a transaction. */
 export interface MempoolChecks {
   /**
@@ -47,14 +59,19 @@ export interface MempoolChecks {
    * ids are pending, and how many more transactions the pending set takes.
    */
   forSubmission(query: SubmissionQuery): Promise<SubmissionView>;
-  /** Which of `ids` are pending (hex), from get_pending_transactions_by_id. */
-  pendingIds(ids: readonly Uint8Array[]): Promise<Set<string>>;
+  /**
+   * Which of `ids` are pending and which failed (the chain's delivery audit): over gRPC,
+   * get_pending_transactions_by_id, then get_failed_transactions for the ids not pending — in that
+   * order, so a transaction that fails between the two reads is seen failed, never in neither. At
+   * most 2,000 ids (the mempool's per-request limit).
+   */
+  delivery(ids: readonly Uint8Array[]): Promise<DeliveryView>;
 }
 
 /** The MempoolService methods {@link mempoolChecksFromClient} calls. */
 export type MempoolChecksClient = Pick<
   PromiseClient<typeof mempool.MempoolServiceDefinition>,
-  "checkSubmissions" | "getPendingTransactionsById"
+  "checkSubmissions" | "getPendingTransactionsById" | "getFailedTransactions"
 >;
 
 /** Most submission checks sent in one `check_submissions` (the mempool's per-request limit). */
@@ -86,9 +103,13 @@ export function mempoolChecksFromClient(client: MempoolChecksClient): MempoolChe
         else if (queued.length >= MAX_CHECKS_PER_CALL) send();
       });
     },
-    async pendingIds(ids) {
+    async delivery(ids) {
       const r = await client.getPendingTransactionsById({ transaction_ids: [...ids], block_id: undefined });
-      return new Set(r.pending_transactions.map((p) => toHex(p.transaction?.id ?? new Uint8Array())));
+      const held = new Set(r.pending_transactions.map((p) => toHex(p.transaction?.id ?? new Uint8Array())));
+      const rest = ids.filter((id) => !held.has(toHex(id)));
+      if (rest.length === 0) return { held, failed: new Set() };
+      const f = await client.getFailedTransactions({ transaction_ids: rest });
+      return { held, failed: new Set(f.failed_transactions.map((t) => toHex(t.id))) };
     },
   };
 }
@@ -108,6 +129,6 @@ function viewOf(a: mempool.SubmissionAnswer): SubmissionView {
 export function deferredMempoolChecks(get: () => MempoolChecks): MempoolChecks {
   return {
     forSubmission: (query) => get().forSubmission(query),
-    pendingIds: (ids) => get().pendingIds(ids),
+    delivery: (ids) => get().delivery(ids),
   };
 }

@@ -7,7 +7,7 @@
  * memory, recorded in the `mempool` schema with the last applied block.
  */
 export { createMempoolUnit, sweepIntervalMs, type MempoolUnit, type MempoolUnitDeps } from "./unit.ts";
-export { deferredMempoolChecks, mempoolChecksFromClient, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
+export { deferredMempoolChecks, mempoolChecksFromClient, type DeliveryView, type MempoolChecks, type MempoolChecksClient } from "./client.ts";
 export type { MempoolBlocks, MempoolChain } from "./ports.ts";
 export { defaultMempoolOptions, mempoolLimitsSchema, mempoolOptionsSchema, type MempoolOptions } from "./options.ts";
 export { MIGRATIONS_FOLDER, SCHEMA_NAME } from "./store/migrations.ts";

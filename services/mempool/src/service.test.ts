@@ -5,6 +5,7 @@ import { toHex } from "@cairn/core";
 import { mempool, type protocol } from "@cairn/proto";
 import { encodeNonce, toKoinosJson } from "@cairn/protocol";
 import { type ServiceClient, createGrpcClient, createInProcessClient } from "@cairn/rpc";
+import { mempoolChecksFromClient } from "./client.ts";
 import { defaultMempoolOptions } from "./options.ts";
 import { ACCOUNTS, makeTx } from "./testing/fixtures.ts";
 import { type TestUnit, startTestUnit } from "./testing/unit.ts";
@@ -164,6 +165,11 @@ describe("events", () => {
     expect(hexIds((await client.getPendingTransactions({ limit: 10n })).pending_transactions)).toEqual(hexIds([b]));
     const failed = await client.getFailedTransactions({ transaction_ids: [b.id, a.id] });
     expect(failed.failed_transactions.map((f) => [toHex(f.id), f.reason])).toEqual([[toHex(a.id), "account 'from' has insufficient balance"]]);
+    // The delivery audit's question, in-process and over gRPC: b held, a failed, an unknown id neither.
+    const unknown = new Uint8Array([0x12, 0x20, 0xee]);
+    const expected = { held: new Set([toHex(b.id)]), failed: new Set([toHex(a.id)]) };
+    expect(await t.unit.checks.delivery([a.id, b.id, unknown])).toEqual(expected);
+    expect(await mempoolChecksFromClient(client).delivery([a.id, b.id, unknown])).toEqual(expected);
     await drain();
   });
 });

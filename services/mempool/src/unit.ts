@@ -4,7 +4,7 @@
  * standalone binary (main.ts) and by the one-process dev node; it owns none of its deps (bus,
  * database and clients are opened and closed by the caller).
  */
-import { type Logger, type MetricsRegistry, repeatEvery } from "@cairn/core";
+import { type Logger, type MetricsRegistry, repeatEvery, toHex } from "@cairn/core";
 import type { EventBus, Subscription } from "@cairn/bus";
 import { type StoreSource, storeFrom } from "@cairn/db";
 import { descriptorSetBytes, mempool as mempoolPb } from "@cairn/proto";
@@ -95,7 +95,12 @@ export function createMempoolUnit(options: MempoolOptions, deps: MempoolUnitDeps
     controller,
     checks: {
       forSubmission: async (query) => controller.queries.forSubmission(query),
-      pendingIds: async (ids) => new Set(controller.queries.byIds(ids).map((e) => e.idHex)),
+      delivery: async (ids) => {
+        // One synchronous read of the pool and the failure log: a consistent answer.
+        const held = new Set(controller.queries.byIds(ids).map((e) => e.idHex));
+        const failed = new Set(controller.failures.lookup(ids.filter((id) => !held.has(toHex(id)))).map((f) => toHex(f.id)));
+        return { held, failed };
+      },
     },
     async start() {
       await controller.load();

@@ -9,9 +9,19 @@
  * and publishes again when it did not (consumers handle every event idempotently):
  *
  * - **transactions**: each window entry (an accepted transaction not yet in a block) published
- *   more than `republishAfterMs` ago is looked up in the mempool; held → it leaves the window,
- *   not held → its `koinos.transaction.accept` is published again, at most `maxRepublish` times
- *   (a mempool that refuses it publishes `koinos.transaction.fail`, so it ends explicitly);
+ *   more than `republishAfterMs` ago is looked up in the mempool, which answers which it holds
+ *   and which it failed (its failure log: refused — pool full, account limit, nonce taken,
+ *   malformed —, expired, or reported failed on the bus):
+ *   - held → it leaves the window (the mempool is the authority from then on);
+ *   - failed → it leaves the window: it ended explicitly, `koinos.transaction.fail` is published;
+ *   - neither → the mempool has not seen it: its accept was lost, or is still on its way to a
+ *     mempool that is behind (a slow consumer). It stays in the window — it keeps counting against
+ *     the mempool's free places at submission — and its `koinos.transaction.accept` is published
+ *     again `republishAfterMs` after its first publish, then after twice that, four times that …
+ *     (at most `maxRepublish` times: a mempool that is behind gets few extra copies). Once
+ *     `deliveryTimeoutMs` has passed since its acceptance, the chain ends it itself: it publishes
+ *     `koinos.transaction.fail` (the mempool records and drops it, clients see the failure) and
+ *     removes it, never silently;
  * - **the head block**: when the block store's highest committed block is below the chain head
  *   (or a sibling of it) on two audits in a row with the same head, the head's
  *   `koinos.block.accept` is published again (it marks the head and its uncommitted ancestors
@@ -29,10 +39,18 @@ import type { PendingWindow, WindowEntry } from "./pending-window.ts";
 
 /** Audit settings (chain options). */
 export interface DeliveryAuditOptions {
-  /** A window entry not confirmed by the mempool this long after its publish is checked, ms. */
+  /**
+   * A window entry not confirmed by the mempool this long after its publish is checked, ms; the
+   * n-th republish comes `republishAfterMs · 2^(n-1)` after the one before.
+   */
   republishAfterMs: number;
   /** Publishes of one transaction after the first, at most. */
   maxRepublish: number;
+  /**
+   * An entry the mempool has neither taken nor failed this long after its acceptance is ended by
+   * the chain (`koinos.transaction.fail`), ms.
+   */
+  deliveryTimeoutMs: number;
   /** How long an entry counts without a mempool to ask, ms (the shadow's grace). */
   graceMs: number;
   /** Window entries checked per audit at most (the oldest first). */
@@ -42,21 +60,30 @@ export interface DeliveryAuditOptions {
 /** What the audit reads and publishes through. */
 export interface DeliveryAuditDeps {
   window: PendingWindow;
-  mempool?: Pick<MempoolChecks, "pendingIds">;
+  mempool?: Pick<MempoolChecks, "delivery">;
   blockStore?: Partial<Pick<BlockSource, "highest" | "blocksWithReceiptsByHeight">>;
   head(): ForkTreeEntry;
   /** The head block and receipt when the chain still has them in memory. */
   headBlock(): BlockWithReceipt | undefined;
   publishTransaction(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): Promise<void>;
   publishHeadAccept(block: protocol.Block, receipt: protocol.BlockReceipt): Promise<void>;
+  /** Publishes `koinos.transaction.fail`; settles once the bus stored it. */
+  publishFailure(id: Uint8Array, reason: string): Promise<void>;
   logger: Logger;
+  /** Clock in ms, the window's (tests). Default `Date.now`. */
+  now?: () => number;
 }
 
 /** What one audit did. */
 export interface AuditResult {
+  /** Window entries the mempool holds (they left the window). */
   confirmed: number;
+  /** Window entries the mempool failed (they left the window: their failure is on the bus). */
+  failed: number;
+  /** Accepts published again. */
   republished: number;
-  droppedTransactions: number;
+  /** Window entries the mempool never took within `deliveryTimeoutMs`: the chain published their failure. */
+  expired: number;
   headRepublished: boolean;
 }
 
@@ -73,22 +100,25 @@ export class DeliveryAudit {
   /** The last head whose accept was published again, and when. */
   private repairedHead: string | undefined;
   private repairedAt = 0;
+  private readonly now: () => number;
 
   constructor(
     private readonly opts: DeliveryAuditOptions,
     private readonly deps: DeliveryAuditDeps,
-  ) {}
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
 
   /** One audit; unreachable mempool or block store: that part waits for the next audit. */
   async run(): Promise<AuditResult> {
-    const result: AuditResult = { confirmed: 0, republished: 0, droppedTransactions: 0, headRepublished: false };
+    const result: AuditResult = { confirmed: 0, failed: 0, republished: 0, expired: 0, headRepublished: false };
     // The head first: it is one call, and a mempool that missed the head holds up every block.
     result.headRepublished = await this.headBlock().catch((e: unknown) => {
       this.deps.logger.debug({ err: String(e) }, "delivery audit: head not checked");
       return false;
     });
     await this.transactions(result).catch((e: unknown) => this.deps.logger.debug({ err: String(e) }, "delivery audit: transactions not checked"));
-    if (result.republished > 0 || result.droppedTransactions > 0 || result.headRepublished) this.deps.logger.warn({ ...result }, "delivery audit: published again what the bus did not deliver");
+    if (result.republished > 0 || result.expired > 0 || result.headRepublished) this.deps.logger.warn({ ...result }, "delivery audit: published again what the bus did not deliver");
     return result;
   }
 
@@ -99,28 +129,43 @@ export class DeliveryAudit {
       for (const e of window.olderThan(this.opts.graceMs)) window.remove(e.id);
       return;
     }
-    // The oldest first, a bounded number per audit: an audit stays short under a backlog.
+    // The oldest first, a bounded number per audit: an audit stays short under a backlog (and a
+    // mempool that is behind takes the oldest first too).
     const stale = window.olderThan(this.opts.republishAfterMs).slice(0, this.opts.maxPerAudit);
     for (let i = 0; i < stale.length; i += IDS_PER_QUERY) {
       const chunk = stale.slice(i, i + IDS_PER_QUERY);
-      const held = await mempool.pendingIds(chunk.map((e) => e.id));
-      window.confirm(held);
-      result.confirmed += held.size;
-      const missing = chunk.filter((e) => !held.has(e.idHex) && window.has(e.idHex));
-      for (let k = 0; k < missing.length; k += PUBLISHES_AT_ONCE) await Promise.all(missing.slice(k, k + PUBLISHES_AT_ONCE).map((e) => this.republish(e, result)));
+      const { held, failed } = await mempool.delivery(chunk.map((e) => e.id));
+      result.confirmed += window.confirm(held);
+      result.failed += window.confirm(failed);
+      const now = this.now();
+      const expired: WindowEntry[] = [];
+      const due: WindowEntry[] = [];
+      for (const e of chunk) {
+        if (!window.has(e.idHex)) continue;
+        if (now - e.acceptedAt >= this.opts.deliveryTimeoutMs) expired.push(e);
+        else if (e.republished < this.opts.maxRepublish && now - e.at >= this.opts.republishAfterMs * 2 ** e.republished) due.push(e);
+      }
+      for (let k = 0; k < expired.length; k += PUBLISHES_AT_ONCE) await Promise.all(expired.slice(k, k + PUBLISHES_AT_ONCE).map((e) => this.expire(e, now, result)));
+      for (let k = 0; k < due.length; k += PUBLISHES_AT_ONCE) await Promise.all(due.slice(k, k + PUBLISHES_AT_ONCE).map((e) => this.republish(e, result)));
     }
   }
 
   private async republish(e: WindowEntry, result: AuditResult): Promise<void> {
-    if (e.republished >= this.opts.maxRepublish) {
-      // Refused by the mempool every time (it published `koinos.transaction.fail` each time).
-      this.deps.window.remove(e.id);
-      result.droppedTransactions++;
-      return;
-    }
     await this.deps.publishTransaction(e.tx, e.receipt);
     this.deps.window.republished(e);
     result.republished++;
+  }
+
+  /**
+   * Ends a transaction the mempool never took: its failure is published (awaited: a failed publish
+   * leaves it in the window for the next audit), then it leaves the window.
+   */
+  private async expire(e: WindowEntry, now: number, result: AuditResult): Promise<void> {
+    const reason = `expired: the mempool did not take the transaction within ${formatMs(this.opts.deliveryTimeoutMs)} of its acceptance`;
+    await this.deps.publishFailure(e.id, reason);
+    this.deps.window.remove(e.id);
+    result.expired++;
+    this.deps.logger.warn({ tx: e.idHex, ageMs: now - e.acceptedAt, republished: e.republished }, "delivery audit: the mempool never took the transaction, its failure is published");
   }
 
   /** Publishes the head's accept again when the block store stayed behind it; true when it did. */
@@ -159,4 +204,9 @@ export class DeliveryAudit {
     this.repairedAt = Date.now();
     return true;
   }
+}
+
+/** `120 s`, `1.5 s`, `250 ms`. */
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -4,9 +4,10 @@
  * mempool's consumption a second submission from the same account must still see the first one's
  * nonce and rc reservation, or it would be answered on a stale view. An entry leaves the window
  * as soon as the mempool reports the transaction pending (from then on the mempool is the
- * authority), when a block includes it, or when the delivery audit gives up on it
- * (controller/delivery-audit.ts: the audit republishes an entry the mempool does not hold, as the
- * bus may lose what it acknowledged). It counts in the nonce/rc shadow for `graceMs` after its
+ * authority), when a block includes it, when the mempool reports it failed, or when the delivery
+ * audit ends it (controller/delivery-audit.ts: the audit republishes an entry the mempool has
+ * neither taken nor failed, as the bus may lose what it acknowledged, and past its bound publishes
+ * `koinos.transaction.fail` for it). It counts in the nonce/rc shadow for `graceMs` after its
  * last publish (the mempool's own refusal of a transaction is published as
  * `koinos.transaction.fail`). The window holds at most `maxEntries`: a full window refuses new
  * submissions (`isFull`) rather than forget a promised transaction.
@@ -33,6 +34,8 @@ export interface WindowEntry {
   rcLimit: bigint;
   /** When it was last published, ms. */
   at: number;
+  /** When it was first published (accepted), ms: the delivery audit's bound counts from here. */
+  acceptedAt: number;
 }
 
 export class PendingWindow {
@@ -67,7 +70,8 @@ export class PendingWindow {
   add(tx: protocol.Transaction, receipt: protocol.TransactionReceipt): void {
     const h = tx.header!;
     const idHex = toHex(tx.id);
-    this.byId.set(idHex, { id: tx.id, tx, receipt, republished: 0, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at: this.now() });
+    const at = this.now();
+    this.byId.set(idHex, { id: tx.id, tx, receipt, republished: 0, idHex, payerHex: toHex(h.payer), accountHex: toHex(nonceAccount(h)), nonce: decodeNonce(h.nonce), rcLimit: h.rc_limit, at, acceptedAt: at });
   }
 
   /** Entries last published more than `ms` ago (the audit's candidates), oldest first. */
@@ -112,7 +116,7 @@ export class PendingWindow {
     return out;
   }
 
-  /** Drops the entries the mempool now holds (hex ids); returns how many were in the window. */
+  /** Drops the entries the mempool answered for — it holds them, or they failed — (hex ids); returns how many were in the window. */
   confirm(idsHex: Iterable<string>): number {
     let n = 0;
     for (const id of idsHex) if (this.drop(id)) n++;

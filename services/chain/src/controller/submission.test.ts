@@ -18,7 +18,7 @@ function gatedMempool() {
       await gate;
       return { reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() };
     },
-    pendingIds: async () => new Set(),
+    delivery: async () => ({ held: new Set(), failed: new Set() }),
   };
   return { checks, inCheck, open };
 }
@@ -68,7 +68,7 @@ describe("submission during a block's commit", () => {
     // The mempool has already dropped the block's transaction (it saw the new head): nothing pending.
     const mempool: MempoolChecks = {
       forSubmission: async () => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
-      pendingIds: async () => new Set(),
+      delivery: async () => ({ held: new Set(), failed: new Set() }),
     };
     const t = await createTestChain({ store, mempool });
     const payer = t.transfer(0, 1, 1n, 1n).header!.payer;
@@ -104,7 +104,7 @@ function mempoolWithRoom(capacity: number) {
       }
       return answer;
     },
-    pendingIds: async (ids) => new Set(ids.map(toHex).filter((id) => pool.has(id))),
+    delivery: async (ids) => ({ held: new Set(ids.map(toHex).filter((id) => pool.has(id))), failed: new Set() }),
   };
   const holdNext = () => {
     let open!: () => void;
@@ -158,6 +158,26 @@ describe("submission: backpressure from the mempool's free places", () => {
     expect(t.chain.pendingWindowSize).toBe(0);
     await third();
     expect(accepts(t)).toBe(3);
+  });
+
+  test("an accepted transaction a mempool that is behind has not reached stays in the window past its republishes, and keeps counting against the free places", async () => {
+    const m = mempoolWithRoom(1);
+    const t = await createTestChain({ mempool: m.checks, chain: { republishAfterMs: 1, maxRepublish: 2 } });
+    const a = t.transfer(0, 3, 5n, 1n);
+    await t.chain.submitTransaction(a, true);
+    // More audits than republishes: the mempool neither holds nor failed `a` (it is behind).
+    for (let i = 0; i < 6; i++) {
+      await Bun.sleep(10);
+      await t.chain.auditDelivery();
+    }
+    expect(t.events.filter((e) => e.kind === "tx")).toHaveLength(3);
+    expect(t.chain.pendingWindowSize).toBe(1);
+    const refused = await t.chain.submitTransaction(t.transfer(1, 3, 5n, 1n), true).catch((e: Error) => e);
+    expect((refused as Error).message).toContain("too many transactions awaiting the mempool (1 accepted and not yet taken, room for 1 more)");
+    // The mempool reaches it: it leaves the window, and the place is the next submission's.
+    m.pool.add(toHex(a.id));
+    await t.chain.auditDelivery();
+    expect(t.chain.pendingWindowSize).toBe(0);
   });
 
   test("entries that leave the window while the mempool's answer is on its way still count (the pool it measured may not hold them yet)", async () => {
