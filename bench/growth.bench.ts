@@ -8,8 +8,11 @@
  *            (skip-list.ts's `skipHeight`, the same formula in SQL) computed from heights, one
  *            encoded block (2 transfer-shaped transactions) and its receipt as every body;
  *            `main_chain` (height → id) is filled alongside, as the store keeps it for its head;
- *   history: rows of `entries` for `rows / 1000` addresses (1,000 dense seq_nums each, 10 entries
- *            per block), each pointing at a transaction record of its block.
+ *   history: rows of `entries` for `rows / 1000` addresses (1,000 dense seq_nums each), at least
+ *            10: a block's one transaction record impacts 10 addresses (10 entries per block), each
+ *            once, as the store keeps them, so every entry of a page names its own record at both
+ *            sizes (with a single address at 1,000 rows, ten entries named each record and Postgres
+ *            read a page's 50 entries from 5 records).
  * The small and the large data sets live side by side (a schema each), each VACUUM ANALYZEd after
  * generation, as autovacuum leaves a table that has settled, and checkpointed (clean pages). Then the stores' own reads
  * (`DrizzleBlockStore.getAncestors`: 10 blocks with receipts at a random height below the head;
@@ -157,18 +160,21 @@ await runBench(async () => {
     await sql.unsafe("checkpoint").catch((err: unknown) => say(`checkpoint refused (${String(err)}): the first reads may write pages out`));
   }
 
+  /** MiB of the history tables and keys of each schema, as generated. */
+  const historySizes: Record<string, Record<string, number>> = {};
   async function generateHistory(schema: string, rows: number): Promise<number> {
     const t0 = performance.now();
-    const addresses = Math.max(1, Math.floor(rows / 1000));
+    // At least 10 addresses: entry i's record is its block's (i / 10), and an address appears once per record.
+    const addresses = Math.max(10, Math.floor(rows / 1000));
     const blocks = Math.ceil(rows / 10);
-    await sql.unsafe(`insert into ${schema}.records (block_id, position, height, kind, record) select ${SQL_ID("h")}, 1, h, 'trx', $1 from generate_series(1::int8, ${blocks}::int8) as h`, [t.record]);
+    await sql.unsafe(`insert into ${schema}.records (position, height, kind, record) select 1, h, 'trx', $1 from generate_series(1::int8, ${blocks}::int8) as h`, [t.record]);
     const step = 2_000_000;
     for (let from = 0; from < rows; from += step) {
       const to = Math.min(rows, from + step) - 1;
       // Entry i: address i % A, seq_num i / A, of block i / 10 + 1 (10 entries a block).
       await sql.unsafe(
-        `insert into ${schema}.entries (address, seq_num, block_id, position, height)
-         select '\\x00'::bytea || int4send((i % ${addresses})::int4), i / ${addresses}, ${SQL_ID("(i / 10 + 1)")}, 1, i / 10 + 1
+        `insert into ${schema}.entries (address, seq_num, position, height)
+         select '\\x00'::bytea || int4send((i % ${addresses})::int4), i / ${addresses}, 1, i / 10 + 1
          from generate_series(${from}::int8, ${to}::int8) as i`,
       );
       if (rows > 100_000) say(`… ${(to + 1).toLocaleString("en-US")} history rows`);
@@ -176,7 +182,14 @@ await runBench(async () => {
     await sql.unsafe(`vacuum analyze ${schema}.entries`);
     await sql.unsafe(`vacuum analyze ${schema}.records`);
     await checkpoint();
-    say(`account history: ${rows.toLocaleString("en-US")} rows, ${addresses} addresses (${round((performance.now() - t0) / 1000, 1)} s to generate)`);
+    const sizes = await sql.unsafe(
+      `select c.relname as name, pg_relation_size(c.oid)::int8 as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = $1 and c.relname in ('entries', 'entries_address_seq_num_pk', 'records', 'records_height_position_pk') order by c.relname`,
+      [schema],
+    );
+    const mb = (b: unknown) => round(Number(b) / 2 ** 20, 1);
+    say(`account history: ${rows.toLocaleString("en-US")} rows, ${addresses} addresses (${round((performance.now() - t0) / 1000, 1)} s to generate); ${sizes.map((r) => `${String(r.name)} ${mb(r.bytes)} MiB`).join(", ")}`);
+    historySizes[schema] = Object.fromEntries(sizes.map((r) => [String(r.name), mb(r.bytes)]));
     return addresses;
   }
 
@@ -229,9 +242,10 @@ await runBench(async () => {
     for (const [schema, rows, addresses] of [[schemas.historySmall, SMALL, addressesSmall], [schemas.historyLarge, ROWS, addressesLarge]] as const) {
       await explain(
         `account history, page of 50 at ${rows.toLocaleString("en-US")} rows`,
-        `select e.seq_num, r.kind, r.record from ${schema}.entries e join ${schema}.records r on r.height = e.height and r.position = e.position
-         where e.address = '\\x00'::bytea || int4send(${Math.floor(addresses / 2)}::int4) and e.seq_num <= ${Math.floor(rows / addresses / 2)}
-         order by e.seq_num desc limit 50`,
+        `select page.seq_num, record.kind, record.record
+         from (select seq_num, height, position from ${schema}.entries where address = '\\x00'::bytea || int4send(${Math.floor(addresses / 2)}::int4) and seq_num <= ${Math.floor(rows / addresses / 2)} order by seq_num desc limit 50) page
+         inner join lateral (select kind, record from ${schema}.records r where r.height = page.height and r.position = page.position limit 1) record on true
+         order by page.seq_num desc`,
       );
     }
   }
@@ -242,7 +256,7 @@ await runBench(async () => {
   const blocksLarge = blocks.large;
   const historySmall = history.small;
   const historyLarge = history.large;
-  Object.assign(report.data, { blocks: BLOCKS, rows: ROWS, queries: QUERIES, block_body_bytes: t.block.length, receipt_bytes: t.receipt.length, blocks_small: blocksSmall, blocks_large: blocksLarge, history_small: historySmall, history_large: historyLarge });
+  Object.assign(report.data, { blocks: BLOCKS, rows: ROWS, queries: QUERIES, block_body_bytes: t.block.length, receipt_bytes: t.receipt.length, blocks_small: blocksSmall, blocks_large: blocksLarge, history_small: historySmall, history_large: historyLarge, history_mib: historySizes });
   const n = (x: number) => x.toLocaleString("en-US");
   report.add({ id: "growth.blocks_by_height_p50_ms", label: `block store: 10 blocks with receipts, p50 at ${n(BLOCKS)} blocks`, value: blocksLarge.p50_ms, unit: "ms", baseline: { label: `at ${n(SMALL)} blocks`, value: blocksSmall.p50_ms } });
   report.add({ id: "growth.blocks_by_height_ratio", label: `block store p50 at ${n(BLOCKS)} / at ${n(SMALL)} blocks`, value: round(blocksLarge.p50_ms / blocksSmall.p50_ms, 2), unit: "×", target: { op: "<=", value: 2, source: src } });

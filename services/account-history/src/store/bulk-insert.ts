@@ -20,12 +20,10 @@ const CHUNK = 10_000;
 const ENTRY_COLUMNS = [
   { name: "address", type: "bytea" },
   { name: "seq_num", type: "int8" },
-  { name: "block_id", type: "bytea" },
   { name: "position", type: "int4" },
   { name: "height", type: "int8" },
 ] as const;
 const RECORD_COLUMNS = [
-  { name: "block_id", type: "bytea" },
   { name: "position", type: "int4" },
   { name: "height", type: "int8" },
   { name: "kind", type: "text" },
@@ -37,29 +35,29 @@ const column = (values: string[]): SQL => sql`string_to_array(${values.join(",")
 /** Inserts `rows` into `entries`. */
 export async function insertEntries(tx: CairnDb, rows: readonly EntryRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const copied = await copyRows(tx, entries, ENTRY_COLUMNS, rows.map((r) => [r.address, r.seqNum, r.blockId, r.position, r.height] as const));
+  const copied = await copyRows(tx, entries, ENTRY_COLUMNS, rows.map((r) => [r.address, r.seqNum, r.position, r.height] as const));
   if (copied) return;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
     await tx.execute(sql`
-      insert into ${entries} (address, seq_num, block_id, position, height)
-      select decode(a, 'hex'), s::bigint, decode(b, 'hex'), p::integer, h::bigint
-      from unnest(${column(c.map((r) => toHex(r.address)))}, ${column(c.map((r) => String(r.seqNum)))}, ${column(c.map((r) => toHex(r.blockId)))},
-                  ${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))}) as t(a, s, b, p, h)`);
+      insert into ${entries} (address, seq_num, position, height)
+      select decode(a, 'hex'), s::bigint, p::integer, h::bigint
+      from unnest(${column(c.map((r) => toHex(r.address)))}, ${column(c.map((r) => String(r.seqNum)))},
+                  ${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))}) as t(a, s, p, h)`);
   }
 }
 
 /** Inserts `rows` into `records`. */
 export async function insertRecords(tx: CairnDb, rows: readonly RecordRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const copied = await copyRows(tx, records, RECORD_COLUMNS, rows.map((r) => [r.blockId, r.position, r.height, r.kind, r.record] as const));
+  const copied = await copyRows(tx, records, RECORD_COLUMNS, rows.map((r) => [r.position, r.height, r.kind, r.record] as const));
   if (copied) return;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const c = rows.slice(i, i + CHUNK);
     await tx.execute(sql`
-      insert into ${records} (block_id, position, height, kind, record)
-      select decode(b, 'hex'), p::integer, h::bigint, k, decode(r, 'hex')
-      from unnest(${column(c.map((r) => toHex(r.blockId)))}, ${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))},
-                  ${column(c.map((r) => r.kind))}, ${column(c.map((r) => toHex(r.record)))}) as t(b, p, h, k, r)`);
+      insert into ${records} (position, height, kind, record)
+      select p::integer, h::bigint, k, decode(r, 'hex')
+      from unnest(${column(c.map((r) => String(r.position)))}, ${column(c.map((r) => String(r.height)))},
+                  ${column(c.map((r) => r.kind))}, ${column(c.map((r) => toHex(r.record)))}) as t(p, h, k, r)`);
   }
 }

@@ -95,21 +95,45 @@ export class DrizzleAccountHistoryStore implements AccountHistoryStore {
 
   async history(q: HistoryQuery): Promise<StoredEntry[]> {
     if (q.limit <= 0) return [];
+    const rows = await this.historyStatement(q);
+    // seq_nums are dense, so the run is contiguous; Koinos returns nothing when the first entry is missing.
+    const start = q.ascending ? (q.seqNum ?? 0n) : q.seqNum;
+    if (start !== undefined && rows[0]?.seqNum !== start) return [];
+    return rows;
+  }
+
+  /**
+   * The statement behind `history` (a positive `limit`): the page first, from the entries key alone
+   * (an index-only scan that stops at `limit`), then each entry's record by the records' key (one
+   * applied block per height, so (height, position) names it). The record is a LATERAL subquery
+   * with LIMIT 1 so that the planner cannot fold it into a plain join: the plan is then the same
+   * at every size, one key lookup per entry of the page, never a hash join over the whole records
+   * table and a sort (what a small store got) nor a lookup for entries past the page.
+   */
+  historyStatement(q: HistoryQuery) {
     const conditions = [eq(entries.address, q.address)];
     if (q.irreversible) conditions.push(lte(entries.height, sql`(select ${progress.libHeight} from ${progress} where ${progress.id} = ${PROGRESS_ID})`));
     const start = q.ascending ? (q.seqNum ?? 0n) : q.seqNum;
     if (start !== undefined) conditions.push(q.ascending ? gte(entries.seqNum, start) : lte(entries.seqNum, start));
-    const rows = await this.readDb
-      .select({ seqNum: entries.seqNum, kind: records.kind, record: records.record })
+    const order = q.ascending ? asc : desc;
+    const page = this.readDb
+      .select({ seqNum: entries.seqNum, height: entries.height, position: entries.position })
       .from(entries)
-      // By the records' key: one applied block per height, so (height, position) is the entry's record.
-      .innerJoin(records, and(eq(records.height, entries.height), eq(records.position, entries.position)))
       .where(and(...conditions))
-      .orderBy(q.ascending ? asc(entries.seqNum) : desc(entries.seqNum))
-      .limit(q.limit);
-    // seq_nums are dense, so the run is contiguous; Koinos returns nothing when the first entry is missing.
-    if (start !== undefined && rows[0]?.seqNum !== start) return [];
-    return rows;
+      .orderBy(order(entries.seqNum))
+      .limit(q.limit)
+      .as("page");
+    const record = this.readDb
+      .select({ kind: records.kind, record: records.record })
+      .from(records)
+      .where(and(eq(records.height, page.height), eq(records.position, page.position)))
+      .limit(1)
+      .as("record");
+    return this.readDb
+      .select({ seqNum: page.seqNum, kind: record.kind, record: record.record })
+      .from(page)
+      .innerJoinLateral(record, sql`true`)
+      .orderBy(order(page.seqNum));
   }
 
   async reset(): Promise<void> {

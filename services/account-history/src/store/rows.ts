@@ -16,7 +16,6 @@ export interface BlockRow {
 
 /** A `records` row. */
 export interface RecordRow {
-  blockId: Uint8Array;
   position: number;
   height: bigint;
   kind: RecordKind;
@@ -27,7 +26,6 @@ export interface RecordRow {
 export interface EntryRow {
   address: Uint8Array;
   seqNum: bigint;
-  blockId: Uint8Array;
   position: number;
   height: bigint;
 }
@@ -68,12 +66,12 @@ export function buildRows(blocks: readonly BlockWithReceipt[], histories: Return
     const height = block.header?.height ?? 0n;
     rows.blocks.push({ height, id: block.id });
     for (const r of histories[i]!) {
-      rows.records.push({ blockId: block.id, position: r.position, height, kind: r.kind, record: r.record });
+      rows.records.push({ position: r.position, height, kind: r.kind, record: r.record });
       for (const address of r.impacted) {
         const key = toHex(address);
         const seqNum = (lastSeq.get(key) ?? -1n) + 1n;
         lastSeq.set(key, seqNum);
-        rows.entries.push({ address, seqNum, blockId: block.id, position: r.position, height });
+        rows.entries.push({ address, seqNum, position: r.position, height });
       }
     }
   });

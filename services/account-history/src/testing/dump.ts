@@ -5,7 +5,10 @@ import type { CairnDb } from "@cairn/db";
 import type { AccountHistoryDump } from "../store/memory-store.ts";
 import { blocks, entries, progress, records } from "../store/schema.ts";
 
-/** The whole read model: rows of every table, bytes as hex, sorted by primary key. */
+/**
+ * The whole read model: rows of every table, bytes as hex, sorted by primary key. A record's and
+ * an entry's `blockId` is the id `blocks` has at its height (the tables name a block by height).
+ */
 export interface ReadModelDump {
   blocks: { height: string; id: string }[];
   records: { blockId: string; position: number; height: string; kind: string; record: string }[];
@@ -19,10 +22,12 @@ export async function dumpReadModel(db: CairnDb): Promise<ReadModelDump> {
   const r = await db.select().from(records).orderBy(asc(records.height), asc(records.position));
   const e = await db.select().from(entries).orderBy(asc(entries.address), asc(entries.seqNum));
   const p = await db.select().from(progress);
+  const ids = new Map(b.map((x) => [x.height, toHex(x.id)]));
+  const blockIdAt = (height: bigint) => ids.get(height) ?? `no block at height ${height}`;
   return {
     blocks: b.map((x) => ({ height: String(x.height), id: toHex(x.id) })),
-    records: r.map((x) => ({ blockId: toHex(x.blockId), position: x.position, height: String(x.height), kind: x.kind, record: toHex(x.record) })),
-    entries: e.map((x) => ({ address: toHex(x.address), seqNum: String(x.seqNum), blockId: toHex(x.blockId), position: x.position, height: String(x.height) })),
+    records: r.map((x) => ({ blockId: blockIdAt(x.height), position: x.position, height: String(x.height), kind: x.kind, record: toHex(x.record) })),
+    entries: e.map((x) => ({ address: toHex(x.address), seqNum: String(x.seqNum), blockId: blockIdAt(x.height), position: x.position, height: String(x.height) })),
     progress: p.map((x) => ({ headId: toHex(x.headId), headHeight: String(x.headHeight), libHeight: String(x.libHeight) })),
   };
 }
