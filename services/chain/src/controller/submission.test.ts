@@ -207,7 +207,7 @@ describe("submission: the accepted transaction's encoding", () => {
   test("a broadcast submission remembers the transaction's bytes (what encode gives) for the mempool; a dry run remembers nothing", async () => {
     const mempool: MempoolChecks = {
       forSubmission: async () => ({ reservedRc: 0n, nonceFree: true, pendingNonce: new Uint8Array(), pendingCount: 0, held: new Set() }),
-      pendingIds: async () => new Set(),
+      delivery: async () => ({ held: new Set(), failed: new Set() }),
     };
     const t = await createTestChain({ mempool });
     const dry = t.transfer(0, 1, 5n, 1n);
