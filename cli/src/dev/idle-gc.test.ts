@@ -32,6 +32,29 @@ describe("idle collector", () => {
     }
   });
 
+  test("an interval whose count cannot be read (services being replaced) is skipped, not thrown from the timer", () => {
+    let height = 0;
+    let swapping = false;
+    let collected = 0;
+    const activity = () => {
+      if (swapping) throw new Error("the dev node is not running");
+      return height;
+    };
+    const c = startIdleCollector({ activity, intervalMs: 3_600_000, quietBelow: 5, collect: () => collected++ });
+    try {
+      height = 50;
+      c.tick(); // work
+      swapping = true;
+      expect(() => c.tick()).not.toThrow();
+      expect(collected).toBe(0);
+      swapping = false;
+      c.tick(); // quiet after the work: the skipped interval did not lose it
+      expect(collected).toBe(1);
+    } finally {
+      c.stop();
+    }
+  });
+
   test("the default collection runs a real full collection", () => {
     let height = 0;
     const c = startIdleCollector({ activity: () => height, intervalMs: 3_600_000 });

@@ -17,7 +17,10 @@ export const IDLE_GC_INTERVAL_MS = 1_000;
 export const IDLE_GC_QUIET_BELOW = 10;
 
 export interface IdleCollectorOptions {
-  /** A count that moves while the node works (the chain's head height plus the requests taken). */
+  /**
+   * A count that moves while the node works (the chain's head height plus the requests taken). It
+   * may throw while there is none to read (services being replaced): that interval is skipped.
+   */
   activity(): number;
   intervalMs?: number;
   /** An interval in which the count moved less than this is quiet; default {@link IDLE_GC_QUIET_BELOW}. */
@@ -42,7 +45,14 @@ export function startIdleCollector(o: IdleCollectorOptions): IdleCollector {
   let worked = false;
   let collections = 0;
   const tick = () => {
-    const now = o.activity();
+    let now: number;
+    try {
+      now = o.activity();
+    } catch {
+      // No count to read at this moment (the dev node swaps its services on revert and reset):
+      // this interval is skipped, the next one reads the new services.
+      return;
+    }
     const moved = Math.abs(now - last);
     last = now;
     if (moved >= quietBelow) {
