@@ -134,7 +134,8 @@ export function encodeLengthDelimitedFields(fields: readonly (readonly [number, 
   return out;
 }
 
-function varintSize(n: number): number {
+/** Bytes of the varint encoding of `n` (0 ≤ n < 2⁵³): a length or a tag. */
+export function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);

@@ -4,7 +4,7 @@
  * proto3 messages, and what Koinos's C++ writes).
  */
 import { bytesEqual, concatBytes } from "@cairn/core";
-import { encodeLengthDelimitedFields, encodeMessage, encodeRemembered, protocol, rememberEncoding, rememberedEncoding } from "@cairn/proto";
+import { encodeLengthDelimitedFields, encodeMessage, encodeRemembered, protocol, rememberEncoding, rememberedEncoding, varintSize } from "@cairn/proto";
 import { sha256, sha256Multihash, toMultihash } from "./hash.ts";
 import { merkleRoot } from "./merkle.ts";
 
@@ -59,16 +59,9 @@ export function operationMerkleRootOf(operationBytes: readonly Uint8Array[]): Ui
   return toMultihash(merkleRoot(operationBytes.map((b) => sha256(b))));
 }
 
-/** Bytes of a varint of `n` (0 ≤ n < 2³²). */
-function varintLength(n: number): number {
-  let bytes = 1;
-  for (let v = n >>> 7; v !== 0; v >>>= 7) bytes++;
-  return bytes;
-}
-
 /** Bytes of a length-delimited field with a one-byte tag (field numbers 1-15) holding `length` bytes. */
 function delimitedFieldLength(length: number): number {
-  return 1 + varintLength(length) + length;
+  return 1 + varintSize(length) + length;
 }
 
 /**
