@@ -30,6 +30,8 @@ export interface NatsSubscriptionSpec {
   maxDeliver: number;
   /** Handlers running at once (1 … maxAckPending). */
   concurrency: number;
+  /** False: an ordered consumer without acks; a failed message is logged and dropped. */
+  acknowledge: boolean;
   handler: MessageHandler;
 }
 
@@ -70,7 +72,8 @@ export class NatsSubscription implements Subscription {
     this.stop.abort();
     await this.messages?.close();
     await this.running;
-    if (this.spec.durable === undefined) {
+    // An ordered consumer deletes its own server-side consumer when its messages are closed.
+    if (this.spec.durable === undefined && this.spec.acknowledge) {
       await this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name).catch((err: unknown) => {
         this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
       });
@@ -95,7 +98,7 @@ export class NatsSubscription implements Subscription {
           for await (const m of messages) {
             // Pulled before close but not handled: give it back at once instead of after ack wait.
             if (this.stop.signal.aborted) {
-              m.nak();
+              if (this.spec.acknowledge) m.nak();
               continue;
             }
             const handled = this.handle(m);
@@ -122,6 +125,7 @@ export class NatsSubscription implements Subscription {
   }
 
   private async handle(m: JsMsg): Promise<void> {
+    if (!this.spec.acknowledge) return this.handleOnce(m);
     const deliveryCount = m.info.deliveryCount;
     const message: BusMessage = {
       subject: this.ctx.subjects.fromWire(m.subject),
@@ -148,6 +152,16 @@ export class NatsSubscription implements Subscription {
       }
     } finally {
       clearInterval(keepAlive);
+    }
+  }
+
+  /** At most once: no ack is sent (the consumer has none), a failure is logged and the message dropped. */
+  private async handleOnce(m: JsMsg): Promise<void> {
+    const message: BusMessage = { subject: this.ctx.subjects.fromWire(m.subject), data: m.data, sequence: m.seq, deliveryCount: 1, redelivered: false };
+    try {
+      await this.spec.handler(message);
+    } catch (err) {
+      this.logger.error({ subject: message.subject, sequence: message.sequence, err: String(err) }, "handler failed; message dropped (no acknowledgement)");
     }
   }
 }
