@@ -93,6 +93,25 @@ describe.skipIf(!target.available)("NatsEventBus specifics", () => {
     expect(seen[0]!.subject).toBe(Subjects.blockAccept);
   });
 
+  test("a subscription without acknowledgement is an ack-less consumer, deleted when it closes", async () => {
+    const base = throwawayNatsOptions(target.url);
+    const bus = await started({}, base);
+    const seen: BusMessage[] = [];
+    const sub = await bus.subscribe(Subjects.mempoolAccept, (m) => void seen.push(m), { acknowledge: false });
+    await bus.publish(Subjects.mempoolAccept, enc("x"));
+    while (seen.length === 0) await Bun.sleep(2);
+    const nc = await connect({ servers: target.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const consumers = await jsm.consumers.list(base.stream!).next();
+      expect(consumers.map((c) => c.config.ack_policy)).toEqual(["none"]);
+      await sub.close();
+      expect(await jsm.consumers.list(base.stream!).next()).toEqual([]);
+    } finally {
+      await nc.close();
+    }
+  });
+
   test("a handler running past the ack wait is kept alive, not redelivered", async () => {
     const bus = await started({ ackWaitMs: 400 });
     const deliveries: number[] = [];

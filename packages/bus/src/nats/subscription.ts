@@ -72,11 +72,15 @@ export class NatsSubscription implements Subscription {
     this.stop.abort();
     await this.messages?.close();
     await this.running;
-    // An ordered consumer deletes its own server-side consumer when its messages are closed.
-    if (this.spec.durable === undefined && this.spec.acknowledge) {
-      await this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name).catch((err: unknown) => {
-        this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
-      });
+    if (this.spec.durable === undefined) {
+      // A private consumer by its name; an ordered one (whose name changes when the client
+      // recreates it) through the consumer itself. Either way the server would expire it.
+      const remove = this.spec.acknowledge ? () => this.ctx.jsm.consumers.delete(this.ctx.stream, this.spec.name) : () => this.spec.consumer.delete();
+      await Promise.resolve()
+        .then(remove)
+        .catch((err: unknown) => {
+          this.logger.debug({ err: String(err) }, "private consumer not deleted; the server expires it");
+        });
     }
     // Acks are fire-and-forget: make sure the server has them before reporting closed.
     await this.ctx.nc.flush().catch(() => {});
