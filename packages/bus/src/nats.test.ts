@@ -128,6 +128,29 @@ describe.skipIf(!target.available)("NatsEventBus specifics", () => {
     expect(deliveries).toEqual([1]);
   });
 
+  test("a burst's acks, sent together at the end of a turn, all count, even when the subscription closes right after", async () => {
+    const base = throwawayNatsOptions(target.url);
+    const bus = await started({ ackWaitMs: 2_000 }, base);
+    let handled = 0;
+    const sub = await bus.subscribe(Subjects.transactionAccept, () => void handled++, { durable: "burst", maxAckPending: 256, concurrency: 64 });
+    await bus.publishMany(Array.from({ length: 500 }, (_, i) => ({ subject: Subjects.transactionAccept, data: enc(String(i)) })));
+    while (handled < 500) await Bun.sleep(2);
+    await sub.close();
+    const nc = await connect({ servers: target.url });
+    try {
+      const info = await (await jetstreamManager(nc)).consumers.info(base.stream!, "burst");
+      expect({ pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered, acked: Number(info.ack_floor.stream_seq) }).toEqual({ pending: 0, ackPending: 0, redelivered: 0, acked: 500 });
+    } finally {
+      await nc.close();
+    }
+    // Nothing comes again after the ack wait.
+    let again = 0;
+    const resumed = await bus.subscribe(Subjects.transactionAccept, () => void again++, { durable: "burst" });
+    await Bun.sleep(2_500);
+    await resumed.close();
+    expect(again).toBe(0);
+  });
+
   test("publish failures are CairnErrors with bus.publish_failed", async () => {
     const base = throwawayNatsOptions(target.url);
     const bus = await started({ requestTimeoutMs: 500 }, base);

@@ -3,6 +3,13 @@
  * handler one at a time (or up to `concurrency` at once, started in delivery order), acks each
  * after its handler resolves, naks with backoff when it throws, and terminates
  * a message after `maxDeliver` deliveries.
+ *
+ * Acks of handlers that resolve in one turn of the event loop are sent together, at the end of
+ * that turn (`setImmediate`): the NATS client writes what was queued in one synchronous run as
+ * one socket write, so a burst of messages costs one write for its acks instead of one each (a
+ * socket write per ack was a quarter of the mempool's and the producer's CPU under the transfer
+ * load). A message is still acked only after its handler resolved. One timer per subscription
+ * keeps long handlers' messages alive, not one per message.
  */
 import { delay, type Logger } from "@cairn/core";
 import type { Consumer, ConsumerMessages, JetStreamManager, JsMsg } from "@nats-io/jetstream";
@@ -45,6 +52,12 @@ export class NatsSubscription implements Subscription {
   private running: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private readonly logger: Logger;
+  /** Handled messages whose ack goes out at the end of this event-loop turn. */
+  private acks: JsMsg[] = [];
+  private acksScheduled = false;
+  /** Messages whose handler is running, with when it started (performance.now()). */
+  private readonly handling = new Map<JsMsg, number>();
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly ctx: NatsSubscriptionContext,
@@ -72,6 +85,8 @@ export class NatsSubscription implements Subscription {
     this.stop.abort();
     await this.messages?.close();
     await this.running;
+    this.sendAcks();
+    if (this.keepAlive !== undefined) clearInterval(this.keepAlive);
     if (this.spec.durable === undefined) {
       // A private consumer by its name; an ordered one (whose name changes when the client
       // recreates it) through the consumer itself. Either way the server would expire it.
@@ -138,11 +153,11 @@ export class NatsSubscription implements Subscription {
       deliveryCount,
       redelivered: m.redelivered,
     };
-    // A long handler must not let the ack wait expire (the server would redeliver elsewhere).
-    const keepAlive = setInterval(() => m.working(), Math.max(100, this.ctx.ackWaitMs / 3));
+    this.handling.set(m, performance.now());
+    this.keepAlive ??= setInterval(() => this.keepRunningAlive(), this.keepAliveMs());
     try {
       await this.spec.handler(message);
-      m.ack();
+      this.ackSoon(m);
     } catch (err) {
       const log = { subject: message.subject, sequence: message.sequence, deliveryCount, err: String(err) };
       if (deliveryCount >= this.spec.maxDeliver) {
@@ -155,8 +170,46 @@ export class NatsSubscription implements Subscription {
         m.nak(retryInMs);
       }
     } finally {
-      clearInterval(keepAlive);
+      this.handling.delete(m);
     }
+  }
+
+  /** How often running handlers' messages are kept alive: a third of the ack wait, at least 100 ms. */
+  private keepAliveMs(): number {
+    return Math.max(100, this.ctx.ackWaitMs / 3);
+  }
+
+  /**
+   * A long handler must not let the ack wait expire (the server would redeliver elsewhere): every
+   * message whose handler has run for half a keep-alive period or more is marked in progress, so
+   * each is marked within one period of its start and then every period. The timer stops when no
+   * handler runs.
+   */
+  private keepRunningAlive(): void {
+    if (this.handling.size === 0) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = undefined;
+      return;
+    }
+    const before = performance.now() - this.keepAliveMs() / 2;
+    for (const [m, since] of this.handling) if (since <= before) m.working();
+  }
+
+  /** Queues `m`'s ack for the end of this event-loop turn. */
+  private ackSoon(m: JsMsg): void {
+    this.acks.push(m);
+    if (this.acksScheduled) return;
+    this.acksScheduled = true;
+    setImmediate(() => this.sendAcks());
+  }
+
+  /** Sends the queued acks in one synchronous run (the client writes them out together). */
+  private sendAcks(): void {
+    this.acksScheduled = false;
+    const acks = this.acks;
+    if (acks.length === 0) return;
+    this.acks = [];
+    for (const m of acks) m.ack();
   }
 
   /** At most once: no ack is sent (the consumer has none), a failure is logged and the message dropped. */
