@@ -47,6 +47,8 @@ export interface SubscriptionSettings {
   maxDeliver: number;
   /** Handlers running at once, 1 … `maxAckPending`. */
   concurrency: number;
+  /** False: at most once, no acknowledgement (`SubscribeOptions.acknowledge`). */
+  acknowledge: boolean;
 }
 
 export function resolveSubscription(o: SubscribeOptions, defaults: ResolvedDeliveryOptions): SubscriptionSettings {
@@ -55,12 +57,16 @@ export function resolveSubscription(o: SubscribeOptions, defaults: ResolvedDeliv
     maxAckPending: o.maxAckPending ?? defaults.maxAckPending,
     maxDeliver: o.maxDeliver ?? defaults.maxDeliver,
     concurrency: o.concurrency ?? 1,
+    acknowledge: o.acknowledge ?? true,
   };
   const from = r.deliverFrom;
   const badFrom = typeof from === "object" ? !(Number.isSafeInteger(from.sequence) && from.sequence >= 1) : from !== "new" && from !== "all";
-  if (badFrom || !(Number.isSafeInteger(r.maxAckPending) && r.maxAckPending >= 1) || !(r.maxDeliver >= 1) || !(Number.isSafeInteger(r.concurrency) && r.concurrency >= 1)) {
+  const badAck = !r.acknowledge && o.durable !== undefined;
+  if (badFrom || badAck || !(Number.isSafeInteger(r.maxAckPending) && r.maxAckPending >= 1) || !(r.maxDeliver >= 1) || !(Number.isSafeInteger(r.concurrency) && r.concurrency >= 1)) {
     throw new CairnError(BusErrorCode.InvalidOptions, "invalid subscribe options", { status: ErrorStatus.InvalidArgument, data: { ...r } });
   }
+  // Without acknowledgement a failed message is dropped, never delivered again.
+  if (!r.acknowledge) return { ...r, maxDeliver: 1, concurrency: 1 };
   return { ...r, concurrency: Math.min(r.concurrency, r.maxAckPending) };
 }
 

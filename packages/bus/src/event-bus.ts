@@ -65,6 +65,16 @@ export interface SubscribeOptions {
    * Default: the bus's `maxDeliver` (unlimited unless configured).
    */
   maxDeliver?: number;
+  /**
+   * Default true. False: no acknowledgement — each message is handed to the handler once, in log
+   * order, and one whose handler throws is logged and dropped, never delivered again (at most
+   * once). For notifications whose loss costs nothing (the block producer's wake-up on
+   * `koinos.mempool.accept`): on NATS it is an ordered consumer with no acks, so the client sends
+   * no ack per message and the server keeps no delivery state. Private consumers only (a
+   * `durable` is refused with `bus.invalid_options`); `maxAckPending`, `concurrency` and
+   * `maxDeliver` do not apply.
+   */
+  acknowledge?: boolean;
 }
 
 /** What the bus returns once it has durably accepted a message. */

@@ -93,6 +93,25 @@ describe.skipIf(!target.available)("NatsEventBus specifics", () => {
     expect(seen[0]!.subject).toBe(Subjects.blockAccept);
   });
 
+  test("a subscription without acknowledgement is an ack-less consumer, deleted when it closes", async () => {
+    const base = throwawayNatsOptions(target.url);
+    const bus = await started({}, base);
+    const seen: BusMessage[] = [];
+    const sub = await bus.subscribe(Subjects.mempoolAccept, (m) => void seen.push(m), { acknowledge: false });
+    await bus.publish(Subjects.mempoolAccept, enc("x"));
+    while (seen.length === 0) await Bun.sleep(2);
+    const nc = await connect({ servers: target.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const consumers = await jsm.consumers.list(base.stream!).next();
+      expect(consumers.map((c) => c.config.ack_policy)).toEqual(["none"]);
+      await sub.close();
+      expect(await jsm.consumers.list(base.stream!).next()).toEqual([]);
+    } finally {
+      await nc.close();
+    }
+  });
+
   test("a handler running past the ack wait is kept alive, not redelivered", async () => {
     const bus = await started({ ackWaitMs: 400 });
     const deliveries: number[] = [];
@@ -107,6 +126,29 @@ describe.skipIf(!target.available)("NatsEventBus specifics", () => {
     await bus.publish(Subjects.blockAccept, enc("slow"));
     await Bun.sleep(1_300);
     expect(deliveries).toEqual([1]);
+  });
+
+  test("a burst's acks, sent together at the end of a turn, all count, even when the subscription closes right after", async () => {
+    const base = throwawayNatsOptions(target.url);
+    const bus = await started({ ackWaitMs: 2_000 }, base);
+    let handled = 0;
+    const sub = await bus.subscribe(Subjects.transactionAccept, () => void handled++, { durable: "burst", maxAckPending: 256, concurrency: 64 });
+    await bus.publishMany(Array.from({ length: 500 }, (_, i) => ({ subject: Subjects.transactionAccept, data: enc(String(i)) })));
+    while (handled < 500) await Bun.sleep(2);
+    await sub.close();
+    const nc = await connect({ servers: target.url });
+    try {
+      const info = await (await jetstreamManager(nc)).consumers.info(base.stream!, "burst");
+      expect({ pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered, acked: Number(info.ack_floor.stream_seq) }).toEqual({ pending: 0, ackPending: 0, redelivered: 0, acked: 500 });
+    } finally {
+      await nc.close();
+    }
+    // Nothing comes again after the ack wait.
+    let again = 0;
+    const resumed = await bus.subscribe(Subjects.transactionAccept, () => void again++, { durable: "burst" });
+    await Bun.sleep(2_500);
+    await resumed.close();
+    expect(again).toBe(0);
   });
 
   test("publish failures are CairnErrors with bus.publish_failed", async () => {

@@ -11,13 +11,22 @@ export { client as prom };
  */
 const MISNAMED_DEFAULT_GAUGES = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
 
+/**
+ * prom-client's per-heap-space gauges (`v8.getHeapSpaceStatistics()`). Under Bun that call walks
+ * the whole heap: ~200 ms of blocked main thread per scrape with a few hundred thousand live
+ * objects, i.e. a stall of every service at each Prometheus scrape (every 15 s in
+ * deploy/monitoring) and ~1% of its CPU. And Bun fills only `old_space`, which
+ * `cairn_nodejs_heap_size_used_bytes` and `_total_bytes` already report.
+ */
+const COSTLY_DEFAULT_GAUGES = ["nodejs_heap_space_size_total_bytes", "nodejs_heap_space_size_used_bytes", "nodejs_heap_space_size_available_bytes"];
+
 /** A fresh registry with the default process metrics labelled by service. */
 export function createMetricsRegistry(service: string, collectDefaults = true): client.Registry {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   if (collectDefaults) {
     client.collectDefaultMetrics({ register: registry, prefix: "cairn_" });
-    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(`cairn_${name}`);
+    for (const name of [...MISNAMED_DEFAULT_GAUGES, ...COSTLY_DEFAULT_GAUGES]) registry.removeSingleMetric(`cairn_${name}`);
   }
   return registry;
 }

@@ -87,7 +87,8 @@ export function createBlockProducerUnit(opts: BlockProducerServiceOptions, deps:
     service,
     stalled,
     async start() {
-      sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", maxAckPending: 1000 });
+      // A wake-up, not a record: no acknowledgement per transaction (the producer asks the mempool anyway).
+      sub = await deps.bus.subscribe(Subjects.mempoolAccept, () => producer.notifyPending(), { deliverFrom: "new", acknowledge: false });
       await producer.start();
       const served = await serveGrpc(opts, [bindService(block_producer.BlockProducerServiceDefinition, service)], { logger: log, metrics: deps.metrics, descriptorSet: descriptorSetBytes() }, "block producer admin listening", { mode: producer.mode });
       server = served.server;

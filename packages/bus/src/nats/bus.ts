@@ -3,7 +3,7 @@
  * JetStream publish (acked by the server once stored) and pull consumers per subscription.
  */
 import { CairnError, ErrorStatus, isCairnError, retryWithBackoff, type Logger, type MetricsRegistry } from "@cairn/core";
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { resolveDeliveryOptions, resolveSubscription, type ResolvedDeliveryOptions } from "../delivery.ts";
 import { BusErrorCode, closed, durableInUse, invalidSubject, notStarted } from "../errors.ts";
@@ -163,26 +163,41 @@ class NatsEventBus implements EventBus {
     if (this.state === "closing") throw closed();
     assertPattern(pattern);
     if (options.durable !== undefined) assertDurableName(options.durable);
-    const { deliverFrom, maxAckPending, maxDeliver, concurrency } = resolveSubscription(options, this.delivery);
-    const info = await ensureConsumer(
-      jsm,
-      {
-        stream: this.o.stream,
-        durable: options.durable,
-        filter: this.subjects.toWire(pattern),
-        deliverFrom,
-        maxAckPending,
-        maxDeliver,
-        ackWaitMs: this.o.ackWaitMs,
-      },
-      this.logger,
-    ).catch((err: unknown) => {
+    const { deliverFrom, maxAckPending, maxDeliver, concurrency, acknowledge } = resolveSubscription(options, this.delivery);
+    const ctx: NatsSubscriptionContext = { nc, jsm, stream: this.o.stream, subjects: this.subjects, delivery: this.delivery, ackWaitMs: this.o.ackWaitMs, logger: this.logger };
+    const fail = (err: unknown): never => {
       if (isCairnError(err)) throw err;
       throw new CairnError(BusErrorCode.Unavailable, "consumer not created", { status: ErrorStatus.Unavailable, data: { pattern, durable: options.durable }, cause: err });
-    });
-    const ctx: NatsSubscriptionContext = { nc, jsm, stream: this.o.stream, subjects: this.subjects, delivery: this.delivery, ackWaitMs: this.o.ackWaitMs, logger: this.logger };
-    const consumer = js.consumers.getConsumerFromInfo(info);
-    const sub = new NatsSubscription(ctx, { consumer, name: info.name, durable: options.durable, maxAckPending, maxDeliver, concurrency, handler }, (s) => this.subscriptions.delete(s));
+    };
+    let sub: NatsSubscription;
+    if (!acknowledge) {
+      // An ordered consumer: ack policy none, recreated by the client after a gap.
+      const from = deliverFrom;
+      const consumer = await js.consumers
+        .get(this.o.stream, {
+          filter_subjects: this.subjects.toWire(pattern),
+          deliver_policy: from === "new" ? DeliverPolicy.New : from === "all" ? DeliverPolicy.All : DeliverPolicy.StartSequence,
+          ...(typeof from === "object" ? { opt_start_seq: from.sequence } : {}),
+        })
+        .catch(fail);
+      sub = new NatsSubscription(ctx, { consumer, name: "ordered", durable: undefined, maxAckPending: 256, maxDeliver: 1, concurrency: 1, acknowledge: false, handler }, (s) => this.subscriptions.delete(s));
+    } else {
+      const info = await ensureConsumer(
+        jsm,
+        {
+          stream: this.o.stream,
+          durable: options.durable,
+          filter: this.subjects.toWire(pattern),
+          deliverFrom,
+          maxAckPending,
+          maxDeliver,
+          ackWaitMs: this.o.ackWaitMs,
+        },
+        this.logger,
+      ).catch(fail);
+      const consumer = js.consumers.getConsumerFromInfo(info);
+      sub = new NatsSubscription(ctx, { consumer, name: info.name, durable: options.durable, maxAckPending, maxDeliver, concurrency, acknowledge: true, handler }, (s) => this.subscriptions.delete(s));
+    }
     this.subscriptions.add(sub);
     sub.start();
     return sub;

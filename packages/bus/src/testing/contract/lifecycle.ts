@@ -17,6 +17,7 @@ export function registerLifecycleTests(ctx: ContractContext): void {
     await expectBusError(b.subscribe("koinos.>", () => {}, { durable: "bad.name" }), BusErrorCode.InvalidDurable);
     await expectBusError(b.subscribe("koinos.>", () => {}, { deliverFrom: { sequence: 0 } }), BusErrorCode.InvalidOptions);
     await expectBusError(b.subscribe("koinos.>", () => {}, { maxAckPending: 0 }), BusErrorCode.InvalidOptions);
+    await expectBusError(b.subscribe("koinos.>", () => {}, { durable: "acked", acknowledge: false }), BusErrorCode.InvalidOptions);
     await b.close();
     await b.close();
     await expectBusError(b.publish(Subjects.blockAccept, enc("x")), BusErrorCode.Closed);

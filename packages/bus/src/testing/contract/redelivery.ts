@@ -41,6 +41,22 @@ export function registerRedeliveryTests(ctx: ContractContext): void {
     expect(r.seen[0]!.redelivered).toBe(true);
   });
 
+  test("without acknowledgement every message comes once, in order, and a failing one is dropped", async () => {
+    const b = await ctx.bus({ redeliveryDelayMs: 20, maxRedeliveryDelayMs: 20 });
+    const handed: string[] = [];
+    const r = recorder((m) => {
+      handed.push(`${dec(m.data)}#${m.deliveryCount}${m.redelivered ? "r" : ""}`);
+      if (dec(m.data) === "m2") throw new Error("dropped");
+    });
+    await b.subscribe(Subjects.mempoolAccept, r.handler, { acknowledge: false });
+    await b.publishMany(["m1", "m2", "m3"].map((t) => ({ subject: Subjects.mempoolAccept, data: enc(t) })));
+    await r.waitFor(2);
+    await sleep(QUIET_MS);
+    expect(handed).toEqual(["m1#1", "m2#1", "m3#1"]);
+    expect(r.texts()).toEqual(["m1", "m3"]);
+    expect(r.seen[0]!.sequence).toBeLessThan(r.seen[1]!.sequence);
+  });
+
   test("with maxAckPending > 1 a failing message does not hold back later ones", async () => {
     const b = await ctx.bus({ redeliveryDelayMs: 150, maxRedeliveryDelayMs: 150 });
     const deliveries: string[] = [];
