@@ -13,7 +13,6 @@
 import { progressMeter, type ReplayProgress, silentLogger, type Logger } from "@cairn/core";
 import { Subjects, decodeEvent, type BusMessage, type EventBus, type Subscription } from "@cairn/bus";
 import type { BlockStore, StoreItem, Topology } from "@cairn/block-store";
-import { rememberFieldEncodings } from "@cairn/proto";
 import type { ReplayBounds } from "./replay-bounds.ts";
 
 /** Options of `rebuildBlockStore`. */
@@ -97,9 +96,6 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
       logger.error({ sequence: message.sequence }, "block.accept message without a readable block skipped");
       return;
     }
-    // The chain encoded the event (BlockAccepted: block 1, receipt 2): the store takes the block's
-    // and receipt's bytes from it instead of encoding them again, the bytes the live consumer stores.
-    rememberFieldEncodings(message.data, [[1, block], [2, event!.receipt]]);
     buffer.push({ block, receipt: event!.receipt });
     if (buffer.length >= WRITE_BATCH) await flush();
   };

@@ -22,8 +22,7 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { type CairnDb, canCopy, executeRows, stageRows } from "@cairn/db";
 import { toHex } from "@cairn/core";
-import { encodeRemembered, protocol } from "@cairn/proto";
-import { encodeBlockRemembered } from "@cairn/protocol";
+import { encodeMessage, protocol } from "@cairn/proto";
 import { Ancestry } from "./ancestry.ts";
 import { type SkipNode, skipPointerFor } from "./skip-list.ts";
 import { rawBytes, storedRecord, topologyOfBlock } from "./codec.ts";
@@ -57,12 +56,10 @@ interface TransactionRow {
 /**
  * The encoded block and the transactions to store from it: each transaction's bytes are its slice
  * of the block's (`wire.ts`), the bytes `protocol.Transaction.encode` gives, without encoding them
- * a second time. Transactions without an id are not stored. The block's bytes are those remembered
- * for it when there are (`encodeBlockRemembered`, as the memory store: a rebuild's blocks remember
- * the event bytes they were decoded from), else encoded.
+ * a second time. Transactions without an id are not stored.
  */
 function encodeBlock(block: protocol.Block, blockId: Uint8Array): { bytes: Uint8Array; txs: TransactionRow[] } {
-  const bytes = encodeBlockRemembered(block);
+  const bytes = encodeMessage(protocol.Block, block);
   const spans = blockLayout(bytes).transactions;
   const txs: TransactionRow[] = [];
   block.transactions.forEach((tx, position) => {
@@ -272,7 +269,7 @@ export class DrizzleBlockStore implements BlockStore {
           previous: topology.previous,
           skip,
           block: encoded.bytes,
-          receipt: receipt === undefined ? null : encodeRemembered(protocol.BlockReceipt, receipt),
+          receipt: receipt === undefined ? null : encodeMessage(protocol.BlockReceipt, receipt),
           committed,
         })
         .onConflictDoNothing()
@@ -324,7 +321,7 @@ export class DrizzleBlockStore implements BlockStore {
           previous: topology.previous,
           skip,
           block: encoded.bytes,
-          receipt: item.receipt === undefined ? null : encodeRemembered(protocol.BlockReceipt, item.receipt),
+          receipt: item.receipt === undefined ? null : encodeMessage(protocol.BlockReceipt, item.receipt),
         }));
         const got = canCopy(tx)
           ? await insertBlocksStaged(tx, values, committed)
