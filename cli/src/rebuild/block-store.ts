@@ -49,8 +49,8 @@ export class RebuildError extends Error {
   override readonly name = "RebuildError";
 }
 
-/** Messages pulled ahead of the handler. */
-const PREFETCH = 512;
+/** Messages pulled ahead of the handler (`maxAckPending` of a consumer without acknowledgements; NATS pulls at most 256). */
+const PREFETCH = 256;
 /** Blocks per `storeBlocks` call (one database transaction). */
 const WRITE_BATCH = 200;
 
@@ -71,9 +71,10 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
   const counts = { messages: 0, stored: 0, duplicates: 0 };
   // Blocks are written in batches, in stream order (`storeBlocks`: one transaction each), one
   // batch at a time while the next is pulled and decoded: `flush` hands a batch over and waits
-  // only for the one before it; `drain` waits for the last. A message is acknowledged once
-  // buffered; the consumer is this run's own, and a rebuild that fails is run again from the
-  // start, so nothing depends on those acknowledgements.
+  // only for the one before it; `drain` waits for the last. The consumer is this run's own and
+  // takes no acknowledgements (`acknowledge: false`: nothing written back per message, the server
+  // sends on without waiting for them): the handler stops the replay at its first failure, and a
+  // rebuild that fails is run again from the start.
   let buffer: StoreItem[] = [];
   let writing: Promise<void> = Promise.resolve();
   const drain = () => writing;
@@ -142,7 +143,7 @@ export async function rebuildBlockStore(store: BlockStore, bus: EventBus, bounds
   let subscription: Subscription | undefined;
   let error: unknown;
   try {
-    subscription = await bus.subscribe(Subjects.blockAccept, handler, { deliverFrom: "all", maxAckPending: PREFETCH });
+    subscription = await bus.subscribe(Subjects.blockAccept, handler, { deliverFrom: "all", maxAckPending: PREFETCH, acknowledge: false });
     error = await settled;
   } finally {
     options.signal?.removeEventListener("abort", onAbort);

@@ -25,7 +25,7 @@ import {
   SCHEMA_NAME as HISTORY_SCHEMA,
   rebuildAccountHistory,
 } from "@cairn/account-history";
-import { type BlockSource, blockStoreFromClient } from "@cairn/block-store/client";
+import { type BlockSource, blockStoreFromClient, rememberingBlockStoreDefinition } from "@cairn/block-store/client";
 import { block_store } from "@cairn/proto";
 import { createGrpcClient, createInProcessClient } from "@cairn/rpc";
 import { rebuildBlockStore } from "./block-store.ts";
@@ -136,8 +136,9 @@ export const rebuildAccountHistoryCommand: Command = (io) =>
       o.force,
     );
     const printer = progressPrinter(io.stdout, "rebuild account-history");
-    // On a dev data dir the blocks come from the block store's schema in the same PGlite; else from the block store service.
-    const client = dev === undefined ? createGrpcClient(block_store.BlockStoreServiceDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger }) : undefined;
+    // On a dev data dir the blocks come from the block store's schema in the same PGlite; else from the block store service,
+    // each block and receipt remembering the bytes it came in (account history cuts its records from them).
+    const client = dev === undefined ? createGrpcClient(rememberingBlockStoreDefinition, o.blockStoreAddress, { deadlineMs: 60_000 }, { logger }) : undefined;
     let db: DatabaseHandle | undefined;
     let blocksDb: DatabaseHandle | undefined;
     try {

@@ -71,8 +71,10 @@ export interface SubscribeOptions {
    * once). For notifications whose loss costs nothing (the block producer's wake-up on
    * `koinos.mempool.accept`): on NATS it is an ordered consumer with no acks, so the client sends
    * no ack per message and the server keeps no delivery state. Private consumers only (a
-   * `durable` is refused with `bus.invalid_options`); `maxAckPending`, `concurrency` and
-   * `maxDeliver` do not apply.
+   * `durable` is refused with `bus.invalid_options`); `concurrency` and `maxDeliver` do not
+   * apply, and `maxAckPending` is only how many messages are pulled ahead (default and at most
+   * 256 on NATS). Also for a one-off replay that stops at its first failure by itself (`cairn
+   * rebuild block-store`).
    */
   acknowledge?: boolean;
 }

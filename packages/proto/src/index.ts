@@ -69,6 +69,31 @@ export function encodeRemembered<T extends object>(fns: { encode(message: T, wri
   return bytes;
 }
 
+/**
+ * Remembers, for each `[number, message]` of `fields`, the bytes of field `number` in the encoded
+ * message `bytes` as the encoding of `message`, which must be that field as decoded from these very
+ * bytes. For bytes a Cairn encoder wrote (`encode`, `encodeRemembered`: the block store's stored
+ * blocks, the chain's events), which are what `encode` gives for what they decode to: whoever encodes
+ * `message` next (`encodeRemembered`) takes the slice instead of encoding it again. A field present
+ * more than once (its occurrences were merged by the decoder) or absent is not remembered; an
+ * undefined message is skipped. Returns how many were remembered.
+ */
+export function rememberFieldEncodings(bytes: Uint8Array, fields: readonly (readonly [number, object | undefined])[]): number {
+  const found = new Map<number, Uint8Array | null>();
+  eachLengthDelimited(bytes, 0, bytes.length, (number, start, end) => {
+    if (!fields.some(([n]) => n === number)) return;
+    found.set(number, found.has(number) ? null : bytes.subarray(start, end));
+  });
+  let count = 0;
+  for (const [number, message] of fields) {
+    const slice = found.get(number);
+    if (message === undefined || slice === undefined || slice === null) continue;
+    remembered.set(message, slice);
+    count++;
+  }
+  return count;
+}
+
 /** Reads a varint at `pos`; returns [value, next position]. Values beyond 2^53 are not expected here (lengths, tags). */
 function varint(bytes: Uint8Array, pos: number): [number, number] {
   let value = 0;

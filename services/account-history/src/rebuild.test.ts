@@ -6,11 +6,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { cleanupAfterAll } from "@cairn/test-utils";
-import { blockStoreFromClient } from "@cairn/block-store/client";
+import { blockStoreFromClient, rememberingBlockStoreDefinition } from "@cairn/block-store/client";
 import { silentLogger } from "@cairn/core";
 import { createMemoryEventBus } from "@cairn/bus";
 import { openTestDatabase } from "@cairn/db/testing";
-import { block_store, descriptorSetBytes } from "@cairn/proto";
+import { block_store, descriptorSetBytes, rememberedEncoding } from "@cairn/proto";
 import { decodeNonce } from "@cairn/protocol";
 import { createGrpcClient, createGrpcServer } from "@cairn/rpc";
 import { formatProgress, type ReplayProgress } from "@cairn/core";
@@ -78,13 +78,26 @@ describe("rebuildAccountHistory", () => {
     server.addService(block_store.BlockStoreServiceDefinition, memoryBlockStoreService(c.source));
     const port = await server.start();
     cleanup.push(() => server.stop({ graceMs: 100 }));
-    const client = createGrpcClient(block_store.BlockStoreServiceDefinition, `127.0.0.1:${port}`);
+    // As the command: the blocks and receipts read remember their bytes, and the records are cut from them.
+    const client = createGrpcClient(rememberingBlockStoreDefinition, `127.0.0.1:${port}`);
     cleanup.push(async () => client.close());
     const rebuilt = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });
     cleanup.push(() => rebuilt.dispose());
+    const source = blockStoreFromClient(client);
+    let read = 0;
+    let remembered = 0;
+    const counted: typeof source = {
+      ...source,
+      async blocksWithReceiptsByHeight(headId, start, count) {
+        const blocks = await source.blocksWithReceiptsByHeight(headId, start, count);
+        read += blocks.length;
+        remembered += blocks.filter((b) => rememberedEncoding(b.block) !== undefined && rememberedEncoding(b.receipt) !== undefined).length;
+        return blocks;
+      },
+    };
     // Requests of 4 blocks gathered into transactions of 12 (the last one 6), as the command does at scale.
     const reports: number[] = [];
-    const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(rebuilt.db), blockStoreFromClient(client), {
+    const result = await rebuildAccountHistory(new DrizzleAccountHistoryStore(rebuilt.db), counted, {
       batchSize: 4,
       transactionBlocks: 10,
       progressIntervalMs: 0,
@@ -92,6 +105,7 @@ describe("rebuildAccountHistory", () => {
     });
     expect(reports).toEqual([12, 24, 30]);
     expect(result).toMatchObject({ blocks: 30, head: { height: 30n } });
+    expect([read, remembered]).toEqual([30, 30]);
 
     // The same rows as a live build (whose LIB the fresh database does not have).
     const live = await openTestDatabase("pglite://memory", { migrationsFolder: MIGRATIONS_FOLDER });

@@ -1,9 +1,10 @@
 /** The client-side port: BlockSource and BlockSink over a BlockStoreService gRPC client. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { toHex } from "@cairn/core";
-import { block_store, protocol } from "@cairn/proto";
+import { block_store, encodeMessage, protocol, rememberedEncoding } from "@cairn/proto";
+import { createGrpcClient } from "@cairn/rpc";
 import { ZERO_ID } from "@cairn/protocol";
-import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS } from "./client.ts";
+import { type BlockStoreClient, blockStoreFromClient, MAX_REQUEST_ITEMS, rememberingBlockStoreDefinition } from "./client.ts";
 import { makeChain, makeReceipt } from "./testing/fixtures.ts";
 import { waitUntil } from "@cairn/test-utils";
 import { startTestUnit, type TestUnit } from "./testing/harness.ts";
@@ -58,5 +59,27 @@ describe("blockStoreFromClient", () => {
     expect(requests[1]).toMatchObject({ return_block: true, return_receipt: true });
     await store.idsByHeight(ZERO_ID, 1n, 1);
     expect(requests[2]).toMatchObject({ return_block: false, return_receipt: false });
+  });
+
+  test("over rememberingBlockStoreDefinition, each block and receipt read remembers its encoding: the bytes encode gives; the answers are the same", async () => {
+    const remembering = createGrpcClient(rememberingBlockStoreDefinition, `127.0.0.1:${t.port}`);
+    try {
+      const head = chain[4]!;
+      const plain = await blockStoreFromClient(t.blocks).blocksWithReceiptsByHeight(head.id, 1n, 5);
+      const read = await blockStoreFromClient(remembering).blocksWithReceiptsByHeight(head.id, 1n, 5);
+      expect(read).toEqual(plain);
+      expect(read).toHaveLength(5);
+      for (const { block, receipt } of read) {
+        expect(rememberedEncoding(block)).toEqual(encodeMessage(protocol.Block, block));
+        expect(rememberedEncoding(receipt)).toEqual(encodeMessage(protocol.BlockReceipt, receipt));
+      }
+      for (const { block, receipt } of plain) expect([rememberedEncoding(block), rememberedEncoding(receipt)]).toEqual([undefined, undefined]);
+      // Blocks only: nothing to remember of the absent receipts; by id as by height.
+      const [byId] = (await remembering.getBlocksById({ block_ids: [head.id], return_block: true, return_receipt: false })).block_items;
+      expect(byId!.receipt).toBeUndefined();
+      expect(rememberedEncoding(byId!.block!)).toEqual(encodeMessage(protocol.Block, byId!.block!));
+    } finally {
+      remembering.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  * in a few methods. Import it as `@cairn/block-store/client`: it loads nothing of the service.
  */
 import { CairnError, ErrorStatus } from "@cairn/core";
-import type { block_store, protocol } from "@cairn/proto";
+import { block_store, eachLengthDelimited, type protocol, rememberFieldEncodings } from "@cairn/proto";
 import type { BlockRef } from "@cairn/protocol";
 import type { PromiseClient } from "@cairn/rpc";
 import { BlockStoreErrorCode, MAX_REQUEST_ITEMS } from "./errors.ts";
@@ -83,3 +83,47 @@ export function blockStoreFromClient(client: BlockStoreClient): BlockSource & Bl
     },
   };
 }
+
+/**
+ * `GetBlocksByHeightResponse` / `GetBlocksByIdResponse` decoding that also remembers, for each
+ * item's block and receipt, the bytes they were decoded from (@cairn/proto `rememberFieldEncodings`):
+ * the block store writes the very bytes it stored, which its own `encode` gave (splice.ts), so
+ * whoever encodes a block or receipt read here again — account history cutting its records from
+ * them (`blockHistory`) — takes those bytes instead.
+ */
+function remembering<F extends { decode(input: Uint8Array, length?: number): { block_items: block_store.BlockItem[] } }>(fns: F): F {
+  return {
+    ...fns,
+    decode: (input: Uint8Array, length?: number) => {
+      const message = fns.decode(input, length);
+      // A reader (a nested decode) has no bytes of its own to remember.
+      if (!(input instanceof Uint8Array)) return message;
+      const bytes = length === undefined ? input : input.subarray(0, length);
+      let i = 0;
+      // Response field 1: the items, in order; BlockItem fields 3 (block) and 4 (receipt).
+      eachLengthDelimited(bytes, 0, bytes.length, (number, start, end) => {
+        if (number !== 1) return;
+        const item = message.block_items[i++];
+        if (item !== undefined) rememberFieldEncodings(bytes.subarray(start, end), [[3, item.block], [4, item.receipt]]);
+      });
+      return message;
+    },
+  };
+}
+
+/**
+ * `BlockStoreServiceDefinition` whose block-reading answers remember their blocks' and receipts'
+ * encodings (`remembering`): what a client that encodes what it reads (the account history
+ * rebuild) connects with. Same requests, same decoded answers.
+ */
+export const rememberingBlockStoreDefinition: typeof block_store.BlockStoreServiceDefinition = (() => {
+  const d = block_store.BlockStoreServiceDefinition;
+  return {
+    ...d,
+    methods: {
+      ...d.methods,
+      getBlocksById: { ...d.methods.getBlocksById, responseType: remembering(d.methods.getBlocksById.responseType) },
+      getBlocksByHeight: { ...d.methods.getBlocksByHeight, responseType: remembering(d.methods.getBlocksByHeight.responseType) },
+    },
+  };
+})();

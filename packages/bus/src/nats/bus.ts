@@ -180,7 +180,7 @@ class NatsEventBus implements EventBus {
           ...(typeof from === "object" ? { opt_start_seq: from.sequence } : {}),
         })
         .catch(fail);
-      sub = new NatsSubscription(ctx, { consumer, name: "ordered", durable: undefined, maxAckPending: 256, maxDeliver: 1, concurrency: 1, acknowledge: false, handler }, (s) => this.subscriptions.delete(s));
+      sub = new NatsSubscription(ctx, { consumer, name: "ordered", durable: undefined, maxAckPending: options.maxAckPending ?? 256, maxDeliver: 1, concurrency: 1, acknowledge: false, handler }, (s) => this.subscriptions.delete(s));
     } else {
       const info = await ensureConsumer(
         jsm,
