@@ -112,6 +112,8 @@ export interface TransactionStructure {
  */
 export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules, remember = false): TransactionStructure {
   if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
+  const known = checkedStructures.get(tx.id);
+  if (known !== undefined && !remember && sameStructureContent(known.content, tx, header)) return known.structure;
   const headerBytes = transactionHeaderBytes(header);
   const id = sha256Multihash(headerBytes);
   if (!bytesEqual(id, tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
@@ -125,7 +127,54 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
   const operationBytes = tx.operations.map((op) => protocol.Operation.encode(op).finish());
   if (!bytesEqual(operationMerkleRootOf(operationBytes), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
   if (remember) rememberEncoding(tx, transactionBytes(tx, headerBytes, operationBytes));
-  return { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
+  const structure = { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
+  checkedStructures.set(tx.id, { content: structureContent(tx, header), structure });
+  return structure;
+}
+
+/**
+ * Transactions whose structure passed `checkTransactionStructure`, by the byte array of their id,
+ * with what the check covered. A transaction is checked at submission and again in its block; in
+ * the one-process node the producer builds the block of the very transactions the chain accepted
+ * (the same objects, or copies holding the same byte arrays), so the second check finds them here
+ * and skips encoding the header and operations and hashing them (two sha256 and three encodes per
+ * transfer). A hit needs everything the check read to be the same: the id, every header field
+ * (byte arrays by identity, numbers by value), each operation and its fields, and the signatures
+ * (for the encoded length). Anything else — a block decoded from bytes, a changed field — is
+ * checked in full. Like the bus's shared payloads and remembered encodings (@cairn/proto), the
+ * byte arrays and operations of an accepted transaction are not changed in place. Held weakly.
+ */
+const checkedStructures = new WeakMap<Uint8Array, { content: unknown[]; structure: TransactionStructure }>();
+
+/** Closes an operation in `structureContent` (so two operations' entries never run together). */
+const OPERATION_END = Symbol("operation end");
+
+/**
+ * What `checkTransactionStructure` read of `tx`, flat and by name: the header's fields, each
+ * operation's set member with its fields (name, then value or object identity), the signatures.
+ */
+function structureContent(tx: protocol.Transaction, header: protocol.TransactionHeader): unknown[] {
+  const out: unknown[] = [header.chain_id, header.rc_limit, header.nonce, header.operation_merkle_root, header.payer, header.payee, tx.operations.length];
+  for (const op of tx.operations) {
+    const members = op as Record<string, unknown>;
+    for (const name in members) {
+      const m = members[name];
+      if (m === undefined) continue;
+      out.push(name);
+      if (m === null || typeof m !== "object") out.push(m);
+      else for (const field in m) out.push(field, (m as Record<string, unknown>)[field]);
+    }
+    out.push(OPERATION_END);
+  }
+  out.push(tx.signatures.length, ...tx.signatures);
+  return out;
+}
+
+function sameStructureContent(content: unknown[], tx: protocol.Transaction, header: protocol.TransactionHeader): boolean {
+  const now = structureContent(tx, header);
+  if (now.length !== content.length) return false;
+  for (let i = 0; i < now.length; i++) if (now[i] !== content[i]) return false;
+  return true;
 }
 
 /** The signers of `tx`, a bad signature reported as Koinos's recover_public_key does. */
