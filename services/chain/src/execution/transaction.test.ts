@@ -3,6 +3,7 @@ import { describe, expect, spyOn, test } from "bun:test";
 import { protocol, rememberedEncoding } from "@cairn/proto";
 import { buildTransaction, encodeNonce, operationMerkleRoot, sha256, signTransaction, toMultihash, transactionId } from "@cairn/protocol";
 import { DEV_BALANCE, createTestChain, transferOp } from "../testing/harness.ts";
+import { SignatureCache } from "../controller/signatures.ts";
 import { ChainError } from "./errors.ts";
 import type { ChainRules } from "./rules.ts";
 import { checkTransactionStructure } from "./transaction.ts";
@@ -211,9 +212,16 @@ describe("checkTransactionStructure: a structure checked once is not encoded and
     // Submitted, then applied in a block: the block's check finds it.
     await t.chain.submitTransaction(tx, false);
     const block = t.block([tx]);
-    const applied = encodes(() => t.chain.submitBlock(block));
-    expect((await applied.result)?.transaction_receipts.length).toBe(1);
-    expect(applied.count).toBe(0);
+    const lookups = spyOn(SignatureCache.prototype, "transactionSigners");
+    try {
+      const applied = encodes(() => t.chain.submitBlock(block));
+      expect((await applied.result)?.transaction_receipts.length).toBe(1);
+      expect(applied.count).toBe(0);
+      // Its signers too were found with its structure, not looked up again.
+      expect(lookups.mock.calls.length).toBe(0);
+    } finally {
+      lookups.mockRestore();
+    }
     expect(t.balance(1)).toBe(DEV_BALANCE + 5n);
   });
 
@@ -244,6 +252,17 @@ describe("checkTransactionStructure: a structure checked once is not encoded and
     const s = checkTransactionStructure(twoSigs, tx.header!, rules);
     expect(s.encodedLength).toBe(fresh(twoSigs, rules).encodedLength);
     expect(s.encodedLength).toBeGreaterThan(checkTransactionStructure(tx, tx.header!, rules).encodedLength);
+  });
+
+  test("signers found with a checked structure are not reused for other signatures under the same id bytes", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(tx, false);
+    // The same header and id array, signed by account 2 instead of the payer.
+    const forged = { ...tx, signatures: signTransaction({ ...tx, signatures: [] }, t.dev.accounts[2]!.privateKey).signatures };
+    const e = await rejection(t.chain.submitTransaction(forged, false));
+    expect(e.chainCode).toBe(-200);
+    await t.chain.submitTransaction(tx, false);
   });
 
   test("a checked transaction still has its chain id checked, and `remember` still remembers its encoding", async () => {

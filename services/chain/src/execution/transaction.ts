@@ -102,6 +102,12 @@ export interface TransactionStructure {
   digest: Uint8Array;
   /** Bytes of the encoded transaction (what network bandwidth is charged for). */
   encodedLength: number;
+  /**
+   * The signers `applyTransaction` recovered for this structure (they follow from the digest and
+   * the signatures, both covered by it): a block applying a transaction checked at its submission
+   * does not look them up again.
+   */
+  signers?: Uint8Array[];
 }
 
 /**
@@ -127,7 +133,7 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
   const operationBytes = tx.operations.map((op) => protocol.Operation.encode(op).finish());
   if (!bytesEqual(operationMerkleRootOf(operationBytes), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
   if (remember) rememberEncoding(tx, transactionBytes(tx, headerBytes, operationBytes));
-  const structure = { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
+  const structure: TransactionStructure = { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
   checkedStructures.set(tx.id, { content: structureContent(tx, header), structure });
   return structure;
 }
@@ -196,9 +202,10 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = input.payerRc ?? accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
-  const { digest, encodedLength } = checkTransactionStructure(tx, header, rules, input.rememberEncoding);
+  const structure = checkTransactionStructure(tx, header, rules, input.rememberEncoding);
+  const encodedLength = structure.encodedLength;
 
-  const signers = resolveSigners(tx, digest, input.signers);
+  const signers = (structure.signers ??= resolveSigners(tx, structure.digest, input.signers));
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
   if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressText(header.payer) }, []);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
