@@ -6,7 +6,7 @@ import { DEV_BALANCE, createTestChain, transferOp } from "../testing/harness.ts"
 import { SignatureCache } from "../controller/signatures.ts";
 import { ChainError } from "./errors.ts";
 import type { ChainRules } from "./rules.ts";
-import { checkTransactionStructure } from "./transaction.ts";
+import { checkTransactionStructure, signersProbablyKnown } from "./transaction.ts";
 
 async function rejection(p: Promise<unknown>): Promise<ChainError> {
   try {
@@ -209,8 +209,10 @@ describe("checkTransactionStructure: a structure checked once is not encoded and
     const ofCopy = encodes(() => checkTransactionStructure(copy, copy.header, rules));
     expect(ofCopy.count).toBe(0);
     expect(ofCopy.result).toEqual(fresh(tx, rules));
-    // Submitted, then applied in a block: the block's check finds it.
+    // Submitted, then applied in a block: the block's check finds it (and the block's signature prefetch skips it).
+    expect(signersProbablyKnown(tx)).toBe(false);
     await t.chain.submitTransaction(tx, false);
+    expect(signersProbablyKnown(tx)).toBe(true);
     const block = t.block([tx]);
     const lookups = spyOn(SignatureCache.prototype, "transactionSigners");
     try {

@@ -152,6 +152,15 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
  */
 const checkedStructures = new WeakMap<Uint8Array, { content: unknown[]; structure: TransactionStructure }>();
 
+/**
+ * Whether the signers of `tx` are probably known already: a structure was checked and its signers
+ * recovered under its id's byte array. A hint for warming the signature cache (what the block's
+ * own check finds is decided there, on the content); never for deciding anything about `tx`.
+ */
+export function signersProbablyKnown(tx: protocol.Transaction): boolean {
+  return checkedStructures.get(tx.id)?.structure.signers !== undefined;
+}
+
 /** Closes an operation in `structureContent` (so two operations' entries never run together). */
 const OPERATION_END = Symbol("operation end");
 
