@@ -23,7 +23,7 @@ import { type BlockInfo, ExecutionContext } from "./execution/context.ts";
 import { ChainError } from "./execution/errors.ts";
 import { Meter } from "./execution/metering.ts";
 import { type ChainRules, resourceLimits } from "./execution/rules.ts";
-import { accountRc, readNonce } from "./execution/transaction.ts";
+import { accountRc, readNonce, signersProbablyKnown } from "./execution/transaction.ts";
 import { type ForkTreeEntry, type ForkChoice, type ForkTree, topology } from "./fork-tree.ts";
 import { MemoryState, StateLayer } from "./state/state.ts";
 import type { ChainStore } from "./store/store.ts";
@@ -248,7 +248,8 @@ export class Chain {
    * no events are published.
    */
   async submitBlock(block: protocol.Block, opts: { replay?: boolean } = {}): Promise<protocol.BlockReceipt | undefined> {
-    await this.signatures.prefetch(block.transactions);
+    // The transactions this chain accepted have their signers with their checked structure.
+    await this.signatures.prefetch(block.transactions, signersProbablyKnown);
     return (await this.mutex.run(() => applyBlockLocked(this.host(), block, { replay: opts.replay }))).receipt;
   }
 

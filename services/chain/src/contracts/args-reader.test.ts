@@ -3,7 +3,8 @@ import { protocol, token } from "@cairn/proto";
 import { consumeAccountRcArguments, decodeMana, getAccountRcArguments, getAccountRcResult, transferArguments } from "./args-reader.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
-const edges = [0n, 1n, 127n, 128n, 16_383n, 16_384n, (1n << 28n) - 1n, 1n << 28n, BigInt(Number.MAX_SAFE_INTEGER) + 1n, (1n << 63n) - 1n, 1n << 63n, U64_MAX];
+// Around each place the reader changes how it builds the value: 2^28 (a second part), 2^53 (past exact numbers).
+const edges = [0n, 1n, 127n, 128n, 16_383n, 16_384n, (1n << 28n) - 1n, 1n << 28n, (1n << 28n) + 1n, (1n << 53n) - (1n << 28n), BigInt(Number.MAX_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER) + 1n, (1n << 53n) + 1n, (1n << 53n) + (1n << 28n) - 1n, (1n << 63n) - 1n, 1n << 63n, U64_MAX];
 const address = (seed: number, length = 25) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i) & 0xff);
 const read = (f: (b: Uint8Array) => unknown, b: Uint8Array) => {
   try {

@@ -45,7 +45,9 @@ function readPlain(raw: Uint8Array, kinds: readonly (Kind | undefined)[]): (Uint
         else hi += (b & 0x7f) * 2 ** (7 * (i - 4));
         i++;
       } while (b & 0x80);
-      out[field] = hi === 0 ? BigInt(lo) : BigInt(lo) + (BigInt(hi) << 28n);
+      // Below 2^53 (hi < 2^25) the value is exact as a number: one BigInt, not three (balances,
+      // mana and timestamps, read several times per transfer, are all past 2^28).
+      out[field] = hi < 2 ** 25 ? BigInt(lo + hi * 2 ** 28) : BigInt(lo) + (BigInt(hi) << 28n);
     } else return undefined;
   }
   return out;

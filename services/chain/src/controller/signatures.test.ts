@@ -50,6 +50,20 @@ describe("SignatureCache", () => {
     }
   });
 
+  test("prefetch skips the transactions `known` names; their signers are still recovered (in line) when asked for", async () => {
+    const pool = new RecoveryPool();
+    try {
+      const cache = new SignatureCache(100, pool);
+      const txs = [tx("a", 1n), tx("c", 1n)];
+      await cache.prefetch(txs, (t) => t === txs[0]);
+      expect(pool.recovered).toBe(1);
+      expect([...cache.transactionSigners(txs[0]!)[0]!]).toEqual([...addressFromPrivateKey(privateKeyFromSeed("a"))]);
+      expect(cache.recoveries).toBe(2);
+    } finally {
+      pool.close();
+    }
+  });
+
   test("a signature that does not recover is left to transactionSigners, which throws as without a pool", async () => {
     const pool = new RecoveryPool();
     try {

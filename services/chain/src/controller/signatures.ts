@@ -32,13 +32,15 @@ export class SignatureCache {
    * Recovers on the pool's worker the signers of `txs` not yet cached, and caches them, so that the
    * synchronous `transactionSigners` that follows finds them. Never throws: a signature that does
    * not recover (or a pool that cannot answer) is left to `transactionSigners`, which reports it.
+   * `known`: transactions whose signers the caller expects to have already (skipped; should it be
+   * wrong, they are recovered in line when asked for).
    */
-  async prefetch(txs: readonly protocol.Transaction[]): Promise<void> {
+  async prefetch(txs: readonly protocol.Transaction[], known?: (tx: protocol.Transaction) => boolean): Promise<void> {
     const pool = this.pool;
     if (!pool) return;
     const waits: Promise<void>[] = [];
     for (const tx of txs) {
-      if (tx.signatures.length === 0) continue;
+      if (tx.signatures.length === 0 || known?.(tx)) continue;
       // The digest the id claims, not the header encoded and hashed again: application checks the
       // id against the header before it asks for signers, so for any transaction that gets that
       // far this is the digest it looks up; a wrong id only caches a true recovery nobody asks for.

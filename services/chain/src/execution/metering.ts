@@ -38,6 +38,11 @@ export interface Usage {
 /** Counts a transaction's usage and stops it when it exceeds what its rc limit can pay. */
 export class Meter {
   readonly usage: Usage = { disk: 0n, network: 0n, compute: 0n };
+  /**
+   * Σ usage × price, kept as usage grows (each charge adds its own usage × price): the rc check
+   * after every charge (many per transfer) then costs a comparison, not three products.
+   */
+  private rc = 0n;
 
   constructor(
     private readonly prices: protocol.ResourceLimitData,
@@ -48,11 +53,13 @@ export class Meter {
   ) {}
 
   rcUsed(): bigint {
-    return this.usage.disk * this.prices.disk_storage_cost + this.usage.network * this.prices.network_bandwidth_cost + this.usage.compute * this.prices.compute_bandwidth_cost;
+    return this.rc;
   }
 
   compute(ticks: number | bigint): void {
-    this.usage.compute += BigInt(ticks);
+    const t = BigInt(ticks);
+    this.usage.compute += t;
+    this.rc += t * this.prices.compute_bandwidth_cost;
     if (this.computeCap !== undefined && this.usage.compute > this.computeCap) throw new ChainError("compute_bandwidth_limit_exceeded", "compute bandwidth limit exceeded");
     this.checkRc();
   }
@@ -81,24 +88,29 @@ export class Meter {
     const left = this.remainingTicks();
     const rcBound = this.rcLimit !== undefined && (this.computeCap === undefined || this.prices.compute_bandwidth_cost * (this.computeCap - this.usage.compute) > this.rcLimit - this.rcUsed());
     this.usage.compute += left;
+    this.rc += left * this.prices.compute_bandwidth_cost;
     if (rcBound) throw new ChainError("insufficient_rc", "insufficient rc");
     throw new ChainError("compute_bandwidth_limit_exceeded", "compute bandwidth limit exceeded");
   }
 
   disk(bytes: number): void {
     if (bytes <= 0) return;
-    this.usage.disk += BigInt(bytes);
+    const b = BigInt(bytes);
+    this.usage.disk += b;
+    this.rc += b * this.prices.disk_storage_cost;
     if (this.prices.disk_storage_limit > 0n && this.usage.disk > this.prices.disk_storage_limit) throw new ChainError("disk_storage_limit_exceeded", "disk storage limit exceeded");
     this.checkRc();
   }
 
   network(bytes: number): void {
-    this.usage.network += BigInt(bytes);
+    const b = BigInt(bytes);
+    this.usage.network += b;
+    this.rc += b * this.prices.network_bandwidth_cost;
     if (this.prices.network_bandwidth_limit > 0n && this.usage.network > this.prices.network_bandwidth_limit) throw new ChainError("network_bandwidth_limit_exceeded", "network bandwidth limit exceeded");
     this.checkRc();
   }
 
   private checkRc(): void {
-    if (this.rcLimit !== undefined && this.rcUsed() > this.rcLimit) throw new ChainError("insufficient_rc", "insufficient rc");
+    if (this.rcLimit !== undefined && this.rc > this.rcLimit) throw new ChainError("insufficient_rc", "insufficient rc");
   }
 }

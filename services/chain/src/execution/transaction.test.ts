@@ -1,9 +1,12 @@
 /** Every rejection path of protocol §4.9, in order, with its Koinos code and message. */
-import { describe, expect, test } from "bun:test";
-import { protocol } from "@cairn/proto";
+import { describe, expect, spyOn, test } from "bun:test";
+import { protocol, rememberedEncoding } from "@cairn/proto";
 import { buildTransaction, encodeNonce, operationMerkleRoot, sha256, signTransaction, toMultihash, transactionId } from "@cairn/protocol";
 import { DEV_BALANCE, createTestChain, transferOp } from "../testing/harness.ts";
+import { SignatureCache } from "../controller/signatures.ts";
 import { ChainError } from "./errors.ts";
+import type { ChainRules } from "./rules.ts";
+import { checkTransactionStructure, signersProbablyKnown } from "./transaction.ts";
 
 async function rejection(p: Promise<unknown>): Promise<ChainError> {
   try {
@@ -170,5 +173,107 @@ describe("submit_transaction rejections (§4.9 order)", () => {
     expect(r.logs.at(-1)).toBe("transaction reverted: insufficient rc");
     expect(t.balance(1)).toBe(DEV_BALANCE);
     expect(t.chain.accountNonce(t.dev.accounts[0]!.address)).toEqual(encodeNonce(1n));
+  });
+});
+
+describe("checkTransactionStructure: a structure checked once is not encoded and hashed again", () => {
+  /** Runs `fn` and counts the header and operation encodes it made. */
+  function encodes<T>(fn: () => T): { result: T; count: number } {
+    const header = spyOn(protocol.TransactionHeader, "encode");
+    const op = spyOn(protocol.Operation, "encode");
+    try {
+      const result = fn();
+      return { result, count: header.mock.calls.length + op.mock.calls.length };
+    } finally {
+      header.mockRestore();
+      op.mockRestore();
+    }
+  }
+
+  /** The check without the cache: a fresh transaction (new byte arrays) of the same content. */
+  const fresh = (tx: protocol.Transaction, rules: ChainRules) => {
+    const copy = protocol.Transaction.decode(protocol.Transaction.encode(tx).finish());
+    return checkTransactionStructure(copy, copy.header!, rules);
+  };
+
+  test("the same transaction, or a copy holding the same byte arrays, is checked once (the block's check of a submitted transfer)", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    const rules = t.chain.rules;
+    const first = encodes(() => checkTransactionStructure(tx, tx.header!, rules));
+    expect(first.count).toBe(2);
+    const again = encodes(() => checkTransactionStructure(tx, tx.header!, rules));
+    expect(again.count).toBe(0);
+    expect(again.result).toBe(first.result);
+    const copy = { ...tx, header: { ...tx.header! }, operations: tx.operations.map((op) => ({ call_contract: { ...op.call_contract! } })), signatures: [...tx.signatures] };
+    const ofCopy = encodes(() => checkTransactionStructure(copy, copy.header, rules));
+    expect(ofCopy.count).toBe(0);
+    expect(ofCopy.result).toEqual(fresh(tx, rules));
+    // Submitted, then applied in a block: the block's check finds it (and the block's signature prefetch skips it).
+    expect(signersProbablyKnown(tx)).toBe(false);
+    await t.chain.submitTransaction(tx, false);
+    expect(signersProbablyKnown(tx)).toBe(true);
+    const block = t.block([tx]);
+    const lookups = spyOn(SignatureCache.prototype, "transactionSigners");
+    try {
+      const applied = encodes(() => t.chain.submitBlock(block));
+      expect((await applied.result)?.transaction_receipts.length).toBe(1);
+      expect(applied.count).toBe(0);
+      // Its signers too were found with its structure, not looked up again.
+      expect(lookups.mock.calls.length).toBe(0);
+    } finally {
+      lookups.mockRestore();
+    }
+    expect(t.balance(1)).toBe(DEV_BALANCE + 5n);
+  });
+
+  test("the same id bytes with another header field, operation or signature list is checked in full", async () => {
+    const t = await createTestChain();
+    const rules = t.chain.rules;
+    const tx = t.transfer(0, 1, 5n, 1n);
+    checkTransactionStructure(tx, tx.header!, rules);
+    // Another nonce (a new array) or rc limit under the same id array: the id no longer matches.
+    for (const header of [{ ...tx.header!, nonce: encodeNonce(2n) }, { ...tx.header!, rc_limit: tx.header!.rc_limit + 1n }, { ...tx.header!, payee: t.dev.accounts[2]!.address }]) {
+      const changed = { ...tx, header };
+      expect(() => checkTransactionStructure(changed, header, rules)).toThrow("transaction contains an invalid transaction id");
+    }
+    // Another operation, another argument array, or another member of the same operation: the root no longer matches.
+    const other = transferOp(t.dev.accounts[0]!.address, t.dev.accounts[2]!.address, 5n);
+    const ops: protocol.Operation[][] = [
+      [other],
+      [...tx.operations, other],
+      [{ call_contract: { ...tx.operations[0]!.call_contract!, args: other.call_contract!.args } }],
+      [{ call_contract: { ...tx.operations[0]!.call_contract!, entry_point: 1 } }],
+      [{ set_system_contract: { contract_id: tx.operations[0]!.call_contract!.contract_id, system_contract: false } }],
+    ];
+    for (const operations of ops) {
+      expect(() => checkTransactionStructure({ ...tx, operations }, tx.header!, rules)).toThrow("operation merkle root does not match");
+    }
+    // Another signature list: still valid structure, its own encoded length.
+    const twoSigs = { ...tx, signatures: [...tx.signatures, new Uint8Array(65)] };
+    const s = checkTransactionStructure(twoSigs, tx.header!, rules);
+    expect(s.encodedLength).toBe(fresh(twoSigs, rules).encodedLength);
+    expect(s.encodedLength).toBeGreaterThan(checkTransactionStructure(tx, tx.header!, rules).encodedLength);
+  });
+
+  test("signers found with a checked structure are not reused for other signatures under the same id bytes", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    await t.chain.submitTransaction(tx, false);
+    // The same header and id array, signed by account 2 instead of the payer.
+    const forged = { ...tx, signatures: signTransaction({ ...tx, signatures: [] }, t.dev.accounts[2]!.privateKey).signatures };
+    const e = await rejection(t.chain.submitTransaction(forged, false));
+    expect(e.chainCode).toBe(-200);
+    await t.chain.submitTransaction(tx, false);
+  });
+
+  test("a checked transaction still has its chain id checked, and `remember` still remembers its encoding", async () => {
+    const t = await createTestChain();
+    const tx = t.transfer(0, 1, 5n, 1n);
+    checkTransactionStructure(tx, tx.header!, t.chain.rules);
+    expect(() => checkTransactionStructure(tx, tx.header!, { ...t.chain.rules, chainId: toMultihash(sha256(new Uint8Array([1]))) })).toThrow("chain id mismatch");
+    expect(rememberedEncoding(tx)).toBeUndefined();
+    checkTransactionStructure(tx, tx.header!, t.chain.rules, true);
+    expect(rememberedEncoding(tx)).toEqual(protocol.Transaction.encode(tx).finish());
   });
 });

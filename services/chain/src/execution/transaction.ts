@@ -102,6 +102,12 @@ export interface TransactionStructure {
   digest: Uint8Array;
   /** Bytes of the encoded transaction (what network bandwidth is charged for). */
   encodedLength: number;
+  /**
+   * The signers `applyTransaction` recovered for this structure (they follow from the digest and
+   * the signatures, both covered by it): a block applying a transaction checked at its submission
+   * does not look them up again.
+   */
+  signers?: Uint8Array[];
 }
 
 /**
@@ -112,6 +118,8 @@ export interface TransactionStructure {
  */
 export function checkTransactionStructure(tx: protocol.Transaction, header: protocol.TransactionHeader, rules: ChainRules, remember = false): TransactionStructure {
   if (!bytesEqual(header.chain_id, rules.chainId)) throw ChainError.of("chain_id_mismatch", {}, []);
+  const known = checkedStructures.get(tx.id);
+  if (known !== undefined && !remember && sameStructureContent(known.content, tx, header)) return known.structure;
   const headerBytes = transactionHeaderBytes(header);
   const id = sha256Multihash(headerBytes);
   if (!bytesEqual(id, tx.id)) throw ChainError.of("invalid_transaction_id", {}, []);
@@ -125,7 +133,63 @@ export function checkTransactionStructure(tx: protocol.Transaction, header: prot
   const operationBytes = tx.operations.map((op) => protocol.Operation.encode(op).finish());
   if (!bytesEqual(operationMerkleRootOf(operationBytes), header.operation_merkle_root)) throw ChainError.of("operation_merkle_root_mismatch", {}, []);
   if (remember) rememberEncoding(tx, transactionBytes(tx, headerBytes, operationBytes));
-  return { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
+  const structure: TransactionStructure = { digest: id.subarray(2), encodedLength: transactionEncodedLength(tx, headerBytes, operationBytes) };
+  checkedStructures.set(tx.id, { content: structureContent(tx, header), structure });
+  return structure;
+}
+
+/**
+ * Transactions whose structure passed `checkTransactionStructure`, by the byte array of their id,
+ * with what the check covered. A transaction is checked at submission and again in its block; in
+ * the one-process node the producer builds the block of the very transactions the chain accepted
+ * (the same objects, or copies holding the same byte arrays), so the second check finds them here
+ * and skips encoding the header and operations and hashing them (two sha256 and three encodes per
+ * transfer). A hit needs everything the check read to be the same: the id, every header field
+ * (byte arrays by identity, numbers by value), each operation and its fields, and the signatures
+ * (for the encoded length). Anything else — a block decoded from bytes, a changed field — is
+ * checked in full. Like the bus's shared payloads and remembered encodings (@cairn/proto), the
+ * byte arrays and operations of an accepted transaction are not changed in place. Held weakly.
+ */
+const checkedStructures = new WeakMap<Uint8Array, { content: unknown[]; structure: TransactionStructure }>();
+
+/**
+ * Whether the signers of `tx` are probably known already: a structure was checked and its signers
+ * recovered under its id's byte array. A hint for warming the signature cache (what the block's
+ * own check finds is decided there, on the content); never for deciding anything about `tx`.
+ */
+export function signersProbablyKnown(tx: protocol.Transaction): boolean {
+  return checkedStructures.get(tx.id)?.structure.signers !== undefined;
+}
+
+/** Closes an operation in `structureContent` (so two operations' entries never run together). */
+const OPERATION_END = Symbol("operation end");
+
+/**
+ * What `checkTransactionStructure` read of `tx`, flat and by name: the header's fields, each
+ * operation's set member with its fields (name, then value or object identity), the signatures.
+ */
+function structureContent(tx: protocol.Transaction, header: protocol.TransactionHeader): unknown[] {
+  const out: unknown[] = [header.chain_id, header.rc_limit, header.nonce, header.operation_merkle_root, header.payer, header.payee, tx.operations.length];
+  for (const op of tx.operations) {
+    const members = op as Record<string, unknown>;
+    for (const name in members) {
+      const m = members[name];
+      if (m === undefined) continue;
+      out.push(name);
+      if (m === null || typeof m !== "object") out.push(m);
+      else for (const field in m) out.push(field, (m as Record<string, unknown>)[field]);
+    }
+    out.push(OPERATION_END);
+  }
+  out.push(tx.signatures.length, ...tx.signatures);
+  return out;
+}
+
+function sameStructureContent(content: unknown[], tx: protocol.Transaction, header: protocol.TransactionHeader): boolean {
+  const now = structureContent(tx, header);
+  if (now.length !== content.length) return false;
+  for (let i = 0; i < now.length; i++) if (now[i] !== content[i]) return false;
+  return true;
 }
 
 /** The signers of `tx`, a bad signature reported as Koinos's recover_public_key does. */
@@ -147,9 +211,10 @@ export function applyTransaction(input: ApplyTransactionInput): AppliedTransacti
   // rc: the payer must be able to pay its whole rc limit.
   const maxPayerRc = input.payerRc ?? accountRc(txLayer, block, rules, runtime, header.payer);
   if (header.rc_limit > maxPayerRc) throw ChainError.of("payer_rc_below_limit", {}, []);
-  const { digest, encodedLength } = checkTransactionStructure(tx, header, rules, input.rememberEncoding);
+  const structure = checkTransactionStructure(tx, header, rules, input.rememberEncoding);
+  const encodedLength = structure.encodedLength;
 
-  const signers = resolveSigners(tx, digest, input.signers);
+  const signers = (structure.signers ??= resolveSigners(tx, structure.digest, input.signers));
   const signedBy = (a: Uint8Array) => signers.some((s) => bytesEqual(s, a));
   if (!signedBy(header.payer)) throw ChainError.of("transaction_not_authorized", { account: addressText(header.payer) }, []);
   if (header.payee.length > 0 && !bytesEqual(header.payee, header.payer) && !signedBy(header.payee)) {
