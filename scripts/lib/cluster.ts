@@ -132,7 +132,8 @@ export async function startCluster(input: Partial<ClusterOptions> = {}): Promise
     env?: Record<string, string>;
   }
   // DATABASE_READ_URL only where `databaseReadUrl` gives it (never inherited from this process).
-  const env = { DATABASE_URL: databaseUrl, DATABASE_READ_URL: "", NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel };
+  // As compose.yaml runs the services: the allocator keeps freed memory (docs/operations.md).
+  const env = { DATABASE_URL: databaseUrl, DATABASE_READ_URL: "", NATS_URL: o.natsUrl, LOG_LEVEL: o.logLevel, MIMALLOC_PURGE_DELAY: process.env.MIMALLOC_PURGE_DELAY ?? "-1" };
   const starts = new Map<string, number>();
   const spawn = (spec: Spec) => {
     const out = openSync(join(o.logs, `${spec.name}.log`), "a");
